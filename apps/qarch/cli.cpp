@@ -1,0 +1,38 @@
+#include "apps/qarch/cli.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "apps/qarch/commands.h"
+#include "common/input_error.h"
+
+namespace qarch::cli {
+
+int run(int argc, char* argv[]) {
+
+  CLI::App app{"qarch: accelerator simulator and cost model for quantized neural networks"};
+  app.set_version_flag("--version", std::string("qarch ") + QARCH_VERSION);
+  app.require_subcommand(1);
+  CommandStatus status;
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitInputError;
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "qarch: error: %s\n", e.what());
+    return kExitInputError;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qarch: internal error: %s\n", e.what());
+    return 1;
+  }
+  return status.exit_code;
+}
+
+}  // namespace qarch::cli

@@ -1,0 +1,268 @@
+#include "common/yaml_reader.h"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace qarch {
+namespace {
+
+int line_of(const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return mark.line >= 0 ? mark.line + 1 : 0;
+}
+
+bool is_index(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
+YAML::Node load_yaml_string(const std::string& text, const std::string& origin) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(SourceRef{origin, e.mark.line >= 0 ? e.mark.line + 1 : 0, ""},
+                     "malformed YAML: " + e.msg);
+  }
+}
+
+YAML::Node load_yaml_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  YAML::Node root = load_yaml_string(buffer.str(), path);
+  if (!root.IsMap()) {
+    throw InputError(SourceRef{path, line_of(root), ""},
+                     "expected a YAML mapping (key: value lines) at the top level");
+  }
+  return root;
+}
+
+void apply_override(YAML::Node& root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(SourceRef{"--set", 0, assignment},
+                     "expected key.path=value, e.g. --set compute.rows=64");
+  }
+  const std::string path = assignment.substr(0, eq);
+  const std::string value_text = assignment.substr(eq + 1);
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string part; std::getline(ss, part, '.');) {
+    if (part.empty()) throw InputError(SourceRef{"--set", 0, path}, "empty key in path");
+    parts.push_back(part);
+  }
+  YAML::Node value = load_yaml_string(value_text, "--set " + path);
+  // yaml-cpp nodes are handles: walk with fresh handles, never reassign one.
+  std::vector<YAML::Node> chain{root};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node cur = chain.back();
+    if (cur.IsSequence() && is_index(parts[i])) {
+      const std::size_t idx = std::stoul(parts[i]);
+      if (idx >= cur.size()) {
+        throw InputError(SourceRef{"--set", 0, path},
+                         fmt::format("index {} out of range (list has {} items)", idx, cur.size()));
+      }
+      chain.push_back(cur[idx]);
+    } else {
+      if (cur.IsScalar()) {
+        throw InputError(SourceRef{"--set", 0, path},
+                         fmt::format("'{}' is a value, not a section", parts[i - 1]));
+      }
+      chain.push_back(cur[parts[i]]);
+    }
+  }
+  YAML::Node parent = chain.back();
+  if (parent.IsSequence() && is_index(parts.back())) {
+    const std::size_t idx = std::stoul(parts.back());
+    if (idx >= parent.size()) {
+      throw InputError(SourceRef{"--set", 0, path}, "index out of range");
+    }
+    parent[idx] = value;
+  } else {
+    parent[parts.back()] = value;
+  }
+}
+
+YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path)
+    : node_(std::move(node)), file_(std::move(file)), key_path_(std::move(key_path)) {
+  if (!node_.IsMap()) {
+    throw InputError(SourceRef{file_, line_of(node_), key_path_},
+                     "expected a mapping of key: value entries");
+  }
+}
+
+std::string YamlMap::child_path(const std::string& key) const {
+  return key_path_.empty() ? key : key_path_ + "." + key;
+}
+
+bool YamlMap::has(const std::string& key) const {
+  const YAML::Node child = node_[key];
+  return child.IsDefined() && !child.IsNull();
+}
+
+SourceRef YamlMap::where(const std::string& key) const {
+  if (key.empty()) return SourceRef{file_, line_of(node_), key_path_};
+  const YAML::Node child = node_[key];
+  const int line = child.IsDefined() ? line_of(child) : line_of(node_);
+  return SourceRef{file_, line, child_path(key)};
+}
+
+void YamlMap::fail(const std::string& key, const std::string& message) const {
+  throw InputError(where(key), message);
+}
+
+YAML::Node YamlMap::required_scalar(const std::string& key) {
+  known_.insert(key);
+  if (!has(key)) fail(key, "required key is missing");
+  YAML::Node child = node_[key];
+  if (!child.IsScalar()) fail(key, "expected a single value, not a list or section");
+  return child;
+}
+
+std::string YamlMap::string(const std::string& key) { return required_scalar(key).Scalar(); }
+
+std::string YamlMap::string(const std::string& key, const std::string& fallback) {
+  known_.insert(key);
+  return has(key) ? string(key) : fallback;
+}
+
+std::string YamlMap::choice(const std::string& key, const std::vector<std::string>& allowed) {
+  const std::string value = string(key);
+  for (const auto& a : allowed) {
+    if (a == value) return value;
+  }
+  fail(key, fmt::format("'{}' is not allowed; allowed: {}", value, fmt::join(allowed, ", ")));
+}
+
+std::string YamlMap::choice(const std::string& key, const std::vector<std::string>& allowed,
+                            const std::string& fallback) {
+  known_.insert(key);
+  return has(key) ? choice(key, allowed) : fallback;
+}
+
+std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max) {
+  const std::string text = required_scalar(key).Scalar();
+  std::size_t pos = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &pos, 0);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (pos == 0 || pos != text.size()) {
+    fail(key, fmt::format("'{}' is not a whole number; allowed: integers {}..{}", text, min, max));
+  }
+  if (value < min || value > max) {
+    fail(key, fmt::format("{} is out of range; allowed: {}..{}", value, min, max));
+  }
+  return value;
+}
+
+std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max,
+                              std::int64_t fallback) {
+  known_.insert(key);
+  return has(key) ? integer(key, min, max) : fallback;
+}
+
+double YamlMap::number(const std::string& key, double min, double max) {
+  const std::string text = required_scalar(key).Scalar();
+  double value = 0;
+  try {
+    value = parse_quantity(text, Dimension::kDimensionless);
+  } catch (const std::invalid_argument& e) {
+    fail(key, e.what());
+  }
+  if (!(value >= min && value <= max)) {
+    fail(key, fmt::format("{} is out of range; allowed: {}..{}", value, min, max));
+  }
+  return value;
+}
+
+double YamlMap::number(const std::string& key, double min, double max, double fallback) {
+  known_.insert(key);
+  return has(key) ? number(key, min, max) : fallback;
+}
+
+bool YamlMap::boolean(const std::string& key, bool fallback) {
+  known_.insert(key);
+  if (!has(key)) return fallback;
+  const std::string text = required_scalar(key).Scalar();
+  if (text == "true" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "no" || text == "off") return false;
+  fail(key, fmt::format("'{}' is not a boolean; allowed: true, false", text));
+}
+
+double YamlMap::quantity(const std::string& key, Dimension dimension, bool allow_zero) {
+  const std::string text = required_scalar(key).Scalar();
+  double value = 0;
+  try {
+    value = parse_quantity(text, dimension);
+  } catch (const std::invalid_argument& e) {
+    fail(key, e.what());
+  }
+  if (value < 0 || (!allow_zero && value == 0)) {
+    fail(key, fmt::format("'{}' must be {}", text, allow_zero ? ">= 0" : "> 0"));
+  }
+  return value;
+}
+
+double YamlMap::quantity(const std::string& key, Dimension dimension, double fallback,
+                         bool allow_zero) {
+  known_.insert(key);
+  return has(key) ? quantity(key, dimension, allow_zero) : fallback;
+}
+
+YamlMap YamlMap::map(const std::string& key) {
+  known_.insert(key);
+  if (!has(key)) fail(key, "required section is missing");
+  return YamlMap(node_[key], file_, child_path(key));
+}
+
+std::optional<YamlMap> YamlMap::optional_map(const std::string& key) {
+  known_.insert(key);
+  if (!has(key)) return std::nullopt;
+  return YamlMap(node_[key], file_, child_path(key));
+}
+
+std::vector<YamlMap> YamlMap::list_of_maps(const std::string& key) {
+  known_.insert(key);
+  if (!has(key)) fail(key, "required list is missing");
+  const YAML::Node list = node_[key];
+  if (!list.IsSequence()) fail(key, "expected a list (lines starting with '- ')");
+  std::vector<YamlMap> out;
+  out.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    out.emplace_back(list[i], file_, fmt::format("{}[{}]", child_path(key), i));
+  }
+  return out;
+}
+
+YAML::Node YamlMap::node(const std::string& key) {
+  known_.insert(key);
+  return node_[key];
+}
+
+std::vector<std::string> YamlMap::keys() const {
+  std::vector<std::string> out;
+  for (const auto& kv : node_) out.push_back(kv.first.as<std::string>());
+  return out;
+}
+
+void YamlMap::finish() const {
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    if (known_.count(key) == 0) {
+      throw InputError(SourceRef{file_, line_of(kv.first), child_path(key)},
+                       fmt::format("unknown key; allowed here: {}", fmt::join(known_, ", ")));
+    }
+  }
+}
+
+}  // namespace qarch

@@ -1,0 +1,82 @@
+#pragma once
+// The one config reader. Every YAML document qarch reads (accelerators,
+// traces, cost tables, presets) goes through YamlMap, which
+//  * reports errors with file, line, key path and what is allowed,
+//  * knows which keys were asked for, so finish() rejects unknown keys,
+//  * parses units through common/units.h.
+// Modules never see YAML: loaders turn a YamlMap into plain structs.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "common/input_error.h"
+#include "common/units.h"
+
+namespace qarch {
+
+// Parses a YAML file; malformed YAML becomes an InputError with the line.
+YAML::Node load_yaml_file(const std::string& path);
+YAML::Node load_yaml_string(const std::string& text, const std::string& origin);
+
+// Applies "key.path=value" to a document before it is read. The value is
+// parsed as YAML (so "16" stays a scalar and "[1,2]" a list). Path elements
+// that are numbers index into lists. Missing maps are created; whether the key
+// is allowed is decided when the document is read (finish()).
+void apply_override(YAML::Node& root, const std::string& assignment);
+
+class YamlMap {
+ public:
+  YamlMap(YAML::Node node, std::string file, std::string key_path);
+
+  bool has(const std::string& key) const;
+  SourceRef where(const std::string& key = "") const;
+  const std::string& file() const { return file_; }
+  const std::string& key_path() const { return key_path_; }
+
+  std::string string(const std::string& key);
+  std::string string(const std::string& key, const std::string& fallback);
+  // One of `allowed`; the error lists them.
+  std::string choice(const std::string& key, const std::vector<std::string>& allowed);
+  std::string choice(const std::string& key, const std::vector<std::string>& allowed,
+                     const std::string& fallback);
+  // Integers in [min, max].
+  std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max);
+  std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max,
+                       std::int64_t fallback);
+  double number(const std::string& key, double min, double max);
+  double number(const std::string& key, double min, double max, double fallback);
+  bool boolean(const std::string& key, bool fallback);
+  // A value with a unit, e.g. "64 KiB"; must be > 0 unless allow_zero.
+  double quantity(const std::string& key, Dimension dimension, bool allow_zero = false);
+  double quantity(const std::string& key, Dimension dimension, double fallback,
+                  bool allow_zero = false);
+
+  YamlMap map(const std::string& key);
+  std::optional<YamlMap> optional_map(const std::string& key);
+  std::vector<YamlMap> list_of_maps(const std::string& key);
+  // Raw access for free-form values (e.g. per-format tables); marks the key known.
+  YAML::Node node(const std::string& key);
+  // Keys present in this map, in document order.
+  std::vector<std::string> keys() const;
+
+  // Rejects keys that were never asked for, naming the allowed ones.
+  void finish() const;
+
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+ private:
+  YAML::Node required_scalar(const std::string& key);
+  std::string child_path(const std::string& key) const;
+
+  YAML::Node node_;
+  std::string file_;
+  std::string key_path_;
+  std::set<std::string> known_;
+};
+
+}  // namespace qarch

@@ -1,0 +1,55 @@
+#include "models/numerics/format_registry.h"
+
+#include <array>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace qarch::numerics {
+namespace {
+
+// Exponent/mantissa splits: OCP 8-bit FP spec (E4M3, E5M2), OCP MX v1.0
+// (FP6 E2M3/E3M2, FP4 E2M1), IEEE 754 (fp16, fp32), bfloat16.
+const std::array<FormatInfo, 17> kFormats{{
+    {"int2", FormatKind::kInteger, 2, true, 0, 1},
+    {"int4", FormatKind::kInteger, 4, true, 0, 3},
+    {"int8", FormatKind::kInteger, 8, true, 0, 7},
+    {"int16", FormatKind::kInteger, 16, true, 0, 15},
+    {"int32", FormatKind::kInteger, 32, true, 0, 31},
+    {"uint4", FormatKind::kInteger, 4, false, 0, 4},
+    {"uint8", FormatKind::kInteger, 8, false, 0, 8},
+    {"fp4-e2m1", FormatKind::kFloat, 4, true, 2, 1},
+    {"fp6-e2m3", FormatKind::kFloat, 6, true, 2, 3},
+    {"fp6-e3m2", FormatKind::kFloat, 6, true, 3, 2},
+    {"fp8-e4m3", FormatKind::kFloat, 8, true, 4, 3},
+    {"fp8-e5m2", FormatKind::kFloat, 8, true, 5, 2},
+    {"fp16", FormatKind::kFloat, 16, true, 5, 10},
+    {"bf16", FormatKind::kFloat, 16, true, 8, 7},
+    {"fp32", FormatKind::kFloat, 32, true, 8, 23},
+    {"uint2", FormatKind::kInteger, 2, false, 0, 2},
+    {"int3", FormatKind::kInteger, 3, true, 0, 2},
+}};
+
+}  // namespace
+
+const FormatInfo* find_format(std::string_view name) {
+  for (const FormatInfo& f : kFormats) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const FormatInfo& format_info(std::string_view name) {
+  if (const FormatInfo* f = find_format(name)) return *f;
+  throw std::invalid_argument(
+      fmt::format("unknown number format '{}'; known formats: {}", name, fmt::join(format_names(), ", ")));
+}
+
+std::vector<std::string> format_names() {
+  std::vector<std::string> out;
+  for (const FormatInfo& f : kFormats) out.push_back(f.name);
+  return out;
+}
+
+}  // namespace qarch::numerics

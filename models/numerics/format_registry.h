@@ -1,0 +1,28 @@
+#pragma once
+// The names and shapes of the number formats qarch knows. Every other room
+// (traces, cost, compute models) names formats through this registry, so a
+// format name means the same thing everywhere.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qarch::numerics {
+
+enum class FormatKind { kInteger, kFloat };
+
+struct FormatInfo {
+  std::string name;       // e.g. "int4", "fp8-e4m3"
+  FormatKind kind;
+  int storage_bits;       // bits per element in memory
+  bool is_signed;
+  int exponent_bits;      // 0 for integers
+  int mantissa_bits;      // explicit fraction bits; value bits - 1 for signed integers
+};
+
+// nullptr when unknown.
+const FormatInfo* find_format(std::string_view name);
+// Throws std::invalid_argument naming the known formats.
+const FormatInfo& format_info(std::string_view name);
+std::vector<std::string> format_names();
+
+}  // namespace qarch::numerics

@@ -1,0 +1,35 @@
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+#include "common/units.h"
+
+using qarch::Dimension;
+using qarch::parse_quantity;
+
+TEST_CASE("sizes use 1024 for binary and 1000 for decimal prefixes (IEC 80000-13)") {
+  CHECK(parse_quantity("64 KiB", Dimension::kBytes) == 65536.0);
+  CHECK(parse_quantity("1MiB", Dimension::kBytes) == 1048576.0);
+  CHECK(parse_quantity("2 kB", Dimension::kBytes) == 2000.0);
+  CHECK(parse_quantity("512 B", Dimension::kBytes) == 512.0);
+}
+
+TEST_CASE("frequencies, bandwidths and times parse to SI base units") {
+  CHECK(parse_quantity("1 GHz", Dimension::kFrequencyHz) == 1e9);
+  CHECK(parse_quantity("800 MHz", Dimension::kFrequencyHz) == 8e8);
+  CHECK(parse_quantity("25.6 GB/s", Dimension::kBandwidthBps) == Approx(25.6e9));
+  CHECK(parse_quantity("100 ns", Dimension::kTimeSeconds) == Approx(100e-9));
+}
+
+TEST_CASE("wrong or missing units are rejected with the allowed units") {
+  CHECK_THROWS_WITH(parse_quantity("64", Dimension::kBytes), Catch::Contains("has no unit") && Catch::Contains("KiB"));
+  CHECK_THROWS_WITH(parse_quantity("1 GHz", Dimension::kBytes), Catch::Contains("unit 'GHz'"));
+  CHECK_THROWS_WITH(parse_quantity("fast", Dimension::kFrequencyHz), Catch::Contains("MHz"));
+  CHECK_THROWS_AS(parse_quantity("10 parsecs", Dimension::kTimeSeconds), std::invalid_argument);
+}
+
+TEST_CASE("format_bytes picks the largest binary prefix") {
+  CHECK(qarch::format_bytes(65536) == "64 KiB");
+  CHECK(qarch::format_bytes(1536) == "1.5 KiB");
+  CHECK(qarch::format_bytes(100) == "100 B");
+}

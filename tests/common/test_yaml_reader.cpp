@@ -1,0 +1,48 @@
+#include <catch2/catch.hpp>
+
+#include "common/input_error.h"
+#include "common/yaml_reader.h"
+
+using qarch::InputError;
+using qarch::YamlMap;
+
+namespace {
+YamlMap doc(const std::string& text) {
+  return YamlMap(qarch::load_yaml_string(text, "cfg.yaml"), "cfg.yaml", "");
+}
+}  // namespace
+
+TEST_CASE("unknown keys are rejected with file, line, key path and the allowed keys") {
+  YamlMap root = doc("clock: 1 GHz\narray:\n  rows: 8\n  colz: 8\n");
+  root.quantity("clock", qarch::Dimension::kFrequencyHz);
+  YamlMap array = root.map("array");
+  array.integer("rows", 1, 4096);
+  array.integer("cols", 1, 4096, 8);
+  root.finish();
+  CHECK_THROWS_WITH(array.finish(), "cfg.yaml:4: array.colz: unknown key; allowed here: cols, rows");
+}
+
+TEST_CASE("out-of-range, non-integer and wrong-unit values name the key and the allowed range") {
+  YamlMap root = doc("rows: -4\ncols: 3.5\nsize: 64 GHz\nflow: xs\n");
+  CHECK_THROWS_WITH(root.integer("rows", 1, 4096), "cfg.yaml:1: rows: -4 is out of range; allowed: 1..4096");
+  CHECK_THROWS_WITH(root.integer("cols", 1, 4096), Catch::Contains("cfg.yaml:2: cols: '3.5' is not a whole number"));
+  CHECK_THROWS_WITH(root.quantity("size", qarch::Dimension::kBytes), Catch::Contains("cfg.yaml:3: size:") && Catch::Contains("KiB"));
+  CHECK_THROWS_WITH(root.choice("flow", {"os", "ws", "is"}), "cfg.yaml:4: flow: 'xs' is not allowed; allowed: os, ws, is");
+}
+
+TEST_CASE("malformed YAML reports the line of the fault") {
+  CHECK_THROWS_WITH(qarch::load_yaml_string("a: [1, 2\nb: 3\n", "bad.yaml"), Catch::StartsWith("bad.yaml:") && Catch::Contains("malformed YAML"));
+}
+
+TEST_CASE("set overrides reach nested keys and list items, and bad paths are errors") {
+  YAML::Node root = qarch::load_yaml_string("array:\n  rows: 8\nops:\n  - m: 1\n", "cfg.yaml");
+  qarch::apply_override(root, "array.rows=64");
+  qarch::apply_override(root, "ops.0.m=7");
+  qarch::apply_override(root, "dram.latency=50 ns");
+  YamlMap map(root, "cfg.yaml", "");
+  CHECK(map.map("array").integer("rows", 1, 4096) == 64);
+  CHECK(map.list_of_maps("ops")[0].integer("m", 1, 100) == 7);
+  CHECK(map.map("dram").quantity("latency", qarch::Dimension::kTimeSeconds) == Approx(50e-9));
+  CHECK_THROWS_AS(qarch::apply_override(root, "novalue"), InputError);
+  CHECK_THROWS_AS(qarch::apply_override(root, "ops.5.m=1"), InputError);
+}
