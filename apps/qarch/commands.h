@@ -1,7 +1,8 @@
 #pragma once
-// Each subcommand lives in commands/<name>.cpp and registers itself here.
-// A subcommand's callback throws qarch::InputError for bad input; it sets
-// `exit_code` only for a non-error failure (e.g. a check that did not pass).
+// Each subcommand lives in commands/<name>.cpp and registers itself through
+// one add_<name>_command function declared here and called from cli.cpp.
+// A subcommand's callback throws qarch::InputError for bad input (exit 2);
+// it sets status.exit_code only for a non-error failure (e.g. a failed check).
 #include <CLI/CLI.hpp>
 
 namespace qarch::cli {

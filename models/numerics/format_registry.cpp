@@ -11,7 +11,7 @@ namespace {
 
 // Exponent/mantissa splits: OCP 8-bit FP spec (E4M3, E5M2), OCP MX v1.0
 // (FP6 E2M3/E3M2, FP4 E2M1), IEEE 754 (fp16, fp32), bfloat16.
-const std::array<FormatInfo, 17> kFormats{{
+const std::array<FormatInfo, 25> kFormats{{
     {"int2", FormatKind::kInteger, 2, true, 0, 1},
     {"int4", FormatKind::kInteger, 4, true, 0, 3},
     {"int8", FormatKind::kInteger, 8, true, 0, 7},
@@ -29,6 +29,17 @@ const std::array<FormatInfo, 17> kFormats{{
     {"fp32", FormatKind::kFloat, 32, true, 8, 23},
     {"uint2", FormatKind::kInteger, 2, false, 0, 2},
     {"int3", FormatKind::kInteger, 3, true, 0, 2},
+    // Scale-only formats: E8M0 is the OCP MX shared scale (power of two).
+    {"e8m0", FormatKind::kFloat, 8, false, 8, 0},
+    // Block formats: OCP MX v1.0 (block 32, E8M0 scale); NVFP4 (block 16,
+    // FP8 E4M3 scale; its per-tensor FP32 scale is outside the block).
+    {"mxfp8-e4m3", FormatKind::kBlock, 8, true, 4, 3, "fp8-e4m3", "e8m0", 32},
+    {"mxfp8-e5m2", FormatKind::kBlock, 8, true, 5, 2, "fp8-e5m2", "e8m0", 32},
+    {"mxfp6-e2m3", FormatKind::kBlock, 6, true, 2, 3, "fp6-e2m3", "e8m0", 32},
+    {"mxfp6-e3m2", FormatKind::kBlock, 6, true, 3, 2, "fp6-e3m2", "e8m0", 32},
+    {"mxfp4", FormatKind::kBlock, 4, true, 2, 1, "fp4-e2m1", "e8m0", 32},
+    {"mxint8", FormatKind::kBlock, 8, true, 0, 6, "int8", "e8m0", 32},
+    {"nvfp4", FormatKind::kBlock, 4, true, 2, 1, "fp4-e2m1", "fp8-e4m3", 16},
 }};
 
 }  // namespace

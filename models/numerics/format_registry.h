@@ -8,7 +8,7 @@
 
 namespace qarch::numerics {
 
-enum class FormatKind { kInteger, kFloat };
+enum class FormatKind { kInteger, kFloat, kBlock };
 
 struct FormatInfo {
   std::string name;       // e.g. "int4", "fp8-e4m3"
@@ -17,6 +17,11 @@ struct FormatInfo {
   bool is_signed;
   int exponent_bits;      // 0 for integers
   int mantissa_bits;      // explicit fraction bits; value bits - 1 for signed integers
+  // Block formats (OCP MX v1.0, NVFP4): elements of `element_format` share one
+  // scale of `scale_format` per `block_size` elements. Empty/0 otherwise.
+  std::string element_format;
+  std::string scale_format;
+  int block_size = 0;
 };
 
 // nullptr when unknown.
