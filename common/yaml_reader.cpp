@@ -90,10 +90,13 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
   }
 }
 
-YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path)
-    : node_(std::move(node)), file_(std::move(file)), key_path_(std::move(key_path)) {
+YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path, int line_offset)
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      key_path_(std::move(key_path)),
+      line_offset_(line_offset) {
   if (!node_.IsMap()) {
-    throw InputError(SourceRef{file_, line_of(node_), key_path_},
+    throw InputError(SourceRef{file_, line_of(node_) + line_offset_, key_path_},
                      "expected a mapping of key: value entries");
   }
 }
@@ -108,9 +111,9 @@ bool YamlMap::has(const std::string& key) const {
 }
 
 SourceRef YamlMap::where(const std::string& key) const {
-  if (key.empty()) return SourceRef{file_, line_of(node_), key_path_};
+  if (key.empty()) return SourceRef{file_, line_of(node_) + line_offset_, key_path_};
   const YAML::Node child = node_[key];
-  const int line = child.IsDefined() ? line_of(child) : line_of(node_);
+  const int line = (child.IsDefined() ? line_of(child) : line_of(node_)) + line_offset_;
   return SourceRef{file_, line, child_path(key)};
 }
 
@@ -222,13 +225,13 @@ double YamlMap::quantity(const std::string& key, Dimension dimension, double fal
 YamlMap YamlMap::map(const std::string& key) {
   known_.insert(key);
   if (!has(key)) fail(key, "required section is missing");
-  return YamlMap(node_[key], file_, child_path(key));
+  return YamlMap(node_[key], file_, child_path(key), line_offset_);
 }
 
 std::optional<YamlMap> YamlMap::optional_map(const std::string& key) {
   known_.insert(key);
   if (!has(key)) return std::nullopt;
-  return YamlMap(node_[key], file_, child_path(key));
+  return YamlMap(node_[key], file_, child_path(key), line_offset_);
 }
 
 std::vector<YamlMap> YamlMap::list_of_maps(const std::string& key) {
@@ -239,7 +242,7 @@ std::vector<YamlMap> YamlMap::list_of_maps(const std::string& key) {
   std::vector<YamlMap> out;
   out.reserve(list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
-    out.emplace_back(list[i], file_, fmt::format("{}[{}]", child_path(key), i));
+    out.emplace_back(list[i], file_, fmt::format("{}[{}]", child_path(key), i), line_offset_);
   }
   return out;
 }
@@ -259,7 +262,7 @@ void YamlMap::finish() const {
   for (const auto& kv : node_) {
     const std::string key = kv.first.as<std::string>();
     if (known_.count(key) == 0) {
-      throw InputError(SourceRef{file_, line_of(kv.first), child_path(key)},
+      throw InputError(SourceRef{file_, line_of(kv.first) + line_offset_, child_path(key)},
                        fmt::format("unknown key; allowed here: {}", fmt::join(known_, ", ")));
     }
   }

@@ -31,7 +31,9 @@ void apply_override(YAML::Node& root, const std::string& assignment);
 
 class YamlMap {
  public:
-  YamlMap(YAML::Node node, std::string file, std::string key_path);
+  // line_offset is added to YAML line numbers: a JSON Lines record parsed on
+  // its own reports the line it has in the file.
+  YamlMap(YAML::Node node, std::string file, std::string key_path, int line_offset = 0);
 
   bool has(const std::string& key) const;
   SourceRef where(const std::string& key = "") const;
@@ -76,6 +78,7 @@ class YamlMap {
   YAML::Node node_;
   std::string file_;
   std::string key_path_;
+  int line_offset_ = 0;
   std::set<std::string> known_;
 };
 

@@ -1,0 +1,286 @@
+#include "sim/accelerator_config.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "common/input_error.h"
+#include "common/units.h"
+#include "common/yaml_reader.h"
+#include "models/numerics/format_registry.h"
+
+namespace qarch::sim {
+namespace {
+
+constexpr std::int64_t kMaxArrayDim = 1 << 16;
+
+const char* const kBuiltinYaml = R"(# Built-in design point of `qarch demo`: a 32x32 weight-stationary INT8
+# array at 1 GHz with 64 KiB scratchpads per operand and an LPDDR4-class
+# DRAM interface.
+name: edge-int8-32x32
+clock: 1 GHz
+compute:
+  systolic_array:
+    rows: 32
+    cols: 32
+    dataflow: ws
+    formats:
+      - {weights: int8, inputs: int8, macs_per_pe_per_cycle: 1}
+      - {weights: int4, inputs: int8, macs_per_pe_per_cycle: 2}
+      - {weights: int4, inputs: int4, macs_per_pe_per_cycle: 2}
+  vector_unit:
+    lanes: 32
+scratchpads:
+  ifmap: {size: 64 KiB, banks: 4}
+  filter: {size: 64 KiB, banks: 4}
+  ofmap: {size: 64 KiB, banks: 4}
+dram:
+  bandwidth: 25.6 GB/s
+  latency: 100 ns
+dma:
+  burst: 4 KiB
+)";
+
+std::int64_t max_input_bits(const SystolicArrayConfig& a) {
+  int bits = 0;
+  for (const MacFormatSupport& f : a.formats) {
+    bits = std::max({bits, numerics::format_info(f.weights).storage_bits,
+                     numerics::format_info(f.inputs).storage_bits});
+  }
+  return bits;
+}
+
+std::string read_format(YamlMap& m, const std::string& key) {
+  const std::string name = m.string(key);
+  if (numerics::find_format(name) == nullptr) {
+    m.fail(key, fmt::format("unknown number format '{}'; allowed: {}", name,
+                            fmt::join(numerics::format_names(), ", ")));
+  }
+  return name;
+}
+
+ScratchpadConfig read_scratchpad(YamlMap& m, const std::string& name) {
+  ScratchpadConfig s;
+  s.name = name;
+  const double size = m.quantity("size", Dimension::kBytes);
+  if (size != static_cast<double>(static_cast<std::uint64_t>(size))) {
+    m.fail("size", "size must be a whole number of bytes");
+  }
+  s.size_bytes = static_cast<std::uint64_t>(size);
+  s.banks = m.integer("banks", 1, 1024, 1);
+  m.finish();
+  return s;
+}
+
+AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
+  YamlMap map(root, origin, "");
+  AcceleratorConfig c;
+  c.source = origin;
+  c.name = map.string("name");
+  c.clock_hz = map.quantity("clock", Dimension::kFrequencyHz);
+
+  YamlMap compute = map.map("compute");
+  YamlMap array = compute.map("systolic_array");
+  c.array.shape.rows = array.integer("rows", 1, kMaxArrayDim);
+  c.array.shape.cols = array.integer("cols", 1, kMaxArrayDim);
+  const std::string df = array.choice("dataflow", {"os", "ws", "is"});
+  c.array.shape.dataflow = df == "os"   ? compute::Dataflow::kOutputStationary
+                           : df == "ws" ? compute::Dataflow::kWeightStationary
+                                        : compute::Dataflow::kInputStationary;
+  for (YamlMap& f : array.list_of_maps("formats")) {
+    MacFormatSupport s;
+    s.weights = read_format(f, "weights");
+    s.inputs = read_format(f, "inputs");
+    s.macs_per_pe_per_cycle = static_cast<int>(f.integer("macs_per_pe_per_cycle", 1, 64, 1));
+    f.finish();
+    if (c.find_format_pair(s.weights, s.inputs) != nullptr) {
+      array.fail("formats", fmt::format("format pair {} x {} is listed twice", s.weights, s.inputs));
+    }
+    c.array.formats.push_back(s);
+  }
+  if (c.array.formats.empty()) array.fail("formats", "the array must support at least one format pair");
+  array.finish();
+  if (std::optional<YamlMap> vu = compute.optional_map("vector_unit")) {
+    c.vector_unit.lanes = vu->integer("lanes", 1, kMaxArrayDim);
+    vu->finish();
+  } else {
+    c.vector_unit.lanes = c.array.shape.cols;
+  }
+  compute.finish();
+
+  YamlMap sp = map.map("scratchpads");
+  if (std::optional<YamlMap> unified = sp.optional_map("unified")) {
+    if (sp.has("ifmap") || sp.has("filter") || sp.has("ofmap")) {
+      sp.fail("unified", "give either unified or ifmap/filter/ofmap, not both");
+    }
+    // A unified scratchpad is split evenly between the three operand streams.
+    ScratchpadConfig u = read_scratchpad(*unified, "unified");
+    c.ifmap = c.filter = c.ofmap = u;
+    c.ifmap.size_bytes = c.filter.size_bytes = c.ofmap.size_bytes = u.size_bytes / 3;
+    c.ifmap.name = "ifmap";
+    c.filter.name = "filter";
+    c.ofmap.name = "ofmap";
+  } else {
+    YamlMap i = sp.map("ifmap"), f = sp.map("filter"), o = sp.map("ofmap");
+    c.ifmap = read_scratchpad(i, "ifmap");
+    c.filter = read_scratchpad(f, "filter");
+    c.ofmap = read_scratchpad(o, "ofmap");
+  }
+  // Each half of a double-buffered scratchpad must hold one array-sized tile.
+  const std::int64_t tile_bytes = (c.array.shape.rows * c.array.shape.cols * max_input_bits(c.array) + 7) / 8;
+  for (ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
+    if (s->size_bytes / 2 < static_cast<std::uint64_t>(tile_bytes)) {
+      sp.fail(s->name == "unified" ? "unified" : s->name,
+              fmt::format("{} cannot hold one {}x{} tile ({}) in each half of its double buffer; "
+                          "need at least {}",
+                          format_bytes(static_cast<double>(s->size_bytes)), c.array.shape.rows,
+                          c.array.shape.cols, format_bytes(static_cast<double>(tile_bytes)),
+                          format_bytes(2.0 * static_cast<double>(tile_bytes))));
+    }
+  }
+  sp.finish();
+
+  YamlMap dram = map.map("dram");
+  if (dram.has("bandwidth") && dram.string("bandwidth") == "unlimited") {
+    c.dram.bandwidth_bytes_per_s = 0;
+  } else {
+    c.dram.bandwidth_bytes_per_s = dram.quantity("bandwidth", Dimension::kBandwidthBps);
+  }
+  c.dram.latency_s = dram.quantity("latency", Dimension::kTimeSeconds, 0.0, /*allow_zero=*/true);
+  c.dram.per_operand_ports = dram.choice("ports", {"shared", "per_operand"}, "shared") == "per_operand";
+  dram.finish();
+
+  if (std::optional<YamlMap> dma = map.optional_map("dma")) {
+    const double burst = dma->quantity("burst", Dimension::kBytes, 4096.0);
+    if (burst < 1 || burst > 1 << 30) dma->fail("burst", "allowed: 1 B .. 1 GiB");
+    c.dma.burst_bytes = static_cast<std::uint64_t>(burst);
+    dma->finish();
+  }
+  if (std::optional<YamlMap> sim = map.optional_map("simulation")) {
+    c.traffic_model = sim->choice("traffic_model", {"reuse", "scalesim"}, "reuse");
+    c.scalesim_cycle_quirk = sim->boolean("scalesim_cycle_quirk", false);
+    sim->finish();
+  }
+  map.finish();
+  return c;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+}  // namespace
+
+const MacFormatSupport* AcceleratorConfig::find_format_pair(const std::string& weights,
+                                                            const std::string& inputs) const {
+  for (const MacFormatSupport& f : array.formats) {
+    if (f.weights == weights && f.inputs == inputs) return &f;
+  }
+  return nullptr;
+}
+
+const char* builtin_accelerator_yaml() { return kBuiltinYaml; }
+
+AcceleratorConfig load_accelerator(const std::string& path, const std::vector<std::string>& overrides) {
+  YAML::Node root = load_yaml_file(path);
+  for (const std::string& o : overrides) apply_override(root, o);
+  return read_accelerator(root, path);
+}
+
+AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides) {
+  YAML::Node root = load_yaml_string(kBuiltinYaml, "built-in");
+  for (const std::string& o : overrides) apply_override(root, o);
+  return read_accelerator(root, "built-in");
+}
+
+AcceleratorConfig load_scalesim_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
+  // INI as SCALE-Sim writes it: [section] then "key : value" or "key = value".
+  std::map<std::string, std::pair<std::string, int>> values;
+  std::string line, section;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    const std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    if (t.front() == '[') {
+      if (t.back() != ']') throw InputError(SourceRef{path, line_no, ""}, "malformed section header");
+      section = t.substr(1, t.size() - 2);
+      continue;
+    }
+    const auto sep = t.find_first_of(":=");
+    if (sep == std::string::npos) {
+      throw InputError(SourceRef{path, line_no, ""}, "expected 'key : value'");
+    }
+    values[section + "." + trim(t.substr(0, sep))] = {trim(t.substr(sep + 1)), line_no};
+  }
+  auto get = [&](const std::string& key) -> std::pair<std::string, int> {
+    auto it = values.find(key);
+    if (it == values.end()) throw InputError(SourceRef{path, 0, key}, "required key is missing");
+    return it->second;
+  };
+  auto get_int = [&](const std::string& key, std::int64_t min) {
+    const auto [text, ln] = get(key);
+    std::size_t pos = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(text, &pos);
+    } catch (const std::exception&) {
+      pos = 0;
+    }
+    if (pos == 0 || pos != text.size() || v < min) {
+      throw InputError(SourceRef{path, ln, key},
+                       fmt::format("'{}' is not a whole number >= {}", text, min));
+    }
+    return static_cast<std::int64_t>(v);
+  };
+  AcceleratorConfig c;
+  c.source = path;
+  c.name = values.count("general.run_name") ? values["general.run_name"].first : "scalesim";
+  c.clock_hz = 1e9;  // SCALE-Sim counts cycles only.
+  c.array.shape.rows = get_int("architecture_presets.ArrayHeight", 1);
+  c.array.shape.cols = get_int("architecture_presets.ArrayWidth", 1);
+  const auto [df, df_line] = get("architecture_presets.Dataflow");
+  if (df != "os" && df != "ws" && df != "is") {
+    throw InputError(SourceRef{path, df_line, "architecture_presets.Dataflow"},
+                     fmt::format("'{}' is not allowed; allowed: os, ws, is", df));
+  }
+  c.array.shape.dataflow = df == "os"   ? compute::Dataflow::kOutputStationary
+                           : df == "ws" ? compute::Dataflow::kWeightStationary
+                                        : compute::Dataflow::kInputStationary;
+  c.array.formats = {{"int8", "int8", 1}};  // SCALE-Sim's word is one byte.
+  c.vector_unit.lanes = c.array.shape.cols;
+  // SCALE-Sim's "kB" is 1024 words of one byte.
+  c.ifmap = {"ifmap", static_cast<std::uint64_t>(get_int("architecture_presets.IfmapSramSzkB", 1)) * 1024, 1};
+  c.filter = {"filter", static_cast<std::uint64_t>(get_int("architecture_presets.FilterSramSzkB", 1)) * 1024, 1};
+  c.ofmap = {"ofmap", static_cast<std::uint64_t>(get_int("architecture_presets.OfmapSramSzkB", 1)) * 1024, 1};
+  const std::string mode = values.count("run_presets.InterfaceBandwidth")
+                               ? values["run_presets.InterfaceBandwidth"].first
+                               : "CALC";
+  if (mode == "CALC") {
+    c.dram.bandwidth_bytes_per_s = 0;  // stall-free estimate
+    c.dram.latency_s = 0;
+  } else if (mode == "USER") {
+    // One Bandwidth (words/cycle) for each of the IFMAP, filter and OFMAP
+    // interfaces, DRAM read latency one cycle (SCALE-Sim v2 read_buffer.py).
+    c.dram.bandwidth_bytes_per_s =
+        static_cast<double>(get_int("architecture_presets.Bandwidth", 1)) * c.clock_hz;
+    c.dram.latency_s = 1.0 / c.clock_hz;
+    c.dram.per_operand_ports = true;
+  } else {
+    throw InputError(SourceRef{path, values["run_presets.InterfaceBandwidth"].second,
+                               "run_presets.InterfaceBandwidth"},
+                     fmt::format("'{}' is not allowed; allowed: CALC, USER", mode));
+  }
+  c.traffic_model = "scalesim";
+  c.scalesim_cycle_quirk = true;
+  return c;
+}
+
+}  // namespace qarch::sim

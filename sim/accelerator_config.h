@@ -1,0 +1,82 @@
+#pragma once
+// An accelerator design point as plain structs (docs/config.md lists every
+// key). Loaded and validated once, before elaboration; SystemC modules
+// receive these structs, never YAML.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/compute/systolic_mapping.h"
+
+namespace qarch::sim {
+
+// One (weights, inputs) format pair the MAC array executes natively.
+struct MacFormatSupport {
+  std::string weights;
+  std::string inputs;
+  int macs_per_pe_per_cycle = 1;
+};
+
+struct SystolicArrayConfig {
+  compute::SystolicArrayShape shape;
+  std::vector<MacFormatSupport> formats;
+};
+
+struct VectorUnitConfig {
+  std::int64_t lanes = 0;  // elements per cycle
+};
+
+struct ScratchpadConfig {
+  std::string name;         // ifmap, filter, ofmap
+  std::uint64_t size_bytes = 0;
+  std::int64_t banks = 1;
+};
+
+// The DRAM stand-in: a bandwidth and a latency behind a TLM-2.0 target.
+// bandwidth 0 means unlimited (SCALE-Sim's stall-free CALC mode).
+// per_operand_ports gives ifmap, filter and ofmap traffic a port each with
+// the full bandwidth (SCALE-Sim's USER mode does this).
+struct DramStandInConfig {
+  double bandwidth_bytes_per_s = 0;
+  double latency_s = 0;
+  bool per_operand_ports = false;
+};
+
+struct DmaConfig {
+  std::uint64_t burst_bytes = 4096;
+};
+
+// How scratchpad traffic per fold is derived (sim/traffic/): "reuse" keeps
+// operands resident when they fit; "scalesim" reproduces SCALE-Sim v2's
+// double-buffered scratchpad.
+struct AcceleratorConfig {
+  std::string name;
+  std::string source;  // file, or "built-in"
+  double clock_hz = 1e9;
+  SystolicArrayConfig array;
+  VectorUnitConfig vector_unit;
+  ScratchpadConfig ifmap, filter, ofmap;
+  DramStandInConfig dram;
+  DmaConfig dma;
+  std::string traffic_model = "reuse";
+  // SCALE-Sim compatibility: report each layer's cycles as SCALE-Sim v2 does
+  // (the 0-based index of the last cycle, i.e. one less; SCALE-Sim issue #125).
+  bool scalesim_cycle_quirk = false;
+
+  double cycle_seconds() const { return 1.0 / clock_hz; }
+  // Looks up the pair; nullptr when the array cannot run it.
+  const MacFormatSupport* find_format_pair(const std::string& weights,
+                                           const std::string& inputs) const;
+};
+
+AcceleratorConfig load_accelerator(const std::string& path,
+                                   const std::vector<std::string>& overrides = {});
+// The design point `qarch demo` runs when given no file.
+AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides = {});
+// A SCALE-Sim v2 .cfg (INI): architecture_presets and InterfaceBandwidth.
+AcceleratorConfig load_scalesim_config(const std::string& path);
+
+// The YAML text of the built-in design point (also accelerators/edge-int8-32x32.yaml).
+const char* builtin_accelerator_yaml();
+
+}  // namespace qarch::sim

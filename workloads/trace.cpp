@@ -1,0 +1,355 @@
+#include "workloads/trace.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "common/input_error.h"
+#include "common/yaml_reader.h"
+#include "models/numerics/format_registry.h"
+
+namespace qarch::workloads {
+namespace {
+
+constexpr std::int64_t kMaxDim = std::int64_t{1} << 40;
+const std::vector<std::string> kOpTypes{"gemm", "conv2d", "depthwise_conv2d", "elementwise",
+                                        "softmax"};
+const std::vector<std::string> kGranularities{"tensor", "channel", "group", "token", "block"};
+
+std::string checked_format(YamlMap& map, const std::string& key, const std::string& fallback) {
+  const std::string name = map.string(key, fallback);
+  if (numerics::find_format(name) == nullptr) {
+    map.fail(key, fmt::format("unknown number format '{}'; allowed: {}", name,
+                              fmt::join(numerics::format_names(), ", ")));
+  }
+  return name;
+}
+
+OperandFormat read_operand(YamlMap& op, const std::string& key, const OperandFormat& fallback) {
+  std::optional<YamlMap> m = op.optional_map(key);
+  if (!m) return fallback;
+  OperandFormat f = fallback;
+  f.format = checked_format(*m, "format", fallback.format);
+  const std::string g = m->choice("granularity", kGranularities, to_string(fallback.granularity));
+  for (std::size_t i = 0; i < kGranularities.size(); ++i) {
+    if (kGranularities[i] == g) f.granularity = static_cast<ScaleGranularity>(i);
+  }
+  const bool grouped = f.granularity == ScaleGranularity::kGroup ||
+                       f.granularity == ScaleGranularity::kBlock;
+  if (grouped) {
+    f.group_size = m->integer("group_size", 1, kMaxDim);
+  } else if (m->has("group_size")) {
+    m->fail("group_size", "group_size is only allowed with granularity group or block");
+  }
+  f.symmetric = m->boolean("symmetric", fallback.symmetric);
+  f.scale_format = checked_format(*m, "scale_format", fallback.scale_format);
+  m->finish();
+  return f;
+}
+
+struct Defaults {
+  OperandFormat weights, inputs, outputs;
+  std::string accumulator = "int32";
+};
+
+Defaults read_defaults(YamlMap& root) {
+  Defaults d;
+  std::optional<YamlMap> m = root.optional_map("defaults");
+  if (!m) return d;
+  d.weights = read_operand(*m, "weights", d.weights);
+  d.inputs = read_operand(*m, "inputs", d.inputs);
+  d.outputs = read_operand(*m, "outputs", d.outputs);
+  d.accumulator = checked_format(*m, "accumulator", d.accumulator);
+  m->finish();
+  return d;
+}
+
+// stride: 2 or [2, 1]; padding: 1, [1, 1] (h, w) or [top, bottom, left, right].
+void read_pair(YamlMap& m, const std::string& key, std::int64_t fallback, std::int64_t min,
+               std::int64_t* a, std::int64_t* b) {
+  if (!m.has(key)) {
+    m.node(key);
+    *a = *b = fallback;
+    return;
+  }
+  YAML::Node n = m.node(key);
+  auto as_int = [&](const YAML::Node& v) {
+    try {
+      const std::int64_t x = v.as<std::int64_t>();
+      if (x < min) m.fail(key, fmt::format("{} is out of range; allowed: >= {}", x, min));
+      return x;
+    } catch (const YAML::Exception&) {
+      m.fail(key, "expected a whole number or a list of two");
+    }
+  };
+  if (n.IsScalar()) {
+    *a = *b = as_int(n);
+  } else if (n.IsSequence() && n.size() == 2) {
+    *a = as_int(n[0]);
+    *b = as_int(n[1]);
+  } else {
+    m.fail(key, "expected a whole number or a list of two [h, w]");
+  }
+}
+
+void read_padding(YamlMap& m, Conv2dShape& c) {
+  if (m.has("padding") && m.node("padding").IsSequence() && m.node("padding").size() == 4) {
+    YAML::Node n = m.node("padding");
+    std::int64_t* fields[4] = {&c.pad_top, &c.pad_bottom, &c.pad_left, &c.pad_right};
+    for (int i = 0; i < 4; ++i) {
+      try {
+        *fields[i] = n[i].as<std::int64_t>();
+      } catch (const YAML::Exception&) {
+        m.fail("padding", "expected whole numbers [top, bottom, left, right]");
+      }
+      if (*fields[i] < 0) m.fail("padding", "padding must be >= 0");
+    }
+    return;
+  }
+  std::int64_t ph = 0, pw = 0;
+  read_pair(m, "padding", 0, 0, &ph, &pw);
+  c.pad_top = c.pad_bottom = ph;
+  c.pad_left = c.pad_right = pw;
+}
+
+Op read_op(YamlMap& m, const Defaults& d) {
+  Op op;
+  op.name = m.string("name");
+  const std::string type = m.choice("type", kOpTypes);
+  for (std::size_t i = 0; i < kOpTypes.size(); ++i) {
+    if (kOpTypes[i] == type) op.type = static_cast<OpType>(i);
+  }
+  switch (op.type) {
+    case OpType::kGemm:
+      op.gemm.batch = m.integer("batch", 1, kMaxDim, 1);
+      op.gemm.m = m.integer("m", 1, kMaxDim);
+      op.gemm.n = m.integer("n", 1, kMaxDim);
+      op.gemm.k = m.integer("k", 1, kMaxDim);
+      break;
+    case OpType::kConv2d:
+    case OpType::kDepthwiseConv2d: {
+      Conv2dShape& c = op.conv;
+      c.batch = m.integer("n", 1, kMaxDim, 1);
+      c.channels = m.integer("c", 1, kMaxDim);
+      c.height = m.integer("h", 1, kMaxDim);
+      c.width = m.integer("w", 1, kMaxDim);
+      c.filters = op.type == OpType::kConv2d ? m.integer("k", 1, kMaxDim)
+                                             : m.integer("k", 1, kMaxDim, 1);
+      c.filter_height = m.integer("r", 1, kMaxDim);
+      c.filter_width = m.integer("s", 1, kMaxDim);
+      read_pair(m, "stride", 1, 1, &c.stride_h, &c.stride_w);
+      read_padding(m, c);
+      if (c.height + c.pad_top + c.pad_bottom < c.filter_height ||
+          c.width + c.pad_left + c.pad_right < c.filter_width) {
+        m.fail("r", fmt::format("filter {}x{} is larger than the padded input {}x{}",
+                                c.filter_height, c.filter_width,
+                                c.height + c.pad_top + c.pad_bottom,
+                                c.width + c.pad_left + c.pad_right));
+      }
+      break;
+    }
+    case OpType::kElementwise:
+      op.elements = m.integer("elements", 1, kMaxDim);
+      op.elementwise_operands = static_cast<int>(m.integer("operands", 1, 8, 2));
+      break;
+    case OpType::kSoftmax:
+      op.softmax_rows = m.integer("rows", 1, kMaxDim);
+      op.softmax_cols = m.integer("cols", 1, kMaxDim);
+      op.elements = op.softmax_rows * op.softmax_cols;
+      break;
+  }
+  op.weights = read_operand(m, "weights", d.weights);
+  op.inputs = read_operand(m, "inputs", d.inputs);
+  op.outputs = read_operand(m, "outputs", d.outputs);
+  op.accumulator = checked_format(m, "accumulator", d.accumulator);
+  m.finish();
+  return op;
+}
+
+void check_unique_names(const Workload& w) {
+  std::set<std::string> seen;
+  for (const Op& op : w.ops) {
+    if (!seen.insert(op.name).second) {
+      throw InputError(SourceRef{w.source, 0, "ops"},
+                       fmt::format("op name '{}' appears more than once; names must be unique",
+                                   op.name));
+    }
+  }
+}
+
+Workload read_yaml_trace(YAML::Node root, const std::string& origin) {
+  YamlMap map(root, origin, "");
+  Workload w;
+  w.source = origin;
+  w.name = map.string("name");
+  map.integer("version", 1, 1, 1);
+  const Defaults d = read_defaults(map);
+  for (YamlMap& op : map.list_of_maps("ops")) w.ops.push_back(read_op(op, d));
+  if (w.ops.empty()) map.fail("ops", "the trace has no ops");
+  map.finish();
+  check_unique_names(w);
+  return w;
+}
+
+// JSON Lines: line 1 is a header {"name": ..., "version": 1, "defaults": {...}},
+// every further non-empty line one op object. JSON is read through the YAML
+// reader (JSON is YAML 1.2 flow syntax), so both formats share one schema.
+Workload read_jsonl_trace(std::istream& in, const std::string& origin) {
+  Workload w;
+  w.source = origin;
+  Defaults d;
+  std::string line;
+  int line_no = 0;
+  bool have_header = false;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] != '{') {
+      throw InputError(SourceRef{origin, line_no, ""}, "expected a JSON object on this line");
+    }
+    YAML::Node node;
+    try {
+      node = YAML::Load(line);
+    } catch (const YAML::Exception& e) {
+      throw InputError(SourceRef{origin, line_no, ""},
+                       "malformed JSON (truncated trace?): " + e.msg);
+    }
+    YamlMap map(node, origin, have_header ? fmt::format("ops[{}]", w.ops.size()) : "header",
+                line_no - 1);
+    if (!have_header) {
+      w.name = map.string("name");
+      map.integer("version", 1, 1, 1);
+      d = read_defaults(map);
+      map.finish();
+      have_header = true;
+    } else {
+      w.ops.push_back(read_op(map, d));
+    }
+  }
+  if (!have_header) throw InputError(SourceRef{origin, 0, ""}, "empty trace: no header line");
+  if (w.ops.empty()) throw InputError(SourceRef{origin, line_no, ""}, "the trace has no ops");
+  check_unique_names(w);
+  return w;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void emit_operand(std::ostringstream& out, const char* key, const OperandFormat& f) {
+  out << "    " << key << ": {format: " << f.format
+      << ", granularity: " << to_string(f.granularity);
+  if (f.group_size > 0) out << ", group_size: " << f.group_size;
+  out << ", symmetric: " << (f.symmetric ? "true" : "false") << ", scale_format: " << f.scale_format
+      << "}\n";
+}
+
+}  // namespace
+
+const char* to_string(OpType type) {
+  switch (type) {
+    case OpType::kGemm: return "gemm";
+    case OpType::kConv2d: return "conv2d";
+    case OpType::kDepthwiseConv2d: return "depthwise_conv2d";
+    case OpType::kElementwise: return "elementwise";
+    case OpType::kSoftmax: return "softmax";
+  }
+  return "?";
+}
+
+const char* to_string(ScaleGranularity g) {
+  switch (g) {
+    case ScaleGranularity::kTensor: return "tensor";
+    case ScaleGranularity::kChannel: return "channel";
+    case ScaleGranularity::kGroup: return "group";
+    case ScaleGranularity::kToken: return "token";
+    case ScaleGranularity::kBlock: return "block";
+  }
+  return "?";
+}
+
+Workload load_trace_yaml_text(const std::string& text, const std::string& origin) {
+  YAML::Node root = load_yaml_string(text, origin);
+  if (!root.IsMap()) throw InputError(SourceRef{origin, 0, ""}, "expected a YAML mapping");
+  return read_yaml_trace(root, origin);
+}
+
+Workload load_trace(const std::string& path, const std::vector<std::string>& overrides) {
+  if (ends_with(path, ".jsonl")) {
+    if (!overrides.empty()) {
+      throw InputError(SourceRef{path, 0, ""}, "--set overrides apply to YAML traces only");
+    }
+    std::ifstream in(path);
+    if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
+    return read_jsonl_trace(in, path);
+  }
+  if (!ends_with(path, ".yaml") && !ends_with(path, ".yml")) {
+    throw InputError(SourceRef{path, 0, ""},
+                     "unknown trace type; allowed: .yaml/.yml (trace v1), .jsonl (JSON Lines); "
+                     "for SCALE-Sim topologies use `qarch import scalesim`");
+  }
+  YAML::Node root = load_yaml_file(path);
+  for (const std::string& o : overrides) apply_override(root, o);
+  return read_yaml_trace(root, path);
+}
+
+std::string to_yaml(const Workload& w) {
+  std::ostringstream out;
+  out << "name: " << w.name << "\nversion: 1\nops:\n";
+  for (const Op& op : w.ops) {
+    out << "  - name: " << op.name << "\n    type: " << to_string(op.type) << "\n";
+    switch (op.type) {
+      case OpType::kGemm:
+        if (op.gemm.batch != 1) out << "    batch: " << op.gemm.batch << "\n";
+        out << "    m: " << op.gemm.m << "\n    n: " << op.gemm.n << "\n    k: " << op.gemm.k << "\n";
+        break;
+      case OpType::kConv2d:
+      case OpType::kDepthwiseConv2d: {
+        const Conv2dShape& c = op.conv;
+        out << "    n: " << c.batch << "\n    c: " << c.channels << "\n    h: " << c.height
+            << "\n    w: " << c.width << "\n    k: " << c.filters << "\n    r: " << c.filter_height
+            << "\n    s: " << c.filter_width << "\n    stride: [" << c.stride_h << ", "
+            << c.stride_w << "]\n    padding: [" << c.pad_top << ", " << c.pad_bottom << ", "
+            << c.pad_left << ", " << c.pad_right << "]\n";
+        break;
+      }
+      case OpType::kElementwise:
+        out << "    elements: " << op.elements << "\n    operands: " << op.elementwise_operands << "\n";
+        break;
+      case OpType::kSoftmax:
+        out << "    rows: " << op.softmax_rows << "\n    cols: " << op.softmax_cols << "\n";
+        break;
+    }
+    emit_operand(out, "weights", op.weights);
+    emit_operand(out, "inputs", op.inputs);
+    out << "    accumulator: " << op.accumulator << "\n";
+    emit_operand(out, "outputs", op.outputs);
+  }
+  return out.str();
+}
+
+std::int64_t op_macs(const Op& op) {
+  switch (op.type) {
+    case OpType::kGemm:
+      return op.gemm.batch * op.gemm.m * op.gemm.n * op.gemm.k;
+    case OpType::kConv2d: {
+      const Conv2dShape& c = op.conv;
+      return c.batch * c.out_height() * c.out_width() * c.filters * c.filter_height *
+             c.filter_width * c.channels;
+    }
+    case OpType::kDepthwiseConv2d: {
+      const Conv2dShape& c = op.conv;
+      return c.batch * c.out_height() * c.out_width() * c.channels * c.filters * c.filter_height *
+             c.filter_width;
+    }
+    case OpType::kElementwise:
+    case OpType::kSoftmax:
+      return 0;
+  }
+  return 0;
+}
+
+}  // namespace qarch::workloads
