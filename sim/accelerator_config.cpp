@@ -11,38 +11,13 @@
 #include "common/units.h"
 #include "common/yaml_reader.h"
 #include "models/numerics/format_registry.h"
+#include "sim/builtin_data.h"
 
 namespace qarch::sim {
 namespace {
 
 constexpr std::int64_t kMaxArrayDim = 1 << 16;
 
-const char* const kBuiltinYaml = R"(# Built-in design point of `qarch demo`: a 32x32 weight-stationary INT8
-# array at 1 GHz with 64 KiB scratchpads per operand and an LPDDR4-class
-# DRAM interface.
-name: edge-int8-32x32
-clock: 1 GHz
-compute:
-  systolic_array:
-    rows: 32
-    cols: 32
-    dataflow: ws
-    formats:
-      - {weights: int8, inputs: int8, macs_per_pe_per_cycle: 1}
-      - {weights: int4, inputs: int8, macs_per_pe_per_cycle: 2}
-      - {weights: int4, inputs: int4, macs_per_pe_per_cycle: 2}
-  vector_unit:
-    lanes: 32
-scratchpads:
-  ifmap: {size: 64 KiB, banks: 4}
-  filter: {size: 64 KiB, banks: 4}
-  ofmap: {size: 64 KiB, banks: 4}
-dram:
-  bandwidth: 25.6 GB/s
-  latency: 100 ns
-dma:
-  burst: 4 KiB
-)";
 
 std::int64_t max_input_bits(const SystolicArrayConfig& a) {
   int bits = 0;
@@ -184,7 +159,8 @@ const MacFormatSupport* AcceleratorConfig::find_format_pair(const std::string& w
   return nullptr;
 }
 
-const char* builtin_accelerator_yaml() { return kBuiltinYaml; }
+const char* builtin_accelerator_yaml() { return kBuiltinAcceleratorYaml; }
+const char* builtin_workload_yaml() { return kBuiltinWorkloadYaml; }
 
 AcceleratorConfig load_accelerator(const std::string& path, const std::vector<std::string>& overrides) {
   YAML::Node root = load_yaml_file(path);
@@ -193,7 +169,7 @@ AcceleratorConfig load_accelerator(const std::string& path, const std::vector<st
 }
 
 AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides) {
-  YAML::Node root = load_yaml_string(kBuiltinYaml, "built-in");
+  YAML::Node root = load_yaml_string(kBuiltinAcceleratorYaml, "built-in");
   for (const std::string& o : overrides) apply_override(root, o);
   return read_accelerator(root, "built-in");
 }

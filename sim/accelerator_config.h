@@ -76,7 +76,9 @@ AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides 
 // A SCALE-Sim v2 .cfg (INI): architecture_presets and InterfaceBandwidth.
 AcceleratorConfig load_scalesim_config(const std::string& path);
 
-// The YAML text of the built-in design point (also accelerators/edge-int8-32x32.yaml).
+// The YAML text of the built-in design point (accelerators/edge-int8-32x32.yaml).
 const char* builtin_accelerator_yaml();
+// The built-in workload of `qarch demo` (workloads/examples/tiny-transformer.yaml).
+const char* builtin_workload_yaml();
 
 }  // namespace qarch::sim

@@ -45,6 +45,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
   int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
     if (line_no == 1 || trim(line).empty()) continue;  // header, blank lines
     std::vector<std::string> fields;
     std::stringstream ss(line);

@@ -1,7 +1,6 @@
 #include "apps/qarch/cli.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +16,10 @@ int run(int argc, char* argv[]) {
   app.set_version_flag("--version", std::string("qarch ") + QARCH_VERSION);
   app.require_subcommand(1);
   CommandStatus status;
+  add_run_command(app, status);
+  add_demo_command(app, status);
+  add_validate_command(app, status);
+  add_import_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -11,4 +11,10 @@ struct CommandStatus {
   int exit_code = 0;
 };
 
+// One line per subcommand, in the order `qarch --help` lists them.
+void add_run_command(CLI::App& app, CommandStatus& status);
+void add_demo_command(CLI::App& app, CommandStatus& status);
+void add_validate_command(CLI::App& app, CommandStatus& status);
+void add_import_command(CLI::App& app, CommandStatus& status);
+
 }  // namespace qarch::cli

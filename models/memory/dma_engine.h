@@ -1,9 +1,11 @@
 #pragma once
-// DMA between DRAM and the scratchpads: splits a transfer into bursts and
-// issues them over TLM-2.0 (loosely timed, with a quantum keeper). Bursts are
-// pipelined: all are issued at once and the target serialises them at its
-// bandwidth, so a transfer costs latency + bytes / bandwidth, not a latency
-// per burst. Payloads carry no data: the models are timing-only.
+// DMA between DRAM and the scratchpads: splits transfers into bursts and
+// issues them over TLM-2.0, loosely timed: each burst carries the issuer's
+// local time offset (a quantum keeper's) and the target annotates when it
+// completes. Bursts and transfers are pipelined: the caller does not wait
+// for one transfer before issuing the next, and the target serialises them
+// at its bandwidth, so latency is paid once per stream, not per burst or per
+// tile. Payloads carry no data: the models are timing-only.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -23,9 +25,16 @@ class DmaEngine : public sc_core::sc_module {
 
   DmaEngine(sc_core::sc_module_name name, int port_count, std::uint64_t burst_bytes);
 
-  // Moves `bytes` over `port`; returns when the last burst has completed.
-  // Must be called from an SC_THREAD.
-  void transfer(int port, std::uint64_t address, std::uint64_t bytes, bool write);
+  struct Request {
+    int port = 0;
+    std::uint64_t address = 0;
+    std::uint64_t bytes = 0;
+    bool write = false;
+  };
+  // Issues every burst of every request now and returns the absolute time at
+  // which the last one completes (requests on different ports proceed in
+  // parallel). The caller waits for that time when it needs the data.
+  sc_core::sc_time issue(const std::vector<Request>& requests);
 
   std::uint64_t bursts() const { return bursts_; }
 

@@ -1,0 +1,45 @@
+// qarch import scalesim: a SCALE-Sim v2 topology CSV as a v1 trace.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "apps/qarch/commands.h"
+#include "common/input_error.h"
+#include "workloads/scalesim_topology.h"
+#include "workloads/trace.h"
+
+namespace qarch::cli {
+namespace {
+struct ImportOptions {
+  std::string topology, out;
+  bool gemm = false;
+};
+}  // namespace
+
+void add_import_command(CLI::App& app, CommandStatus&) {
+  CLI::App* import = app.add_subcommand("import", "Convert other tools' workloads to qarch traces");
+  import->require_subcommand(1);
+  auto o = std::make_shared<ImportOptions>();
+  CLI::App* scalesim = import->add_subcommand("scalesim", "SCALE-Sim v2 topology CSV -> trace v1 YAML");
+  scalesim->add_option("topology", o->topology, "topology CSV")->required();
+  scalesim->add_flag("--gemm", o->gemm, "the CSV has M,N,K rows (SCALE-Sim -i gemm)");
+  scalesim->add_option("-o,--out", o->out, "write the trace here (default: stdout)");
+  scalesim->callback([o] {
+    const workloads::Workload w = workloads::load_scalesim_topology(
+        o->topology, o->gemm ? workloads::ScaleSimTopologyKind::kGemm : workloads::ScaleSimTopologyKind::kConv);
+    const std::string text = "# Imported from SCALE-Sim v2 topology " + o->topology + "\n" + workloads::to_yaml(w);
+    if (o->out.empty()) {
+      std::fputs(text.c_str(), stdout);
+      return;
+    }
+    const std::string tmp = o->out + ".partial";
+    {
+      std::ofstream out(tmp);
+      if (!out || !(out << text) || !out.flush()) throw InputError(SourceRef{o->out, 0, ""}, "cannot write file");
+    }
+    if (std::rename(tmp.c_str(), o->out.c_str()) != 0) throw InputError(SourceRef{o->out, 0, ""}, "cannot write file");
+  });
+}
+
+}  // namespace qarch::cli

@@ -1,0 +1,46 @@
+// qarch validate: check accelerator configs and workload traces without running.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apps/qarch/commands.h"
+#include "common/input_error.h"
+#include "sim/accelerator_config.h"
+#include "sim/mapper.h"
+#include "workloads/trace.h"
+
+namespace qarch::cli {
+namespace {
+struct ValidateOptions {
+  std::string accelerator, workload;
+  std::vector<std::string> overrides;
+};
+}  // namespace
+
+void add_validate_command(CLI::App& app, CommandStatus&) {
+  auto o = std::make_shared<ValidateOptions>();
+  CLI::App* cmd = app.add_subcommand("validate", "Check an accelerator config and/or a workload trace");
+  cmd->add_option("-a,--accelerator", o->accelerator, "accelerator config (YAML)");
+  cmd->add_option("-w,--workload", o->workload, "workload trace (.yaml or .jsonl)");
+  cmd->add_option("--set", o->overrides, "override an accelerator key: key.path=value");
+  cmd->callback([o] {
+    if (o->accelerator.empty() && o->workload.empty()) throw InputError("give -a ARCH.yaml, -w TRACE, or both");
+    std::unique_ptr<sim::AcceleratorConfig> config;
+    if (!o->accelerator.empty()) {
+      config = std::make_unique<sim::AcceleratorConfig>(sim::load_accelerator(o->accelerator, o->overrides));
+      std::printf("%s: ok (accelerator %s)\n", o->accelerator.c_str(), config->name.c_str());
+    }
+    if (!o->workload.empty()) {
+      const workloads::Workload w = workloads::load_trace(o->workload);
+      std::printf("%s: ok (workload %s, %zu ops)\n", o->workload.c_str(), w.name.c_str(), w.ops.size());
+      // With both, also check that the accelerator can run every op.
+      if (config) {
+        sim::plan_workload(w, *config);
+        std::printf("%s runs on %s: ok\n", w.name.c_str(), config->name.c_str());
+      }
+    }
+  });
+}
+
+}  // namespace qarch::cli

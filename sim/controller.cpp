@@ -1,0 +1,219 @@
+#include "sim/controller.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "workloads/trace.h"
+
+namespace qarch::sim {
+namespace {
+constexpr int kIfmap = 0, kFilter = 1, kOfmap = 2;
+// Operand regions of the DRAM address space (as SCALE-Sim's offsets).
+constexpr std::uint64_t kRegionBytes = std::uint64_t{1} << 40;
+}  // namespace
+
+Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
+                       const std::vector<OpPlan>& plans, compute::SystolicArray& array,
+                       compute::VectorUnit& vector_unit, memory::DmaEngine& dma)
+    : sc_core::sc_module(name),
+      config_(config),
+      plans_(plans),
+      array_(array),
+      vector_unit_(vector_unit),
+      dma_(dma),
+      cycle_(config.cycle_seconds(), sc_core::SC_SEC) {
+  for (const OpPlan& op : plans_) {
+    schedules_.emplace_back();
+    records_.emplace_back();
+    pass_start_cycle_.emplace_back();
+    for (const Pass& pass : op.passes) {
+      schedules_.back().push_back(make_fold_schedule(pass, config_));
+      records_.back().emplace_back(static_cast<std::size_t>(pass.repeat));
+      pass_start_cycle_.back().emplace_back(static_cast<std::size_t>(pass.repeat), 0);
+      total_folds_ += pass.repeat * schedules_.back().back()->folds();
+    }
+  }
+  SC_THREAD(load_thread);
+  SC_THREAD(compute_thread);
+  SC_THREAD(store_thread);
+}
+
+void Controller::advance(Cursor& c) const {
+  if (++c.fold < schedule_of(c).folds()) return;
+  c.fold = 0;
+  if (++c.repeat < pass_of(c).repeat) return;
+  c.repeat = 0;
+  if (++c.pass < plans_[c.op].passes.size()) return;
+  c.pass = 0;
+  ++c.op;
+  while (c.op < plans_.size() && plans_[c.op].passes.empty()) ++c.op;
+}
+
+int Controller::port(int stream) const { return config_.dram.per_operand_ports ? stream : 0; }
+
+void Controller::note_dram(PassResult& rec, std::int64_t pass_start, sc_core::sc_time begin,
+                           sc_core::sc_time end) {
+  const auto first = static_cast<std::int64_t>(std::llround(begin / cycle_)) - pass_start;
+  const auto last = static_cast<std::int64_t>(std::llround(end / cycle_)) - pass_start;
+  if (rec.activity.dram_bursts == 0 || first < rec.dram_first_cycle) rec.dram_first_cycle = first;
+  rec.dram_last_cycle = std::max(rec.dram_last_cycle, last);
+}
+
+void Controller::load_thread() {
+  std::int64_t g = 0;
+  for (Cursor c; valid(c); advance(c), ++g) {
+    while (g >= computed_ + 2) wait(computed_event_);  // both halves full
+    const FoldWork w = schedule_of(c).fold(c.fold);
+    PassResult& rec = record_of(c);
+    rec.activity.dram_ifmap_read_bytes += w.ifmap_read_bytes;
+    rec.activity.dram_filter_read_bytes += w.filter_read_bytes;
+    rec.activity.dram_psum_read_bytes += w.psum_read_bytes;
+    load_done_[static_cast<std::size_t>(g) % kRing] = sc_core::sc_time_stamp();
+    if (!w.traffic_already_timed && w.ifmap_read_bytes + w.filter_read_bytes + w.psum_read_bytes > 0) {
+      const std::uint64_t bursts_before = dma_.bursts();
+      const sc_core::sc_time begin = sc_core::sc_time_stamp();
+      const sc_core::sc_time done =
+          dma_.issue({{port(kIfmap), kIfmap * kRegionBytes, w.ifmap_read_bytes, false},
+                      {port(kFilter), kFilter * kRegionBytes, w.filter_read_bytes, false},
+                      {port(kOfmap), kOfmap * kRegionBytes, w.psum_read_bytes, false}});
+      load_done_[static_cast<std::size_t>(g) % kRing] = done;
+      note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)], begin, done);
+      rec.activity.dram_bursts += dma_.bursts() - bursts_before;
+    }
+    loaded_ = g + 1;
+    loaded_event_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void Controller::compute_thread() {
+  std::int64_t g = 0;
+  std::int64_t pass_start = 0;
+  for (Cursor c; valid(c); advance(c), ++g) {
+    const Pass& pass = pass_of(c);
+    PassResult& rec = record_of(c);
+    if (c.fold == 0) {
+      pass_start = static_cast<std::int64_t>(std::llround(sc_core::sc_time_stamp() / cycle_));
+      pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)] = pass_start;
+    }
+    while (loaded_ <= g) wait(loaded_event_);
+    const sc_core::sc_time operands_ready = load_done_[static_cast<std::size_t>(g) % kRing];
+    if (operands_ready > sc_core::sc_time_stamp()) wait(operands_ready - sc_core::sc_time_stamp());
+    while (stored_ < g - 1) wait(stored_event_);
+    if (g >= 2) {
+      const sc_core::sc_time half_free = store_done_[static_cast<std::size_t>(g - 2) % kRing];
+      if (half_free > sc_core::sc_time_stamp()) wait(half_free - sc_core::sc_time_stamp());
+    }
+    const FoldWork w = schedule_of(c).fold(c.fold);
+    if (w.charged_stall_cycles > 0) wait(cycle_ * static_cast<double>(w.charged_stall_cycles));
+    if (pass.unit == Pass::Unit::kSystolicArray) {
+      array_.run_fold(pass.plan, w.pes_used, w.macs, pass.format_pair);
+      rec.activity.macs_by_format_pair[pass.format_pair] += w.macs;
+      rec.activity.pe_busy_cycles += static_cast<std::uint64_t>(w.pes_used * w.compute_cycles);
+      rec.activity.pe_idle_cycles += static_cast<std::uint64_t>(
+          (config_.array.shape.rows * config_.array.shape.cols - w.pes_used) * w.compute_cycles);
+    } else {
+      const auto ops = static_cast<std::uint64_t>(w.compute_cycles) * static_cast<std::uint64_t>(w.pes_used);
+      vector_unit_.run(static_cast<std::uint64_t>(w.compute_cycles), ops);
+      rec.activity.vector_element_ops += ops;
+    }
+    rec.compute_cycles += w.compute_cycles;
+    ++rec.activity.folds;
+    computed_ = g + 1;
+    computed_event_.notify(sc_core::SC_ZERO_TIME);
+    if (c.fold + 1 == schedule_of(c).folds()) {
+      const auto now = static_cast<std::int64_t>(std::llround(sc_core::sc_time_stamp() / cycle_));
+      rec.cycles = now - pass_start;
+    }
+  }
+  compute_end_cycle_ = static_cast<std::int64_t>(std::llround(sc_core::sc_time_stamp() / cycle_));
+}
+
+void Controller::store_thread() {
+  std::int64_t g = 0;
+  sc_core::sc_time last_store_done = sc_core::SC_ZERO_TIME;
+  for (Cursor c; valid(c); advance(c), ++g) {
+    while (computed_ <= g) wait(computed_event_);
+    const FoldWork w = schedule_of(c).fold(c.fold);
+    PassResult& rec = record_of(c);
+    rec.activity.dram_ofmap_write_bytes += w.ofmap_write_bytes;
+    sc_core::sc_time done = sc_core::sc_time_stamp();
+    if (!w.traffic_already_timed && w.ofmap_write_bytes > 0) {
+      const std::uint64_t bursts_before = dma_.bursts();
+      done = dma_.issue({{port(kOfmap), kOfmap * kRegionBytes, w.ofmap_write_bytes, true}});
+      note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)],
+                sc_core::sc_time_stamp(), done);
+      rec.activity.dram_bursts += dma_.bursts() - bursts_before;
+    }
+    store_done_[static_cast<std::size_t>(g) % kRing] = done;
+    last_store_done = std::max(last_store_done, done);
+    stored_ = g + 1;
+    stored_event_.notify(sc_core::SC_ZERO_TIME);
+  }
+  store_end_cycle_ = static_cast<std::int64_t>(std::llround(last_store_done / cycle_));
+}
+
+RunResult Controller::result() const {
+  RunResult r;
+  r.accelerator = config_.name;
+  r.accelerator_source = config_.source;
+  r.clock_hz = config_.clock_hz;
+  r.array_rows = config_.array.shape.rows;
+  r.array_cols = config_.array.shape.cols;
+  r.dataflow = compute::to_string(config_.array.shape.dataflow);
+  const double pes = static_cast<double>(r.array_rows * r.array_cols);
+  const std::int64_t drain = std::max<std::int64_t>(0, store_end_cycle_ - compute_end_cycle_);
+  for (std::size_t o = 0; o < plans_.size(); ++o) {
+    const OpPlan& plan = plans_[o];
+    OpResult op;
+    op.name = plan.op->name;
+    op.type = workloads::to_string(plan.op->type);
+    for (std::size_t p = 0; p < plan.passes.size(); ++p) {
+      const Pass& pass = plan.passes[p];
+      for (const PassResult& recorded : records_[o][p]) {
+        PassResult rec = recorded;
+        rec.label = pass.label;
+        rec.folds = schedules_[o][p]->folds();
+        const bool last_pass = o + 1 == plans_.size() && p + 1 == plan.passes.size() &&
+                               &recorded == &records_[o][p].back();
+        if (last_pass) rec.cycles += drain;  // outputs still draining to DRAM
+        if (config_.scalesim_cycle_quirk) rec.cycles -= 1;  // SCALE-Sim issue #125
+        rec.stall_cycles = rec.cycles - rec.compute_cycles + (config_.scalesim_cycle_quirk ? 1 : 0);
+        if (pass.unit == Pass::Unit::kSystolicArray) {
+          const auto& shape = config_.array.shape;
+          rec.spatial_rows = pass.plan.spatial_rows;
+          rec.spatial_cols = pass.plan.spatial_cols;
+          rec.temporal = pass.plan.temporal;
+          rec.mapping_efficiency = compute::mapping_efficiency(shape, pass.plan);
+          rec.compute_utilization = compute::compute_utilization(shape, pass.plan);
+          rec.sram_ifmap_reads = pass.sram_ifmap_reads;
+          rec.sram_filter_reads = pass.sram_filter_reads;
+          rec.sram_ofmap_writes = pass.sram_ofmap_writes;
+          rec.activity.sram_ifmap_read_bytes = static_cast<std::uint64_t>(
+              std::ceil(static_cast<double>(pass.sram_ifmap_reads) * pass.input_bytes_per_element));
+          rec.activity.sram_filter_read_bytes = static_cast<std::uint64_t>(
+              std::ceil(static_cast<double>(pass.sram_filter_reads) * pass.weight_bytes_per_element));
+          rec.activity.sram_ofmap_write_bytes = static_cast<std::uint64_t>(
+              std::ceil(static_cast<double>(pass.sram_ofmap_writes) * pass.output_bytes_per_element));
+          rec.overall_utilization = rec.cycles > 0 ? static_cast<double>(rec.activity.macs()) /
+                                                         (static_cast<double>(rec.cycles) * pes)
+                                                   : 0.0;
+        }
+        op.cycles += rec.cycles;
+        op.compute_cycles += rec.compute_cycles;
+        op.stall_cycles += rec.stall_cycles;
+        op.activity.add(rec.activity);
+        op.passes.push_back(rec);
+      }
+    }
+    op.utilization = op.cycles > 0 ? static_cast<double>(op.activity.macs()) / (static_cast<double>(op.cycles) * pes) : 0.0;
+    r.total_cycles += op.cycles;
+    r.compute_cycles += op.compute_cycles;
+    r.stall_cycles += op.stall_cycles;
+    r.activity.add(op.activity);
+    r.ops.push_back(std::move(op));
+  }
+  r.seconds = static_cast<double>(r.total_cycles) * config_.cycle_seconds();
+  return r;
+}
+
+}  // namespace qarch::sim

@@ -1,0 +1,73 @@
+#pragma once
+// The controller walks the op plan fold by fold with three threads:
+//  * load: issues DMA reads of a fold's operands as soon as a half of the
+//    double-buffered scratchpads is free (at most two folds ahead of compute);
+//  * compute: waits until its operands have arrived (that wait is stall),
+//    then runs the fold on the systolic array or the vector unit;
+//  * store: issues DMA writes of finished outputs; compute may run at most
+//    two folds ahead of the writes' completion (the ofmap scratchpad is
+//    double-buffered too).
+// Per-pass cycles, stalls and activity are recorded for the result.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
+#include "models/compute/systolic_array.h"
+#include "models/memory/dma_engine.h"
+#include "sim/accelerator_config.h"
+#include "sim/mapper.h"
+#include "sim/run_result.h"
+
+namespace qarch::sim {
+
+class Controller : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Controller);
+  Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
+             const std::vector<OpPlan>& plans, compute::SystolicArray& array,
+             compute::VectorUnit& vector_unit, memory::DmaEngine& dma);
+
+  // Valid after sc_start() returns.
+  RunResult result() const;
+
+ private:
+  // Position in the fold sequence: op -> pass -> repeat -> fold.
+  struct Cursor {
+    std::size_t op = 0, pass = 0;
+    std::int64_t repeat = 0, fold = 0;
+  };
+  bool valid(const Cursor& c) const { return c.op < plans_.size(); }
+  void advance(Cursor& c) const;
+  const Pass& pass_of(const Cursor& c) const { return plans_[c.op].passes[c.pass]; }
+  const FoldSchedule& schedule_of(const Cursor& c) const { return *schedules_[c.op][c.pass]; }
+  PassResult& record_of(const Cursor& c) { return records_[c.op][c.pass][static_cast<std::size_t>(c.repeat)]; }
+  int port(int stream) const;  // 0 ifmap, 1 filter, 2 ofmap
+  void note_dram(PassResult& rec, std::int64_t pass_start, sc_core::sc_time begin, sc_core::sc_time end);
+
+  void load_thread();
+  void compute_thread();
+  void store_thread();
+
+  const AcceleratorConfig& config_;
+  const std::vector<OpPlan>& plans_;
+  compute::SystolicArray& array_;
+  compute::VectorUnit& vector_unit_;
+  memory::DmaEngine& dma_;
+  sc_core::sc_time cycle_;
+
+  std::vector<std::vector<std::unique_ptr<FoldSchedule>>> schedules_;
+  std::vector<std::vector<std::vector<PassResult>>> records_;  // op, pass, repeat
+  std::vector<std::vector<std::vector<std::int64_t>>> pass_start_cycle_;
+
+  std::int64_t loaded_ = 0, computed_ = 0, stored_ = 0, total_folds_ = 0;
+  // Completion times of the last few folds' loads and stores (ring buffers:
+  // no thread is more than two folds ahead of another).
+  static constexpr std::size_t kRing = 4;
+  sc_core::sc_time load_done_[kRing], store_done_[kRing];
+  sc_core::sc_event loaded_event_, computed_event_, stored_event_;
+  std::int64_t compute_end_cycle_ = 0, store_end_cycle_ = 0;
+};
+
+}  // namespace qarch::sim

@@ -1,0 +1,264 @@
+#include "sim/mapper.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/input_error.h"
+#include "models/numerics/format_registry.h"
+
+namespace qarch::sim {
+namespace {
+
+using compute::Dataflow;
+using workloads::Op;
+using workloads::OpType;
+
+double bytes_per_element(const std::string& format) {
+  return numerics::format_info(format).storage_bits / 8.0;
+}
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// SRAM accesses of a pass, in elements (SCALE-Sim v2's counts, checked on
+// every reference layer in shared/reference/scalesim/closed_form_check.csv).
+void count_sram(Pass& p, const compute::SystolicArrayShape& a) {
+  const compute::FoldPlan& f = p.plan;
+  const auto Sr = static_cast<std::uint64_t>(f.spatial_rows), Sc = static_cast<std::uint64_t>(f.spatial_cols),
+             T = static_cast<std::uint64_t>(f.temporal), cfr = static_cast<std::uint64_t>(f.row_folds),
+             cfc = static_cast<std::uint64_t>(f.col_folds);
+  switch (a.dataflow) {
+    case Dataflow::kOutputStationary:
+      p.sram_ifmap_reads = cfc * Sr * T;
+      p.sram_filter_reads = cfr * T * Sc;
+      p.sram_ofmap_writes = Sr * Sc;
+      break;
+    case Dataflow::kWeightStationary:
+      p.sram_ifmap_reads = cfc * T * Sr;
+      p.sram_filter_reads = Sr * Sc;
+      p.sram_ofmap_writes = cfr * T * Sc;
+      break;
+    case Dataflow::kInputStationary:
+      p.sram_ifmap_reads = Sr * Sc;
+      p.sram_filter_reads = cfc * T * Sr;
+      p.sram_ofmap_writes = cfr * Sc * T;
+      break;
+  }
+}
+
+Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label, std::int64_t m,
+                std::int64_t n, std::int64_t k, double ifmap_elements) {
+  const MacFormatSupport* support = config.find_format_pair(op.weights.format, op.inputs.format);
+  if (support == nullptr) {
+    std::string pairs;
+    for (const MacFormatSupport& f : config.array.formats) {
+      pairs += (pairs.empty() ? "" : ", ") + f.weights + " x " + f.inputs;
+    }
+    throw InputError(SourceRef{config.source, 0, "compute.systolic_array.formats"},
+                     fmt::format("op '{}' needs weights {} x inputs {}, which this array does not "
+                                 "run; supported: {}",
+                                 op.name, op.weights.format, op.inputs.format, pairs));
+  }
+  Pass p;
+  p.label = std::move(label);
+  p.m = m;
+  p.n = n;
+  p.k = k;
+  p.format_pair = op.weights.format + "*" + op.inputs.format;
+  p.macs_per_pe_per_cycle = support->macs_per_pe_per_cycle;
+  p.plan = compute::plan_folds(config.array.shape, m, n, k, p.macs_per_pe_per_cycle);
+  count_sram(p, config.array.shape);
+  p.ifmap_bytes = ifmap_elements * bytes_per_element(op.inputs.format);
+  p.filter_bytes = static_cast<double>(k * n) * bytes_per_element(op.weights.format);
+  p.ofmap_bytes = static_cast<double>(m * n) * bytes_per_element(op.outputs.format);
+  p.psum_bytes_per_output = bytes_per_element(op.accumulator);
+  p.input_bytes_per_element = bytes_per_element(op.inputs.format);
+  p.weight_bytes_per_element = bytes_per_element(op.weights.format);
+  p.output_bytes_per_element = bytes_per_element(op.outputs.format);
+  return p;
+}
+
+// Traffic model "reuse": an operand whose unique bytes fit in one half of its
+// double-buffered scratchpad is fetched once; otherwise the slice a fold needs
+// is fetched whenever it differs from the previous fold's slice. Fold order is
+// column folds outer, row folds inner. Slices of the im2col input are priced
+// at the unique input bytes they cover, in proportion. Partial sums of
+// ws/is (reduction on rows) stay in the ofmap scratchpad when they fit and
+// spill to DRAM (accumulator width) when they do not.
+class ReuseSchedule : public FoldSchedule {
+ public:
+  ReuseSchedule(const Pass& p, const AcceleratorConfig& c) : p_(p), shape_(c.array.shape) {
+    ifmap_fits_ = p.ifmap_bytes <= c.ifmap.size_bytes / 2;
+    filter_fits_ = p.filter_bytes <= c.filter.size_bytes / 2;
+    const double psum_bytes = static_cast<double>(p.plan.temporal) *
+                              std::min<double>(shape_.cols, p.plan.spatial_cols) *
+                              p.psum_bytes_per_output;
+    psum_fits_ = psum_bytes <= c.ofmap.size_bytes / 2;
+  }
+
+  std::int64_t folds() const override { return p_.plan.folds(); }
+
+  FoldWork fold(std::int64_t index) const override {
+    const compute::FoldPlan& f = p_.plan;
+    const std::int64_t j = index / f.row_folds;  // column fold (outer)
+    const std::int64_t i = index % f.row_folds;  // row fold (inner)
+    const std::int64_t rows = f.rows_used(i, shape_.rows), cols = f.cols_used(j, shape_.cols);
+    const double row_share = static_cast<double>(rows) / static_cast<double>(f.spatial_rows);
+    const double col_share = static_cast<double>(cols) / static_cast<double>(f.spatial_cols);
+    FoldWork w;
+    w.compute_cycles = f.cycles_per_fold;
+    w.pes_used = rows * cols;
+    w.macs = static_cast<std::uint64_t>(std::llround(
+        static_cast<double>(p_.m * p_.n * p_.k) * row_share * col_share));
+    // Which fold index each operand's slice follows: row fold i, column fold j
+    // or both (a new tile every fold).
+    const bool first_of_row_slice = fetch_row_slice(i, j, index);
+    switch (shape_.dataflow) {
+      case Dataflow::kOutputStationary:  // rows: m, cols: n, T: k
+        w.ifmap_read_bytes = first_of_row_slice ? bytes(p_.ifmap_bytes * row_share) : 0;
+        w.filter_read_bytes = i == 0 ? bytes(p_.filter_bytes * col_share) : 0;
+        w.ofmap_write_bytes = bytes(p_.ofmap_bytes * row_share * col_share);
+        break;
+      case Dataflow::kWeightStationary:  // rows: k, cols: n, T: m
+        w.filter_read_bytes = bytes(p_.filter_bytes * row_share * col_share);
+        w.ifmap_read_bytes = fetch_slice(ifmap_fits_, i, j, index) ? bytes(p_.ifmap_bytes * row_share) : 0;
+        reduction_outputs(w, i, col_share);
+        break;
+      case Dataflow::kInputStationary:  // rows: k, cols: m, T: n
+        w.ifmap_read_bytes = bytes(p_.ifmap_bytes * row_share * col_share);
+        w.filter_read_bytes = fetch_slice(filter_fits_, i, j, index) ? bytes(p_.filter_bytes * row_share) : 0;
+        reduction_outputs(w, i, col_share);
+        break;
+    }
+    return w;
+  }
+
+ private:
+  static std::uint64_t bytes(double b) { return static_cast<std::uint64_t>(std::ceil(b)); }
+
+  bool fetch_row_slice(std::int64_t i, std::int64_t j, std::int64_t index) const {
+    return fetch_slice(ifmap_fits_, i, j, index);
+  }
+
+  // A slice indexed by the row fold: resident operands are fetched during the
+  // first column fold only; others whenever the row fold changes.
+  bool fetch_slice(bool resident, std::int64_t i, std::int64_t j, std::int64_t index) const {
+    if (resident) return j == 0;
+    return p_.plan.row_folds > 1 || index == 0;
+  }
+
+  // Reduction over row folds: outputs leave after the last row fold; partial
+  // sums spill between row folds when the ofmap scratchpad cannot hold them.
+  void reduction_outputs(FoldWork& w, std::int64_t i, double col_share) const {
+    const double outputs = static_cast<double>(p_.plan.temporal) *
+                           static_cast<double>(p_.plan.spatial_cols) * col_share;
+    const bool last = i == p_.plan.row_folds - 1;
+    if (last) w.ofmap_write_bytes = bytes(p_.ofmap_bytes * col_share);
+    if (!psum_fits_) {
+      if (!last) w.ofmap_write_bytes += bytes(outputs * p_.psum_bytes_per_output);
+      if (i > 0) w.psum_read_bytes = bytes(outputs * p_.psum_bytes_per_output);
+    }
+  }
+
+  const Pass& p_;
+  compute::SystolicArrayShape shape_;
+  bool ifmap_fits_ = false, filter_fits_ = false, psum_fits_ = false;
+};
+
+// Vector passes stream in chunks of half the ifmap scratchpad.
+class VectorSchedule : public FoldSchedule {
+ public:
+  VectorSchedule(const Pass& p, const AcceleratorConfig& c) : p_(p), lanes_(c.vector_unit.lanes) {
+    const double bytes_per_element = p.ifmap_bytes / static_cast<double>(p.m);
+    chunk_elements_ = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(static_cast<double>(c.ifmap.size_bytes / 2) / bytes_per_element));
+    chunks_ = ceil_div(p.m, chunk_elements_);
+  }
+  std::int64_t folds() const override { return chunks_; }
+  FoldWork fold(std::int64_t index) const override {
+    const std::int64_t elements = std::min(chunk_elements_, p_.m - index * chunk_elements_);
+    const double share = static_cast<double>(elements) / static_cast<double>(p_.m);
+    FoldWork w;
+    const auto ops = static_cast<std::int64_t>(std::llround(static_cast<double>(p_.element_ops) * share));
+    w.compute_cycles = ceil_div(ops, lanes_);
+    w.pes_used = lanes_;
+    w.ifmap_read_bytes = static_cast<std::uint64_t>(std::ceil(p_.ifmap_bytes * share));
+    w.ofmap_write_bytes = static_cast<std::uint64_t>(std::ceil(p_.ofmap_bytes * share));
+    return w;
+  }
+
+ private:
+  const Pass& p_;
+  std::int64_t lanes_;
+  std::int64_t chunk_elements_ = 1, chunks_ = 1;
+};
+
+Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std::int64_t ops_per_element) {
+  Pass p;
+  p.label = op.name;
+  p.unit = Pass::Unit::kVectorUnit;
+  p.m = elements;  // elements per operand
+  p.element_ops = static_cast<std::uint64_t>(elements * ops_per_element);
+  p.ifmap_bytes = static_cast<double>(elements * operands) * bytes_per_element(op.inputs.format);
+  p.ofmap_bytes = static_cast<double>(elements) * bytes_per_element(op.outputs.format);
+  return p;
+}
+
+}  // namespace
+
+std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const AcceleratorConfig& config) {
+  std::vector<OpPlan> plans;
+  for (const Op& op : workload.ops) {
+    OpPlan plan;
+    plan.op = &op;
+    switch (op.type) {
+      case OpType::kGemm: {
+        Pass p = array_pass(op, config, op.name, op.gemm.m, op.gemm.n, op.gemm.k,
+                            static_cast<double>(op.gemm.m * op.gemm.k));
+        p.repeat = op.gemm.batch;
+        plan.passes.push_back(p);
+        break;
+      }
+      case OpType::kConv2d: {
+        const auto& c = op.conv;
+        const std::int64_t m = c.batch * c.out_height() * c.out_width();
+        Pass p = array_pass(op, config, op.name, m, c.filters, c.filter_height * c.filter_width * c.channels,
+                            static_cast<double>(c.batch * c.height * c.width * c.channels));
+        p.from_conv = true;
+        p.conv = c;
+        plan.passes.push_back(p);
+        break;
+      }
+      case OpType::kDepthwiseConv2d: {
+        const auto& c = op.conv;
+        const std::int64_t m = c.batch * c.out_height() * c.out_width();
+        for (std::int64_t ch = 0; ch < c.channels; ++ch) {
+          Pass p = array_pass(op, config, fmt::format("{}Channel_{}", op.name, ch), m, c.filters,
+                              c.filter_height * c.filter_width,
+                              static_cast<double>(c.batch * c.height * c.width));
+          p.from_conv = true;
+          p.conv = c;
+          p.conv.channels = 1;
+          plan.passes.push_back(p);
+        }
+        break;
+      }
+      case OpType::kElementwise:
+        plan.passes.push_back(vector_pass(op, op.elements, op.elementwise_operands, 1));
+        break;
+      case OpType::kSoftmax:
+        plan.passes.push_back(vector_pass(op, op.elements, 1, kSoftmaxOpsPerElement));
+        break;
+    }
+    plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
+std::unique_ptr<FoldSchedule> make_fold_schedule(const Pass& pass, const AcceleratorConfig& config) {
+  if (pass.unit == Pass::Unit::kVectorUnit) return std::make_unique<VectorSchedule>(pass, config);
+  return std::make_unique<ReuseSchedule>(pass, config);
+}
+
+}  // namespace qarch::sim

@@ -1,0 +1,27 @@
+#include "sim/run.h"
+
+#include <stdexcept>
+
+#include <systemc>
+
+#include "sim/accelerator_top.h"
+#include "sim/mapper.h"
+
+namespace qarch::sim {
+
+RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workload& workload) {
+  static bool elaborated = false;
+  if (elaborated) throw std::logic_error("run_simulation: one SystemC elaboration per process");
+  elaborated = true;
+  // Plan first: unsupported formats are reported before any module exists.
+  const std::vector<OpPlan> plans = plan_workload(workload, config);
+  sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
+  AcceleratorTop top("qarch", config, plans);
+  sc_core::sc_start();
+  RunResult result = top.controller.result();
+  result.workload = workload.name;
+  result.workload_source = workload.source;
+  return result;
+}
+
+}  // namespace qarch::sim

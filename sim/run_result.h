@@ -1,0 +1,82 @@
+#pragma once
+// What a run produced (docs/results.md documents the JSON schema). Plain
+// structs; to_json() is the one result writer.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace qarch::sim {
+
+inline constexpr int kResultSchemaVersion = 1;
+
+// Activity of one pass or op: what the cost model prices.
+struct Activity {
+  std::map<std::string, std::uint64_t> macs_by_format_pair;
+  std::uint64_t pe_busy_cycles = 0;
+  std::uint64_t pe_idle_cycles = 0;
+  std::uint64_t folds = 0;
+  std::uint64_t vector_element_ops = 0;
+  // Scratchpad accesses in bytes.
+  std::uint64_t sram_ifmap_read_bytes = 0, sram_filter_read_bytes = 0, sram_ofmap_write_bytes = 0;
+  // DRAM traffic in bytes, per operand stream.
+  std::uint64_t dram_ifmap_read_bytes = 0, dram_filter_read_bytes = 0;
+  std::uint64_t dram_ofmap_write_bytes = 0, dram_psum_read_bytes = 0;
+  std::uint64_t dram_bursts = 0;
+
+  void add(const Activity& other);
+  std::uint64_t dram_read_bytes() const { return dram_ifmap_read_bytes + dram_filter_read_bytes + dram_psum_read_bytes; }
+  std::uint64_t macs() const;
+};
+
+struct PassResult {
+  std::string label;
+  std::int64_t cycles = 0;          // as reported (SCALE-Sim quirk applied when on)
+  std::int64_t compute_cycles = 0;
+  std::int64_t stall_cycles = 0;
+  std::int64_t folds = 0;
+  std::int64_t spatial_rows = 0, spatial_cols = 0, temporal = 0;
+  double mapping_efficiency = 0;    // fraction
+  double compute_utilization = 0;   // fraction, SCALE-Sim's definition
+  double overall_utilization = 0;   // MACs / (cycles * PEs)
+  // SCALE-Sim report fields: SRAM accesses in words, DRAM activity window.
+  std::uint64_t sram_ifmap_reads = 0, sram_filter_reads = 0, sram_ofmap_writes = 0;
+  std::int64_t dram_first_cycle = 0, dram_last_cycle = 0;  // relative to the pass start
+  Activity activity;
+};
+
+struct OpResult {
+  std::string name;
+  std::string type;
+  std::int64_t cycles = 0;
+  std::int64_t compute_cycles = 0;
+  std::int64_t stall_cycles = 0;
+  double utilization = 0;  // useful MACs / (cycles * PEs)
+  std::vector<PassResult> passes;
+  Activity activity;
+};
+
+struct RunResult {
+  std::string accelerator;
+  std::string accelerator_source;
+  std::string workload;
+  std::string workload_source;
+  double clock_hz = 0;
+  std::int64_t array_rows = 0, array_cols = 0;
+  std::string dataflow;
+  std::int64_t total_cycles = 0;
+  std::int64_t compute_cycles = 0;
+  std::int64_t stall_cycles = 0;
+  double seconds = 0;
+  std::vector<OpResult> ops;
+  Activity activity;
+};
+
+nlohmann::json to_json(const RunResult& result);
+// Writes to `path` atomically (temp file + rename): a reader never sees a
+// half-written result.
+void write_json_file(const RunResult& result, const std::string& path);
+
+}  // namespace qarch::sim

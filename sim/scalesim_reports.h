@@ -1,0 +1,15 @@
+#pragma once
+// SCALE-Sim v2's three report CSVs from a run, one row per layer (pass):
+// COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv with
+// SCALE-Sim's column names and number style. Total/stall cycles, the
+// utilisation columns and the SRAM access counts follow SCALE-Sim exactly;
+// DRAM counts and all start/stop cycles are this simulator's own.
+#include <string>
+
+#include "sim/run_result.h"
+
+namespace qarch::sim {
+
+void write_scalesim_reports(const RunResult& result, const std::string& out_dir);
+
+}  // namespace qarch::sim

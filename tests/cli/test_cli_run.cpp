@@ -1,0 +1,91 @@
+// qarch run / demo / validate / import, end to end.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/run_qarch.h"
+
+using qarch::test::read_file;
+using qarch::test::run_qarch;
+using qarch::test::write_file;
+
+namespace {
+const std::string kData = QARCH_TEST_DATA_DIR;
+const std::string kArch = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml";
+const std::string kTrace = std::string(QARCH_SOURCE_DIR) + "/workloads/examples/tiny-transformer.yaml";
+}  // namespace
+
+TEST_CASE("qarch demo prints a summary table of the built-in workload") {
+  const auto r = run_qarch("demo");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("edge-int8-32x32") && Catch::Contains("ffn_down") && Catch::Contains("total:"));
+}
+
+TEST_CASE("qarch run --json writes the documented schema, with per-op rows that add up") {
+  const std::string dir = qarch::test::make_temp_dir();
+  const auto r = run_qarch("run -q -a " + kArch + " -w " + kTrace + " --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.empty());
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  CHECK(j["schema"] == "qarch-run-result");
+  CHECK(j["schema_version"] == 1);
+  REQUIRE(j["ops"].size() == 9);
+  std::int64_t cycles = 0;
+  for (const auto& op : j["ops"]) {
+    for (const char* key : {"name", "cycles", "compute_cycles", "stall_cycles", "utilization", "macs", "bytes", "activity"}) {
+      CHECK(op.contains(key));
+    }
+    CHECK(op["cycles"].get<std::int64_t>() == op["compute_cycles"].get<std::int64_t>() + op["stall_cycles"].get<std::int64_t>());
+    cycles += op["cycles"].get<std::int64_t>();
+  }
+  CHECK(j["total_cycles"].get<std::int64_t>() == cycles);
+  CHECK(j["seconds"].get<double>() == Approx(cycles * 1e-9));
+  // 128x1536x512 qkv projection: 100,663,296 MACs of int4 weights x int8 inputs.
+  CHECK(j["ops"][0]["macs"]["int4*int8"] == 100663296);
+}
+
+TEST_CASE("set changes the design point: a faster DRAM never makes the run slower") {
+  const std::string dir = qarch::test::make_temp_dir();
+  REQUIRE(run_qarch("run -q -a " + kArch + " -w " + kTrace + " --json " + dir + "/slow.json").exit_code == 0);
+  REQUIRE(run_qarch("run -q -a " + kArch + " -w " + kTrace + " --set \"dram.bandwidth=204.8 GB/s\" --json " + dir + "/fast.json").exit_code == 0);
+  const auto slow = nlohmann::json::parse(read_file(dir + "/slow.json"));
+  const auto fast = nlohmann::json::parse(read_file(dir + "/fast.json"));
+  CHECK(fast["total_cycles"].get<std::int64_t>() < slow["total_cycles"].get<std::int64_t>());
+  CHECK(fast["compute_cycles"] == slow["compute_cycles"]);
+}
+
+TEST_CASE("qarch validate checks configs and traces, and that the array can run the trace") {
+  const auto ok = run_qarch("validate -a " + kArch + " -w " + kTrace);
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.out, Catch::Contains("runs on edge-int8-32x32: ok"));
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/fp8.yaml", "name: f\nops:\n  - {name: g, type: gemm, m: 8, n: 8, k: 8, weights: {format: fp8-e4m3}}\n");
+  const auto bad = run_qarch("validate -a " + kArch + " -w " + dir + "/fp8.yaml");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("needs weights fp8-e4m3 x inputs int8"));
+}
+
+TEST_CASE("qarch import scalesim writes a trace that runs to the same cycles as the topology") {
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string topo = kData + "/scalesim/topologies/alexnet.csv";
+  REQUIRE(run_qarch("import scalesim " + topo + " -o " + dir + "/alexnet.yaml").exit_code == 0);
+  write_file(dir + "/calc.yaml", R"(name: scalesim-32x32-ws
+clock: 1 GHz
+compute:
+  systolic_array:
+    rows: 32
+    cols: 32
+    dataflow: ws
+    formats: [{weights: int8, inputs: int8}]
+scratchpads:
+  ifmap: {size: 64 KiB}
+  filter: {size: 64 KiB}
+  ofmap: {size: 64 KiB}
+dram: {bandwidth: unlimited}
+simulation: {scalesim_cycle_quirk: true}
+)");
+  REQUIRE(run_qarch("run -q -a " + dir + "/calc.yaml -w " + dir + "/alexnet.yaml --json " + dir + "/a.json").exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/a.json"));
+  // SCALE-Sim v2 alexnet__32x32_ws COMPUTE_REPORT: 112283 + 373799 + 185759 + 278639 + 185759.
+  CHECK(j["total_cycles"] == 112283 + 373799 + 185759 + 278639 + 185759);
+}

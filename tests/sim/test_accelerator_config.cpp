@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "common/input_error.h"
+#include "sim/accelerator_config.h"
+
+using namespace qarch::sim;
+
+namespace {
+std::string write(const std::string& name, const std::string& text) {
+  const std::string path = "/tmp/qarch_cfg_" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("the built-in design point loads and matches accelerators/edge-int8-32x32.yaml") {
+  const AcceleratorConfig c = builtin_accelerator();
+  CHECK(c.array.shape.rows == 32);
+  CHECK(c.clock_hz == 1e9);
+  CHECK(c.ifmap.size_bytes == 65536);
+  CHECK(c.dram.bandwidth_bytes_per_s == Approx(25.6e9));
+  CHECK(c.dram.latency_s == Approx(100e-9));
+  const AcceleratorConfig f = load_accelerator(std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml");
+  CHECK(f.name == c.name);
+  REQUIRE(c.find_format_pair("int4", "int8") != nullptr);
+  CHECK(c.find_format_pair("int4", "int8")->macs_per_pe_per_cycle == 2);
+  CHECK(c.find_format_pair("fp8-e4m3", "int8") == nullptr);
+}
+
+TEST_CASE("set overrides any key of the accelerator") {
+  const AcceleratorConfig c = builtin_accelerator({"compute.systolic_array.rows=64", "dram.bandwidth=51.2 GB/s",
+                                                   "compute.systolic_array.dataflow=os"});
+  CHECK(c.array.shape.rows == 64);
+  CHECK(c.array.shape.dataflow == qarch::compute::Dataflow::kOutputStationary);
+  CHECK(c.dram.bandwidth_bytes_per_s == Approx(51.2e9));
+  CHECK_THROWS_WITH(builtin_accelerator({"compute.systolic_array.rowz=4"}),
+                    Catch::Contains("compute.systolic_array.rowz: unknown key"));
+}
+
+TEST_CASE("impossible accelerators are rejected with the key and what is allowed") {
+  CHECK_THROWS_WITH(builtin_accelerator({"compute.systolic_array.rows=0"}),
+                    Catch::Contains("compute.systolic_array.rows: 0 is out of range; allowed: 1..65536"));
+  CHECK_THROWS_WITH(builtin_accelerator({"clock=1 GB"}), Catch::Contains("clock:") && Catch::Contains("GHz"));
+  CHECK_THROWS_WITH(builtin_accelerator({"dram.bandwidth=-3 GB/s"}), Catch::Contains("must be > 0"));
+  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.filter.size=1 KiB"}),
+                    Catch::Contains("scratchpads.filter: 1 KiB cannot hold one 32x32 tile"));
+  CHECK_THROWS_WITH(builtin_accelerator({"compute.systolic_array.dataflow=rs"}), Catch::Contains("allowed: os, ws, is"));
+  CHECK_THROWS_AS(load_accelerator("/nonexistent.yaml"), qarch::InputError);
+  const auto bad = write("malformed.yaml", "name: x\nclock: [1 GHz\n");
+  CHECK_THROWS_WITH(load_accelerator(bad), Catch::Contains("malformed YAML"));
+}
+
+TEST_CASE("SCALE-Sim .cfg files map to a stall-free or bandwidth-limited design point") {
+  const std::string dir = std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/";
+  const AcceleratorConfig calc = load_scalesim_config(dir + "128x128_os.cfg");
+  CHECK(calc.array.shape.rows == 128);
+  CHECK(calc.ofmap.size_bytes == 512 * 1024);
+  CHECK(calc.dram.bandwidth_bytes_per_s == 0);
+  CHECK(calc.scalesim_cycle_quirk);
+  const AcceleratorConfig user = load_scalesim_config(dir + "32x32_ws_user_bw2.cfg");
+  CHECK(user.dram.per_operand_ports);
+  CHECK(user.dram.bandwidth_bytes_per_s == Approx(2e9));  // 2 words/cycle at the nominal 1 GHz
+  const auto bad = write("bad.cfg", "[architecture_presets]\nArrayHeight : 0\n");
+  CHECK_THROWS_WITH(load_scalesim_config(bad), Catch::Contains("ArrayHeight: '0' is not a whole number >= 1"));
+}

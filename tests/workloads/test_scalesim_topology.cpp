@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "workloads/scalesim_topology.h"
+
+using namespace qarch::workloads;
+
+namespace {
+std::string write(const std::string& name, const std::string& text) {
+  const std::string path = "/tmp/qarch_test_" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("SCALE-Sim conv rows keep SCALE-Sim's ceil output size") {
+  // AlexNet Conv1: 224, R=11, s=4 -> SCALE-Sim makes 55 outputs, not 54
+  // (shared/reference/scalesim/README.md, "Output size, no padding").
+  const auto w = load_scalesim_topology(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/topologies/alexnet.csv",
+                                        ScaleSimTopologyKind::kConv);
+  REQUIRE(w.ops.size() == 5);
+  CHECK(w.ops[0].conv.out_height() == 55);
+  CHECK(w.ops[0].conv.out_width() == 55);
+  CHECK(w.ops[0].conv.channels == 3);
+  CHECK(w.ops[0].conv.filters == 96);
+  CHECK(w.name == "alexnet");
+}
+
+TEST_CASE("SCALE-Sim DP layers become depthwise convolutions; GEMM rows become gemm ops") {
+  const auto dp = load_scalesim_topology(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/topologies/synthetic_dp_check.csv",
+                                         ScaleSimTopologyKind::kConv);
+  CHECK(dp.ops[0].type == OpType::kDepthwiseConv2d);
+  CHECK(dp.ops[2].type == OpType::kConv2d);
+  const auto g = load_scalesim_topology(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/topologies/gpt2.csv",
+                                        ScaleSimTopologyKind::kGemm);
+  CHECK(g.ops[2].gemm.m == 1024);
+  CHECK(g.ops[2].gemm.n == 4800);
+  CHECK(g.ops[2].gemm.k == 1600);
+}
+
+TEST_CASE("malformed topologies are rejected with the line") {
+  const auto no_comma = write("nocomma.csv", "h\nConv1,224,224,3,3,3,64,1\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(no_comma, ScaleSimTopologyKind::kConv),
+                    Catch::Contains(":2:") && Catch::Contains("trailing comma"));
+  const auto bad_num = write("badnum.csv", "h\nConv1,224,x,3,3,3,64,1,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(bad_num, ScaleSimTopologyKind::kConv), Catch::Contains("field 3 is 'x'"));
+  const auto gemm_as_conv = write("gemm.csv", "h\nL,4,4,4,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(gemm_as_conv, ScaleSimTopologyKind::kConv), Catch::Contains("use --gemm"));
+  const auto too_big = write("big.csv", "h\nC,3,3,5,5,1,1,1,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(too_big, ScaleSimTopologyKind::kConv), Catch::Contains("larger than the IFMAP"));
+  CHECK_THROWS_WITH(load_scalesim_topology("/nonexistent.csv", ScaleSimTopologyKind::kConv), Catch::Contains("cannot open"));
+}

@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "common/input_error.h"
+#include "workloads/trace.h"
+
+using qarch::workloads::load_trace_yaml_text;
+using qarch::workloads::OpType;
+
+TEST_CASE("trace v1: the issue's example op loads with all its keys") {
+  const auto w = load_trace_yaml_text(R"(name: example
+ops:
+  - name: fc1
+    type: gemm
+    m: 128
+    n: 512
+    k: 256
+    weights: {format: int4, granularity: group, group_size: 128, symmetric: true, scale_format: fp16}
+    inputs:  {format: int8, granularity: tensor, symmetric: false}
+    accumulator: int32
+    outputs: {format: int8}
+)", "t.yaml");
+  REQUIRE(w.ops.size() == 1);
+  const auto& op = w.ops[0];
+  CHECK(op.type == OpType::kGemm);
+  CHECK(op.gemm.m == 128);
+  CHECK(op.weights.format == "int4");
+  CHECK(op.weights.group_size == 128);
+  CHECK(op.weights.scale_format == "fp16");
+  CHECK_FALSE(op.inputs.symmetric);
+  CHECK(qarch::workloads::op_macs(op) == 128 * 512 * 256);
+}
+
+TEST_CASE("conv2d: output size, padding, stride and MACs") {
+  const auto w = load_trace_yaml_text(R"(name: c
+ops:
+  - {name: conv, type: conv2d, n: 2, c: 3, h: 224, w: 224, k: 64, r: 7, s: 7, stride: 2, padding: 3}
+)", "t.yaml");
+  const auto& c = w.ops[0].conv;
+  CHECK(c.out_height() == 112);  // floor((224 + 6 - 7) / 2) + 1, as in ResNet-50's conv1
+  CHECK(c.out_width() == 112);
+  CHECK(qarch::workloads::op_macs(w.ops[0]) == 2LL * 112 * 112 * 64 * 7 * 7 * 3);
+}
+
+TEST_CASE("trace errors name the file, line and key") {
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: gemm, m: 1, n: 1, k: 1, sparsity: 0.5}\n", "t.yaml"),
+                    Catch::StartsWith("t.yaml:3: ops[0].sparsity: unknown key"));
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: gemm, m: -1, n: 1, k: 1}\n", "t.yaml"),
+                    Catch::Contains("ops[0].m: -1 is out of range"));
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: matmul, m: 1, n: 1, k: 1}\n", "t.yaml"),
+                    Catch::Contains("allowed: gemm, conv2d, depthwise_conv2d, elementwise, softmax"));
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: gemm, m: 1, n: 1, k: 1, weights: {format: int5}}\n", "t.yaml"),
+                    Catch::Contains("unknown number format 'int5'"));
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: gemm, m: 1, n: 1, k: 1, weights: {format: int4, granularity: group}}\n", "t.yaml"),
+                    Catch::Contains("group_size: required key is missing"));
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: gemm, m: 1, n: 1, k: 1}\n  - {name: a, type: gemm, m: 1, n: 1, k: 1}\n", "t.yaml"),
+                    Catch::Contains("appears more than once"));
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops: []\n", "t.yaml"), Catch::Contains("no ops"));
+}
+
+TEST_CASE("JSON Lines traces share the schema; a truncated last line is an error with its line") {
+  const std::string dir = "/tmp";
+  const std::string good = dir + "/qarch_test_good.jsonl", bad = dir + "/qarch_test_bad.jsonl";
+  std::ofstream(good) << "{\"name\": \"j\", \"version\": 1}\n"
+                      << "{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n"
+                      << "{\"name\": \"b\", \"type\": \"softmax\", \"rows\": 4, \"cols\": 8}\n";
+  const auto w = qarch::workloads::load_trace(good);
+  REQUIRE(w.ops.size() == 2);
+  CHECK(w.ops[1].elements == 32);
+  std::ofstream(bad) << "{\"name\": \"j\"}\n{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n"
+                     << "{\"name\": \"b\", \"type\": \"gem";
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(bad), Catch::StartsWith(bad + ":3:") && Catch::Contains("truncated"));
+  std::ofstream(bad) << "{\"name\": \"j\"}\n{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"kk\": 4}\n";
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(bad), Catch::StartsWith(bad + ":2: ops[0].") );
+}
+
+TEST_CASE("to_yaml round-trips a workload") {
+  const auto w = load_trace_yaml_text(R"(name: rt
+ops:
+  - {name: c, type: conv2d, c: 3, h: 10, w: 12, k: 4, r: 3, s: 3, stride: [2, 1], padding: [0, 1, 1, 0]}
+  - {name: g, type: gemm, batch: 3, m: 5, n: 6, k: 7, weights: {format: fp8-e4m3, granularity: channel}}
+)", "t.yaml");
+  const auto again = load_trace_yaml_text(qarch::workloads::to_yaml(w), "again.yaml");
+  REQUIRE(again.ops.size() == 2);
+  CHECK(again.ops[0].conv.stride_h == 2);
+  CHECK(again.ops[0].conv.pad_bottom == 1);
+  CHECK(again.ops[0].conv.out_height() == w.ops[0].conv.out_height());
+  CHECK(again.ops[1].gemm.batch == 3);
+  CHECK(again.ops[1].weights.format == "fp8-e4m3");
+}
