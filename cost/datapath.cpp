@@ -43,6 +43,15 @@ int significand_bits(const FormatInfo& f) {
   return f.mantissa_bits + 1;
 }
 
+const FormatInfo& format_or_input_error(const std::string& name, const std::string& what) {
+  if (const FormatInfo* f = numerics::find_format(name)) return *f;
+  try {
+    return numerics::format_info(name);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(fmt::format("{}: {}", what, e.what()));
+  }
+}
+
 const FormatInfo& element_format(const FormatInfo& f) {
   if (f.kind != FormatKind::kBlock) return f;
   return numerics::format_info(f.element_format);
@@ -94,23 +103,29 @@ UnitCost DatapathModel::leading_zero_counter(int width) const {
 
 UnitCost DatapathModel::register_bits(int bits) const { return cells(bits * table_.cells.dff_um2); }
 
+// The float addition core shared by the FP adder and the fused accumulate:
+// exponent difference, alignment shift over the window, complement, add,
+// leading-zero count, normalisation shift, rounding to s_out bits, exponent adjust.
+void DatapathModel::add_align_add_normalise(PricedUnit& u, int window_bits, int s_out, int exp_bits) const {
+  const int levels = ceil_log2(window_bits);
+  u.add("exponent_difference", int_adder(exp_bits + 1));
+  u.add("alignment_shifter", barrel_shifter(window_bits, levels));
+  u.add("complement", cells(window_bits * table_.cells.xor2_um2));
+  u.add("significand_adder", int_adder(window_bits));
+  u.add("leading_zero_count", leading_zero_counter(window_bits));
+  u.add("normalisation_shifter", barrel_shifter(window_bits, levels));
+  u.add("rounding", cells(s_out * table_.cells.half_adder_um2));
+  u.add("exponent_adjust", int_adder(exp_bits));
+}
+
 // Single-path FP adder: swap, exponent difference, align, (complement), add,
 // LZC, normalise, round, exponent adjust.
 PricedUnit DatapathModel::fp_adder(const FormatInfo& f) const {
   if (!is_float(f)) throw InputError(fmt::format("fp_adder needs a float format, got '{}'", f.name));
   const int s = significand_bits(f);
-  const int w = s + 3;  // guard, round, sticky
-  const int levels = ceil_log2(w);
   PricedUnit u;
   u.add("operand_swap", cells(2.0 * s * table_.cells.mux2_um2));
-  u.add("exponent_difference", int_adder(f.exponent_bits + 1));
-  u.add("alignment_shifter", barrel_shifter(w, levels));
-  u.add("complement", cells(w * table_.cells.xor2_um2));
-  u.add("significand_adder", int_adder(w));
-  u.add("leading_zero_count", leading_zero_counter(w));
-  u.add("normalisation_shifter", barrel_shifter(w, levels));
-  u.add("rounding", cells(s * table_.cells.half_adder_um2));
-  u.add("exponent_adjust", int_adder(f.exponent_bits));
+  add_align_add_normalise(u, s + 3, s, f.exponent_bits);  // + guard, round, sticky
   return u;
 }
 
@@ -153,16 +168,7 @@ void DatapathModel::add_accumulate(PricedUnit& u, int product_sig_bits, int prod
   // Fused multiply-add datapath: the exact product and the accumulator meet
   // in a window of s_acc + product + 2 bits, so nothing is rounded twice.
   const int s_acc = significand_bits(acc);
-  const int w = s_acc + product_sig_bits + 2;
-  const int levels = ceil_log2(w);
-  u.add("exponent_difference", int_adder(acc.exponent_bits + 1));
-  u.add("alignment_shifter", barrel_shifter(w, levels));
-  u.add("complement", cells(w * table_.cells.xor2_um2));
-  u.add("accumulate_adder", int_adder(w));
-  u.add("leading_zero_count", leading_zero_counter(w));
-  u.add("normalisation_shifter", barrel_shifter(w, levels));
-  u.add("rounding", cells(s_acc * table_.cells.half_adder_um2));
-  u.add("exponent_adjust", int_adder(acc.exponent_bits));
+  add_align_add_normalise(u, s_acc + product_sig_bits + 2, s_acc, acc.exponent_bits);
   u.add("accumulator_register", register_bits(acc.storage_bits));
 }
 

@@ -85,6 +85,7 @@ class DatapathModel {
   double logic_pj_per_um2() const { return logic_pj_per_um2_; }
 
  private:
+  void add_align_add_normalise(PricedUnit& unit, int window_bits, int s_out, int exp_bits) const;
   void add_accumulate(PricedUnit& unit, int product_sig_bits, int product_exp_bits,
                       const numerics::FormatInfo& acc) const;
   void add_block_scale(PricedUnit& unit, const numerics::FormatInfo& weights,
@@ -98,6 +99,9 @@ class DatapathModel {
 // Significand width including the hidden bit (floats) or the full two's
 // complement width (integers).
 int significand_bits(const numerics::FormatInfo& f);
+// The registry entry for name; an unknown name is an InputError that starts
+// with `what` (e.g. "--weights") and lists the known formats.
+const numerics::FormatInfo& format_or_input_error(const std::string& name, const std::string& what);
 // The format a MAC computes on: the element format of a block format.
 const numerics::FormatInfo& element_format(const numerics::FormatInfo& f);
 

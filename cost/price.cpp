@@ -9,21 +9,13 @@
 namespace qarch::cost {
 namespace {
 
-const numerics::FormatInfo& format(const std::string& name, const std::string& what) {
-  if (const numerics::FormatInfo* f = numerics::find_format(name)) return *f;
-  try {
-    return numerics::format_info(name);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("{}: {}", what, e.what()));
-  }
-}
 
 // Per-MAC energy and per-unit area at the base node.
 UnitCost mac_unit(const DatapathModel& model, const std::string& w, const std::string& a,
                   const std::string& acc, const MacOptions& options) {
-  const auto& wf = format(w, "weight format");
-  const auto& af = format(a, "activation format");
-  const auto& cf = format(acc, "accumulator format");
+  const auto& wf = format_or_input_error(w, "weight format");
+  const auto& af = format_or_input_error(a, "activation format");
+  const auto& cf = format_or_input_error(acc, "accumulator format");
   if (options.bit_serial) return model.bit_serial_pe(wf, af, cf).per_mac();
   return model.mac(wf, af, cf, options).total();
 }
@@ -64,7 +56,7 @@ CostReport price(const ActivityCounters& counters, const ComponentInventory& inv
     const UnitCost unit = mac_unit(datapath, m.weight_format, m.act_format, m.acc_format, m.options);
     r.energy_pj.compute += static_cast<double>(m.macs) * unit.energy_pj * ef;
     if (m.gated_macs > 0) {
-      const UnitCost gated = datapath.gated_mac(format(m.acc_format, "accumulator format"));
+      const UnitCost gated = datapath.gated_mac(format_or_input_error(m.acc_format, "accumulator format"));
       r.energy_pj.compute += static_cast<double>(m.gated_macs) * gated.energy_pj * ef;
     }
     macs += static_cast<double>(m.macs);

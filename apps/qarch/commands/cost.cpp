@@ -46,14 +46,6 @@ Context context(const TechOptions& o) {
   return c;
 }
 
-const numerics::FormatInfo& format(const std::string& name, const std::string& option) {
-  if (const auto* f = numerics::find_format(name)) return *f;
-  try {
-    return numerics::format_info(name);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("{}: {}", option, e.what()));
-  }
-}
 
 void print(const nlohmann::json& j, bool json) {
   if (json) {
@@ -94,9 +86,9 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   mac_cmd->callback([mac]() {
     const Context c = context(mac->tech);
     const cost::DatapathModel model(c.table);
-    const auto& w = format(mac->weights, "--weights");
-    const auto& a = format(mac->acts, "--acts");
-    const auto& acc = format(mac->acc, "--acc");
+    const auto& w = cost::format_or_input_error(mac->weights, "--weights");
+    const auto& a = cost::format_or_input_error(mac->acts, "--acts");
+    const auto& acc = cost::format_or_input_error(mac->acc, "--acc");
     cost::PricedUnit unit;
     int cycles = 1;
     if (mac->bit_serial) {
