@@ -20,6 +20,7 @@ int run(int argc, char* argv[]) {
   add_demo_command(app, status);
   add_validate_command(app, status);
   add_import_command(app, status);
+  add_cost_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -16,5 +16,6 @@ void add_run_command(CLI::App& app, CommandStatus& status);
 void add_demo_command(CLI::App& app, CommandStatus& status);
 void add_validate_command(CLI::App& app, CommandStatus& status);
 void add_import_command(CLI::App& app, CommandStatus& status);
+void add_cost_command(CLI::App& app, CommandStatus& status);
 
 }  // namespace qarch::cli

@@ -1,0 +1,203 @@
+#include "cost/cost_table.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "common/input_error.h"
+#include "common/yaml_reader.h"
+
+namespace qarch::cost {
+namespace {
+
+constexpr double kMaxCost = 1e12;
+
+// A constant written as {value: x, source: "..."}; the source is mandatory.
+double sourced(YamlMap& parent, const std::string& key, double min = 0.0, double max = kMaxCost) {
+  YamlMap entry = parent.map(key);
+  const double value = entry.number("value", -std::numeric_limits<double>::max(),
+                                    std::numeric_limits<double>::max());
+  if (value < min) {
+    entry.fail("value", fmt::format("{} is negative or too small; a cost table entry must be >= {}",
+                                    value, min));
+  }
+  if (value > max) entry.fail("value", fmt::format("{} is out of range; allowed: {}..{}", value, min, max));
+  if (entry.string("source").empty()) entry.fail("source", "every constant needs a source");
+  entry.finish();
+  return value;
+}
+
+double positive(YamlMap& parent, const std::string& key, double max = kMaxCost) {
+  return sourced(parent, key, std::numeric_limits<double>::min(), max);
+}
+
+NodeEntry read_node(YamlMap node, double feature_nm) {
+  NodeEntry out;
+  out.feature_nm = feature_nm;
+  out.vdd_nominal_v = node.number("vdd_nominal_v", 0.1, 5.0);
+  if (node.has("relative_to")) {
+    out.relative_to = node.string("relative_to");
+    out.area_factor = node.number("area_ratio", 1e-6, 100.0);  // resolved later
+    out.energy_ratio = node.number("energy_ratio", 1e-6, 100.0);
+  } else {
+    out.area_factor = node.number("area_factor", 1e-6, 100.0);
+    if (node.has("energy_poly")) {
+      const YAML::Node poly = node.node("energy_poly");
+      if (!poly.IsSequence() || poly.size() != 3) {
+        node.fail("energy_poly", "expected three coefficients [a, b, c] of a V^2 + b V + c");
+      }
+      std::array<double, 3> c{};
+      for (std::size_t i = 0; i < 3; ++i) c[i] = poly[i].as<double>();
+      out.energy_poly = c;
+      const double e = c[0] * out.vdd_nominal_v * out.vdd_nominal_v + c[1] * out.vdd_nominal_v + c[2];
+      if (!(e > 0)) node.fail("energy_poly", "gives a non-positive energy at vdd_nominal_v");
+    } else {
+      out.energy_factor = node.number("energy_factor", 1e-6, 100.0);
+    }
+  }
+  node.finish();
+  return out;
+}
+
+ScalingSet read_scaling(YamlMap set, const std::string& name) {
+  ScalingSet out;
+  out.name = name;
+  out.source = set.string("source");
+  YamlMap nodes = set.map("nodes");
+  for (const std::string& key : nodes.keys()) {
+    const double nm = parse_node_nm(key, nodes.where(key).describe());
+    out.nodes[nm] = read_node(nodes.map(key), nm);
+  }
+  for (auto& [nm, entry] : out.nodes) {
+    if (entry.relative_to.empty()) continue;
+    const double ref = parse_node_nm(entry.relative_to, nodes.where(fmt::format("{}nm", nm)).describe());
+    auto it = out.nodes.find(ref);
+    if (it == out.nodes.end() || !it->second.relative_to.empty()) {
+      throw InputError(nodes.where(fmt::format("{:g}nm", nm)),
+                       fmt::format("relative_to '{}' must name a node of this scaling set that is "
+                                   "not itself relative",
+                                   entry.relative_to));
+    }
+  }
+  nodes.finish();
+  set.finish();
+  return out;
+}
+
+}  // namespace
+
+double parse_node_nm(const std::string& text, const std::string& origin) {
+  std::string s;
+  for (char ch : text) {
+    if (ch != ' ') s += ch;
+  }
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, "nm") == 0) s.resize(s.size() - 2);
+  std::size_t pos = 0;
+  double nm = 0;
+  try {
+    nm = std::stod(s, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (pos == 0 || pos != s.size() || !(nm > 0)) {
+    throw InputError(fmt::format("{}: '{}' is not a technology node; write it like 7nm or 45nm",
+                                 origin, text));
+  }
+  return nm;
+}
+
+CostTable parse_cost_table(const std::string& yaml_text, const std::string& origin) {
+  YAML::Node root_node = load_yaml_string(yaml_text, origin);
+  YamlMap root(root_node, origin, "");
+  CostTable t;
+  t.origin = origin;
+  t.table_name = root.string("table");
+  t.base_node_nm = parse_node_nm(root.string("base_node"), root.where("base_node").describe());
+  t.base_vdd_v = positive(root, "base_vdd_v", 5.0);
+
+  YamlMap logic = root.map("logic");
+  t.logic.int_add_8b_pj = positive(logic, "int_add_8b_pj");
+  t.logic.int_add_32b_pj = positive(logic, "int_add_32b_pj");
+  t.logic.int_add_8b_um2 = positive(logic, "int_add_8b_um2");
+  t.logic.int_add_32b_um2 = positive(logic, "int_add_32b_um2");
+  t.logic.int_mult_8b_pj = positive(logic, "int_mult_8b_pj");
+  t.logic.int_mult_32b_pj = positive(logic, "int_mult_32b_pj");
+  t.logic.int_mult_8b_um2 = positive(logic, "int_mult_8b_um2");
+  t.logic.int_mult_32b_um2 = positive(logic, "int_mult_32b_um2");
+  t.logic.fp16_mult_pj = positive(logic, "fp16_mult_pj");
+  logic.finish();
+
+  YamlMap cells = root.map("cells");
+  t.cells.dff_um2 = positive(cells, "dff_um2");
+  t.cells.mux2_um2 = positive(cells, "mux2_um2");
+  t.cells.xor2_um2 = positive(cells, "xor2_um2");
+  t.cells.nand2_um2 = positive(cells, "nand2_um2");
+  t.cells.half_adder_um2 = positive(cells, "half_adder_um2");
+  cells.finish();
+
+  YamlMap sram = root.map("sram");
+  t.sram.read_64b_pj_at_32kib = positive(sram, "read_64b_pj_at_32kib");
+  t.sram.capacity_exponent = positive(sram, "capacity_exponent", 1.0);
+  t.sram.write_to_read_energy = positive(sram, "write_to_read_energy", 100.0);
+  t.sram.htree_fraction = sourced(sram, "htree_fraction", 0.0, 1.0);
+  t.sram.bitcell_um2 = positive(sram, "bitcell_um2");
+  t.sram.array_efficiency = positive(sram, "array_efficiency", 1.0);
+  sram.finish();
+
+  YamlMap dram = root.map("dram");
+  for (const std::string& standard : dram.keys()) t.dram_pj_per_bit[standard] = positive(dram, standard);
+  dram.finish();
+
+  YamlMap flash = root.map("flash");
+  for (const std::string& standard : flash.keys()) {
+    YamlMap f = flash.map(standard);
+    const double mb_per_s_per_ma = positive(f, "read_mb_per_s_per_ma");
+    const double read_mb_s = positive(f, "seq_read_mb_per_s");
+    const double write_mb_s = positive(f, "seq_write_mb_per_s");
+    const double supply_v = positive(f, "supply_v", 50.0);
+    f.finish();
+    // 1 mA at supply_v moves mb_per_s_per_ma MB/s: J per byte = V * 1e-3 / (X * 1e6).
+    const double read_pj_per_bit = supply_v * 1e-3 / (mb_per_s_per_ma * 1e6) / 8.0 * 1e12;
+    t.flash[standard] = FlashStandard{read_pj_per_bit, read_pj_per_bit * read_mb_s / write_mb_s};
+  }
+  flash.finish();
+
+  YamlMap wire = root.map("wire");
+  t.wire.capacitance_ff_per_um = positive(wire, "capacitance_ff_per_um");
+  t.wire.activity = positive(wire, "activity", 1.0);
+  wire.finish();
+
+  YamlMap leakage = root.map("leakage");
+  t.leakage_logic_nw_per_um2 = sourced(leakage, "logic_nw_per_um2");
+  leakage.finish();
+
+  YamlMap tech = root.map("technology");
+  YamlMap scalings = tech.map("scalings");
+  for (const std::string& name : scalings.keys()) {
+    t.scalings[name] = read_scaling(scalings.map(name), name);
+    if (t.scalings[name].nodes.count(t.base_node_nm) == 0) {
+      scalings.fail(name, fmt::format("has no entry for the base node {:g}nm", t.base_node_nm));
+    }
+  }
+  scalings.finish();
+  std::vector<std::string> names;
+  for (const auto& kv : t.scalings) names.push_back(kv.first);
+  t.default_scaling = tech.choice("default_scaling", names);
+  tech.finish();
+  root.finish();
+  return t;
+}
+
+CostTable load_cost_table(const std::string& path) {
+  YAML::Node probe = load_yaml_file(path);  // file errors (missing, malformed) with the path
+  (void)probe;
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_cost_table(buffer.str(), path);
+}
+
+}  // namespace qarch::cost

@@ -1,0 +1,63 @@
+// `qarch cost` through the built binary: output, JSON keys, exit codes.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+struct Result {
+  std::string out;
+  int code;
+};
+Result run(const std::string& args) {
+  const std::string cmd = std::string(QARCH_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  std::array<char, 512> buf{};
+  while (fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
+  const int status = pclose(pipe);
+  return {out, WEXITSTATUS(status)};
+}
+}  // namespace
+
+TEST_CASE("qarch cost mac --json prints exactly area_um2 and energy_pj") {
+  const Result r = run("cost mac --weights int8 --acts int8 --acc int32 --json");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j.size() == 2);
+  // INT8 MAC at 45 nm: 8b mult (282 um2, 0.2 pJ) + 32b add (137 um2, 0.1 pJ)
+  // (Horowitz ISSCC 2014) + a 32-bit accumulator register.
+  CHECK(j["area_um2"].get<double>() > 282 + 137);
+  CHECK(j["energy_pj"].get<double>() > 0.3);
+  const auto j7 = nlohmann::json::parse(run("cost mac --weights int8 --acts int8 --acc int32 --node 7nm --json").out);
+  CHECK(j7["energy_pj"].get<double>() < j["energy_pj"].get<double>() / 5);
+}
+
+TEST_CASE("qarch cost sram and dram") {
+  const Result sram = run("cost sram --size 1MiB --json");
+  REQUIRE(sram.code == 0);
+  CHECK(nlohmann::json::parse(sram.out)["read_energy_pj"].get<double>() == Approx(100).epsilon(0.15));
+  const Result dram = run("cost dram --standard lpddr5x");
+  CHECK(dram.code == 0);
+  CHECK(dram.out.find("energy_pj_per_bit") != std::string::npos);
+}
+
+TEST_CASE("bad input exits 2 with a message naming what is allowed") {
+  const Result fmt = run("cost mac --weights int9 --acts int8 --acc int32");
+  CHECK(fmt.code == 2);
+  CHECK(fmt.out.find("--weights: unknown number format 'int9'") != std::string::npos);
+  const Result node = run("cost mac --weights int8 --acts int8 --acc int32 --node 2nm");
+  CHECK(node.code == 2);
+  CHECK(node.out.find("unknown node 2nm") != std::string::npos);
+  const Result dram = run("cost dram --standard ddr9");
+  CHECK(dram.code == 2);
+  CHECK(dram.out.find("allowed: ddr4") != std::string::npos);
+  const Result table = run("cost mac --weights int8 --acts int8 --acc int32 --table /nonexistent.yaml");
+  CHECK(table.code == 2);
+  CHECK(table.out.find("/nonexistent.yaml") != std::string::npos);
+}

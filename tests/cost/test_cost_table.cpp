@@ -1,0 +1,69 @@
+// Bad tables give a clear error naming the table, the line and the entry.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "cost/cost_table.h"
+
+namespace {
+std::string default_text() {
+  std::ifstream in(QARCH_SOURCE_DIR "/cost/tables/default.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+std::string replaced(const std::string& from, const std::string& to) {
+  std::string text = default_text();
+  const auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  return text.replace(pos, from.size(), to);
+}
+}  // namespace
+
+TEST_CASE("the shipped table loads, from the file and built in") {
+  const auto t = qarch::cost::parse_cost_table(default_text(), "default.yaml");
+  CHECK(t.logic.int_mult_32b_pj == 3.1);
+  CHECK(t.dram_pj_per_bit.count("lpddr5x") == 1);
+  CHECK(qarch::cost::default_cost_table().scalings.count("stillmaker2017") == 1);
+  CHECK(qarch::cost::load_cost_table(QARCH_SOURCE_DIR "/cost/tables/default.yaml").table_name ==
+        "qarch-default-45nm");
+}
+
+TEST_CASE("a missing entry names the table and the entry") {
+  const std::string text =
+      replaced("  int_mult_32b_pj:  {value: 3.1,  source: \"Horowitz ISSCC 2014: 32b mult 3.1 pJ\"}\n", "");
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(text, "mine.yaml"),
+                    Catch::StartsWith("mine.yaml:") && Catch::Contains("logic.int_mult_32b_pj") &&
+                        Catch::Contains("missing"));
+}
+
+TEST_CASE("a negative cost is rejected") {
+  const std::string text = replaced("hbm2:    {value: 3.9,", "hbm2:    {value: -3.9,");
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(text, "mine.yaml"),
+                    Catch::StartsWith("mine.yaml:") && Catch::Contains("dram.hbm2.value") &&
+                        Catch::Contains("negative"));
+}
+
+TEST_CASE("a constant without a source is rejected") {
+  const std::string text = replaced("{value: 0.346, source: \"Intel 45 nm 6T SRAM cell 0.346 um2 (Mistry et al., IEDM 2007)\"}",
+                                    "{value: 0.346}");
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(text, "mine.yaml"),
+                    Catch::Contains("sram.bitcell_um2.source") && Catch::Contains("missing"));
+}
+
+TEST_CASE("an unknown node name and a relative node that does not exist are rejected") {
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("base_node: 45nm", "base_node: fortyfive"), "mine.yaml"),
+                    Catch::Contains("mine.yaml") && Catch::Contains("'fortyfive' is not a technology node"));
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("relative_to: 7nm", "relative_to: 6nm"), "mine.yaml"),
+                    Catch::Contains("mine.yaml") && Catch::Contains("relative_to '6nm'"));
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("base_node: 45nm", "base_node: 40nm"), "mine.yaml"),
+                    Catch::Contains("no entry for the base node 40nm"));
+}
+
+TEST_CASE("unknown keys and unreadable files are errors") {
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("wire:\n", "wire:\n  resistance: 1\n"), "mine.yaml"),
+                    Catch::Contains("wire.resistance: unknown key"));
+  CHECK_THROWS_WITH(qarch::cost::load_cost_table("/nonexistent/table.yaml"),
+                    Catch::Contains("/nonexistent/table.yaml") && Catch::Contains("cannot open"));
+}

@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+
+#include "common/input_error.h"
+#include "cost/cost_table.h"
+#include "cost/technology.h"
+
+using qarch::cost::resolve_technology;
+
+namespace {
+const qarch::cost::CostTable& table() { return qarch::cost::default_cost_table(); }
+// Stillmaker & Baas 2017 energy polynomials (a V^2 + b V + c), 45 nm and 7 nm rows.
+double poly45(double v) { return 1.103 * v * v - 0.362 * v + 0.2767; }
+double poly7(double v) { return 0.1776 * v * v - 0.09097 * v + 0.02447; }
+}  // namespace
+
+TEST_CASE("the base node at the base voltage scales by exactly 1") {
+  const auto p = resolve_technology(table(), "45nm");
+  CHECK(p.area_factor == Approx(1.0));
+  CHECK(p.energy_factor == Approx(1.0));
+  CHECK(p.vdd_v == Approx(0.9));
+}
+
+TEST_CASE("Stillmaker & Baas 2017 scaling: 7 nm area and energy") {
+  const auto p = resolve_technology(table(), "7nm");
+  CHECK(p.area_factor == Approx(0.059));  // Stillmaker area table, 45 nm -> 7 nm
+  CHECK(p.energy_factor == Approx(poly7(0.7) / poly45(0.9)));
+  // Voltage is a knob: more supply, more energy.
+  CHECK(resolve_technology(table(), "7nm", 0.8).energy_factor == Approx(poly7(0.8) / poly45(0.9)));
+}
+
+TEST_CASE("5 nm follows TSMC's N5 vs N7 claims (1.8x density, -30% power)") {
+  const auto p7 = resolve_technology(table(), "7nm");
+  const auto p5 = resolve_technology(table(), "5nm");
+  CHECK(p5.area_factor == Approx(p7.area_factor * 0.556));
+  CHECK(p5.energy_factor == Approx(p7.energy_factor * 0.70));
+}
+
+TEST_CASE("unlisted nodes between listed ones are interpolated and monotonic") {
+  double last_area = 2, last_energy = 2;
+  for (const char* node : {"45nm", "28nm", "22nm", "16nm", "12nm", "7nm", "5nm"}) {
+    const auto p = resolve_technology(table(), node);
+    CHECK(p.area_factor < last_area);
+    CHECK(p.energy_factor < last_energy);
+    last_area = p.area_factor;
+    last_energy = p.energy_factor;
+  }
+}
+
+TEST_CASE("the scaling set is a knob because published factors disagree") {
+  const auto still = resolve_technology(table(), "7nm", std::nullopt, "stillmaker2017");
+  const auto classic = resolve_technology(table(), "7nm", std::nullopt, "classical");
+  CHECK(classic.area_factor < still.area_factor);
+  CHECK(classic.energy_factor != Approx(still.energy_factor));
+}
+
+TEST_CASE("unknown nodes and scaling sets name the table and what is allowed") {
+  CHECK_THROWS_WITH(resolve_technology(table(), "3nm"),
+                    Catch::Contains("default.yaml") && Catch::Contains("unknown node 3nm") &&
+                        Catch::Contains("5nm..45nm"));
+  CHECK_THROWS_WITH(resolve_technology(table(), "7nm", std::nullopt, "itrs"),
+                    Catch::Contains("unknown scaling set 'itrs'") && Catch::Contains("classical"));
+  CHECK_THROWS_AS(resolve_technology(table(), "seven"), qarch::InputError);
+}
