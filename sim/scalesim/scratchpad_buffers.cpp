@@ -29,75 +29,75 @@ ReadBufferWindow::ReadBufferWindow(std::vector<std::int32_t> prefetch_addresses,
   line_count_ = valid / line_words + 1;  // a last, possibly empty, set is always added
   active_lines_ = std::min(ceil_div(active_words, line_words), line_count_);
   slide_lines_ = std::min(ceil_div(prefetch_words, line_words), line_count_ - active_lines_);
-  if (active_lines_ > std::numeric_limits<std::uint16_t>::max()) {
-    throw std::invalid_argument("read buffer: too many lines in the active window");
+  if (line_count_ > std::numeric_limits<std::int32_t>::max()) {
+    throw std::invalid_argument("read buffer: prefetch order too long");
   }
   first_fill_dram_lines_ = std::min(ceil_div(active_words, bandwidth_),
                                     ceil_div(prefetch_order_words, bandwidth_));
   prefetch_dram_lines_ = ceil_div(prefetch_words, bandwidth_);
 
-  // A line is a set: duplicates count towards its size but are stored once.
-  // Deduplicate each line in place (the write position never passes the read one).
-  line_begin_.resize(static_cast<std::size_t>(line_count_ + 1));
-  std::int64_t out = 0;
-  for (std::int64_t line = 0; line < line_count_; ++line) {
-    const std::int64_t begin = line * line_words;
-    const std::int64_t end = std::min(begin + line_words, valid);
-    line_begin_[static_cast<std::size_t>(line)] = out;
-    if (begin >= end) continue;
-    auto first = prefetch_addresses.begin() + begin;
-    auto last = prefetch_addresses.begin() + end;
-    std::sort(first, last);
-    last = std::unique(first, last);
-    out = std::copy(first, last, prefetch_addresses.begin() + out) - prefetch_addresses.begin();
+  // Invert the line -> address sets into address -> lines lists (counting
+  // sort). A line is a set: an address repeated within one line is listed
+  // once, but every repeat counts towards the line's size.
+  if (valid > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::invalid_argument("read buffer: prefetch order longer than 2^32 words");
   }
-  line_begin_[static_cast<std::size_t>(line_count_)] = out;
-  prefetch_addresses.resize(static_cast<std::size_t>(out));
-  prefetch_addresses.shrink_to_fit();
-  line_addresses_ = std::move(prefetch_addresses);
-
-  window_count_.assign(static_cast<std::size_t>(address_space), 0);
-  for (std::int64_t line = 0; line < active_lines_; ++line) add_line(line, +1);
+  const auto space = static_cast<std::size_t>(address_space);
+  std::vector<std::int32_t> last_line(space, -1);
+  lines_begin_.assign(space + 1, 0);
+  for (std::int64_t i = 0; i < valid; ++i) {
+    const auto a = static_cast<std::size_t>(prefetch_addresses[static_cast<std::size_t>(i)]);
+    const auto line = static_cast<std::int32_t>(i / line_words);
+    if (last_line[a] != line) {
+      last_line[a] = line;
+      ++lines_begin_[a + 1];
+    }
+  }
+  for (std::size_t a = 0; a < space; ++a) lines_begin_[a + 1] += lines_begin_[a];
+  lines_.resize(lines_begin_[space]);
+  // Place with lines_begin_[a] as the cursor of address a, which leaves it at
+  // the start of address a + 1; shift back afterwards.
+  std::fill(last_line.begin(), last_line.end(), -1);
+  for (std::int64_t i = 0; i < valid; ++i) {
+    const auto a = static_cast<std::size_t>(prefetch_addresses[static_cast<std::size_t>(i)]);
+    const auto line = static_cast<std::int32_t>(i / line_words);
+    if (last_line[a] != line) {
+      last_line[a] = line;
+      lines_[lines_begin_[a]++] = line;
+    }
+  }
+  for (std::size_t a = space; a > 0; --a) lines_begin_[a] = lines_begin_[a - 1];
+  lines_begin_[0] = 0;
 }
 
-void ReadBufferWindow::add_line(std::int64_t line, int delta) {
-  const auto begin = line_begin_[static_cast<std::size_t>(line)];
-  const auto end = line_begin_[static_cast<std::size_t>(line + 1)];
-  for (auto i = begin; i < end; ++i) {
-    window_count_[static_cast<std::size_t>(line_addresses_[static_cast<std::size_t>(i)])] +=
-        static_cast<std::uint16_t>(delta);
+bool ReadBufferWindow::in_window(std::int32_t address) const {
+  const auto a = static_cast<std::size_t>(address);
+  for (auto i = lines_begin_[a]; i < lines_begin_[a + 1]; ++i) {
+    std::int64_t distance = lines_[i] - window_start_;  // from the window start, round the ring
+    if (distance < 0) distance += line_count_;
+    if (distance < active_lines_) return true;
   }
-}
-
-void ReadBufferWindow::slide() {
-  for (std::int64_t j = 0; j < slide_lines_; ++j) {
-    add_line((window_start_ + j) % line_count_, -1);
-    add_line((window_start_ + active_lines_ + j) % line_count_, +1);
-  }
-  window_start_ = (window_start_ + slide_lines_) % line_count_;
-  ++prefetches_;
+  return false;
 }
 
 std::int64_t ReadBufferWindow::demand(std::int32_t address) {
-  if (address < 0 || static_cast<std::size_t>(address) >= window_count_.size()) {
+  if (address < 0 || static_cast<std::size_t>(address) + 1 >= lines_begin_.size()) {
     throw std::logic_error(fmt::format("read buffer: address {} outside the operand", address));
   }
-  auto& count = window_count_[static_cast<std::size_t>(address)];
-  if (count > 0) return 0;
+  if (in_window(address)) return 0;
   // SCALE-Sim loops `while not hit: new_prefetch()`; an address that is in no
   // line, or a window that cannot move (P = 0), would make it loop forever.
-  if (slide_lines_ == 0) {
-    throw std::logic_error(fmt::format(
-        "read buffer: address {} is not in the prefetch order (SCALE-Sim would hang)", address));
-  }
+  // Each new_prefetch drops the P oldest lines and adds the next P round the ring.
   std::int64_t slides = 0;
-  while (count == 0) {
-    slide();
-    if (++slides > line_count_ + 2) {
+  do {
+    if (slide_lines_ == 0 || slides > line_count_ + 1) {
       throw std::logic_error(fmt::format(
           "read buffer: address {} is not in the prefetch order (SCALE-Sim would hang)", address));
     }
-  }
+    window_start_ = (window_start_ + slide_lines_) % line_count_;
+    ++slides;
+    ++prefetches_;
+  } while (!in_window(address));
   return slides;
 }
 

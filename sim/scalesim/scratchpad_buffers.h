@@ -42,19 +42,18 @@ class ReadBufferWindow {
   std::int64_t dram_start_cycle() const { return -first_fill_dram_lines_; }
 
  private:
-  void slide();
-  void add_line(std::int64_t line, int delta);
+  bool in_window(std::int32_t address) const;
 
   std::int64_t bandwidth_;
   std::int64_t line_count_ = 0, active_lines_ = 0, slide_lines_ = 0;
   std::int64_t window_start_ = 0;
   std::int64_t prefetches_ = 0;
   std::int64_t first_fill_dram_lines_ = 0, prefetch_dram_lines_ = 0;
-  // Line l holds the distinct addresses line_addresses_[line_begin_[l] .. line_begin_[l+1]).
-  std::vector<std::int32_t> line_addresses_;
-  std::vector<std::int64_t> line_begin_;
-  // Number of window lines that hold each address (0 = miss).
-  std::vector<std::uint16_t> window_count_;
+  // The lines that hold address a, ascending: lines_[lines_begin_[a] .. lines_begin_[a+1]).
+  // An address is a hit when one of its lines is in the window, so a slide
+  // only moves window_start_ (no per-address bookkeeping).
+  std::vector<std::uint32_t> lines_begin_;
+  std::vector<std::int32_t> lines_;
 };
 
 // OFMAP write buffer. Words are packed into bw-wide DRAM lines; once more
