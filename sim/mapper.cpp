@@ -7,6 +7,7 @@
 
 #include "common/input_error.h"
 #include "models/numerics/format_registry.h"
+#include "sim/scalesim/user_bandwidth_replay.h"
 
 namespace qarch::sim {
 namespace {
@@ -79,6 +80,20 @@ Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label
   return p;
 }
 
+// The compute side of array fold `index`: its cycles, PEs used and MACs.
+FoldWork array_fold(const Pass& p, const compute::SystolicArrayShape& shape, std::int64_t index) {
+  const compute::FoldPlan& f = p.plan;
+  const std::int64_t rows = f.rows_used(index % f.row_folds, shape.rows);
+  const std::int64_t cols = f.cols_used(index / f.row_folds, shape.cols);
+  FoldWork w;
+  w.compute_cycles = f.cycles_per_fold;
+  w.pes_used = rows * cols;
+  w.macs = static_cast<std::uint64_t>(std::llround(static_cast<double>(p.m * p.n * p.k) *
+                                                   static_cast<double>(rows * cols) /
+                                                   static_cast<double>(f.spatial_rows * f.spatial_cols)));
+  return w;
+}
+
 // Traffic model "reuse": an operand whose unique bytes fit in one half of its
 // double-buffered scratchpad is fetched once; otherwise the slice a fold needs
 // is fetched whenever it differs from the previous fold's slice. Fold order is
@@ -106,11 +121,7 @@ class ReuseSchedule : public FoldSchedule {
     const std::int64_t rows = f.rows_used(i, shape_.rows), cols = f.cols_used(j, shape_.cols);
     const double row_share = static_cast<double>(rows) / static_cast<double>(f.spatial_rows);
     const double col_share = static_cast<double>(cols) / static_cast<double>(f.spatial_cols);
-    FoldWork w;
-    w.compute_cycles = f.cycles_per_fold;
-    w.pes_used = rows * cols;
-    w.macs = static_cast<std::uint64_t>(std::llround(
-        static_cast<double>(p_.m * p_.n * p_.k) * row_share * col_share));
+    FoldWork w = array_fold(p_, shape_, index);
     // Which fold index each operand's slice follows: row fold i, column fold j
     // or both (a new tile every fold).
     const bool first_of_row_slice = fetch_row_slice(i, j, index);
@@ -194,6 +205,61 @@ class VectorSchedule : public FoldSchedule {
   std::int64_t chunk_elements_ = 1, chunks_ = 1;
 };
 
+// Traffic model "scalesim" with limited bandwidth: SCALE-Sim v2's own
+// double-buffered scratchpad (USER mode), replayed per layer
+// (sim/scalesim/, docs/scalesim_user_bandwidth.md). Its stalls are charged per
+// fold; its DRAM words are counted, their time is already in those stalls.
+class ScaleSimUserSchedule : public FoldSchedule {
+ public:
+  ScaleSimUserSchedule(const Pass& p, const AcceleratorConfig& c) : p_(p), shape_(c.array.shape) {
+    scalesim::ConvLayer layer;
+    if (p.from_conv) {
+      layer = {p.conv.height, p.conv.width, p.conv.filter_height, p.conv.filter_width,
+               p.conv.channels, p.conv.filters, p.conv.stride_h};
+      if (p.conv.stride_h != p.conv.stride_w || p.conv.pad_top != 0 || p.conv.pad_left != 0) {
+        throw InputError(SourceRef{c.source, 0, "simulation.traffic_model"},
+                         fmt::format("pass '{}': the scalesim traffic model needs SCALE-Sim-shaped "
+                                     "layers (one stride, no top/left padding)", p.label));
+      }
+    } else {
+      layer = {p.m, p.k, 1, p.k, 1, p.n, 1};  // SCALE-Sim's GEMM: ifmap M x K, filter 1 x K
+    }
+    const double words_per_cycle = c.dram.bandwidth_bytes_per_s / c.clock_hz;
+    if (words_per_cycle < 1 || words_per_cycle != std::floor(words_per_cycle)) {
+      throw InputError(SourceRef{c.source, 0, "dram.bandwidth"},
+                       "the scalesim traffic model needs a whole number of bytes per cycle");
+    }
+    const scalesim::ScratchpadSetup setup{c.array.shape.rows, c.array.shape.cols, c.array.shape.dataflow,
+                                          static_cast<std::int64_t>(c.ifmap.size_bytes),
+                                          static_cast<std::int64_t>(c.filter.size_bytes),
+                                          static_cast<std::int64_t>(c.ofmap.size_bytes),
+                                          static_cast<std::int64_t>(words_per_cycle)};
+    try {
+      replay_ = scalesim::replay_user_bandwidth(layer, setup);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(SourceRef{c.source, 0, "simulation.traffic_model"}, e.what());
+    }
+  }
+  std::int64_t folds() const override { return p_.plan.folds(); }
+  FoldWork fold(std::int64_t index) const override {
+    FoldWork w = array_fold(p_, shape_, index);
+    w.traffic_already_timed = true;
+    w.charged_stall_cycles = replay_.stall_cycles_per_fold[static_cast<std::size_t>(index)];
+    if (index == 0) {
+      w.ifmap_read_bytes = static_cast<std::uint64_t>(replay_.dram_ifmap_reads);
+      w.filter_read_bytes = static_cast<std::uint64_t>(replay_.dram_filter_reads);
+    }
+    if (index + 1 == folds()) w.ofmap_write_bytes = static_cast<std::uint64_t>(replay_.dram_ofmap_writes);
+    return w;
+  }
+  const scalesim::UserBandwidthReplay& replay() const { return replay_; }
+
+ private:
+  const Pass& p_;
+  compute::SystolicArrayShape shape_;
+  scalesim::UserBandwidthReplay replay_;
+};
+
 Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std::int64_t ops_per_element) {
   Pass p;
   p.label = op.name;
@@ -258,6 +324,9 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
 
 std::unique_ptr<FoldSchedule> make_fold_schedule(const Pass& pass, const AcceleratorConfig& config) {
   if (pass.unit == Pass::Unit::kVectorUnit) return std::make_unique<VectorSchedule>(pass, config);
+  if (config.traffic_model == "scalesim" && config.dram.bandwidth_bytes_per_s > 0) {
+    return std::make_unique<ScaleSimUserSchedule>(pass, config);
+  }
   return std::make_unique<ReuseSchedule>(pass, config);
 }
 

@@ -97,3 +97,33 @@ TEST_CASE("CALC mode: total and stall cycles equal SCALE-Sim v2 exactly on every
   // 266 layer rows are in the reference set, 254 of them from CALC report files.
   CHECK(layers >= 200);
 }
+
+TEST_CASE("USER bandwidth: total and stall cycles equal SCALE-Sim v2 on every reference layer") {
+  // The issue asks for 5 %; the scalesim traffic model replays SCALE-Sim's
+  // own scratchpad, so we hold it to equality. Sources: *_PARTIAL_FROM_LOG.csv
+  // (console log of the time-boxed full runs) and the layer-range reports.
+  int layers = 0;
+  for (const auto& e : fs::directory_iterator(kDir + "/results")) {
+    const std::string name = e.path().filename().string();
+    const auto end = name.find("__PARTIAL_FROM_LOG.csv");
+    if (end == std::string::npos) continue;
+    const auto sep = name.find("__");
+    const std::string topology = name.substr(0, sep), config = name.substr(sep + 2, end - sep - 2);
+    INFO(topology << " on " << config);
+    const std::string out = qarch::test::make_temp_dir();
+    const auto r = run_qarch("run -q --scalesim-config " + kDir + "/configs/" + config + ".cfg --topology " + kDir +
+                             "/topologies/alexnet_L0-L2.csv --outdir " + out);
+    REQUIRE(r.exit_code == 0);
+    const auto ours = read_rows(out + "/COMPUTE_REPORT.csv");
+    const auto theirs = read_rows(e.path().string());
+    REQUIRE(ours.size() == theirs.size());
+    for (std::size_t i = 0; i < theirs.size(); ++i) {
+      INFO("layer " << theirs[i][0]);
+      CHECK(ours[i][1] == theirs[i][1]);
+      CHECK(ours[i][2] == theirs[i][2]);
+      CHECK(std::stod(ours[i][3]) == Approx(std::stod(theirs[i][3])).margin(0.005));  // printed to 2 decimals
+      ++layers;
+    }
+  }
+  CHECK(layers == 12);
+}

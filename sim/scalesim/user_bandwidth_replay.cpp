@@ -1,0 +1,342 @@
+#include "sim/scalesim/user_bandwidth_replay.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/scalesim/scratchpad_buffers.h"
+
+namespace qarch::sim::scalesim {
+namespace {
+
+using compute::Dataflow;
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// SCALE-Sim's operand matrices (compute/operand_matrix.py), addressed without
+// their offsets (each buffer only sees its own operand):
+//   ifmap  [E x K]: window pixel k of output pixel e, -1 outside the ifmap;
+//   filter [K x N]: n * K + k.
+// The ifmap address splits into an output-pixel part and a window part, so
+// four small tables replace the E x K matrix.
+class IfmapOperand {
+ public:
+  explicit IfmapOperand(const ConvLayer& l) {
+    const std::int64_t out_h = ceil_div(l.ifmap_h - l.filter_h + l.stride, l.stride);
+    const std::int64_t out_w = ceil_div(l.ifmap_w - l.filter_w + l.stride, l.stride);
+    const std::int64_t pixels = out_h * out_w;
+    const std::int64_t window = l.filter_h * l.filter_w * l.channels;
+    ifmap_h_ = l.ifmap_h;
+    ifmap_w_ = l.ifmap_w;
+    const std::int64_t row_words = l.ifmap_w * l.channels;
+    pixel_row_.resize(static_cast<std::size_t>(pixels));
+    pixel_col_.resize(static_cast<std::size_t>(pixels));
+    pixel_base_.resize(static_cast<std::size_t>(pixels));
+    for (std::int64_t e = 0; e < pixels; ++e) {
+      const auto i = static_cast<std::size_t>(e);
+      pixel_row_[i] = static_cast<std::int32_t>((e / out_w) * l.stride);
+      pixel_col_[i] = static_cast<std::int32_t>((e % out_w) * l.stride);
+      pixel_base_[i] = pixel_row_[i] * row_words + pixel_col_[i] * l.channels;
+    }
+    window_row_.resize(static_cast<std::size_t>(window));
+    window_col_.resize(static_cast<std::size_t>(window));
+    window_offset_.resize(static_cast<std::size_t>(window));
+    for (std::int64_t k = 0; k < window; ++k) {
+      const auto i = static_cast<std::size_t>(k);
+      const std::int64_t in_row = k % (l.filter_w * l.channels);
+      window_row_[i] = static_cast<std::int32_t>(k / (l.filter_w * l.channels));
+      window_col_[i] = static_cast<std::int32_t>(in_row / l.channels);
+      window_offset_[i] = window_row_[i] * row_words + window_col_[i] * l.channels + in_row % l.channels;
+    }
+  }
+  std::int64_t pixels() const { return static_cast<std::int64_t>(pixel_row_.size()); }
+  std::int64_t window() const { return static_cast<std::int64_t>(window_row_.size()); }
+  std::int32_t at(std::int64_t e, std::int64_t k) const {
+    const auto pe = static_cast<std::size_t>(e);
+    const auto pk = static_cast<std::size_t>(k);
+    if (pixel_row_[pe] + window_row_[pk] >= ifmap_h_ || pixel_col_[pe] + window_col_[pk] >= ifmap_w_) {
+      return -1;
+    }
+    return static_cast<std::int32_t>(pixel_base_[pe] + window_offset_[pk]);
+  }
+
+ private:
+  std::int64_t ifmap_h_ = 0, ifmap_w_ = 0;
+  std::vector<std::int32_t> pixel_row_, pixel_col_, window_row_, window_col_;
+  std::vector<std::int64_t> pixel_base_, window_offset_;
+};
+
+struct FilterOperand {
+  std::int64_t window = 0;  // K
+  std::int32_t at(std::int64_t k, std::int64_t n) const {
+    return static_cast<std::int32_t>(n * window + k);
+  }
+};
+
+// The prefetch order of a read buffer: `blocks` blocks of block_rows x width
+// entries stacked vertically, read row-major or "rolled out along the
+// diagonal" (compute/systolic_compute_*.py: diagonal d = r + c in increasing
+// order, rows from high to low within a diagonal). entry(block, row, col)
+// gives an address or -1. Returns the valid addresses; *order_words gets the
+// full length including -1 slots.
+template <class Entry>
+std::vector<std::int32_t> prefetch_order(std::int64_t blocks, std::int64_t block_rows,
+                                         std::int64_t width, bool diagonal, Entry entry,
+                                         std::int64_t* order_words) {
+  const std::int64_t rows = blocks * block_rows;
+  *order_words = rows * width;
+  std::vector<std::int32_t> valid;
+  valid.reserve(static_cast<std::size_t>(rows * width));
+  auto push = [&](std::int64_t r, std::int64_t c) {
+    const std::int32_t a = entry(r / block_rows, r % block_rows, c);
+    if (a >= 0) valid.push_back(a);
+  };
+  if (diagonal) {
+    for (std::int64_t d = 0; d + 1 < rows + width; ++d) {
+      const std::int64_t high = std::min(d, rows - 1);
+      const std::int64_t low = std::max<std::int64_t>(0, d - width + 1);
+      for (std::int64_t r = high; r >= low; --r) push(r, d - r);
+    }
+  } else {
+    for (std::int64_t r = 0; r < rows; ++r)
+      for (std::int64_t c = 0; c < width; ++c) push(r, c);
+  }
+  valid.shrink_to_fit();
+  return valid;
+}
+
+// Columns c in [0, used) with q - offset - c in [0, span): the skewed
+// columns of a demand row that fall inside the streamed block.
+struct ColumnRange {
+  std::int64_t first = 0, end = 0;  // [first, end)
+  std::int64_t size() const { return std::max<std::int64_t>(0, end - first); }
+};
+ColumnRange skewed_columns(std::int64_t q, std::int64_t offset, std::int64_t span,
+                           std::int64_t used) {
+  return {std::max<std::int64_t>(0, q - offset - span + 1), std::min(used, q - offset + 1)};
+}
+
+void validate(const ConvLayer& l, const ScratchpadSetup& s) {
+  auto positive = [](std::int64_t v, const char* name) {
+    if (v < 1) throw std::invalid_argument(fmt::format("SCALE-Sim replay: {} must be >= 1, got {}", name, v));
+  };
+  positive(l.ifmap_h, "ifmap_h");
+  positive(l.ifmap_w, "ifmap_w");
+  positive(l.filter_h, "filter_h");
+  positive(l.filter_w, "filter_w");
+  positive(l.channels, "channels");
+  positive(l.filters, "filters");
+  positive(l.stride, "stride");
+  positive(s.array_rows, "array_rows");
+  positive(s.array_cols, "array_cols");
+  positive(s.ifmap_words, "ifmap_words");
+  positive(s.filter_words, "filter_words");
+  positive(s.bandwidth_words_per_cycle, "bandwidth_words_per_cycle");
+  if (s.ofmap_words < 2) {
+    throw std::invalid_argument(fmt::format("SCALE-Sim replay: ofmap_words must be >= 2, got {}", s.ofmap_words));
+  }
+  if (l.filter_h > l.ifmap_h || l.filter_w > l.ifmap_w) {
+    throw std::invalid_argument(fmt::format(
+        "SCALE-Sim replay: filter {}x{} larger than ifmap {}x{}", l.filter_h, l.filter_w, l.ifmap_h, l.ifmap_w));
+  }
+  const std::int64_t limit = std::numeric_limits<std::int32_t>::max();
+  const std::int64_t window = l.filter_h * l.filter_w * l.channels;
+  if (l.ifmap_h * l.ifmap_w * l.channels > limit || window * l.filters > limit) {
+    throw std::invalid_argument("SCALE-Sim replay: operand larger than 2^31 words");
+  }
+}
+
+}  // namespace
+
+UserBandwidthReplay replay_user_bandwidth(const ConvLayer& layer, const ScratchpadSetup& setup) {
+  validate(layer, setup);
+  const IfmapOperand ifmap(layer);
+  const FilterOperand filter{ifmap.window()};
+  const std::int64_t pixels = ifmap.pixels();       // E
+  const std::int64_t window = ifmap.window();       // K
+  const std::int64_t filters = layer.filters;       // N
+  const std::int64_t ah = setup.array_rows, aw = setup.array_cols;
+  const Dataflow dataflow = setup.dataflow;
+
+  // compute/systolic_compute_{os,ws,is}.py: what is mapped on rows (Sr),
+  // columns (Sc) and time (T), and the fold length L.
+  std::int64_t sr = 0, sc = 0, t_len = 0, fold_len = 0;
+  switch (dataflow) {
+    case Dataflow::kOutputStationary:
+      sr = pixels, sc = filters, t_len = window, fold_len = ah + aw + t_len - 2;
+      break;
+    case Dataflow::kWeightStationary:
+      sr = window, sc = filters, t_len = pixels, fold_len = 2 * ah + aw + t_len - 2;
+      break;
+    case Dataflow::kInputStationary:
+      sr = window, sc = pixels, t_len = filters, fold_len = 2 * ah + aw + t_len - 2;
+      break;
+  }
+  const std::int64_t row_folds = ceil_div(sr, ah), col_folds = ceil_div(sc, aw);
+
+  // Prefetch orders (create_*_prefetch_mat). Blocks are the per-fold slices,
+  // -1 padded to the array width.
+  std::int64_t ifmap_order_words = 0, filter_order_words = 0;
+  std::vector<std::int32_t> ifmap_order, filter_order;
+  switch (dataflow) {
+    case Dataflow::kWeightStationary:
+      // ifmap: per row fold the T x AH slice ifmap[:, fr*AH ...], diagonal.
+      ifmap_order = prefetch_order(row_folds, t_len, ah, true, [&](auto fr, auto t, auto c) {
+        const auto k = fr * ah + c;
+        return k < sr ? ifmap.at(t, k) : -1;
+      }, &ifmap_order_words);
+      // filter: per column fold the K x AW slice filter[:, fc*AW ...], row-major.
+      filter_order = prefetch_order(col_folds, sr, aw, false, [&](auto fc, auto k, auto c) {
+        const auto n = fc * aw + c;
+        return n < sc ? filter.at(k, n) : -1;
+      }, &filter_order_words);
+      break;
+    case Dataflow::kOutputStationary:
+      // ifmap: per row fold the K x AH slice ifmap^T[:, fr*AH ...], diagonal.
+      ifmap_order = prefetch_order(row_folds, t_len, ah, true, [&](auto fr, auto k, auto c) {
+        const auto e = fr * ah + c;
+        return e < sr ? ifmap.at(e, k) : -1;
+      }, &ifmap_order_words);
+      // filter: per column fold the K x AW slice filter[:, fc*AW ...], diagonal.
+      filter_order = prefetch_order(col_folds, t_len, aw, true, [&](auto fc, auto k, auto c) {
+        const auto n = fc * aw + c;
+        return n < sc ? filter.at(k, n) : -1;
+      }, &filter_order_words);
+      break;
+    case Dataflow::kInputStationary:
+      // ifmap: per column fold the K x AW slice ifmap^T[:, fc*AW ...], row-major.
+      ifmap_order = prefetch_order(col_folds, sr, aw, false, [&](auto fc, auto k, auto c) {
+        const auto e = fc * aw + c;
+        return e < sc ? ifmap.at(e, k) : -1;
+      }, &ifmap_order_words);
+      // filter: per row fold the N x AH slice filter[fr*AH ..., :]^T, diagonal.
+      filter_order = prefetch_order(row_folds, t_len, ah, true, [&](auto fr, auto n, auto c) {
+        const auto k = fr * ah + c;
+        return k < sr ? filter.at(k, n) : -1;
+      }, &filter_order_words);
+      break;
+  }
+  ReadBufferWindow ifmap_buffer(std::move(ifmap_order), layer.ifmap_h * layer.ifmap_w * layer.channels,
+                                ifmap_order_words, setup.ifmap_words, setup.bandwidth_words_per_cycle);
+  ReadBufferWindow filter_buffer(std::move(filter_order), window * filters, filter_order_words,
+                                 setup.filter_words, setup.bandwidth_words_per_cycle);
+  WriteBufferDrain ofmap_buffer(setup.ofmap_words, setup.bandwidth_words_per_cycle);
+
+  UserBandwidthReplay out;
+  out.stall_cycles_per_fold.assign(static_cast<std::size_t>(row_folds * col_folds), 0);
+  bool seen_ifmap = false, seen_filter = false, seen_ofmap = false;
+  std::int64_t stalls = 0;
+  std::int64_t row = 0;
+  std::int64_t last_ofmap_out = 0;
+
+  // double_buffered_scratchpad_mem.py service_memory_requests: one demand row
+  // per cycle; a row's stall is the largest extra delay of the three buffers.
+  for (std::int64_t fc = 0; fc < col_folds; ++fc) {
+    const std::int64_t cols_used = std::min(aw, sc - fc * aw);
+    for (std::int64_t fr = 0; fr < row_folds; ++fr) {
+      const std::int64_t rows_used = std::min(ah, sr - fr * ah);
+      std::int64_t& fold_stalls = out.stall_cycles_per_fold[static_cast<std::size_t>(fc * row_folds + fr)];
+      for (std::int64_t q = 0; q < fold_len; ++q, ++row) {
+        std::int64_t ifmap_slides = 0, filter_slides = 0, ofmap_words = 0;
+        bool ifmap_valid = false, filter_valid = false;
+        auto read_ifmap = [&](std::int32_t a) {
+          if (a < 0) return;
+          ifmap_valid = true;
+          ifmap_slides += ifmap_buffer.demand(a);
+        };
+        auto read_filter = [&](std::int32_t a) {
+          if (a < 0) return;
+          filter_valid = true;
+          filter_slides += filter_buffer.demand(a);
+        };
+        switch (dataflow) {
+          case Dataflow::kWeightStationary: {
+            // ifmap: column c carries ifmap[t, fr*AH+c], t = q - AH - c.
+            const auto ic = skewed_columns(q, ah, t_len, rows_used);
+            for (auto c = ic.first; c < ic.end; ++c) read_ifmap(ifmap.at(q - ah - c, fr * ah + c));
+            // filter: loaded in the first AH rows, last filter row first.
+            if (q < ah && ah - 1 - q < rows_used) {
+              for (std::int64_t c = 0; c < cols_used; ++c) read_filter(filter.at(fr * ah + ah - 1 - q, fc * aw + c));
+            }
+            ofmap_words = skewed_columns(q, 2 * ah - 1, t_len, cols_used).size();
+            break;
+          }
+          case Dataflow::kOutputStationary: {
+            const auto ic = skewed_columns(q, 0, t_len, rows_used);
+            for (auto c = ic.first; c < ic.end; ++c) read_ifmap(ifmap.at(fr * ah + c, q - c));
+            const auto fcr = skewed_columns(q, 0, t_len, cols_used);
+            for (auto c = fcr.first; c < fcr.end; ++c) read_filter(filter.at(q - c, fc * aw + c));
+            // ofmap: the flipped, -1 padded AH-row block after T-1 rows; only
+            // its last rows_used rows (skew r = q - (T-1) - c) hold outputs.
+            const auto oc = skewed_columns(q, t_len - 1 + (ah - rows_used), rows_used, cols_used);
+            ofmap_words = oc.size();
+            break;
+          }
+          case Dataflow::kInputStationary: {
+            // ifmap: loaded in the first AH rows, last window row first.
+            if (q < ah && ah - 1 - q < rows_used) {
+              for (std::int64_t c = 0; c < cols_used; ++c) read_ifmap(ifmap.at(fc * aw + c, fr * ah + ah - 1 - q));
+            }
+            const auto fcr = skewed_columns(q, ah, t_len, rows_used);
+            for (auto c = fcr.first; c < fcr.end; ++c) read_filter(filter.at(fr * ah + c, q - ah - c));
+            ofmap_words = skewed_columns(q, 2 * ah - 1, t_len, cols_used).size();
+            break;
+          }
+        }
+
+        const std::int64_t cycle = row + stalls;
+        // read_buffer.py: a row that triggered new_prefetch() is served one
+        // cycle after the last prefetch lands; prefetches are chained on an
+        // absolute timeline, so this depends only on the prefetch count.
+        const std::int64_t ifmap_stall =
+            ifmap_slides > 0 ? std::max<std::int64_t>(0, ifmap_buffer.last_prefetch_cycle() - cycle - 1) : 0;
+        const std::int64_t filter_stall =
+            filter_slides > 0 ? std::max<std::int64_t>(0, filter_buffer.last_prefetch_cycle() - cycle - 1) : 0;
+        const std::int64_t ofmap_out = ofmap_words > 0 ? ofmap_buffer.write_row(cycle, ofmap_words) : cycle;
+        const std::int64_t ofmap_stall = ofmap_out - cycle;
+
+        if (ifmap_valid) {
+          if (!seen_ifmap) out.sram_ifmap_start_cycle = cycle + 1 + ifmap_stall;
+          out.sram_ifmap_stop_cycle = cycle + 1 + ifmap_stall;
+          seen_ifmap = true;
+        }
+        if (filter_valid) {
+          if (!seen_filter) out.sram_filter_start_cycle = cycle + 1 + filter_stall;
+          out.sram_filter_stop_cycle = cycle + 1 + filter_stall;
+          seen_filter = true;
+        }
+        if (ofmap_words > 0) {
+          if (!seen_ofmap) out.sram_ofmap_start_cycle = ofmap_out;
+          out.sram_ofmap_stop_cycle = ofmap_out;
+          seen_ofmap = true;
+        }
+        const std::int64_t row_stall = std::max({ifmap_stall, filter_stall, ofmap_stall});
+        stalls += row_stall;
+        fold_stalls += row_stall;
+        last_ofmap_out = ofmap_out;
+      }
+    }
+  }
+
+  // SCALE-Sim reports the service cycle of the last OFMAP row as Total Cycles.
+  out.total_cycles = last_ofmap_out;
+  out.stall_cycles = stalls;
+  ofmap_buffer.empty_all(out.total_cycles);
+
+  out.ifmap_prefetches = ifmap_buffer.prefetches();
+  out.filter_prefetches = filter_buffer.prefetches();
+  out.dram_ifmap_reads = ifmap_buffer.dram_reads_words();
+  out.dram_filter_reads = filter_buffer.dram_reads_words();
+  out.dram_ofmap_writes = ofmap_buffer.dram_writes_words();
+  out.dram_ifmap_start_cycle = ifmap_buffer.dram_start_cycle();
+  out.dram_ifmap_stop_cycle = ifmap_buffer.last_prefetch_cycle();
+  out.dram_filter_start_cycle = filter_buffer.dram_start_cycle();
+  out.dram_filter_stop_cycle = filter_buffer.last_prefetch_cycle();
+  out.dram_ofmap_start_cycle = ofmap_buffer.first_drain_start_cycle();
+  out.dram_ofmap_stop_cycle = ofmap_buffer.last_drain_end_cycle();
+  return out;
+}
+
+}  // namespace qarch::sim::scalesim
