@@ -17,6 +17,7 @@ int run(int argc, char* argv[]) {
   app.set_version_flag("--version", std::string("qarch ") + QARCH_VERSION);
   app.require_subcommand(1);
   CommandStatus status;
+  add_numerics_command(app, status);
 
   try {
     app.parse(argc, argv);

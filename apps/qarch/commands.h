@@ -11,4 +11,6 @@ struct CommandStatus {
   int exit_code = 0;
 };
 
+void add_numerics_command(CLI::App& app, CommandStatus& status);
+
 }  // namespace qarch::cli
