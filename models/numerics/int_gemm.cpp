@@ -16,16 +16,23 @@ inline std::uint32_t dot_int16(const std::int16_t* __restrict a, const std::int1
   return sum;
 }
 
-constexpr int kBlockK = 2048;  // 4 KiB of int16 per row slice: a row of A plus 4 of B stay in L1
+constexpr int kBlockK = 512;  // 1 KiB of int16 per row slice: the B^T block (64 x 1 KiB) stays in L2
 constexpr int kBlockN = 64;    // columns of B (rows of B^T) reused across all rows of A
 
 }  // namespace
 
 void matmul_int16_s32(int m, int n, int k, const std::int16_t* a, const std::int16_t* b, std::int32_t* c) {
   // B^T so that every dot product reads two contiguous int16 rows.
+  // Transposed in 64x64 tiles so both the reads and the writes stay in cache.
   std::vector<std::int16_t> bt(std::size_t(n) * k);
-  for (int p = 0; p < k; ++p) {
-    for (int j = 0; j < n; ++j) bt[std::size_t(j) * k + p] = b[std::size_t(p) * n + j];
+  constexpr int kTile = 64;
+  for (int p0 = 0; p0 < k; p0 += kTile) {
+    for (int j0 = 0; j0 < n; j0 += kTile) {
+      const int p1 = std::min(k, p0 + kTile), j1 = std::min(n, j0 + kTile);
+      for (int p = p0; p < p1; ++p) {
+        for (int j = j0; j < j1; ++j) bt[std::size_t(j) * k + p] = b[std::size_t(p) * n + j];
+      }
+    }
   }
   std::vector<std::uint32_t> acc(std::size_t(m) * n, 0u);
   for (int k0 = 0; k0 < k; k0 += kBlockK) {
