@@ -29,7 +29,7 @@ double round_magnitude(double magnitude, const EncodeOptions& options) {
 
 namespace {
 
-int parse_int(std::string_view text, std::string_view whole) {
+int parse_int(std::string_view text) {
   if (text.empty() || text.size() > 3) throw std::invalid_argument("");
   int v = 0;
   for (char c : text) {
@@ -51,8 +51,8 @@ MinifloatSpec parse_generic_minifloat(std::string_view name) {
     const std::size_t m_pos = name.find('m');
     if (m_pos == std::string_view::npos) throw std::invalid_argument("");
     std::size_t end = name.find('-', m_pos);
-    spec.exponent_bits = parse_int(name.substr(1, m_pos - 1), name);
-    spec.mantissa_bits = parse_int(name.substr(m_pos + 1, end == std::string_view::npos ? end : end - m_pos - 1), name);
+    spec.exponent_bits = parse_int(name.substr(1, m_pos - 1));
+    spec.mantissa_bits = parse_int(name.substr(m_pos + 1, end == std::string_view::npos ? end : end - m_pos - 1));
     if (spec.exponent_bits < 1 || spec.exponent_bits > 8 || spec.mantissa_bits > 23) throw std::invalid_argument("");
     spec.bias = (1 << (spec.exponent_bits - 1)) - 1;
     spec.special = SpecialValues::kIeee;
@@ -66,7 +66,7 @@ MinifloatSpec parse_generic_minifloat(std::string_view name) {
       } else if (part == "finite") {
         spec.special = SpecialValues::kFiniteOnly;
       } else if (part.size() > 1 && part[0] == 'b') {
-        spec.bias = parse_int(part.substr(1), name);
+        spec.bias = parse_int(part.substr(1));
       } else {
         throw std::invalid_argument("");
       }
