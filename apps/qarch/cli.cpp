@@ -21,6 +21,7 @@ int run(int argc, char* argv[]) {
   add_validate_command(app, status);
   add_import_command(app, status);
   add_cost_command(app, status);
+  add_numerics_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -17,5 +17,6 @@ void add_demo_command(CLI::App& app, CommandStatus& status);
 void add_validate_command(CLI::App& app, CommandStatus& status);
 void add_import_command(CLI::App& app, CommandStatus& status);
 void add_cost_command(CLI::App& app, CommandStatus& status);
+void add_numerics_command(CLI::App& app, CommandStatus& status);
 
 }  // namespace qarch::cli

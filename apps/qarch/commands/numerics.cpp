@@ -1,0 +1,450 @@
+// `qarch numerics`: encode, decode, tabulate and describe number formats.
+// Thin: parses arguments, calls models/numerics, prints.
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <tuple>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "apps/qarch/commands.h"
+#include "common/input_error.h"
+#include "models/numerics/element_codec.h"
+#include "models/numerics/error_metrics.h"
+#include "models/numerics/format_registry.h"
+#include "models/numerics/npy.h"
+#include "models/numerics/quantized_matmul.h"
+#include "models/numerics/quantizer.h"
+
+namespace qarch::cli {
+namespace {
+
+using numerics::ElementCodec;
+using numerics::EncodeOptions;
+
+// The numerics library reports bad input as std::invalid_argument (names,
+// shapes) or std::range_error (unrepresentable values): both are user errors.
+template <typename Fn>
+void as_input_errors(Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::invalid_argument& e) {
+    throw InputError(e.what());
+  } catch (const std::range_error& e) {
+    throw InputError(e.what());
+  }
+}
+
+double parse_value(const std::string& text) {
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE) {
+    throw InputError(fmt::format("'{}' is not a number (expected e.g. 1.5, -3e-2, inf, nan)", text));
+  }
+  return v;
+}
+
+std::uint32_t parse_code(const std::string& text, const ElementCodec& codec) {
+  int base = 10;
+  std::string digits = text;
+  if (text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0) {
+    base = 16;
+    digits = text.substr(2);
+  } else if (text.rfind("0b", 0) == 0) {
+    base = 2;
+    digits = text.substr(2);
+  }
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(digits.c_str(), &end, base);
+  if (digits.empty() || digits[0] == '-' || end != digits.c_str() + digits.size() || errno == ERANGE ||
+      (codec.bits() < 64 && v >= (1ull << codec.bits()))) {
+    throw InputError(fmt::format("'{}' is not a code of {} (expected 0..{} in decimal, 0x hex or 0b binary)", text,
+                                 codec.name(), (1ull << codec.bits()) - 1));
+  }
+  return std::uint32_t(v);
+}
+
+nlohmann::json json_number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return v;
+}
+
+std::string code_text(std::uint32_t code, int bits) {
+  std::string binary;
+  for (int b = bits - 1; b >= 0; --b) binary += ((code >> b) & 1u) ? '1' : '0';
+  return fmt::format("0x{:0{}X} 0b{}", code, (bits + 3) / 4, binary);
+}
+
+nlohmann::json format_description(const std::string& name) {
+  nlohmann::json out;
+  const numerics::FormatInfo* info = numerics::find_format(name);
+  if (info != nullptr && info->kind == numerics::FormatKind::kBlock) {
+    const ElementCodec element = ElementCodec::for_format(info->element_format);
+    const ElementCodec scale = ElementCodec::for_format(info->scale_format);
+    // MXINT8 elements are int8 with an implicit 2^-6 [OCP MX v1.0 5.3.4]
+    const double element_unit = element.is_integer() ? std::ldexp(1.0, -info->mantissa_bits) : 1.0;
+    out = {{"name", info->name},
+           {"kind", "block"},
+           {"bits", info->storage_bits},
+           {"element_format", info->element_format},
+           {"scale_format", info->scale_format},
+           {"block_size", info->block_size},
+           {"effective_bits_per_element", numerics::effective_bits_per_element(*info)},
+           {"element_max", element.max_value() * element_unit},
+           {"element_min_normal", element.min_normal() * element_unit},
+           {"element_min_subnormal", element.min_subnormal() * element_unit},
+           {"scale_max", scale.max_value()},
+           {"scale_min", scale.is_signed() ? scale.min_subnormal() : scale.lowest_value()},
+           {"max", element.max_value() * element_unit * scale.max_value()}};
+    return out;
+  }
+  const ElementCodec codec = ElementCodec::for_format(name);
+  out = {{"name", codec.name()},
+         {"kind", codec.is_integer() ? "integer" : "float"},
+         {"bits", codec.bits()},
+         {"signed", codec.is_signed()},
+         {"max", codec.max_value()},
+         {"lowest", codec.lowest_value()},
+         {"min_normal", codec.min_normal()},
+         {"min_subnormal", codec.min_subnormal()}};
+  if (!codec.is_integer()) {
+    const auto& spec = codec.spec();
+    out["exponent_bits"] = spec.exponent_bits;
+    out["mantissa_bits"] = spec.mantissa_bits;
+    out["bias"] = spec.bias;
+    out["has_inf"] = spec.special == numerics::SpecialValues::kIeee;
+    out["has_nan"] = spec.special != numerics::SpecialValues::kFiniteOnly;
+  }
+  return out;
+}
+
+numerics::EncodeOptions encode_options(const std::string& rounding, const std::string& overflow,
+                                       numerics::StochasticRounder* rounder) {
+  EncodeOptions options;
+  options.rounding = rounding == "toward-zero"  ? numerics::Rounding::kTowardZero
+                     : rounding == "stochastic" ? numerics::Rounding::kStochastic
+                                                : numerics::Rounding::kNearestEven;
+  options.overflow = overflow == "inf-nan" ? numerics::OverflowPolicy::kToInfOrNan
+                     : overflow == "error" ? numerics::OverflowPolicy::kError
+                                           : numerics::OverflowPolicy::kSaturate;
+  options.rounder = rounder;
+  return options;
+}
+
+void add_rounding_options(CLI::App* cmd, std::string& rounding, std::string& overflow, std::uint64_t& seed) {
+  cmd->add_option("--rounding", rounding, "nearest-even | toward-zero | stochastic")
+      ->check(CLI::IsMember({"nearest-even", "toward-zero", "stochastic"}));
+  cmd->add_option("--overflow", overflow, "saturate | inf-nan (as the spec says without saturation) | error")
+      ->check(CLI::IsMember({"saturate", "inf-nan", "error"}));
+  cmd->add_option("--seed", seed, "Seed of stochastic rounding");
+}
+
+void add_table(CLI::App& numerics) {
+  auto* cmd = numerics.add_subcommand("table", "Every code of a format of at most 8 bits and its value");
+  auto format = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  cmd->add_option("format", *format, "Format name (qarch numerics info --list)")->required();
+  cmd->add_flag("--json", *json, "JSON: [{\"code\": 0, \"value\": 0.0}, ...]; NaN/Inf as \"nan\", \"inf\", \"-inf\"");
+  cmd->callback([format, json] {
+    as_input_errors([&] {
+      const numerics::FormatInfo* info = numerics::find_format(*format);
+      if (info != nullptr && info->kind == numerics::FormatKind::kBlock) {
+        throw InputError(fmt::format("'{}' is a block format; tabulate its element format: qarch numerics table {}",
+                                     *format, info->element_format));
+      }
+      const ElementCodec codec = ElementCodec::for_format(*format);
+      if (codec.bits() > 8) {
+        throw InputError(fmt::format("'{}' has {} bits; table lists formats of at most 8 bits", *format, codec.bits()));
+      }
+      nlohmann::json rows = nlohmann::json::array();
+      for (std::uint32_t code = 0; code < codec.code_count(); ++code) {
+        const double v = codec.decode(code);
+        if (*json) {
+          rows.push_back({{"code", code}, {"value", json_number(v)}});
+        } else {
+          std::printf("%s  %.17g\n", code_text(code, codec.bits()).c_str(), v);
+        }
+      }
+      if (*json) std::printf("%s\n", rows.dump().c_str());
+    });
+  });
+}
+
+void add_info(CLI::App& numerics) {
+  auto* cmd = numerics.add_subcommand("info", "Range and layout of a format (max, min normal, min subnormal, bits, block)");
+  auto format = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  auto list = std::make_shared<bool>(false);
+  cmd->add_option("format", *format, "Format name, or a generic minifloat e<E>m<M>[-b<bias>][-ieee|-fn|-finite]");
+  cmd->add_flag("--json", *json, "Print JSON");
+  cmd->add_flag("--list", *list, "List the known format names");
+  cmd->callback([format, json, list] {
+    as_input_errors([&] {
+      if (*list || format->empty()) {
+        for (const std::string& name : numerics::format_names()) std::printf("%s\n", name.c_str());
+        return;
+      }
+      const nlohmann::json d = format_description(*format);
+      if (*json) {
+        std::printf("%s\n", d.dump(2).c_str());
+        return;
+      }
+      for (const auto& [key, value] : d.items()) std::printf("%-28s %s\n", key.c_str(), value.dump().c_str());
+    });
+  });
+}
+
+struct EncodeArgs {
+  std::string format;
+  std::vector<std::string> values;
+  std::string rounding = "nearest-even";
+  std::string overflow = "saturate";
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+
+void add_encode(CLI::App& numerics) {
+  auto* cmd = numerics.add_subcommand("encode", "Encode real values into a format's codes");
+  auto a = std::make_shared<EncodeArgs>();
+  cmd->add_option("format", a->format, "Element format")->required();
+  cmd->add_option("values", a->values, "Values (use -- before negative values)")->required();
+  add_rounding_options(cmd, a->rounding, a->overflow, a->seed);
+  cmd->add_flag("--json", a->json, "Print JSON");
+  cmd->callback([a] {
+    as_input_errors([&] {
+      const ElementCodec codec = ElementCodec::for_format(a->format);
+      numerics::StochasticRounder rounder(a->seed);
+      const EncodeOptions options = encode_options(a->rounding, a->overflow, &rounder);
+      nlohmann::json rows = nlohmann::json::array();
+      for (const std::string& text : a->values) {
+        const double v = parse_value(text);
+        const std::uint32_t code = codec.encode(v, options);
+        const double back = codec.decode(code);
+        if (a->json) {
+          rows.push_back({{"input", json_number(v)}, {"code", code}, {"value", json_number(back)}});
+        } else {
+          std::printf("%s -> %s = %.17g\n", text.c_str(), code_text(code, codec.bits()).c_str(), back);
+        }
+      }
+      if (a->json) std::printf("%s\n", rows.dump().c_str());
+    });
+  });
+}
+
+void add_decode(CLI::App& numerics) {
+  auto* cmd = numerics.add_subcommand("decode", "Decode codes (decimal, 0x hex, 0b binary) of a format");
+  auto format = std::make_shared<std::string>();
+  auto codes = std::make_shared<std::vector<std::string>>();
+  auto json = std::make_shared<bool>(false);
+  cmd->add_option("format", *format, "Element format")->required();
+  cmd->add_option("codes", *codes, "Codes")->required();
+  cmd->add_flag("--json", *json, "Print JSON");
+  cmd->callback([format, codes, json] {
+    as_input_errors([&] {
+      const ElementCodec codec = ElementCodec::for_format(*format);
+      nlohmann::json rows = nlohmann::json::array();
+      for (const std::string& text : *codes) {
+        const std::uint32_t code = parse_code(text, codec);
+        const double v = codec.decode(code);
+        if (*json) {
+          rows.push_back({{"code", code}, {"value", json_number(v)}});
+        } else {
+          std::printf("%s = %.17g\n", code_text(code, codec.bits()).c_str(), v);
+        }
+      }
+      if (*json) std::printf("%s\n", rows.dump().c_str());
+    });
+  });
+}
+
+std::pair<int, int> parse_shape(const std::string& text, const char* what) {
+  const std::size_t x = text.find('x');
+  try {
+    if (x == std::string::npos) throw std::invalid_argument("");
+    std::size_t used1 = 0, used2 = 0;
+    const int r = std::stoi(text.substr(0, x), &used1), c = std::stoi(text.substr(x + 1), &used2);
+    if (used1 != x || used2 != text.size() - x - 1 || r <= 0 || c <= 0) throw std::invalid_argument("");
+    return {r, c};
+  } catch (const std::logic_error&) {
+    throw InputError(fmt::format("{} '{}' must be ROWSxCOLS with positive integers, e.g. 4x32", what, text));
+  }
+}
+
+struct QuantizeArgs {
+  std::string format;
+  std::vector<std::string> values;
+  std::string in_path;
+  std::string granularity = "per-tensor";
+  std::string shape;
+  int group_size = 0;
+  std::string block;
+  int channel_axis = 0;
+  std::string scale_format = "fp32";
+  bool asymmetric = false;
+  std::string rounding = "nearest-even";
+  std::string overflow = "saturate";
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+
+void add_quantize(CLI::App& numerics) {
+  auto* cmd = numerics.add_subcommand(
+      "quantize", "Quantize values with a scale per tensor/channel/token/group/block, or into a block format (mxfp4, nvfp4, ...)");
+  auto a = std::make_shared<QuantizeArgs>();
+  cmd->add_option("format", a->format, "Element format (int4, fp8-e4m3, ...) or block format (mxfp4, nvfp4, ...)")->required();
+  cmd->add_option("values", a->values, "Values, row-major (or --in)");
+  cmd->add_option("--in", a->in_path, "float32 .npy input (1-D or 2-D)");
+  cmd->add_option("--shape", a->shape, "ROWSxCOLS of the values (default 1xN)");
+  cmd->add_option("--granularity", a->granularity, "per-tensor | per-channel | per-token | per-group | per-block");
+  cmd->add_option("--group-size", a->group_size, "Elements along a row sharing a scale (per-group)");
+  cmd->add_option("--block", a->block, "ROWSxCOLS tile sharing a scale (per-block)");
+  cmd->add_option("--channel-axis", a->channel_axis, "per-channel: 0 = a scale per row, 1 = per column");
+  cmd->add_option("--scale-format", a->scale_format, "fp32 | fp16 | bf16 | fp8-e4m3 | e8m0 | pow2");
+  cmd->add_flag("--asymmetric", a->asymmetric, "Asymmetric (zero-point) quantization; integer formats only");
+  add_rounding_options(cmd, a->rounding, a->overflow, a->seed);
+  cmd->add_flag("--json", a->json, "Print JSON");
+  cmd->callback([a] {
+    as_input_errors([&] {
+      std::vector<double> values;
+      int rows = 1, cols = 0;
+      if (!a->in_path.empty()) {
+        if (!a->values.empty()) throw InputError("give values on the command line or --in, not both");
+        const numerics::NdArray in = numerics::read_npy(a->in_path);
+        if (in.dtype != numerics::DType::kFloat32 || in.shape.empty() || in.shape.size() > 2) {
+          throw InputError(fmt::format("{}: quantize reads a 1-D or 2-D float32 array (got {}-D {})", a->in_path,
+                                       in.shape.size(), numerics::dtype_name(in.dtype)));
+        }
+        rows = in.shape.size() == 2 ? int(in.shape[0]) : 1;
+        cols = int(in.shape.back());
+        for (std::size_t i = 0; i < in.element_count(); ++i) values.push_back(in.element(i));
+      } else {
+        if (a->values.empty()) throw InputError("no values: give them on the command line or with --in FILE.npy");
+        for (const std::string& v : a->values) values.push_back(parse_value(v));
+        cols = int(values.size());
+      }
+      if (!a->shape.empty()) std::tie(rows, cols) = parse_shape(a->shape, "--shape");
+      numerics::StochasticRounder rounder(a->seed);
+      numerics::QuantizerConfig config;
+      const numerics::FormatInfo* info = numerics::find_format(a->format);
+      if (info != nullptr && info->kind == numerics::FormatKind::kBlock) {
+        config = numerics::block_format_quantizer(a->format);
+      } else {
+        config.element_format = a->format;
+        config.granularity = numerics::parse_granularity(a->granularity);
+        config.group_size = a->group_size;
+        config.channel_axis = a->channel_axis;
+        config.scale_format = a->scale_format;
+        config.symmetric = !a->asymmetric;
+        if (!a->block.empty()) std::tie(config.block_rows, config.block_cols) = parse_shape(a->block, "--block");
+      }
+      config.encode = encode_options(a->rounding, a->overflow, &rounder);
+      const numerics::Quantizer quantizer(config);
+      const numerics::QuantizedTensor q = quantizer.quantize(values, rows, cols);
+      const std::vector<double> back = quantizer.dequantize(q);
+      const numerics::ErrorMetrics error = numerics::compare_to_reference(values, back);
+      const nlohmann::json out = {{"format", a->format},
+                                  {"rows", rows},
+                                  {"cols", cols},
+                                  {"codes", q.codes},
+                                  {"scale_format", config.scale_format},
+                                  {"scale_codes", q.scale_codes},
+                                  {"scales", q.scales},
+                                  {"zero_points", q.zero_points},
+                                  {"tensor_scale", q.tensor_scale},
+                                  {"dequantized", back},
+                                  {"effective_bits_per_element", quantizer.effective_bits_per_element(rows, cols)},
+                                  {"sqnr_db", json_number(error.sqnr_db)},
+                                  {"max_abs_error", error.max_abs_error}};
+      if (a->json) {
+        std::printf("%s\n", out.dump().c_str());
+        return;
+      }
+      for (const auto& [key, value] : out.items()) std::printf("%-28s %s\n", key.c_str(), value.dump().c_str());
+    });
+  });
+}
+
+struct MatmulArgs {
+  std::string a_path, b_path, out_path;
+  std::optional<float> a_scale, b_scale, y_scale;
+  std::optional<int> a_zero_point, b_zero_point, y_zero_point;
+};
+
+void add_matmul(CLI::App& numerics) {
+  auto* cmd = numerics.add_subcommand(
+      "matmul",
+      "Run the functional integer kernel on .npy tensors: ONNX QLinearMatMul when scales are given, "
+      "MatMulInteger (int32 out) when only zero-points are; batch dimensions broadcast as ONNX MatMul");
+  auto a = std::make_shared<MatmulArgs>();
+  cmd->add_option("--a", a->a_path, "A: int8 or uint8 .npy, shape [..., M, K]")->required();
+  cmd->add_option("--b", a->b_path, "B: int8 or uint8 .npy, shape [..., K, N]")->required();
+  cmd->add_option("--out", a->out_path, "Y .npy to write")->required();
+  cmd->add_option("--a-scale", a->a_scale, "Scale of A (float32)");
+  cmd->add_option("--a-zero-point", a->a_zero_point, "Zero-point of A");
+  cmd->add_option("--b-scale", a->b_scale, "Scale of B (float32)");
+  cmd->add_option("--b-zero-point", a->b_zero_point, "Zero-point of B");
+  cmd->add_option("--y-scale", a->y_scale, "Scale of Y (float32)");
+  cmd->add_option("--y-zero-point", a->y_zero_point, "Zero-point of Y (Y has A's dtype)");
+  cmd->callback([a] {
+    as_input_errors([&] {
+      const numerics::NdArray lhs = numerics::read_npy(a->a_path);
+      const numerics::NdArray rhs = numerics::read_npy(a->b_path);
+      const bool any_scale = a->a_scale || a->b_scale || a->y_scale;
+      if (!any_scale && a->y_zero_point) {
+        throw InputError("--y-zero-point needs --a-scale, --b-scale and --y-scale (QLinearMatMul)");
+      }
+      if (any_scale) {
+        if (!a->a_scale || !a->b_scale || !a->y_scale) {
+          throw InputError("QLinearMatMul needs all of --a-scale, --b-scale and --y-scale");
+        }
+        numerics::QLinearParams p;
+        p.a_scale = *a->a_scale;
+        p.b_scale = *a->b_scale;
+        p.y_scale = *a->y_scale;
+        p.a_zero_point = a->a_zero_point.value_or(0);
+        p.b_zero_point = a->b_zero_point.value_or(0);
+        p.y_zero_point = a->y_zero_point.value_or(0);
+        const numerics::NdArray y = numerics::qlinear_matmul(lhs, rhs, p);
+        numerics::write_npy(a->out_path, y);
+        // error of the quantized output against the float product of the dequantized inputs
+        const std::vector<double> reference = numerics::matmul_dequantized_reference(lhs, rhs, p);
+        std::vector<double> dequantized(y.element_count());
+        for (std::size_t i = 0; i < dequantized.size(); ++i) dequantized[i] = (y.element(i) - p.y_zero_point) * double(p.y_scale);
+        const numerics::ErrorMetrics e = numerics::compare_to_reference(reference, dequantized);
+        std::printf("QLinearMatMul: %zu outputs (%s) written to %s; vs float reference: SQNR %.2f dB, max abs error %.6g\n",
+                    y.element_count(), numerics::dtype_name(y.dtype), a->out_path.c_str(), e.sqnr_db, e.max_abs_error);
+        return;
+      }
+      const numerics::NdArray y =
+          numerics::matmul_integer(lhs, rhs, a->a_zero_point.value_or(0), a->b_zero_point.value_or(0));
+      numerics::write_npy(a->out_path, y);
+      std::printf("MatMulInteger: %zu int32 outputs written to %s\n", y.element_count(), a->out_path.c_str());
+    });
+  });
+}
+
+}  // namespace
+
+void add_numerics_command(CLI::App& app, CommandStatus& status) {
+  auto* numerics = app.add_subcommand("numerics", "Bit-exact number formats: encode, decode, table, info, quantize, matmul");
+  numerics->require_subcommand(1);
+  add_table(*numerics);
+  add_info(*numerics);
+  add_encode(*numerics);
+  add_decode(*numerics);
+  add_quantize(*numerics);
+  add_matmul(*numerics);
+}
+
+}  // namespace qarch::cli

@@ -1,0 +1,224 @@
+#include "models/numerics/quantized_matmul.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "models/numerics/int_gemm.h"
+#include "models/numerics/rounding.h"
+
+namespace qarch::numerics {
+namespace {
+
+std::string shape_text(const std::vector<std::int64_t>& s) {
+  std::string t;
+  for (std::size_t i = 0; i < s.size(); ++i) t += fmt::format("{}{}", i ? ", " : "", s[i]);
+  return "[" + t + "]";
+}
+
+// numpy.matmul shape rules.
+struct MatmulPlan {
+  std::int64_t m = 1, n = 1, k = 1;
+  std::vector<std::int64_t> batch;       // broadcast batch shape
+  std::vector<std::int64_t> out_shape;
+  std::vector<std::size_t> a_offsets, b_offsets;  // element offset of each batch's matrix
+};
+
+MatmulPlan plan_matmul(const NdArray& a, const NdArray& b) {
+  if (a.shape.empty() || b.shape.empty()) throw std::invalid_argument("matmul: inputs must have at least 1 dimension");
+  std::vector<std::int64_t> as = a.shape, bs = b.shape;
+  const bool a_vector = as.size() == 1, b_vector = bs.size() == 1;
+  if (a_vector) as.insert(as.begin(), 1);
+  if (b_vector) bs.push_back(1);
+  MatmulPlan p;
+  p.m = as[as.size() - 2];
+  p.k = as.back();
+  p.n = bs.back();
+  if (bs[bs.size() - 2] != p.k) {
+    throw std::invalid_argument(fmt::format("matmul: A {} and B {} disagree on K ({} vs {})", shape_text(a.shape),
+                                            shape_text(b.shape), p.k, bs[bs.size() - 2]));
+  }
+  const std::size_t a_batch_dims = as.size() - 2, b_batch_dims = bs.size() - 2;
+  const std::size_t dims = std::max(a_batch_dims, b_batch_dims);
+  p.batch.assign(dims, 1);
+  for (std::size_t i = 0; i < dims; ++i) {
+    const std::int64_t da = i + a_batch_dims >= dims ? as[i + a_batch_dims - dims] : 1;
+    const std::int64_t db = i + b_batch_dims >= dims ? bs[i + b_batch_dims - dims] : 1;
+    if (da != db && da != 1 && db != 1) {
+      throw std::invalid_argument(fmt::format("matmul: batch dimensions of A {} and B {} do not broadcast",
+                                              shape_text(a.shape), shape_text(b.shape)));
+    }
+    p.batch[i] = std::max(da, db);
+  }
+  std::int64_t batches = 1;
+  for (std::int64_t d : p.batch) batches *= d;
+  for (std::int64_t flat = 0; flat < batches; ++flat) {
+    std::size_t a_index = 0, b_index = 0, a_stride = 1, b_stride = 1;
+    std::int64_t rest = flat;
+    for (std::size_t i = dims; i-- > 0;) {
+      const std::int64_t coord = rest % p.batch[i];
+      rest /= p.batch[i];
+      if (i + a_batch_dims >= dims) {
+        const std::int64_t da = as[i + a_batch_dims - dims];
+        a_index += std::size_t(da == 1 ? 0 : coord) * a_stride;
+        a_stride *= std::size_t(da);
+      }
+      if (i + b_batch_dims >= dims) {
+        const std::int64_t db = bs[i + b_batch_dims - dims];
+        b_index += std::size_t(db == 1 ? 0 : coord) * b_stride;
+        b_stride *= std::size_t(db);
+      }
+    }
+    p.a_offsets.push_back(a_index * std::size_t(p.m * p.k));
+    p.b_offsets.push_back(b_index * std::size_t(p.k * p.n));
+  }
+  p.out_shape = p.batch;
+  if (!a_vector) p.out_shape.push_back(p.m);
+  if (!b_vector) p.out_shape.push_back(p.n);
+  return p;
+}
+
+void require_8bit(const NdArray& x, const char* name) {
+  if (x.dtype != DType::kInt8 && x.dtype != DType::kUint8) {
+    throw std::invalid_argument(fmt::format("{} must be int8 or uint8 (got {})", name, dtype_name(x.dtype)));
+  }
+}
+
+// int32 accumulators of every batch, zero-points subtracted.
+std::vector<std::int32_t> integer_products(const NdArray& a, const NdArray& b, int a_zp, int b_zp, MatmulPlan* plan) {
+  require_8bit(a, "A");
+  require_8bit(b, "B");
+  *plan = plan_matmul(a, b);
+  const std::vector<std::int16_t> a16 = subtract_zero_point(a.bytes.data(), a.element_count(), a.dtype == DType::kInt8, a_zp);
+  const std::vector<std::int16_t> b16 = subtract_zero_point(b.bytes.data(), b.element_count(), b.dtype == DType::kInt8, b_zp);
+  const std::size_t mn = std::size_t(plan->m * plan->n);
+  std::vector<std::int32_t> acc(plan->a_offsets.size() * mn);
+  for (std::size_t batch = 0; batch < plan->a_offsets.size(); ++batch) {
+    matmul_int16_s32(int(plan->m), int(plan->n), int(plan->k), a16.data() + plan->a_offsets[batch],
+                     b16.data() + plan->b_offsets[batch], acc.data() + batch * mn);
+  }
+  return acc;
+}
+
+}  // namespace
+
+NdArray matmul_integer(const NdArray& a, const NdArray& b, int a_zero_point, int b_zero_point) {
+  MatmulPlan plan;
+  const std::vector<std::int32_t> acc = integer_products(a, b, a_zero_point, b_zero_point, &plan);
+  NdArray y = NdArray::zeros(DType::kInt32, plan.out_shape);
+  std::memcpy(y.bytes.data(), acc.data(), acc.size() * 4);
+  return y;
+}
+
+float onnx_output_multiplier(float a_scale, float b_scale, float y_scale) {
+  const float ab = a_scale * b_scale;  // float32 arithmetic, as numpy does on float32 arrays
+  return ab / y_scale;
+}
+
+std::int32_t onnx_requantize(std::int32_t acc, float multiplier, int y_zero_point, int y_min, int y_max) {
+  const double scaled = double(acc) * double(multiplier) + double(y_zero_point);
+  const double r = std::copysign(round_magnitude(std::fabs(scaled), EncodeOptions{}), scaled);  // ties to even
+  return std::int32_t(std::clamp(r, double(y_min), double(y_max)));
+}
+
+NdArray qlinear_matmul(const NdArray& a, const NdArray& b, const QLinearParams& p) {
+  for (const auto& [name, s] : {std::pair<const char*, float>{"a_scale", p.a_scale}, {"b_scale", p.b_scale},
+                                {"y_scale", p.y_scale}}) {
+    if (!(s > 0) || !std::isfinite(s)) throw std::invalid_argument(fmt::format("{} must be a positive finite number (got {})", name, s));
+  }
+  MatmulPlan plan;
+  const std::vector<std::int32_t> acc = integer_products(a, b, p.a_zero_point, p.b_zero_point, &plan);
+  const bool y_signed = a.dtype == DType::kInt8;
+  const int y_min = y_signed ? -128 : 0, y_max = y_signed ? 127 : 255;
+  if (p.y_zero_point < y_min || p.y_zero_point > y_max) {
+    throw std::invalid_argument(fmt::format("y zero-point {} outside the {} range [{}, {}]", p.y_zero_point,
+                                            dtype_name(a.dtype), y_min, y_max));
+  }
+  const float multiplier = onnx_output_multiplier(p.a_scale, p.b_scale, p.y_scale);
+  NdArray y = NdArray::zeros(a.dtype, plan.out_shape);
+  for (std::size_t i = 0; i < acc.size(); ++i) {
+    y.bytes[i] = std::uint8_t(onnx_requantize(acc[i], multiplier, p.y_zero_point, y_min, y_max) & 0xFF);
+  }
+  return y;
+}
+
+std::vector<double> matmul_dequantized_reference(const NdArray& a, const NdArray& b, const QLinearParams& p) {
+  require_8bit(a, "A");
+  require_8bit(b, "B");
+  const MatmulPlan plan = plan_matmul(a, b);
+  std::vector<double> out;
+  out.reserve(plan.a_offsets.size() * std::size_t(plan.m * plan.n));
+  for (std::size_t batch = 0; batch < plan.a_offsets.size(); ++batch) {
+    for (std::int64_t i = 0; i < plan.m; ++i) {
+      for (std::int64_t j = 0; j < plan.n; ++j) {
+        double sum = 0;
+        for (std::int64_t q = 0; q < plan.k; ++q) {
+          const double av = (a.element(plan.a_offsets[batch] + std::size_t(i * plan.k + q)) - p.a_zero_point) * p.a_scale;
+          const double bv = (b.element(plan.b_offsets[batch] + std::size_t(q * plan.n + j)) - p.b_zero_point) * p.b_scale;
+          sum += av * bv;
+        }
+        out.push_back(sum);
+      }
+    }
+  }
+  return out;
+}
+
+// TFLite QuantizeMultiplier (tensorflow/lite/kernels/internal/quantization_util.cc).
+QuantizedMultiplier quantize_multiplier(double real_multiplier) {
+  if (!(real_multiplier >= 0) || !std::isfinite(real_multiplier)) {
+    throw std::invalid_argument(fmt::format("requantization multiplier {} must be finite and >= 0", real_multiplier));
+  }
+  QuantizedMultiplier m;
+  if (real_multiplier == 0.0) return m;
+  const double q = std::frexp(real_multiplier, &m.shift);  // q in [0.5, 1)
+  std::int64_t q_fixed = std::int64_t(std::round(q * double(1ll << 31)));  // std::round: half away from zero
+  if (q_fixed == (1ll << 31)) {
+    q_fixed /= 2;
+    ++m.shift;
+  }
+  if (m.shift < -31) {
+    m.shift = 0;
+    q_fixed = 0;
+  }
+  if (m.shift > 30) throw std::invalid_argument(fmt::format("requantization multiplier {} too large", real_multiplier));
+  m.multiplier = std::int32_t(q_fixed);
+  return m;
+}
+
+// gemmlowp fixedpoint.h SaturatingRoundingDoublingHighMul.
+std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) {
+  if (a == b && a == std::numeric_limits<std::int32_t>::min()) return std::numeric_limits<std::int32_t>::max();
+  const std::int64_t ab = std::int64_t(a) * std::int64_t(b);
+  const std::int64_t nudge = ab >= 0 ? (1ll << 30) : (1 - (1ll << 30));
+  return std::int32_t((ab + nudge) / (1ll << 31));  // C++ division truncates toward zero
+}
+
+// gemmlowp fixedpoint.h RoundingDivideByPOT.
+std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) {
+  const std::int32_t mask = std::int32_t((1ll << exponent) - 1);
+  const std::int32_t remainder = x & mask;
+  const std::int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// tensorflow/lite/kernels/internal/common.h MultiplyByQuantizedMultiplier.
+std::int32_t multiply_by_quantized_multiplier(std::int32_t x, QuantizedMultiplier m) {
+  const int left_shift = m.shift > 0 ? m.shift : 0;
+  const int right_shift = m.shift > 0 ? 0 : -m.shift;
+  const std::int64_t shifted = std::int64_t(x) * (std::int64_t{1} << left_shift);
+  const std::int32_t x_shifted = std::int32_t(std::clamp<std::int64_t>(shifted, INT32_MIN, INT32_MAX));
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x_shifted, m.multiplier), right_shift);
+}
+
+std::int8_t tflite_requantize_int8(std::int32_t acc, QuantizedMultiplier m, int output_zero_point, int act_min,
+                                   int act_max) {
+  const std::int64_t v = std::int64_t(multiply_by_quantized_multiplier(acc, m)) + output_zero_point;
+  return std::int8_t(std::clamp<std::int64_t>(v, act_min, act_max));
+}
+
+}  // namespace qarch::numerics

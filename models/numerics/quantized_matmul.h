@@ -1,0 +1,53 @@
+#pragma once
+// Quantized matrix products with the semantics of the ONNX operators
+// MatMulInteger and QLinearMatMul (onnx/onnx docs/Operators.md) and the
+// TFLite int8 requantization (tensorflow.org/lite/performance/quantization_spec,
+// reference kernels tensorflow/lite/kernels/internal/common.h). N-D inputs
+// broadcast their batch dimensions as numpy.matmul does.
+#include <cstdint>
+#include <vector>
+
+#include "models/numerics/npy.h"
+
+namespace qarch::numerics {
+
+// ONNX MatMulInteger: int32 Y = (A - a_zero_point) . (B - b_zero_point); A and
+// B int8 or uint8, per-tensor zero-points, int32 accumulation wrapping mod 2^32.
+NdArray matmul_integer(const NdArray& a, const NdArray& b, int a_zero_point, int b_zero_point);
+
+struct QLinearParams {
+  float a_scale = 1, b_scale = 1, y_scale = 1;
+  int a_zero_point = 0, b_zero_point = 0, y_zero_point = 0;
+};
+
+// ONNX QLinearMatMul, per-tensor scales: the ONNX reference implementation
+// (onnx/reference/ops/op_qlinear_matmul.py) computes
+//   y = saturate(round_half_even(acc * fp32(fp32(a_scale * b_scale) / y_scale) + y_zero_point))
+// with the multiplier in float32 and the product in double. Y has A's dtype.
+NdArray qlinear_matmul(const NdArray& a, const NdArray& b, const QLinearParams& p);
+std::int32_t onnx_requantize(std::int32_t acc, float multiplier, int y_zero_point, int y_min, int y_max);
+float onnx_output_multiplier(float a_scale, float b_scale, float y_scale);
+
+// The float reference: dequantize A and B, multiply in double. Shape as the
+// quantized product; values are real (not divided by y_scale).
+std::vector<double> matmul_dequantized_reference(const NdArray& a, const NdArray& b, const QLinearParams& p);
+
+// TFLite fixed-point requantization: a real multiplier M = q * 2^shift with
+// q in [0.5, 1) held as a Q0.31 int32 (QuantizeMultiplier), applied as
+// RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x * 2^left, q), right).
+// Two roundings: the high multiply rounds half toward +inf, the shift rounds
+// half away from zero.
+struct QuantizedMultiplier {
+  std::int32_t multiplier = 0;  // Q0.31
+  int shift = 0;                // > 0: left shift, < 0: right shift
+};
+QuantizedMultiplier quantize_multiplier(double real_multiplier);
+std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b);
+std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent);
+std::int32_t multiply_by_quantized_multiplier(std::int32_t x, QuantizedMultiplier m);
+// Output stage of a TFLite int8 FullyConnected/Conv: (acc [+ bias]) rescaled,
+// plus the output zero-point, clamped to the activation range.
+std::int8_t tflite_requantize_int8(std::int32_t acc, QuantizedMultiplier m, int output_zero_point, int act_min = -128,
+                                   int act_max = 127);
+
+}  // namespace qarch::numerics

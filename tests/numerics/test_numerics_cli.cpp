@@ -1,0 +1,164 @@
+// `qarch numerics` end to end: run the built binary, check stdout, files and exit codes.
+// Golden values: [OFP8] OCP 8-bit FP spec Table 1; [MX] OCP MX v1.0; [ONNX] onnx/onnx
+// docs/Operators.md QLinearMatMul and MatMulInteger examples.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/numerics/npy_bytes.h"
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+Run qarch(const std::string& args) {
+  const std::string command = std::string(QARCH_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  std::array<char, 4096> buffer{};
+  std::size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/qarch_numerics_cli_" + std::to_string(::getpid()) + "_" + name;
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("numerics table prints every code with NaN and Inf as strings") {
+  const Run e4m3 = qarch("numerics table fp8-e4m3 --json");
+  REQUIRE(e4m3.exit_code == 0);
+  const nlohmann::json t = nlohmann::json::parse(e4m3.output);
+  REQUIRE(t.size() == 256);
+  CHECK(t[0] == nlohmann::json({{"code", 0}, {"value", 0.0}}));
+  CHECK(t[1]["value"] == std::ldexp(1.0, -9));  // min subnormal S.0000.001 [OFP8]
+  CHECK(t[0x7E]["value"] == 448.0);             // max normal S.1111.110 [OFP8]
+  CHECK(t[0x7F]["value"] == "nan");             // S.1111.111 [OFP8]
+  CHECK(t[0xFE]["value"] == -448.0);
+  const nlohmann::json t52 = nlohmann::json::parse(qarch("numerics table fp8-e5m2 --json").output);
+  CHECK(t52[0x7C]["value"] == "inf");
+  CHECK(t52[0xFC]["value"] == "-inf");
+  CHECK(t52[0x7B]["value"] == 57344.0);
+  const nlohmann::json fp4 = nlohmann::json::parse(qarch("numerics table fp4-e2m1 --json").output);
+  CHECK(fp4.size() == 16);
+  CHECK(fp4[7]["value"] == 6.0);  // [MX] FP4 max normal
+  const Run wide = qarch("numerics table fp16 --json");
+  CHECK(wide.exit_code == 2);
+  CHECK(wide.output.find("at most 8 bits") != std::string::npos);
+}
+
+TEST_CASE("numerics info prints ranges, and block size and scale format for block formats") {
+  const Run r = qarch("numerics info fp8-e5m2 --json");
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json i = nlohmann::json::parse(r.output);
+  CHECK(i["max"] == 57344.0);
+  CHECK(i["min_normal"] == std::ldexp(1.0, -14));
+  CHECK(i["min_subnormal"] == std::ldexp(1.0, -16));
+  CHECK(i["bits"] == 8);
+  const nlohmann::json mx = nlohmann::json::parse(qarch("numerics info mxfp4 --json").output);
+  CHECK(mx["block_size"] == 32);
+  CHECK(mx["scale_format"] == "e8m0");
+  CHECK(mx["effective_bits_per_element"] == 4.25);
+  CHECK(mx["element_max"] == 6.0);
+  const nlohmann::json nv = nlohmann::json::parse(qarch("numerics info nvfp4 --json").output);
+  CHECK(nv["block_size"] == 16);
+  CHECK(nv["scale_format"] == "fp8-e4m3");
+  const Run unknown = qarch("numerics info fp9");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("qarch: error: unknown number format 'fp9'") != std::string::npos);
+}
+
+TEST_CASE("numerics encode/decode/quantize from the command line") {
+  const nlohmann::json e = nlohmann::json::parse(qarch("numerics encode fp8-e4m3 464 -1.0 --json").output);
+  CHECK(e[0]["code"] == 0x7E);  // tie between 448 and 480 goes to even 448
+  CHECK(e[1]["code"] == 0xB8);
+  const Run strict = qarch("numerics encode fp8-e4m3 500 --overflow error");
+  CHECK(strict.exit_code == 2);
+  CHECK(strict.output.find("saturation off") != std::string::npos);
+  const nlohmann::json d = nlohmann::json::parse(qarch("numerics decode fp8-e5m2 0x7C 0b00000001 --json").output);
+  CHECK(d[0]["value"] == "inf");
+  CHECK(d[1]["value"] == std::ldexp(1.0, -16));
+  CHECK(qarch("numerics decode int4 16").exit_code == 2);
+  CHECK(qarch("numerics encode int8 abc").exit_code == 2);
+  CHECK(qarch("numerics quantize mxfp4 0.3 -1.7 5 12").exit_code == 2);  // 4 values, block of 32
+  // a 32-element MXFP4 block: scale 2^1, elements 0, -1.0, 2 (tie), 6 [MX 6.3]
+  std::string values = "0.3 -1.7 5 12";
+  for (int i = 4; i < 32; ++i) values += " 0";
+  const Run mx = qarch("numerics quantize mxfp4 " + values + " --json");
+  REQUIRE(mx.exit_code == 0);
+  const nlohmann::json m = nlohmann::json::parse(mx.output);
+  CHECK(m["scale_codes"][0] == 128);
+  CHECK(m["codes"][1] == 0xA);
+  CHECK(m["codes"][2] == 0x4);
+  CHECK(m["effective_bits_per_element"] == 4.25);
+  const Run bad_group = qarch("numerics quantize int4 1 2 3 --granularity per-group --group-size 2");
+  CHECK(bad_group.exit_code == 2);
+  CHECK(bad_group.output.find("does not divide") != std::string::npos);
+}
+
+TEST_CASE("numerics matmul runs QLinearMatMul and MatMulInteger on .npy files [ONNX]") {
+  const std::string a = temp_path("a.npy"), b = temp_path("b.npy"), y = temp_path("y.npy");
+  write_file(a, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 4), }",
+                                    npy_test::bytes_of({208, 236, 0, 238, 3, 214, 255, 29})));
+  write_file(b, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (4, 3), }",
+                                    npy_test::bytes_of({152, 51, 244, 60, 26, 255, 0, 127, 246, 127, 254, 247})));
+  const Run r = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y +
+                      " --a-scale 0.0066 --a-zero-point 113 --b-scale 0.00705 --b-zero-point 114"
+                      " --y-scale 0.0107 --y-zero-point 118");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("SQNR") != std::string::npos);
+  const std::string out = read_file(y);
+  CHECK(out.find("'descr': '|u1'") != std::string::npos);
+  CHECK(out.find("'shape': (2, 3)") != std::string::npos);
+  CHECK(out.substr(out.size() - 6) == npy_test::bytes_of({168, 115, 255, 1, 66, 151}));
+
+  write_file(a, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (4, 3), }",
+                                    npy_test::bytes_of({11, 7, 3, 10, 6, 2, 9, 5, 1, 8, 4, 0})));
+  write_file(b, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (3, 2), }",
+                                    npy_test::bytes_of({1, 4, 2, 5, 3, 6})));
+  const Run mi = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-zero-point 12");
+  REQUIRE(mi.exit_code == 0);
+  const std::string out2 = read_file(y);
+  CHECK(out2.find("'descr': '<i4'") != std::string::npos);
+  CHECK(out2.substr(out2.size() - 32) == npy_test::le_int32({-38, -83, -44, -98, -50, -113, -56, -128}));
+
+  write_file(b, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': True, 'shape': (3, 2), }",
+                                    npy_test::bytes_of({1, 4, 2, 5, 3, 6})));
+  const Run fortran = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y);
+  CHECK(fortran.exit_code == 2);
+  CHECK(fortran.output.find("fortran_order") != std::string::npos);
+  const Run partial = qarch("numerics matmul --a " + a + " --b " + a + " --out " + y + " --a-scale 0.5");
+  CHECK(partial.exit_code == 2);
+  CHECK(partial.output.find("needs all of") != std::string::npos);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+  std::remove(y.c_str());
+}
