@@ -69,6 +69,8 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
     MacFormatSupport s;
     s.weights = read_format(f, "weights");
     s.inputs = read_format(f, "inputs");
+    if (f.has("accumulator")) s.accumulator = read_format(f, "accumulator");
+    f.node("accumulator");
     s.macs_per_pe_per_cycle = static_cast<int>(f.integer("macs_per_pe_per_cycle", 1, 64, 1));
     f.finish();
     if (c.find_format_pair(s.weights, s.inputs) != nullptr) {
@@ -126,6 +128,8 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
   }
   c.dram.latency_s = dram.quantity("latency", Dimension::kTimeSeconds, 0.0, /*allow_zero=*/true);
   c.dram.per_operand_ports = dram.choice("ports", {"shared", "per_operand"}, "shared") == "per_operand";
+  c.dram.standard = dram.choice("standard", {"ddr4", "ddr5", "lpddr4", "lpddr4x", "lpddr5", "lpddr5x", "hbm2",
+                                             "hbm2e", "hbm3"}, "lpddr4");
   dram.finish();
 
   if (std::optional<YamlMap> dma = map.optional_map("dma")) {
@@ -133,6 +137,11 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
     if (burst < 1 || burst > 1 << 30) dma->fail("burst", "allowed: 1 B .. 1 GiB");
     c.dma.burst_bytes = static_cast<std::uint64_t>(burst);
     dma->finish();
+  }
+  if (std::optional<YamlMap> cost = map.optional_map("cost")) {
+    c.technology_node = cost->string("node", c.technology_node);
+    c.cost_table_path = cost->string("table", "");
+    cost->finish();
   }
   if (std::optional<YamlMap> sim = map.optional_map("simulation")) {
     c.traffic_model = sim->choice("traffic_model", {"reuse", "scalesim"}, "reuse");
@@ -230,7 +239,7 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   c.array.shape.dataflow = df == "os"   ? compute::Dataflow::kOutputStationary
                            : df == "ws" ? compute::Dataflow::kWeightStationary
                                         : compute::Dataflow::kInputStationary;
-  c.array.formats = {{"int8", "int8", 1}};  // SCALE-Sim's word is one byte.
+  c.array.formats = {{"int8", "int8", "int32", 1}};  // SCALE-Sim's word is one byte.
   c.vector_unit.lanes = c.array.shape.cols;
   // SCALE-Sim's "kB" is 1024 words of one byte.
   c.ifmap = {"ifmap", static_cast<std::uint64_t>(get_int("architecture_presets.IfmapSramSzkB", 1)) * 1024, 1};

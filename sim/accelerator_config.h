@@ -14,6 +14,7 @@ namespace qarch::sim {
 struct MacFormatSupport {
   std::string weights;
   std::string inputs;
+  std::string accumulator = "int32";
   int macs_per_pe_per_cycle = 1;
 };
 
@@ -40,6 +41,7 @@ struct DramStandInConfig {
   double bandwidth_bytes_per_s = 0;
   double latency_s = 0;
   bool per_operand_ports = false;
+  std::string standard = "lpddr4";  // prices DRAM energy per bit (cost/tables)
 };
 
 struct DmaConfig {
@@ -62,6 +64,9 @@ struct AcceleratorConfig {
   // SCALE-Sim compatibility: report each layer's cycles as SCALE-Sim v2 does
   // (the 0-based index of the last cycle, i.e. one less; SCALE-Sim issue #125).
   bool scalesim_cycle_quirk = false;
+  // Cost model inputs: technology node and an optional user cost table.
+  std::string technology_node = "45nm";
+  std::string cost_table_path;
 
   double cycle_seconds() const { return 1.0 / clock_hz; }
   // Looks up the pair; nullptr when the array cannot run it.

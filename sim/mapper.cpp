@@ -66,7 +66,7 @@ Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label
   p.m = m;
   p.n = n;
   p.k = k;
-  p.format_pair = op.weights.format + "*" + op.inputs.format;
+  p.format_pair = op.weights.format + "*" + op.inputs.format + "->" + op.accumulator;
   p.macs_per_pe_per_cycle = support->macs_per_pe_per_cycle;
   p.plan = compute::plan_folds(config.array.shape, m, n, k, p.macs_per_pe_per_cycle);
   count_sram(p, config.array.shape);

@@ -45,7 +45,7 @@ struct Pass {
   std::int64_t repeat = 1;          // identical passes run back to back
   // Systolic array passes.
   std::int64_t m = 0, n = 0, k = 0;
-  std::string format_pair;          // "weights*inputs"
+  std::string format_pair;          // "weights*inputs->accumulator"
   int macs_per_pe_per_cycle = 1;
   compute::FoldPlan plan;
   // SRAM accesses in elements (SCALE-Sim's closed form, per pass).

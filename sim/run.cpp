@@ -5,6 +5,7 @@
 #include <systemc>
 
 #include "sim/accelerator_top.h"
+#include "sim/costing.h"
 #include "sim/mapper.h"
 
 namespace qarch::sim {
@@ -21,6 +22,7 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   RunResult result = top.controller.result();
   result.workload = workload.name;
   result.workload_source = workload.source;
+  price_run(result, config);
   return result;
 }
 

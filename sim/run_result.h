@@ -8,6 +8,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "cost/price.h"
+
 namespace qarch::sim {
 
 inline constexpr int kResultSchemaVersion = 1;
@@ -54,6 +56,7 @@ struct OpResult {
   std::int64_t compute_cycles = 0;
   std::int64_t stall_cycles = 0;
   double utilization = 0;  // useful MACs / (cycles * PEs)
+  double energy_pj = 0;    // priced by the cost model (leakage over the op's cycles included)
   std::vector<PassResult> passes;
   Activity activity;
 };
@@ -72,6 +75,7 @@ struct RunResult {
   double seconds = 0;
   std::vector<OpResult> ops;
   Activity activity;
+  cost::CostReport cost;  // energy and area breakdowns, TOPS, TOPS/W, TOPS/mm2
 };
 
 nlohmann::json to_json(const RunResult& result);

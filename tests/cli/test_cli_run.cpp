@@ -39,9 +39,15 @@ TEST_CASE("qarch run --json writes the documented schema, with per-op rows that 
     cycles += op["cycles"].get<std::int64_t>();
   }
   CHECK(j["total_cycles"].get<std::int64_t>() == cycles);
+  // Pricing is linear in the counters: the ops' energies add up to the run's.
+  double op_energy = 0;
+  for (const auto& op : j["ops"]) op_energy += op["energy_pj"].get<double>();
+  CHECK(op_energy == Approx(j["energy_pj"].get<double>()).epsilon(1e-9));
+  CHECK(j["area_mm2"].get<double>() > 0);
+  for (const char* key : {"compute", "sram", "dram", "leakage"}) CHECK(j["cost"]["energy_pj"].contains(key));
   CHECK(j["seconds"].get<double>() == Approx(cycles * 1e-9));
   // 128x1536x512 qkv projection: 100,663,296 MACs of int4 weights x int8 inputs.
-  CHECK(j["ops"][0]["macs"]["int4*int8"] == 100663296);
+  CHECK(j["ops"][0]["macs"]["int4*int8->int32"] == 100663296);
 }
 
 TEST_CASE("set changes the design point: a faster DRAM never makes the run slower") {

@@ -25,7 +25,7 @@ TEST_CASE("with unlimited DRAM bandwidth the engine spends exactly the closed-fo
   CHECK(r.total_cycles == 12 * 294);
   CHECK(r.stall_cycles == 0);
   CHECK(r.activity.macs() == 200ull * 100 * 70);
-  CHECK(r.ops[0].activity.macs_by_format_pair.at("int8*int8") == 200ull * 100 * 70);
+  CHECK(r.ops[0].activity.macs_by_format_pair.at("int8*int8->int32") == 200ull * 100 * 70);
 }
 
 TEST_CASE("a bandwidth-starved run is DRAM-bound: time follows bytes / bandwidth") {

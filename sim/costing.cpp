@@ -1,0 +1,69 @@
+#include "sim/costing.h"
+
+#include <algorithm>
+
+#include "cost/cost_table.h"
+#include "cost/technology.h"
+
+namespace qarch::sim {
+namespace {
+
+// "int4*int8->int32" -> {"int4", "int8", "int32"}
+void split_mac_key(const std::string& key, std::string* w, std::string* a, std::string* acc) {
+  const auto star = key.find('*');
+  const auto arrow = key.find("->");
+  *w = key.substr(0, star);
+  *a = key.substr(star + 1, arrow - star - 1);
+  *acc = key.substr(arrow + 2);
+}
+
+}  // namespace
+
+cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles, const AcceleratorConfig& c) {
+  cost::ActivityCounters counters;
+  for (const auto& [key, macs] : a.macs_by_format_pair) {
+    cost::MacActivity m;
+    split_mac_key(key, &m.weight_format, &m.act_format, &m.acc_format);
+    m.macs = macs;
+    counters.macs.push_back(m);
+  }
+  counters.idle_pe_cycles = a.pe_idle_cycles;
+  // Scratchpads are read by the array and written by the DMA (inputs), or
+  // written by the array and read by the DMA (outputs, spilled partial sums).
+  counters.scratchpads = {
+      {"ifmap", a.sram_ifmap_read_bytes, a.dram_ifmap_read_bytes},
+      {"filter", a.sram_filter_read_bytes, a.dram_filter_read_bytes},
+      {"ofmap", a.dram_ofmap_write_bytes + a.dram_psum_read_bytes, a.sram_ofmap_write_bytes + a.dram_psum_read_bytes}};
+  counters.dram = {{c.dram.standard, a.dram_read_bytes(), a.dram_ofmap_write_bytes}};
+  counters.cycles = static_cast<std::uint64_t>(std::max<std::int64_t>(0, cycles));
+  counters.clock_hz = c.clock_hz;
+  return counters;
+}
+
+cost::ComponentInventory component_inventory(const AcceleratorConfig& c) {
+  cost::ComponentInventory inv;
+  // One PE per array position; it is built for the first listed format pair.
+  const MacFormatSupport& native = c.array.formats.front();
+  inv.mac_units.push_back({native.weights, native.inputs, native.accumulator, {},
+                           static_cast<std::uint64_t>(c.array.shape.rows * c.array.shape.cols)});
+  // Scratchpad ports are as wide as the array edge they feed, in bytes of the
+  // widest input format (at least 64 bits).
+  const int port_bits = static_cast<int>(std::max<std::int64_t>(64, std::min<std::int64_t>(1024, c.array.shape.cols * 8)));
+  for (const ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
+    inv.scratchpads.push_back({s->name, {static_cast<double>(s->size_bytes), port_bits, static_cast<int>(s->banks)}});
+  }
+  return inv;
+}
+
+void price_run(RunResult& r, const AcceleratorConfig& c) {
+  const cost::CostTable table = c.cost_table_path.empty() ? cost::default_cost_table()
+                                                          : cost::load_cost_table(c.cost_table_path);
+  const cost::TechnologyPoint tech = cost::resolve_technology(table, c.technology_node);
+  const cost::ComponentInventory inventory = component_inventory(c);
+  r.cost = cost::price(activity_counters(r.activity, r.total_cycles, c), inventory, table, tech);
+  for (OpResult& op : r.ops) {
+    op.energy_pj = cost::price(activity_counters(op.activity, op.cycles, c), inventory, table, tech).energy_pj.total();
+  }
+}
+
+}  // namespace qarch::sim

@@ -1,0 +1,21 @@
+#pragma once
+// Prices a run with the cost model (cost/): translates the engine's activity
+// into cost::ActivityCounters and the design point into a
+// cost::ComponentInventory. Models count; cost/ prices.
+#include <nlohmann/json_fwd.hpp>
+
+#include "cost/price.h"
+#include "sim/accelerator_config.h"
+#include "sim/run_result.h"
+
+namespace qarch::sim {
+
+cost::ActivityCounters activity_counters(const Activity& activity, std::int64_t cycles,
+                                         const AcceleratorConfig& config);
+cost::ComponentInventory component_inventory(const AcceleratorConfig& config);
+// Prices the run and each of its ops (their energies add up to the run's)
+// with the config's table (built-in unless cost.table is set) and node;
+// fills result.cost and every op's energy_pj.
+void price_run(RunResult& result, const AcceleratorConfig& config);
+
+}  // namespace qarch::sim
