@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds the Google Benchmark suite, runs it and prints, for every target in
+# scripts/bench_targets.txt, measured vs target and their ratio; then the
+# speed-up of every SCALE-Sim reference run over SCALE-Sim's own wall time
+# (tests/data/scalesim/timings.csv; target >= 1000x). Exit 1 if a target is missed.
+# Usage: scripts/bench.sh [benchmark name filter regex]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build >/dev/null
+out=$(mktemp -d)
+filter="${1:-.}"
+for b in build/tests/bench/bench_*; do
+  name=$(basename "$b")
+  "$b" --benchmark_filter="$filter" --benchmark_format=json --benchmark_out="$out/$name.json" \
+       --benchmark_out_format=json >/dev/null 2>&1 || { echo "bench: $name failed"; exit 1; }
+done
+python3 - "$out" <<'PY'
+import csv, glob, json, os, re, shlex, sys
+out = sys.argv[1]
+results = {}
+for f in glob.glob(os.path.join(out, "*.json")):
+    binary = os.path.basename(f)[:-5]
+    for b in json.load(open(f)).get("benchmarks", []):
+        results.setdefault(binary, []).append(b)
+
+def seconds(b):
+    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
+    return b["real_time"] * scale
+
+failed = 0
+print(f"{'target':60} {'measured':>14} {'target':>12} {'ratio':>8}")
+for line in open("scripts/bench_targets.txt"):
+    if not line.strip() or line.startswith("#"):
+        continue
+    binary, regex, target, unit, what = shlex.split(line)
+    target = float(target)
+    hits = [b for b in results.get(binary, []) if re.search(regex, b["name"])]
+    if not hits:
+        print(f"{what:60} {'not run':>14}")
+        continue
+    for b in hits:
+        if unit == "real_time_max_s":
+            value = seconds(b); ratio = target / value if value else float("inf")
+        else:
+            value = b.get(unit, 0.0); ratio = value / target
+        ok = ratio >= 1.0
+        failed += not ok
+        print(f"{what[:60]:60} {value:14.4g} {target:12.4g} {ratio:7.2f}x {'ok' if ok else 'MISSED'}")
+
+timings = {(r["topology"], r["config"]): r for r in csv.DictReader(open("tests/data/scalesim/timings.csv"))}
+print(f"\n{'SCALE-Sim reference run':40} {'SCALE-Sim s':>12} {'qarch s':>10} {'speed-up':>10}")
+for b in results.get("bench_engine", []):
+    m = re.match(r"RunScaleSim/([^/]+)/([^/]+)", b["name"])
+    if not m:
+        continue
+    topology, config = m.group(1), m.group(2)
+    layer_range = re.match(r"(.+)_L\d+-L\d+$", topology)
+    r = timings.get((layer_range.group(1) if layer_range else topology, config))
+    if r is None:
+        continue
+    # A layer-range topology was timed as chunks of the full one; otherwise the
+    # full run's wall time, else the sum of its chunk wall times (a lower bound).
+    ref = r["full_run_wall_s"] if r["full_run_status"] == "ok" and not layer_range else r["chunk_wall_sum_s"]
+    if not ref:
+        continue
+    ratio = float(ref) / seconds(b)
+    ok = ratio >= 1000
+    failed += not ok
+    print(f"{m.group(1) + ' ' + m.group(2):40} {float(ref):12.1f} {seconds(b):10.4f} {ratio:9.0f}x {'ok' if ok else 'MISSED'}")
+sys.exit(1 if failed else 0)
+PY
