@@ -120,6 +120,7 @@ void Controller::compute_thread() {
     ++rec.activity.folds;
     computed_ = g + 1;
     computed_event_.notify(sc_core::SC_ZERO_TIME);
+    if (progress_ && computed_ % kProgressFolds == 0) progress_(computed_, total_folds_);
     if (c.fold + 1 == schedule_of(c).folds()) {
       const auto now = static_cast<std::int64_t>(std::llround(sc_core::sc_time_stamp() / cycle_));
       rec.cycles = now - pass_start;

@@ -9,6 +9,7 @@
 //    double-buffered too).
 // Per-pass cycles, stalls and activity are recorded for the result.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -31,6 +32,10 @@ class Controller : public sc_core::sc_module {
 
   // Valid after sc_start() returns.
   RunResult result() const;
+  std::int64_t total_folds() const { return total_folds_; }
+  // Called with (folds done, total folds) every kProgressFolds folds.
+  void on_progress(std::function<void(std::int64_t, std::int64_t)> callback) { progress_ = std::move(callback); }
+  static constexpr std::int64_t kProgressFolds = 4096;
 
  private:
   // Position in the fold sequence: op -> pass -> repeat -> fold.
@@ -68,6 +73,7 @@ class Controller : public sc_core::sc_module {
   sc_core::sc_time load_done_[kRing], store_done_[kRing];
   sc_core::sc_event loaded_event_, computed_event_, stored_event_;
   std::int64_t compute_end_cycle_ = 0, store_end_cycle_ = 0;
+  std::function<void(std::int64_t, std::int64_t)> progress_;
 };
 
 }  // namespace qarch::sim

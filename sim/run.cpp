@@ -4,6 +4,7 @@
 
 #include <systemc>
 
+#include "common/terminal.h"
 #include "sim/accelerator_top.h"
 #include "sim/costing.h"
 #include "sim/mapper.h"
@@ -18,6 +19,9 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   const std::vector<OpPlan> plans = plan_workload(workload, config);
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   AcceleratorTop top("qarch", config, plans);
+  // Long runs show progress on a terminal (nothing when stderr is piped).
+  ProgressLine progress("simulating " + workload.name, static_cast<std::uint64_t>(top.controller.total_folds()));
+  top.controller.on_progress([&progress](std::int64_t done, std::int64_t) { progress.update(static_cast<std::uint64_t>(done)); });
   sc_core::sc_start();
   RunResult result = top.controller.result();
   result.workload = workload.name;

@@ -95,3 +95,14 @@ simulation: {scalesim_cycle_quirk: true}
   // SCALE-Sim v2 alexnet__32x32_ws COMPUTE_REPORT: 112283 + 373799 + 185759 + 278639 + 185759.
   CHECK(j["total_cycles"] == 112283 + 373799 + 185759 + 278639 + 185759);
 }
+
+TEST_CASE("every shipped design point validates, and runs its matching example workload") {
+  const std::string root = QARCH_SOURCE_DIR;
+  for (const char* arch : {"edge-int8-32x32", "datacenter-int4-128x128", "edge-fp8-16x16", "scalesim-32x32-ws"}) {
+    INFO(arch);
+    CHECK(run_qarch("validate -a " + root + "/accelerators/" + arch + ".yaml").exit_code == 0);
+  }
+  CHECK(run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + kTrace).exit_code == 0);
+  CHECK(run_qarch("run -q -a " + root + "/accelerators/edge-fp8-16x16.yaml -w " + root +
+                  "/workloads/examples/tiny-transformer-fp8.yaml").exit_code == 0);
+}
