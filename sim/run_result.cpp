@@ -1,11 +1,9 @@
 #include "sim/run_result.h"
 
-#include <cstdio>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
-#include "common/input_error.h"
+#include "common/atomic_file.h"
 
 namespace qarch::sim {
 namespace {
@@ -103,17 +101,7 @@ nlohmann::json to_json(const RunResult& r) {
 }
 
 void write_json_file(const RunResult& result, const std::string& path) {
-  const std::string tmp = path + ".partial";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError(SourceRef{path, 0, ""}, "cannot write file");
-    out << to_json(result).dump(2) << "\n";
-    if (!out.flush()) throw InputError(SourceRef{path, 0, ""}, "write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError(SourceRef{path, 0, ""}, "cannot move the result into place");
-  }
+  write_file_atomically(path, to_json(result).dump(2) + "\n");
 }
 
 }  // namespace qarch::sim

@@ -1,11 +1,10 @@
 #include "sim/scalesim_reports.h"
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 
+#include "common/atomic_file.h"
 #include "common/input_error.h"
 
 namespace qarch::sim {
@@ -21,16 +20,6 @@ std::string py_float(double v) {
 
 double per_cycle(double count, double cycles) { return cycles > 0 ? count / cycles : 0.0; }
 
-void write_atomically(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + ".partial";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError(SourceRef{path.string(), 0, ""}, "cannot write file");
-    out << text;
-    if (!out.flush()) throw InputError(SourceRef{path.string(), 0, ""}, "write failed");
-  }
-  std::filesystem::rename(tmp, path);
-}
 
 }  // namespace
 
@@ -74,9 +63,9 @@ void write_scalesim_reports(const RunResult& result, const std::string& out_dir)
     }
   }
   const std::filesystem::path dir(out_dir);
-  write_atomically(dir / "COMPUTE_REPORT.csv", compute);
-  write_atomically(dir / "BANDWIDTH_REPORT.csv", bandwidth);
-  write_atomically(dir / "DETAILED_ACCESS_REPORT.csv", detailed);
+  write_file_atomically((dir / "COMPUTE_REPORT.csv").string(), compute);
+  write_file_atomically((dir / "BANDWIDTH_REPORT.csv").string(), bandwidth);
+  write_file_atomically((dir / "DETAILED_ACCESS_REPORT.csv").string(), detailed);
 }
 
 }  // namespace qarch::sim

@@ -7,9 +7,9 @@ using qarch::test::run_qarch;
 using qarch::test::write_file;
 
 namespace {
-const std::string kData = QARCH_TEST_DATA_DIR;
-const std::string kArch = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml";
-const std::string kTrace = std::string(QARCH_SOURCE_DIR) + "/workloads/examples/tiny-transformer.yaml";
+const std::string& kData = qarch::test::kDataDir;
+const std::string& kArch = qarch::test::kEdgeAccelerator;
+const std::string& kTrace = qarch::test::kTinyTransformer;
 
 void check_error(const std::string& args, const std::string& expected) {
   INFO("qarch " << args);

@@ -10,9 +10,9 @@ using qarch::test::run_qarch;
 using qarch::test::write_file;
 
 namespace {
-const std::string kData = QARCH_TEST_DATA_DIR;
-const std::string kArch = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml";
-const std::string kTrace = std::string(QARCH_SOURCE_DIR) + "/workloads/examples/tiny-transformer.yaml";
+const std::string& kData = qarch::test::kDataDir;
+const std::string& kArch = qarch::test::kEdgeAccelerator;
+const std::string& kTrace = qarch::test::kTinyTransformer;
 }  // namespace
 
 TEST_CASE("qarch demo prints a summary table of the built-in workload") {

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include <fstream>
+#include "tests/support/run_qarch.h"
 
 #include "common/input_error.h"
 #include "sim/accelerator_config.h"
@@ -8,9 +8,10 @@
 using namespace qarch::sim;
 
 namespace {
+// A file with `text` in a fresh temporary folder.
 std::string write(const std::string& name, const std::string& text) {
-  const std::string path = "/tmp/qarch_cfg_" + name;
-  std::ofstream(path) << text;
+  const std::string path = qarch::test::make_temp_dir() + "/" + name;
+  qarch::test::write_file(path, text);
   return path;
 }
 }  // namespace

@@ -6,6 +6,11 @@
 
 namespace qarch::test {
 
+// Shipped files the CLI tests run.
+inline const std::string kDataDir = QARCH_TEST_DATA_DIR;
+inline const std::string kEdgeAccelerator = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml";
+inline const std::string kTinyTransformer = std::string(QARCH_SOURCE_DIR) + "/workloads/examples/tiny-transformer.yaml";
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;

@@ -1,15 +1,16 @@
 #include <catch2/catch.hpp>
 
-#include <fstream>
+#include "tests/support/run_qarch.h"
 
 #include "workloads/scalesim_topology.h"
 
 using namespace qarch::workloads;
 
 namespace {
+// A file with `text` in a fresh temporary folder.
 std::string write(const std::string& name, const std::string& text) {
-  const std::string path = "/tmp/qarch_test_" + name;
-  std::ofstream(path) << text;
+  const std::string path = qarch::test::make_temp_dir() + "/" + name;
+  qarch::test::write_file(path, text);
   return path;
 }
 }  // namespace

@@ -1,11 +1,10 @@
 // qarch import scalesim: a SCALE-Sim v2 topology CSV as a v1 trace.
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include "apps/qarch/commands.h"
-#include "common/input_error.h"
+#include "common/atomic_file.h"
 #include "workloads/scalesim_topology.h"
 #include "workloads/trace.h"
 
@@ -33,12 +32,7 @@ void add_import_command(CLI::App& app, CommandStatus&) {
       std::fputs(text.c_str(), stdout);
       return;
     }
-    const std::string tmp = o->out + ".partial";
-    {
-      std::ofstream out(tmp);
-      if (!out || !(out << text) || !out.flush()) throw InputError(SourceRef{o->out, 0, ""}, "cannot write file");
-    }
-    if (std::rename(tmp.c_str(), o->out.c_str()) != 0) throw InputError(SourceRef{o->out, 0, ""}, "cannot write file");
+    write_file_atomically(o->out, text);
   });
 }
 
