@@ -1,0 +1,159 @@
+#pragma once
+// One DRAM channel: its banks' state and timing constraints, a bounded read
+// queue and write queue of bursts, an FR-FCFS scheduler and all-bank refresh.
+//
+// Event-driven: instead of ticking every DRAM clock, the channel computes the
+// earliest cycle at which any command can issue (next_event_cycle) and jumps
+// there. At that cycle it picks exactly what a cycle-by-cycle FR-FCFS
+// controller would: refresh first, then row hits (column commands), then the
+// oldest request's ACT/PRE; among equals the oldest request.
+//
+// Queue structure (follows Ramulator 2.1's GenericDDR/HBM controller): a read
+// queue and a write queue per channel; writes drain when the write queue is
+// above the high watermark (or there is nothing to read) until it is below the
+// low watermark. A PRE is never issued while a queued request of the current
+// direction still hits the open row.
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "models/memory/dram_address_map.h"
+#include "models/memory/dram_config.h"
+
+namespace qarch::memory {
+
+// What a channel did, for the cost model (bursts, commands, row-buffer use).
+struct DramCounters {
+  std::uint64_t read_bursts = 0;
+  std::uint64_t write_bursts = 0;
+  std::uint64_t activates = 0;
+  std::uint64_t precharges = 0;  // banks closed, by PRE, PREA or auto-precharge
+  std::uint64_t refreshes = 0;   // all-bank REF commands
+  std::uint64_t row_hits = 0;    // column commands that needed no ACT of their own
+  std::uint64_t row_misses = 0;  // column commands that needed an ACT
+
+  DramCounters& operator+=(const DramCounters& o);
+};
+
+class DramBurstSink {
+ public:
+  virtual ~DramBurstSink() = default;
+  // The data burst of `tag` ends at `done_cycle` (reads: RD + CL + burst;
+  // writes: WR + CWL + burst).
+  virtual void burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool is_write) = 0;
+};
+
+class DramChannel {
+ public:
+  static constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
+
+  DramChannel(const DramConfig& config, DramBurstSink* sink);
+
+  bool has_room(bool is_write) const {
+    return queued_[is_write] < depth_[is_write];
+  }
+  // Adds a burst that arrives at `cycle` (>= every event already run).
+  void enqueue(const DramAddress& address, bool is_write, std::uint64_t cycle,
+               std::uint32_t tag);
+  // Cycle of the next command or refresh event (refresh keeps running when
+  // the queues are empty, so this is never kNever).
+  std::uint64_t next_event_cycle();
+  // Performs the event at next_event_cycle().
+  void run_next_event();
+  bool empty() const { return queued_[0] + queued_[1] == 0; }
+  const DramCounters& counters() const { return counters_; }
+
+ private:
+  enum class Kind : std::uint8_t { kRefreshDue, kPrechargeAll, kRefresh, kActivate, kPrecharge, kColumn };
+  static constexpr std::int32_t kNone = -1;
+
+  struct Entry {
+    std::uint64_t seq;
+    std::uint32_t tag;
+    std::uint32_t row;
+    std::int32_t prev;
+    std::int32_t next;
+    std::uint16_t bank;
+    bool is_write;
+    bool activated;  // an ACT was issued on its behalf
+  };
+  struct ListEnds {
+    std::int32_t head = kNone;
+    std::int32_t tail = kNone;
+  };
+  struct Plan {
+    std::uint64_t cycle = kNever;
+    int rank_class = 0;  // 0 refresh, 1 row hit, 2 row command; lower wins a tie
+    std::uint64_t seq = 0;
+    Kind kind = Kind::kRefreshDue;
+    int unit = 0;
+    int bank = 0;
+    std::int32_t entry = kNone;
+  };
+
+  void update_write_mode();
+  void consider(const Plan& p);
+  std::uint64_t column_ready(int bank, bool is_write) const;
+  std::uint64_t activate_ready(int bank) const;
+  void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
+  void issue_precharge(int bank, std::uint64_t t);
+  void issue_column(int bank, std::int32_t entry, std::uint64_t t);
+  void issue_precharge_all(int unit, std::uint64_t t);
+  void issue_refresh(int unit, std::uint64_t t);
+  void close_bank(int bank, std::uint64_t precharge_cycle);
+  bool row_has_pending_hit(int bank, std::uint32_t row) const;
+  void unlink(std::int32_t e);
+
+  // Configuration, in cycles.
+  DramTiming t_;
+  int burst_cycles_;
+  int act_cycles_;
+  int cas_cycles_;
+  int rtw_;  // RD to WR, same rank: CL + burst + 2 - CWL (Ramulator's formula)
+  bool closed_page_;
+  int ranks_;
+  int bank_groups_per_unit_;
+  int banks_per_group_;
+  int banks_per_unit_;
+  int units_;  // pseudo_channels x ranks: each has its own tFAW window and refresh
+  int depth_[2];
+  int write_high_;
+  int write_low_;
+  DramBurstSink* sink_;
+
+  // Bank state (flat: unit, bank group, bank).
+  std::vector<std::int64_t> open_row_;
+  std::vector<std::uint64_t> bank_next_act_, bank_next_pre_, bank_next_rd_, bank_next_wr_;
+  // Bank-group state.
+  std::vector<std::uint64_t> bg_next_act_, bg_next_rd_, bg_next_wr_;
+  // Rank (or pseudo-channel) state.
+  std::vector<std::uint64_t> unit_next_act_, unit_next_rd_, unit_next_wr_;
+  std::vector<std::uint64_t> faw_;  // per unit, ring of four: ACT cycle + tFAW
+  std::vector<int> faw_pos_;
+  std::vector<std::uint64_t> refresh_due_;
+  std::vector<bool> refresh_pending_;
+  std::vector<std::uint64_t> unit_bank_mask_;
+  std::uint64_t pending_bank_mask_ = 0;
+  // Data bus per pseudo-channel: free from cycle, and the rank that used it.
+  std::vector<std::uint64_t> bus_free_;
+  std::vector<int> bus_rank_;
+  // Command buses: [0] row (and column when not split), [1] column.
+  std::uint64_t cmd_free_[2] = {0, 0};
+  int col_bus_;
+
+  // Queues: a slot pool with per-bank, per-direction lists in arrival order.
+  std::vector<Entry> entries_;
+  std::vector<std::int32_t> free_slots_;
+  std::vector<ListEnds> lists_[2];
+  std::uint64_t bank_mask_[2] = {0, 0};  // banks with queued requests
+  int queued_[2] = {0, 0};
+  bool write_mode_ = false;
+  std::uint64_t next_seq_ = 0;
+
+  std::uint64_t now_ = 0;
+  bool plan_valid_ = false;
+  Plan plan_;
+  DramCounters counters_;
+};
+
+}  // namespace qarch::memory
