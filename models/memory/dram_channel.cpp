@@ -61,12 +61,14 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
   }
   bus_free_.assign(c.pseudo_channels, 0);
   bus_rank_.assign(c.pseudo_channels, 0);
-  const int slots = depth_[0] + depth_[1];
+  // Activated requests leave the queue for a per-bank active slot.
+  const int slots = depth_[0] + depth_[1] + banks;
   entries_.resize(slots);
   free_slots_.reserve(slots);
   for (int i = slots - 1; i >= 0; --i) free_slots_.push_back(i);
   lists_[0].assign(banks, ListEnds{});
   lists_[1].assign(banks, ListEnds{});
+  active_entry_.assign(banks, kNone);
 }
 
 void DramChannel::enqueue(const DramAddress& a, bool is_write, std::uint64_t cycle,
@@ -97,7 +99,12 @@ void DramChannel::unlink(std::int32_t e) {
   if (x.prev != kNone) entries_[x.prev].next = x.next; else list.head = x.next;
   if (x.next != kNone) entries_[x.next].prev = x.prev; else list.tail = x.prev;
   if (list.head == kNone) bank_mask_[x.is_write] &= ~(std::uint64_t{1} << x.bank);
-  --queued_[x.is_write];
+  if (x.activated) {
+    active_entry_[x.bank] = kNone;
+    active_mask_ &= ~(std::uint64_t{1} << x.bank);
+  } else {
+    --queued_[x.is_write];
+  }
   free_slots_.push_back(e);
 }
 
@@ -161,15 +168,23 @@ std::uint64_t DramChannel::next_event_cycle() {
 
   // Refresh: becomes pending at its due cycle and then blocks the unit's
   // requests; PREA closes the open banks, then REF.
+  // Activated requests first, in either direction and during refresh.
+  for (std::uint64_t mask = active_mask_; mask != 0; mask &= mask - 1) {
+    const int bank = __builtin_ctzll(mask);
+    const std::int32_t e = active_entry_[bank];
+    consider(Plan{column_ready(bank, entries_[e].is_write), 0, entries_[e].seq, Kind::kColumn, 0, bank, e});
+  }
+
   for (int u = 0; u < units_; ++u) {
     if (!refresh_pending_[u] && refresh_due_[u] <= now_) {
       refresh_pending_[u] = true;
       pending_bank_mask_ |= unit_bank_mask_[u];
     }
     if (!refresh_pending_[u]) {
-      consider(Plan{refresh_due_[u], 0, 0, Kind::kRefreshDue, u, 0, kNone});
+      consider(Plan{refresh_due_[u], 1, 0, Kind::kRefreshDue, u, 0, kNone});
       continue;
     }
+    if (active_mask_ & unit_bank_mask_[u]) continue;  // PREA would close their rows
     std::uint64_t t = std::max(now_, cmd_free_[0]);
     bool any_open = false;
     const int first = u * banks_per_unit_;
@@ -180,10 +195,10 @@ std::uint64_t DramChannel::next_event_cycle() {
       }
     }
     if (any_open) {
-      consider(Plan{t, 0, 0, Kind::kPrechargeAll, u, 0, kNone});
+      consider(Plan{t, 1, 0, Kind::kPrechargeAll, u, 0, kNone});
     } else {
       for (int b = first; b < first + banks_per_unit_; ++b) t = std::max(t, bank_next_act_[b]);
-      consider(Plan{t, 0, 0, Kind::kRefresh, u, 0, kNone});
+      consider(Plan{t, 1, 0, Kind::kRefresh, u, 0, kNone});
     }
   }
 
@@ -202,13 +217,13 @@ std::uint64_t DramChannel::next_event_cycle() {
         }
       }
       if (hit != kNone) {
-        consider(Plan{column_ready(bank, dir), 1, entries_[hit].seq, Kind::kColumn, 0, bank, hit});
-      } else {
+        consider(Plan{column_ready(bank, dir), 2, entries_[hit].seq, Kind::kColumn, 0, bank, hit});
+      } else if (active_entry_[bank] == kNone) {
         const std::uint64_t t = std::max({now_, cmd_free_[0], bank_next_pre_[bank]});
-        consider(Plan{t, 2, entries_[head].seq, Kind::kPrecharge, 0, bank, head});
+        consider(Plan{t, 3, entries_[head].seq, Kind::kPrecharge, 0, bank, head});
       }
     } else {
-      consider(Plan{activate_ready(bank), 2, entries_[head].seq, Kind::kActivate, 0, bank, head});
+      consider(Plan{activate_ready(bank), 3, entries_[head].seq, Kind::kActivate, 0, bank, head});
     }
   }
   plan_valid_ = true;
@@ -237,6 +252,9 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
   const int unit = bank / banks_per_unit_;
   open_row_[bank] = entries_[entry].row;
   entries_[entry].activated = true;
+  active_entry_[bank] = entry;
+  active_mask_ |= std::uint64_t{1} << bank;
+  --queued_[entries_[entry].is_write];
   bank_next_rd_[bank] = t + t_.tRCD;
   bank_next_wr_[bank] = t + t_.tRCDWR;
   bank_next_pre_[bank] = std::max(bank_next_pre_[bank], t + t_.tRAS);

@@ -12,7 +12,9 @@
 // queue and a write queue per channel; writes drain when the write queue is
 // above the high watermark (or there is nothing to read) until it is below the
 // low watermark. A PRE is never issued while a queued request of the current
-// direction still hits the open row.
+// direction still hits the open row. As in Ramulator's active buffer, a
+// request whose ACT has issued leaves its queue (freeing a slot) and is served
+// first, whatever the read/write mode.
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -60,7 +62,7 @@ class DramChannel {
   std::uint64_t next_event_cycle();
   // Performs the event at next_event_cycle().
   void run_next_event();
-  bool empty() const { return queued_[0] + queued_[1] == 0; }
+  bool empty() const { return queued_[0] + queued_[1] == 0 && active_mask_ == 0; }
   const DramCounters& counters() const { return counters_; }
 
  private:
@@ -83,7 +85,9 @@ class DramChannel {
   };
   struct Plan {
     std::uint64_t cycle = kNever;
-    int rank_class = 0;  // 0 refresh, 1 row hit, 2 row command; lower wins a tie
+    // Lower wins a tie: 0 activated request's column command, 1 refresh,
+    // 2 row hit, 3 ACT/PRE.
+    int rank_class = 0;
     std::uint64_t seq = 0;
     Kind kind = Kind::kRefreshDue;
     int unit = 0;
@@ -146,7 +150,11 @@ class DramChannel {
   std::vector<std::int32_t> free_slots_;
   std::vector<ListEnds> lists_[2];
   std::uint64_t bank_mask_[2] = {0, 0};  // banks with queued requests
-  int queued_[2] = {0, 0};
+  int queued_[2] = {0, 0};  // not yet activated: these count against the depth
+  // The request an ACT was issued for, per bank, until its column command
+  // (Ramulator's active buffer): served first, and its row is not closed.
+  std::vector<std::int32_t> active_entry_;
+  std::uint64_t active_mask_ = 0;
   bool write_mode_ = false;
   std::uint64_t next_seq_ = 0;
 
