@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <functional>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -187,7 +188,8 @@ const PresetEntry kPresets[] = {
 
 bool is_power_of_two(std::int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
-using FailFn = std::function<void(const std::string& key, const std::string& message)>;
+// `keys`: the parameter(s) involved, comma-separated, most likely culprit first.
+using FailFn = std::function<void(const std::string& keys, const std::string& message)>;
 
 void check_config(const DramConfig& c, const FailFn& fail) {
   const auto& t = c.timing;
@@ -215,20 +217,20 @@ void check_config(const DramConfig& c, const FailFn& fail) {
                                         "bank_groups x banks_per_group); at most 64 are supported",
                                         c.banks_per_channel()));
   }
-  if (t.tRAS < t.tRCD) fail("tRAS", fmt::format("tRAS {} < tRCD {}: a row must stay open at least until it can be read", t.tRAS, t.tRCD));
-  if (t.tRC < t.tRAS) fail("tRC", fmt::format("tRC {} < tRAS {}", t.tRC, t.tRAS));
-  if (t.tRC < t.tRP) fail("tRC", fmt::format("tRC {} < tRP {}", t.tRC, t.tRP));
-  if (t.tRRD_L < t.tRRD_S) fail("tRRD_L", fmt::format("tRRD_L {} < tRRD_S {}", t.tRRD_L, t.tRRD_S));
-  if (t.tCCD_L < t.tCCD_S) fail("tCCD_L", fmt::format("tCCD_L {} < tCCD_S {}", t.tCCD_L, t.tCCD_S));
-  if (t.tWTR_L < t.tWTR_S) fail("tWTR_L", fmt::format("tWTR_L {} < tWTR_S {}", t.tWTR_L, t.tWTR_S));
+  if (t.tRAS < t.tRCD) fail("tRAS,tRCD", fmt::format("tRAS {} < tRCD {}: a row must stay open at least until it can be read", t.tRAS, t.tRCD));
+  if (t.tRC < t.tRAS) fail("tRC,tRAS", fmt::format("tRC {} < tRAS {}", t.tRC, t.tRAS));
+  if (t.tRC < t.tRP) fail("tRC,tRP", fmt::format("tRC {} < tRP {}", t.tRC, t.tRP));
+  if (t.tRRD_L < t.tRRD_S) fail("tRRD_L,tRRD_S", fmt::format("tRRD_L {} < tRRD_S {}", t.tRRD_L, t.tRRD_S));
+  if (t.tCCD_L < t.tCCD_S) fail("tCCD_L,tCCD_S", fmt::format("tCCD_L {} < tCCD_S {}", t.tCCD_L, t.tCCD_S));
+  if (t.tWTR_L < t.tWTR_S) fail("tWTR_L,tWTR_S", fmt::format("tWTR_L {} < tWTR_S {}", t.tWTR_L, t.tWTR_S));
   if (t.tCCD_S < c.burst_cycles()) {
-    fail("tCCD_S", fmt::format("tCCD_S {} is shorter than a burst ({} cycles): data would overlap",
+    fail("tCCD_S,burst_length,data_beats_per_clock", fmt::format("tCCD_S {} is shorter than a burst ({} cycles): data would overlap",
                                t.tCCD_S, c.burst_cycles()));
   }
-  if (t.tFAW < t.tRRD_S) fail("tFAW", fmt::format("tFAW {} < tRRD_S {}", t.tFAW, t.tRRD_S));
-  if (t.tREFI <= t.tRFC) fail("tREFI", fmt::format("tREFI {} <= tRFC {}: the device would never leave refresh", t.tREFI, t.tRFC));
+  if (t.tFAW < t.tRRD_S) fail("tFAW,tRRD_S", fmt::format("tFAW {} < tRRD_S {}", t.tFAW, t.tRRD_S));
+  if (t.tREFI <= t.tRFC) fail("tREFI,tRFC", fmt::format("tREFI {} <= tRFC {}: the device would never leave refresh", t.tREFI, t.tRFC));
   if (c.write_low_watermark >= c.write_high_watermark) {
-    fail("write_low_watermark", fmt::format("{} is not below write_high_watermark {}",
+    fail("write_low_watermark,write_high_watermark", fmt::format("{} is not below write_high_watermark {}",
                                             c.write_low_watermark, c.write_high_watermark));
   }
   try {
@@ -268,8 +270,8 @@ DramConfig dram_preset(const std::string& name) {
 }
 
 void validate_dram_config(const DramConfig& config) {
-  check_config(config, [](const std::string& key, const std::string& message) {
-    throw InputError("dram." + key + ": " + message);
+  check_config(config, [](const std::string& keys, const std::string& message) {
+    throw InputError("dram." + keys.substr(0, keys.find(',')) + ": " + message);
   });
 }
 
@@ -335,9 +337,13 @@ DramConfig load_dram_config(YamlMap& m) {
                        ? AddressHash::kXor
                        : AddressHash::kNone;
   m.finish();
-  check_config(c, [&](const std::string& key, const std::string& message) {
-    // Point at the key if the user wrote it, else at the preset line.
-    m.fail(m.has(key) ? key : "preset", m.has(key) ? message : message + " (value from preset '" + name + "')");
+  check_config(c, [&](const std::string& keys, const std::string& message) {
+    // Point at the first involved key the user wrote, else at the preset line.
+    std::stringstream ss(keys);
+    for (std::string key; std::getline(ss, key, ',');) {
+      if (m.has(key)) m.fail(key, message);
+    }
+    m.fail("preset", message + " (values from preset '" + name + "')");
   });
   return c;
 }
