@@ -69,6 +69,23 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
   lists_[0].assign(banks, ListEnds{});
   lists_[1].assign(banks, ListEnds{});
   active_entry_.assign(banks, kNone);
+  hit_count_[0].assign(banks, 0);
+  hit_count_[1].assign(banks, 0);
+  candidates_.assign(banks, BankCandidate{kNever, 0, kNone, kCandNone, nullptr, nullptr});
+  zeros_.assign(std::size_t(banks), 0);
+  group_next_[kCandActivate] = bg_next_act_.data();
+  group_next_[kCandPrecharge] = zeros_.data();
+  group_next_[kCandRead] = bg_next_rd_.data();
+  group_next_[kCandWrite] = bg_next_wr_.data();
+  group_next_[kCandNone] = zeros_.data();
+  for (int b = 0; b < banks; ++b) {
+    bank_group_of_.push_back(std::uint8_t(b / banks_per_group_));
+    bank_unit_of_.push_back(std::uint8_t(b / banks_per_unit_));
+  }
+  for (int u = 0; u < units_; ++u) {
+    unit_pc_.push_back(std::uint8_t(u / ranks_));
+    unit_rank_.push_back(std::uint8_t(u % ranks_));
+  }
 }
 
 void DramChannel::enqueue(const DramAddress& a, bool is_write, std::uint64_t cycle,
@@ -90,7 +107,23 @@ void DramChannel::enqueue(const DramAddress& a, bool is_write, std::uint64_t cyc
   list.tail = e;
   bank_mask_[is_write] |= std::uint64_t{1} << bank;
   ++queued_[is_write];
-  plan_valid_ = false;
+  if (open_row_[bank] == std::int64_t(a.row)) ++hit_count_[is_write][bank];
+  dirty_mask_ |= std::uint64_t{1} << bank;
+  if (!plan_valid_) return;
+  // Keep the plan unless the new request can change it: a mode switch or a
+  // request to the planned bank (it may now be a hit that forbids the PRE)
+  // replan; otherwise only the new request's bank competes with the plan.
+  if (update_write_mode() || (plan_.entry != kNone && plan_.bank == bank)) {
+    dirty_mask_ = ~std::uint64_t{0};
+    plan_valid_ = false;
+    return;
+  }
+  if (is_write != write_mode_ || (pending_bank_mask_ >> bank & 1)) return;
+  refresh_candidate(bank);
+  dirty_mask_ &= ~(std::uint64_t{1} << bank);
+  compute_bases();
+  const std::uint64_t t = candidate_cycle(bank);
+  if (better(t, candidates_[bank].key)) set_bank_plan(bank, t);
 }
 
 void DramChannel::unlink(std::int32_t e) {
@@ -99,135 +132,155 @@ void DramChannel::unlink(std::int32_t e) {
   if (x.prev != kNone) entries_[x.prev].next = x.next; else list.head = x.next;
   if (x.next != kNone) entries_[x.next].prev = x.prev; else list.tail = x.prev;
   if (list.head == kNone) bank_mask_[x.is_write] &= ~(std::uint64_t{1} << x.bank);
+  dirty_mask_ |= std::uint64_t{1} << x.bank;
   if (x.activated) {
     active_entry_[x.bank] = kNone;
     active_mask_ &= ~(std::uint64_t{1} << x.bank);
   } else {
     --queued_[x.is_write];
+    if (open_row_[x.bank] == std::int64_t(x.row)) --hit_count_[x.is_write][x.bank];
   }
   free_slots_.push_back(e);
 }
 
-void DramChannel::update_write_mode() {
+bool DramChannel::update_write_mode() {
   // Ramulator 2.1 GenericDDR set_write_mode(), in whole entries.
+  const bool before = write_mode_;
   if (!write_mode_) {
     if (queued_[1] > write_high_ || (queued_[0] == 0 && queued_[1] > 0)) write_mode_ = true;
   } else if ((queued_[1] < write_low_ || queued_[1] == 0) && queued_[0] > 0) {
     write_mode_ = false;
   }
+  return write_mode_ != before;
 }
 
-std::uint64_t DramChannel::column_ready(int bank, bool is_write) const {
-  const int group = bank / banks_per_group_;
-  const int unit = bank / banks_per_unit_;
-  const int pc = unit / ranks_;
-  const int rank = unit % ranks_;
+std::uint64_t DramChannel::column_base(int unit, bool is_write) const {
+  const int pc = unit_pc_[unit];
   std::uint64_t t = std::max(now_, cmd_free_[col_bus_]);
-  if (is_write) {
-    t = std::max({t, bank_next_wr_[bank], bg_next_wr_[group], unit_next_wr_[unit]});
-  } else {
-    t = std::max({t, bank_next_rd_[bank], bg_next_rd_[group], unit_next_rd_[unit]});
-  }
+  t = std::max(t, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
   // The data burst must start after the bus is free (+ rank switch).
   const std::uint64_t latency = std::uint64_t(is_write ? t_.CWL : t_.CL);
-  const std::uint64_t bus = bus_free_[pc] + (bus_rank_[pc] != rank ? t_.tRTRS : 0);
+  const std::uint64_t bus = bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
   if (t + latency < bus) t = bus - latency;
   return t;
 }
 
-std::uint64_t DramChannel::activate_ready(int bank) const {
-  const int group = bank / banks_per_group_;
-  const int unit = bank / banks_per_unit_;
+std::uint64_t DramChannel::activate_base(int unit) const {
   // The fifth ACT waits for the fourth-last one + tFAW.
   const std::uint64_t faw = faw_[std::size_t(unit) * 4 + faw_pos_[unit]];
-  return std::max({now_, cmd_free_[0], bank_next_act_[bank], bg_next_act_[group],
-                   unit_next_act_[unit], faw});
+  return std::max({now_, cmd_free_[0], unit_next_act_[unit], faw});
 }
 
-bool DramChannel::row_has_pending_hit(int bank, std::uint32_t row) const {
-  for (int dir = 0; dir < 2; ++dir) {
-    for (std::int32_t e = lists_[dir][bank].head; e != kNone; e = entries_[e].next) {
-      if (entries_[e].row == row) return true;
-    }
+
+void DramChannel::refresh_candidate(int bank) {
+  BankCandidate& c = candidates_[bank];
+  const bool dir = write_mode_;
+  const std::int32_t active = active_entry_[bank];
+  const std::int32_t head = lists_[dir][bank].head;
+  const std::int64_t row = open_row_[bank];
+  if (active != kNone) {
+    const bool w = entries_[active].is_write;
+    c = {w ? bank_next_wr_[bank] : bank_next_rd_[bank], entries_[active].seq, active,
+         std::uint8_t(w ? kCandWrite : kCandRead), nullptr, nullptr};
+  } else if (head == kNone) {
+    c = {kNever, 0, kNone, kCandNone, nullptr, nullptr};
+  } else if (row < 0) {
+    c = {bank_next_act_[bank], (std::uint64_t{3} << 60) | entries_[head].seq, head, kCandActivate, nullptr, nullptr};
+  } else if (hit_count_[dir][bank] > 0) {
+    std::int32_t hit = head;
+    while (entries_[hit].activated || entries_[hit].row != std::uint32_t(row)) hit = entries_[hit].next;
+    c = {dir ? bank_next_wr_[bank] : bank_next_rd_[bank], (std::uint64_t{2} << 60) | entries_[hit].seq,
+         hit, std::uint8_t(dir ? kCandWrite : kCandRead), nullptr, nullptr};
+  } else {
+    c = {bank_next_pre_[bank], (std::uint64_t{3} << 60) | entries_[head].seq, head, kCandPrecharge, nullptr, nullptr};
   }
-  return false;
+  c.unit_base = &unit_base_[c.kind][bank_unit_of_[bank]];
+  c.group_next = &group_next_[c.kind][bank_group_of_[bank]];
 }
 
-void DramChannel::consider(const Plan& p) {
-  if (p.cycle < plan_.cycle ||
-      (p.cycle == plan_.cycle &&
-       (p.rank_class < plan_.rank_class || (p.rank_class == plan_.rank_class && p.seq < plan_.seq)))) {
-    plan_ = p;
+void DramChannel::compute_bases() {
+  const std::uint64_t pre = std::max(now_, cmd_free_[0]);
+  for (int u = 0; u < units_; ++u) {
+    unit_base_[kCandActivate][u] = activate_base(u);
+    unit_base_[kCandPrecharge][u] = pre;
+    unit_base_[kCandRead][u] = column_base(u, false);
+    unit_base_[kCandWrite][u] = column_base(u, true);
+    unit_base_[kCandNone][u] = 0;
   }
+}
+
+inline std::uint64_t DramChannel::candidate_cycle(int bank) const {
+  const BankCandidate& c = candidates_[bank];
+  return std::max({c.local, *c.unit_base, *c.group_next});
+}
+
+inline bool DramChannel::better(std::uint64_t cycle, std::uint64_t key) const {
+  return cycle < plan_.cycle || (cycle == plan_.cycle && key < plan_.key);
 }
 
 std::uint64_t DramChannel::next_event_cycle() {
   if (plan_valid_) return plan_.cycle;
   plan_ = Plan{};
-  update_write_mode();
+  if (update_write_mode()) dirty_mask_ = ~std::uint64_t{0};
 
   // Refresh: becomes pending at its due cycle and then blocks the unit's
-  // requests; PREA closes the open banks, then REF.
-  // Activated requests first, in either direction and during refresh.
-  for (std::uint64_t mask = active_mask_; mask != 0; mask &= mask - 1) {
-    const int bank = __builtin_ctzll(mask);
-    const std::int32_t e = active_entry_[bank];
-    consider(Plan{column_ready(bank, entries_[e].is_write), 0, entries_[e].seq, Kind::kColumn, 0, bank, e});
-  }
-
+  // requests (not the activated ones); PREA closes the open banks, then REF.
+  constexpr std::uint64_t kRefreshKey = std::uint64_t{1} << 60;
   for (int u = 0; u < units_; ++u) {
     if (!refresh_pending_[u] && refresh_due_[u] <= now_) {
       refresh_pending_[u] = true;
       pending_bank_mask_ |= unit_bank_mask_[u];
     }
+    Plan p{kNever, kRefreshKey, Kind::kRefreshDue, u, 0, kNone};
     if (!refresh_pending_[u]) {
-      consider(Plan{refresh_due_[u], 1, 0, Kind::kRefreshDue, u, 0, kNone});
-      continue;
-    }
-    if (active_mask_ & unit_bank_mask_[u]) continue;  // PREA would close their rows
-    std::uint64_t t = std::max(now_, cmd_free_[0]);
-    bool any_open = false;
-    const int first = u * banks_per_unit_;
-    for (int b = first; b < first + banks_per_unit_; ++b) {
-      if (open_row_[b] >= 0) {
-        any_open = true;
-        t = std::max(t, bank_next_pre_[b]);
+      p.cycle = refresh_due_[u];
+    } else if ((active_mask_ & unit_bank_mask_[u]) == 0) {  // PREA would close their rows
+      std::uint64_t t = std::max(now_, cmd_free_[0]);
+      bool any_open = false;
+      const int first = u * banks_per_unit_;
+      for (int b = first; b < first + banks_per_unit_; ++b) {
+        if (open_row_[b] >= 0) {
+          any_open = true;
+          t = std::max(t, bank_next_pre_[b]);
+        }
       }
+      if (!any_open) {
+        for (int b = first; b < first + banks_per_unit_; ++b) t = std::max(t, bank_next_act_[b]);
+      }
+      p.cycle = t;
+      p.kind = any_open ? Kind::kPrechargeAll : Kind::kRefresh;
     }
-    if (any_open) {
-      consider(Plan{t, 1, 0, Kind::kPrechargeAll, u, 0, kNone});
-    } else {
-      for (int b = first; b < first + banks_per_unit_; ++b) t = std::max(t, bank_next_act_[b]);
-      consider(Plan{t, 1, 0, Kind::kRefresh, u, 0, kNone});
-    }
+    if (better(p.cycle, p.key)) plan_ = p;
   }
 
-  const bool dir = write_mode_;
-  std::uint64_t mask = bank_mask_[dir] & ~pending_bank_mask_;
+  // Requests: one cached candidate per bank (recomputed when the bank, its
+  // queue or the mode changed), timed against the shared constraints.
+  std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
+  for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
+  dirty_mask_ &= ~mask;
+  compute_bases();
+  std::uint64_t best_cycle = plan_.cycle, best_key = plan_.key;
+  int best_bank = -1;
   while (mask != 0) {
     const int bank = __builtin_ctzll(mask);
     mask &= mask - 1;
-    const std::int32_t head = lists_[dir][bank].head;
-    if (open_row_[bank] >= 0) {
-      std::int32_t hit = kNone;
-      for (std::int32_t e = head; e != kNone; e = entries_[e].next) {
-        if (entries_[e].row == std::uint32_t(open_row_[bank])) {
-          hit = e;
-          break;
-        }
-      }
-      if (hit != kNone) {
-        consider(Plan{column_ready(bank, dir), 2, entries_[hit].seq, Kind::kColumn, 0, bank, hit});
-      } else if (active_entry_[bank] == kNone) {
-        const std::uint64_t t = std::max({now_, cmd_free_[0], bank_next_pre_[bank]});
-        consider(Plan{t, 3, entries_[head].seq, Kind::kPrecharge, 0, bank, head});
-      }
-    } else {
-      consider(Plan{activate_ready(bank), 3, entries_[head].seq, Kind::kActivate, 0, bank, head});
+    const std::uint64_t t = candidate_cycle(bank);
+    const std::uint64_t key = candidates_[bank].key;
+    if (t < best_cycle || (t == best_cycle && key < best_key)) {
+      best_cycle = t;
+      best_key = key;
+      best_bank = bank;
     }
   }
+  if (best_bank >= 0) set_bank_plan(best_bank, best_cycle);
   plan_valid_ = true;
   return plan_.cycle;
+}
+
+void DramChannel::set_bank_plan(int bank, std::uint64_t cycle) {
+  static constexpr Kind kKinds[] = {Kind::kActivate, Kind::kPrecharge, Kind::kColumn, Kind::kColumn};
+  const BankCandidate& c = candidates_[bank];
+  plan_ = Plan{cycle, c.key, kKinds[c.kind], 0, bank, c.entry};
 }
 
 void DramChannel::run_next_event() {
@@ -248,10 +301,19 @@ void DramChannel::run_next_event() {
 }
 
 void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) {
-  const int group = bank / banks_per_group_;
-  const int unit = bank / banks_per_unit_;
-  open_row_[bank] = entries_[entry].row;
+  const int group = bank_group_of_[bank];
+  const int unit = bank_unit_of_[bank];
+  const std::uint32_t row = entries_[entry].row;
+  open_row_[bank] = row;
+  dirty_mask_ |= std::uint64_t{1} << bank;
   entries_[entry].activated = true;
+  for (int dir = 0; dir < 2; ++dir) {
+    int hits = 0;
+    for (std::int32_t e = lists_[dir][bank].head; e != kNone; e = entries_[e].next) {
+      hits += !entries_[e].activated && entries_[e].row == row;
+    }
+    hit_count_[dir][bank] = hits;
+  }
   active_entry_[bank] = entry;
   active_mask_ |= std::uint64_t{1} << bank;
   --queued_[entries_[entry].is_write];
@@ -269,6 +331,8 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
 
 void DramChannel::close_bank(int bank, std::uint64_t precharge_cycle) {
   open_row_[bank] = -1;
+  hit_count_[0][bank] = hit_count_[1][bank] = 0;
+  dirty_mask_ |= std::uint64_t{1} << bank;
   bank_next_act_[bank] = std::max(bank_next_act_[bank], precharge_cycle + t_.tRP);
   ++counters_.precharges;
 }
@@ -292,6 +356,7 @@ void DramChannel::issue_refresh(int unit, std::uint64_t t) {
     bank_next_act_[b] = std::max(bank_next_act_[b], t + t_.tRFC);
   }
   refresh_pending_[unit] = false;
+  dirty_mask_ |= unit_bank_mask_[unit];
   pending_bank_mask_ &= ~unit_bank_mask_[unit];
   refresh_due_[unit] += t_.tREFI;
   cmd_free_[0] = t + 1;
@@ -299,9 +364,9 @@ void DramChannel::issue_refresh(int unit, std::uint64_t t) {
 }
 
 void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
-  const int group = bank / banks_per_group_;
-  const int unit = bank / banks_per_unit_;
-  const int pc = unit / ranks_;
+  const int group = bank_group_of_[bank];
+  const int unit = bank_unit_of_[bank];
+  const int pc = unit_pc_[unit];
   const Entry e = entries_[entry];
   std::uint64_t done;
   if (e.is_write) {
@@ -323,13 +388,13 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
     ++counters_.read_bursts;
   }
   bus_free_[pc] = done;
-  bus_rank_[pc] = unit % ranks_;
+  bus_rank_[pc] = unit_rank_[unit];
   cmd_free_[col_bus_] = t + cas_cycles_;
   if (e.activated) ++counters_.row_misses; else ++counters_.row_hits;
   unlink(entry);
   // Closed page: auto-precharge (RDA/WRA) unless another queued request
   // still wants this row.
-  if (closed_page_ && !row_has_pending_hit(bank, e.row)) {
+  if (closed_page_ && hit_count_[0][bank] + hit_count_[1][bank] == 0) {
     close_bank(bank, bank_next_pre_[bank]);
   }
   sink_->burst_done(e.tag, done, e.is_write);

@@ -68,6 +68,7 @@ class DramChannel {
  private:
   enum class Kind : std::uint8_t { kRefreshDue, kPrechargeAll, kRefresh, kActivate, kPrecharge, kColumn };
   static constexpr std::int32_t kNone = -1;
+  static constexpr int kMaxUnits = 64;  // banks per channel <= 64
 
   struct Entry {
     std::uint64_t seq;
@@ -83,29 +84,43 @@ class DramChannel {
     std::int32_t head = kNone;
     std::int32_t tail = kNone;
   };
+  // Lower key wins a tie at the same cycle: (class << 60) | arrival order,
+  // class 0 an activated request's column command, 1 refresh, 2 row hit,
+  // 3 ACT/PRE.
   struct Plan {
     std::uint64_t cycle = kNever;
-    // Lower wins a tie: 0 activated request's column command, 1 refresh,
-    // 2 row hit, 3 ACT/PRE.
-    int rank_class = 0;
-    std::uint64_t seq = 0;
+    std::uint64_t key = ~std::uint64_t{0};
     Kind kind = Kind::kRefreshDue;
     int unit = 0;
     int bank = 0;
     std::int32_t entry = kNone;
   };
+  enum : std::uint8_t { kCandActivate, kCandPrecharge, kCandRead, kCandWrite, kCandNone, kCandKinds };
+  // A bank's next command for the current mode; its cycle is
+  // max(local, unit_base_[kind][unit], group_next_[kind][group]).
+  struct BankCandidate {
+    std::uint64_t local;
+    std::uint64_t key;
+    std::int32_t entry;
+    std::uint8_t kind;
+    const std::uint64_t* unit_base;   // &unit_base_[kind][unit]
+    const std::uint64_t* group_next;  // &group_next_[kind][group]
+  };
 
-  void update_write_mode();
-  void consider(const Plan& p);
-  std::uint64_t column_ready(int bank, bool is_write) const;
-  std::uint64_t activate_ready(int bank) const;
+  bool update_write_mode();  // true if the mode changed
+  void refresh_candidate(int bank);
+  void compute_bases();
+  inline std::uint64_t candidate_cycle(int bank) const;
+  inline bool better(std::uint64_t cycle, std::uint64_t key) const;
+  void set_bank_plan(int bank, std::uint64_t cycle);
+  std::uint64_t column_base(int unit, bool is_write) const;
+  std::uint64_t activate_base(int unit) const;
   void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge(int bank, std::uint64_t t);
   void issue_column(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge_all(int unit, std::uint64_t t);
   void issue_refresh(int unit, std::uint64_t t);
   void close_bank(int bank, std::uint64_t precharge_cycle);
-  bool row_has_pending_hit(int bank, std::uint32_t row) const;
   void unlink(std::int32_t e);
 
   // Configuration, in cycles.
@@ -125,7 +140,9 @@ class DramChannel {
   int write_low_;
   DramBurstSink* sink_;
 
-  // Bank state (flat: unit, bank group, bank).
+  // Index maps (flat bank = (unit x bank groups + group) x banks + bank).
+  std::vector<std::uint8_t> bank_group_of_, bank_unit_of_, unit_pc_, unit_rank_;
+  // Bank state.
   std::vector<std::int64_t> open_row_;
   std::vector<std::uint64_t> bank_next_act_, bank_next_pre_, bank_next_rd_, bank_next_wr_;
   // Bank-group state.
@@ -155,6 +172,13 @@ class DramChannel {
   // (Ramulator's active buffer): served first, and its row is not closed.
   std::vector<std::int32_t> active_entry_;
   std::uint64_t active_mask_ = 0;
+  // Queued (not activated) requests per direction and bank that hit the open row.
+  std::vector<int> hit_count_[2];
+  std::vector<BankCandidate> candidates_;
+  std::uint64_t dirty_mask_ = ~std::uint64_t{0};
+  std::uint64_t unit_base_[kCandKinds][kMaxUnits] = {};
+  const std::uint64_t* group_next_[kCandKinds] = {};
+  std::vector<std::uint64_t> zeros_;
   bool write_mode_ = false;
   std::uint64_t next_seq_ = 0;
 
