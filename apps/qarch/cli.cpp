@@ -17,6 +17,8 @@ int run(int argc, char* argv[]) {
   app.set_version_flag("--version", std::string("qarch ") + QARCH_VERSION);
   app.require_subcommand(1);
   CommandStatus status;
+  add_dram_command(app, status);
+  add_cache_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -11,4 +11,7 @@ struct CommandStatus {
   int exit_code = 0;
 };
 
+void add_dram_command(CLI::App& app, CommandStatus& status);
+void add_cache_command(CLI::App& app, CommandStatus& status);
+
 }  // namespace qarch::cli
