@@ -62,6 +62,7 @@ class DramChannel {
   std::uint64_t next_event_cycle();
   // Performs the event at next_event_cycle().
   void run_next_event();
+  std::uint64_t now() const { return now_; }
   bool empty() const { return queued_[0] + queued_[1] == 0 && active_mask_ == 0; }
   const DramCounters& counters() const { return counters_; }
 

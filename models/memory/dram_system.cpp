@@ -1,5 +1,7 @@
 #include "models/memory/dram_system.h"
 
+#include <algorithm>
+
 namespace qarch::memory {
 namespace {
 
@@ -20,6 +22,7 @@ std::uint64_t DramSystem::accept_burst(std::uint64_t address, bool is_write,
                                        std::uint64_t cycle, std::uint32_t tag) {
   const DramAddress a = map_.decode(address);
   DramChannel& ch = channels_[a.channel];
+  cycle = std::max(cycle, ch.now());  // the channel may have run past a late caller
   for (;;) {
     while (ch.next_event_cycle() < cycle) ch.run_next_event();
     if (ch.has_room(is_write)) break;
