@@ -158,7 +158,7 @@ TEST_CASE("dram config: preset plus overrides, with errors naming file, line and
                                              Catch::Contains("lpddr5x-8533"));
 }
 
-TEST_CASE("--set style overrides reach the preset node") {
+TEST_CASE("set overrides (qarch dram --set) reach the preset node") {
   YAML::Node node = qarch::load_yaml_string("preset: hbm2", "--preset");
   qarch::apply_override(node, "address_mapping=ro:ba:bg:pc:co");
   qarch::apply_override(node, "tRP=20");
