@@ -22,6 +22,8 @@ int run(int argc, char* argv[]) {
   add_import_command(app, status);
   add_cost_command(app, status);
   add_numerics_command(app, status);
+  add_dram_command(app, status);
+  add_cache_command(app, status);
 
   try {
     app.parse(argc, argv);

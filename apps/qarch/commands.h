@@ -18,5 +18,7 @@ void add_validate_command(CLI::App& app, CommandStatus& status);
 void add_import_command(CLI::App& app, CommandStatus& status);
 void add_cost_command(CLI::App& app, CommandStatus& status);
 void add_numerics_command(CLI::App& app, CommandStatus& status);
+void add_dram_command(CLI::App& app, CommandStatus& status);
+void add_cache_command(CLI::App& app, CommandStatus& status);
 
 }  // namespace qarch::cli

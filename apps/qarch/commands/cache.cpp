@@ -1,0 +1,91 @@
+// qarch cache: replay a DRAMSim3-format trace through a set-associative cache.
+#include <cctype>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "apps/qarch/commands.h"
+#include "common/yaml_reader.h"
+#include "models/memory/cache.h"
+#include "models/memory/dram_trace.h"
+
+namespace qarch::cli {
+namespace {
+
+// "64" on the command line means 64 B.
+std::string with_byte_unit(const std::string& text) {
+  const bool plain = !text.empty() && std::isdigit(static_cast<unsigned char>(text.back()));
+  return plain ? text + " B" : text;
+}
+
+}  // namespace
+
+void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
+  struct Options {
+    std::string size = "32KiB";
+    std::string line = "64";
+    int ways = 8;
+    int banks = 1;
+    std::string policy = "lru";
+    std::string write_policy = "wb";
+    std::uint64_t seed = 1;
+    std::string trace;
+    bool json = false;
+  };
+  auto opt = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "cache", "Replay a DRAMSim3-format trace through a set-associative cache; every line is one "
+               "access to the cache line holding its address");
+  cmd->add_option("--size", opt->size, "capacity, e.g. 32KiB");
+  cmd->add_option("--line", opt->line, "line size in bytes, e.g. 64");
+  cmd->add_option("--ways", opt->ways, "associativity");
+  cmd->add_option("--banks", opt->banks, "banks (sets interleaved over them)");
+  cmd->add_option("--policy", opt->policy, "replacement: lru, plru, fifo, random");
+  cmd->add_option("--write-policy", opt->write_policy,
+                  "wb (write-back, write-allocate) or wt (write-through, no write-allocate)");
+  cmd->add_option("--seed", opt->seed, "seed of the random policy");
+  cmd->add_option("--trace", opt->trace, "trace file")->required();
+  cmd->add_flag("--json", opt->json, "print JSON instead of text");
+  cmd->callback([opt] {
+    YAML::Node node = load_yaml_string("{}", "command line");
+    node["size"] = with_byte_unit(opt->size);
+    node["line"] = with_byte_unit(opt->line);
+    node["ways"] = opt->ways;
+    node["banks"] = opt->banks;
+    node["replacement"] = opt->policy;
+    node["write_policy"] = opt->write_policy;
+    node["seed"] = opt->seed;
+    YamlMap map(node, "command line", "cache");
+    const memory::CacheConfig config = memory::load_cache_config(map);
+    const auto trace = memory::read_memory_trace_file(opt->trace);
+    memory::Cache cache(config);
+    for (const auto& r : trace) cache.access(r.address, r.is_write);
+    const memory::CacheCounters& k = cache.counters();
+    const double hit_rate = k.hits + k.misses ? double(k.hits) / double(k.hits + k.misses) : 0.0;
+    if (opt->json) {
+      const nlohmann::json j = {
+          {"accesses", k.reads + k.writes}, {"reads", k.reads},
+          {"writes", k.writes},             {"hits", k.hits},
+          {"misses", k.misses},             {"evictions", k.evictions},
+          {"writebacks", k.writebacks},     {"write_throughs", k.write_throughs},
+          {"hit_rate", hit_rate},           {"sets", config.sets()},
+          {"ways", config.ways},            {"line_bytes", config.line_bytes},
+          {"policy", config.replacement},   {"write_policy", opt->write_policy}};
+      std::printf("%s\n", j.dump(2).c_str());
+      return;
+    }
+    std::printf("%s", fmt::format("{} sets x {} ways x {} B lines, {}, {}\n"
+                                  "accesses {} (reads {}, writes {}), hit rate {:.4f}\n"
+                                  "hits {}  misses {}  evictions {}  writebacks {}\n",
+                                  config.sets(), config.ways, config.line_bytes,
+                                  config.replacement, opt->write_policy, k.reads + k.writes,
+                                  k.reads, k.writes, hit_rate, k.hits, k.misses, k.evictions,
+                                  k.writebacks)
+                          .c_str());
+  });
+}
+
+}  // namespace qarch::cli

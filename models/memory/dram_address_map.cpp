@@ -1,0 +1,95 @@
+#include "models/memory/dram_address_map.h"
+
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/input_error.h"
+
+namespace qarch::memory {
+namespace {
+
+int log2_exact(std::uint64_t v) {
+  int bits = 0;
+  while ((std::uint64_t{1} << bits) < v) ++bits;
+  return bits;
+}
+
+}  // namespace
+
+DramAddressMap::DramAddressMap(const DramConfig& c) {
+  static const char* const kNames[kFieldCount] = {"ch", "pc", "ra", "bg", "ba", "ro", "co"};
+  const std::uint64_t counts[kFieldCount] = {
+      std::uint64_t(c.channels),        std::uint64_t(c.pseudo_channels),
+      std::uint64_t(c.ranks),           std::uint64_t(c.bank_groups),
+      std::uint64_t(c.banks_per_group), std::uint64_t(c.rows),
+      std::uint64_t(c.bursts_per_row())};
+  const std::string allowed = "ch, pc, ra, bg, ba, ro, co";
+
+  std::vector<int> order;  // most significant first
+  std::stringstream ss(c.address_mapping);
+  for (std::string part; std::getline(ss, part, ':');) {
+    int field = -1;
+    for (int f = 0; f < kFieldCount; ++f) {
+      if (part == kNames[f]) field = f;
+    }
+    if (field < 0) {
+      throw InputError(fmt::format(
+          "address_mapping '{}': unknown field '{}'; allowed fields: {} (colon-separated, "
+          "most significant first, e.g. ro:ba:co:bg)",
+          c.address_mapping, part, allowed));
+    }
+    for (int f : order) {
+      if (f == field) {
+        throw InputError(fmt::format("address_mapping '{}': field '{}' appears twice",
+                                     c.address_mapping, part));
+      }
+    }
+    order.push_back(field);
+  }
+  for (int f = 0; f < kFieldCount; ++f) {
+    bool present = false;
+    for (int o : order) present = present || o == f;
+    if (!present && counts[f] > 1) {
+      throw InputError(fmt::format(
+          "address_mapping '{}': field '{}' is missing but the device has {} of them",
+          c.address_mapping, kNames[f], counts[f]));
+    }
+  }
+
+  burst_offset_bits_ = log2_exact(std::uint64_t(c.burst_bytes()));
+  int shift = burst_offset_bits_;
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const int bits = log2_exact(counts[*it]);
+    slices_[*it] = Slice{shift, (std::uint64_t{1} << bits) - 1};
+    shift += bits;
+  }
+  capacity_mask_ = shift >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << shift) - 1;
+  xor_hash_ = c.address_hash == AddressHash::kXor;
+  bank_mask_ = std::uint32_t(c.banks_per_group - 1);
+  bank_group_mask_ = std::uint32_t(c.bank_groups - 1);
+  bank_bits_ = log2_exact(std::uint64_t(c.banks_per_group));
+}
+
+DramAddress DramAddressMap::decode(std::uint64_t byte_address) const {
+  const std::uint64_t a = byte_address & capacity_mask_;
+  auto get = [&](int f) {
+    return std::uint32_t((a >> slices_[f].shift) & slices_[f].mask);
+  };
+  DramAddress d;
+  d.channel = get(kCh);
+  d.pseudo_channel = get(kPc);
+  d.rank = get(kRa);
+  d.bank_group = get(kBg);
+  d.bank = get(kBa);
+  d.row = get(kRo);
+  d.column = get(kCo);
+  if (xor_hash_) {
+    d.bank ^= d.row & bank_mask_;
+    d.bank_group ^= (d.row >> bank_bits_) & bank_group_mask_;
+  }
+  return d;
+}
+
+}  // namespace qarch::memory

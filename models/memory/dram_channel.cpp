@@ -1,0 +1,403 @@
+#include "models/memory/dram_channel.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace qarch::memory {
+
+DramCounters& DramCounters::operator+=(const DramCounters& o) {
+  read_bursts += o.read_bursts;
+  write_bursts += o.write_bursts;
+  activates += o.activates;
+  precharges += o.precharges;
+  refreshes += o.refreshes;
+  row_hits += o.row_hits;
+  row_misses += o.row_misses;
+  return *this;
+}
+
+DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
+    : t_(c.timing),
+      burst_cycles_(c.burst_cycles()),
+      act_cycles_(c.act_command_cycles),
+      cas_cycles_(c.cas_command_cycles),
+      rtw_(c.timing.CL + c.burst_cycles() + 2 - c.timing.CWL),
+      closed_page_(c.page_policy == PagePolicy::kClosed),
+      ranks_(c.ranks),
+      bank_groups_per_unit_(c.bank_groups),
+      banks_per_group_(c.banks_per_group),
+      banks_per_unit_(c.bank_groups * c.banks_per_group),
+      units_(c.pseudo_channels * c.ranks),
+      depth_{c.read_queue_depth, c.write_queue_depth},
+      write_high_(int(c.write_high_watermark * c.write_queue_depth)),
+      write_low_(int(c.write_low_watermark * c.write_queue_depth)),
+      sink_(sink),
+      col_bus_(c.split_command_bus ? 1 : 0) {
+  const int banks = c.banks_per_channel();
+  open_row_.assign(banks, -1);
+  bank_next_act_.assign(banks, 0);
+  bank_next_pre_.assign(banks, 0);
+  bank_next_rd_.assign(banks, 0);
+  bank_next_wr_.assign(banks, 0);
+  const int groups = units_ * bank_groups_per_unit_;
+  bg_next_act_.assign(groups, 0);
+  bg_next_rd_.assign(groups, 0);
+  bg_next_wr_.assign(groups, 0);
+  unit_next_act_.assign(units_, 0);
+  unit_next_rd_.assign(units_, 0);
+  unit_next_wr_.assign(units_, 0);
+  // Ready cycles (ACT + tFAW) of the last four ACTs; 0 = no constraint.
+  faw_.assign(std::size_t(units_) * 4, 0);
+  faw_pos_.assign(units_, 0);
+  // All-bank refresh once per tREFI per rank / pseudo-channel, first at tREFI
+  // (as Ramulator 2's AllBank refresh manager).
+  refresh_due_.assign(units_, std::uint64_t(t_.tREFI));
+  refresh_pending_.assign(units_, false);
+  unit_bank_mask_.assign(units_, 0);
+  for (int u = 0; u < units_; ++u) {
+    for (int b = 0; b < banks_per_unit_; ++b) {
+      unit_bank_mask_[u] |= std::uint64_t{1} << (u * banks_per_unit_ + b);
+    }
+  }
+  bus_free_.assign(c.pseudo_channels, 0);
+  bus_rank_.assign(c.pseudo_channels, 0);
+  // Activated requests leave the queue for a per-bank active slot.
+  const int slots = depth_[0] + depth_[1] + banks;
+  entries_.resize(slots);
+  free_slots_.reserve(slots);
+  for (int i = slots - 1; i >= 0; --i) free_slots_.push_back(i);
+  lists_[0].assign(banks, ListEnds{});
+  lists_[1].assign(banks, ListEnds{});
+  active_entry_.assign(banks, kNone);
+  hit_count_[0].assign(banks, 0);
+  hit_count_[1].assign(banks, 0);
+  candidates_.assign(banks, BankCandidate{kNever, 0, kNone, kCandNone, nullptr, nullptr});
+  zeros_.assign(std::size_t(banks), 0);
+  group_next_[kCandActivate] = bg_next_act_.data();
+  group_next_[kCandPrecharge] = zeros_.data();
+  group_next_[kCandRead] = bg_next_rd_.data();
+  group_next_[kCandWrite] = bg_next_wr_.data();
+  group_next_[kCandNone] = zeros_.data();
+  for (int b = 0; b < banks; ++b) {
+    bank_group_of_.push_back(std::uint8_t(b / banks_per_group_));
+    bank_unit_of_.push_back(std::uint8_t(b / banks_per_unit_));
+  }
+  for (int u = 0; u < units_; ++u) {
+    unit_pc_.push_back(std::uint8_t(u / ranks_));
+    unit_rank_.push_back(std::uint8_t(u % ranks_));
+  }
+}
+
+void DramChannel::enqueue(const DramAddress& a, bool is_write, std::uint64_t cycle,
+                          std::uint32_t tag) {
+  assert(has_room(is_write) && cycle >= now_);
+  now_ = cycle;
+  const int unit = int(a.pseudo_channel) * ranks_ + int(a.rank);
+  const int bank = (unit * bank_groups_per_unit_ + int(a.bank_group)) * banks_per_group_ +
+                   int(a.bank);
+  const std::int32_t e = free_slots_.back();
+  free_slots_.pop_back();
+  ListEnds& list = lists_[is_write][bank];
+  entries_[e] = Entry{next_seq_++, tag, a.row, list.tail, kNone, std::uint16_t(bank), is_write, false};
+  if (list.tail != kNone) {
+    entries_[list.tail].next = e;
+  } else {
+    list.head = e;
+  }
+  list.tail = e;
+  bank_mask_[is_write] |= std::uint64_t{1} << bank;
+  ++queued_[is_write];
+  if (open_row_[bank] == std::int64_t(a.row)) ++hit_count_[is_write][bank];
+  dirty_mask_ |= std::uint64_t{1} << bank;
+  if (!plan_valid_) return;
+  // Keep the plan unless the new request can change it: a mode switch or a
+  // request to the planned bank (it may now be a hit that forbids the PRE)
+  // replan; otherwise only the new request's bank competes with the plan.
+  if (update_write_mode() || (plan_.entry != kNone && plan_.bank == bank)) {
+    dirty_mask_ = ~std::uint64_t{0};
+    plan_valid_ = false;
+    return;
+  }
+  if (is_write != write_mode_ || (pending_bank_mask_ >> bank & 1)) return;
+  refresh_candidate(bank);
+  dirty_mask_ &= ~(std::uint64_t{1} << bank);
+  compute_bases();
+  const std::uint64_t t = candidate_cycle(bank);
+  if (better(t, candidates_[bank].key)) set_bank_plan(bank, t);
+}
+
+void DramChannel::unlink(std::int32_t e) {
+  Entry& x = entries_[e];
+  ListEnds& list = lists_[x.is_write][x.bank];
+  if (x.prev != kNone) entries_[x.prev].next = x.next; else list.head = x.next;
+  if (x.next != kNone) entries_[x.next].prev = x.prev; else list.tail = x.prev;
+  if (list.head == kNone) bank_mask_[x.is_write] &= ~(std::uint64_t{1} << x.bank);
+  dirty_mask_ |= std::uint64_t{1} << x.bank;
+  if (x.activated) {
+    active_entry_[x.bank] = kNone;
+    active_mask_ &= ~(std::uint64_t{1} << x.bank);
+  } else {
+    --queued_[x.is_write];
+    if (open_row_[x.bank] == std::int64_t(x.row)) --hit_count_[x.is_write][x.bank];
+  }
+  free_slots_.push_back(e);
+}
+
+bool DramChannel::update_write_mode() {
+  // Ramulator 2.1 GenericDDR set_write_mode(), in whole entries.
+  const bool before = write_mode_;
+  if (!write_mode_) {
+    if (queued_[1] > write_high_ || (queued_[0] == 0 && queued_[1] > 0)) write_mode_ = true;
+  } else if ((queued_[1] < write_low_ || queued_[1] == 0) && queued_[0] > 0) {
+    write_mode_ = false;
+  }
+  return write_mode_ != before;
+}
+
+std::uint64_t DramChannel::column_base(int unit, bool is_write) const {
+  const int pc = unit_pc_[unit];
+  std::uint64_t t = std::max(now_, cmd_free_[col_bus_]);
+  t = std::max(t, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
+  // The data burst must start after the bus is free (+ rank switch).
+  const std::uint64_t latency = std::uint64_t(is_write ? t_.CWL : t_.CL);
+  const std::uint64_t bus = bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
+  if (t + latency < bus) t = bus - latency;
+  return t;
+}
+
+std::uint64_t DramChannel::activate_base(int unit) const {
+  // The fifth ACT waits for the fourth-last one + tFAW.
+  const std::uint64_t faw = faw_[std::size_t(unit) * 4 + faw_pos_[unit]];
+  return std::max({now_, cmd_free_[0], unit_next_act_[unit], faw});
+}
+
+
+void DramChannel::refresh_candidate(int bank) {
+  BankCandidate& c = candidates_[bank];
+  const bool dir = write_mode_;
+  const std::int32_t active = active_entry_[bank];
+  const std::int32_t head = lists_[dir][bank].head;
+  const std::int64_t row = open_row_[bank];
+  if (active != kNone) {
+    const bool w = entries_[active].is_write;
+    c = {w ? bank_next_wr_[bank] : bank_next_rd_[bank], entries_[active].seq, active,
+         std::uint8_t(w ? kCandWrite : kCandRead), nullptr, nullptr};
+  } else if (head == kNone) {
+    c = {kNever, 0, kNone, kCandNone, nullptr, nullptr};
+  } else if (row < 0) {
+    c = {bank_next_act_[bank], (std::uint64_t{3} << 60) | entries_[head].seq, head, kCandActivate, nullptr, nullptr};
+  } else if (hit_count_[dir][bank] > 0) {
+    std::int32_t hit = head;
+    while (entries_[hit].activated || entries_[hit].row != std::uint32_t(row)) hit = entries_[hit].next;
+    c = {dir ? bank_next_wr_[bank] : bank_next_rd_[bank], (std::uint64_t{2} << 60) | entries_[hit].seq,
+         hit, std::uint8_t(dir ? kCandWrite : kCandRead), nullptr, nullptr};
+  } else {
+    c = {bank_next_pre_[bank], (std::uint64_t{3} << 60) | entries_[head].seq, head, kCandPrecharge, nullptr, nullptr};
+  }
+  c.unit_base = &unit_base_[c.kind][bank_unit_of_[bank]];
+  c.group_next = &group_next_[c.kind][bank_group_of_[bank]];
+}
+
+void DramChannel::compute_bases() {
+  const std::uint64_t pre = std::max(now_, cmd_free_[0]);
+  for (int u = 0; u < units_; ++u) {
+    unit_base_[kCandActivate][u] = activate_base(u);
+    unit_base_[kCandPrecharge][u] = pre;
+    unit_base_[kCandRead][u] = column_base(u, false);
+    unit_base_[kCandWrite][u] = column_base(u, true);
+    unit_base_[kCandNone][u] = 0;
+  }
+}
+
+inline std::uint64_t DramChannel::candidate_cycle(int bank) const {
+  const BankCandidate& c = candidates_[bank];
+  return std::max({c.local, *c.unit_base, *c.group_next});
+}
+
+inline bool DramChannel::better(std::uint64_t cycle, std::uint64_t key) const {
+  return cycle < plan_.cycle || (cycle == plan_.cycle && key < plan_.key);
+}
+
+std::uint64_t DramChannel::next_event_cycle() {
+  if (plan_valid_) return plan_.cycle;
+  plan_ = Plan{};
+  if (update_write_mode()) dirty_mask_ = ~std::uint64_t{0};
+
+  // Refresh: becomes pending at its due cycle and then blocks the unit's
+  // requests (not the activated ones); PREA closes the open banks, then REF.
+  constexpr std::uint64_t kRefreshKey = std::uint64_t{1} << 60;
+  for (int u = 0; u < units_; ++u) {
+    if (!refresh_pending_[u] && refresh_due_[u] <= now_) {
+      refresh_pending_[u] = true;
+      pending_bank_mask_ |= unit_bank_mask_[u];
+    }
+    Plan p{kNever, kRefreshKey, Kind::kRefreshDue, u, 0, kNone};
+    if (!refresh_pending_[u]) {
+      p.cycle = refresh_due_[u];
+    } else if ((active_mask_ & unit_bank_mask_[u]) == 0) {  // PREA would close their rows
+      std::uint64_t t = std::max(now_, cmd_free_[0]);
+      bool any_open = false;
+      const int first = u * banks_per_unit_;
+      for (int b = first; b < first + banks_per_unit_; ++b) {
+        if (open_row_[b] >= 0) {
+          any_open = true;
+          t = std::max(t, bank_next_pre_[b]);
+        }
+      }
+      if (!any_open) {
+        for (int b = first; b < first + banks_per_unit_; ++b) t = std::max(t, bank_next_act_[b]);
+      }
+      p.cycle = t;
+      p.kind = any_open ? Kind::kPrechargeAll : Kind::kRefresh;
+    }
+    if (better(p.cycle, p.key)) plan_ = p;
+  }
+
+  // Requests: one cached candidate per bank (recomputed when the bank, its
+  // queue or the mode changed), timed against the shared constraints.
+  std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
+  for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
+  dirty_mask_ &= ~mask;
+  compute_bases();
+  std::uint64_t best_cycle = plan_.cycle, best_key = plan_.key;
+  int best_bank = -1;
+  while (mask != 0) {
+    const int bank = __builtin_ctzll(mask);
+    mask &= mask - 1;
+    const std::uint64_t t = candidate_cycle(bank);
+    const std::uint64_t key = candidates_[bank].key;
+    if (t < best_cycle || (t == best_cycle && key < best_key)) {
+      best_cycle = t;
+      best_key = key;
+      best_bank = bank;
+    }
+  }
+  if (best_bank >= 0) set_bank_plan(best_bank, best_cycle);
+  plan_valid_ = true;
+  return plan_.cycle;
+}
+
+void DramChannel::set_bank_plan(int bank, std::uint64_t cycle) {
+  static constexpr Kind kKinds[] = {Kind::kActivate, Kind::kPrecharge, Kind::kColumn, Kind::kColumn};
+  const BankCandidate& c = candidates_[bank];
+  plan_ = Plan{cycle, c.key, kKinds[c.kind], 0, bank, c.entry};
+}
+
+void DramChannel::run_next_event() {
+  const std::uint64_t t = next_event_cycle();
+  now_ = t;
+  plan_valid_ = false;
+  switch (plan_.kind) {
+    case Kind::kRefreshDue:
+      refresh_pending_[plan_.unit] = true;
+      pending_bank_mask_ |= unit_bank_mask_[plan_.unit];
+      break;
+    case Kind::kPrechargeAll: issue_precharge_all(plan_.unit, t); break;
+    case Kind::kRefresh: issue_refresh(plan_.unit, t); break;
+    case Kind::kActivate: issue_activate(plan_.bank, plan_.entry, t); break;
+    case Kind::kPrecharge: issue_precharge(plan_.bank, t); break;
+    case Kind::kColumn: issue_column(plan_.bank, plan_.entry, t); break;
+  }
+}
+
+void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) {
+  const int group = bank_group_of_[bank];
+  const int unit = bank_unit_of_[bank];
+  const std::uint32_t row = entries_[entry].row;
+  open_row_[bank] = row;
+  dirty_mask_ |= std::uint64_t{1} << bank;
+  entries_[entry].activated = true;
+  for (int dir = 0; dir < 2; ++dir) {
+    int hits = 0;
+    for (std::int32_t e = lists_[dir][bank].head; e != kNone; e = entries_[e].next) {
+      hits += !entries_[e].activated && entries_[e].row == row;
+    }
+    hit_count_[dir][bank] = hits;
+  }
+  active_entry_[bank] = entry;
+  active_mask_ |= std::uint64_t{1} << bank;
+  --queued_[entries_[entry].is_write];
+  bank_next_rd_[bank] = t + t_.tRCD;
+  bank_next_wr_[bank] = t + t_.tRCDWR;
+  bank_next_pre_[bank] = std::max(bank_next_pre_[bank], t + t_.tRAS);
+  bank_next_act_[bank] = t + t_.tRC;
+  bg_next_act_[group] = std::max(bg_next_act_[group], t + t_.tRRD_L);
+  unit_next_act_[unit] = std::max(unit_next_act_[unit], t + t_.tRRD_S);
+  faw_[std::size_t(unit) * 4 + faw_pos_[unit]] = t + t_.tFAW;
+  faw_pos_[unit] = (faw_pos_[unit] + 1) & 3;
+  cmd_free_[0] = t + act_cycles_;
+  ++counters_.activates;
+}
+
+void DramChannel::close_bank(int bank, std::uint64_t precharge_cycle) {
+  open_row_[bank] = -1;
+  hit_count_[0][bank] = hit_count_[1][bank] = 0;
+  dirty_mask_ |= std::uint64_t{1} << bank;
+  bank_next_act_[bank] = std::max(bank_next_act_[bank], precharge_cycle + t_.tRP);
+  ++counters_.precharges;
+}
+
+void DramChannel::issue_precharge(int bank, std::uint64_t t) {
+  close_bank(bank, t);
+  cmd_free_[0] = t + 1;
+}
+
+void DramChannel::issue_precharge_all(int unit, std::uint64_t t) {
+  const int first = unit * banks_per_unit_;
+  for (int b = first; b < first + banks_per_unit_; ++b) {
+    if (open_row_[b] >= 0) close_bank(b, t);
+  }
+  cmd_free_[0] = t + 1;
+}
+
+void DramChannel::issue_refresh(int unit, std::uint64_t t) {
+  const int first = unit * banks_per_unit_;
+  for (int b = first; b < first + banks_per_unit_; ++b) {
+    bank_next_act_[b] = std::max(bank_next_act_[b], t + t_.tRFC);
+  }
+  refresh_pending_[unit] = false;
+  dirty_mask_ |= unit_bank_mask_[unit];
+  pending_bank_mask_ &= ~unit_bank_mask_[unit];
+  refresh_due_[unit] += t_.tREFI;
+  cmd_free_[0] = t + 1;
+  ++counters_.refreshes;
+}
+
+void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
+  const int group = bank_group_of_[bank];
+  const int unit = bank_unit_of_[bank];
+  const int pc = unit_pc_[unit];
+  const Entry e = entries_[entry];
+  std::uint64_t done;
+  if (e.is_write) {
+    const std::uint64_t data_end = t + t_.CWL + burst_cycles_;
+    bank_next_pre_[bank] = std::max(bank_next_pre_[bank], data_end + t_.tWR);
+    bg_next_wr_[group] = std::max(bg_next_wr_[group], t + t_.tCCD_L);
+    bg_next_rd_[group] = std::max(bg_next_rd_[group], data_end + t_.tWTR_L);
+    unit_next_wr_[unit] = std::max(unit_next_wr_[unit], t + t_.tCCD_S);
+    unit_next_rd_[unit] = std::max(unit_next_rd_[unit], data_end + t_.tWTR_S);
+    done = data_end;
+    ++counters_.write_bursts;
+  } else {
+    const std::uint64_t data_end = t + t_.CL + burst_cycles_;
+    bank_next_pre_[bank] = std::max(bank_next_pre_[bank], t + t_.tRTP);
+    bg_next_rd_[group] = std::max(bg_next_rd_[group], t + t_.tCCD_L);
+    unit_next_rd_[unit] = std::max(unit_next_rd_[unit], t + t_.tCCD_S);
+    unit_next_wr_[unit] = std::max(unit_next_wr_[unit], t + rtw_);
+    done = data_end;
+    ++counters_.read_bursts;
+  }
+  bus_free_[pc] = done;
+  bus_rank_[pc] = unit_rank_[unit];
+  cmd_free_[col_bus_] = t + cas_cycles_;
+  if (e.activated) ++counters_.row_misses; else ++counters_.row_hits;
+  unlink(entry);
+  // Closed page: auto-precharge (RDA/WRA) unless another queued request
+  // still wants this row.
+  if (closed_page_ && hit_count_[0][bank] + hit_count_[1][bank] == 0) {
+    close_bank(bank, bank_next_pre_[bank]);
+  }
+  sink_->burst_done(e.tag, done, e.is_write);
+}
+
+}  // namespace qarch::memory

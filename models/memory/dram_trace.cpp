@@ -1,0 +1,203 @@
+#include "models/memory/dram_trace.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <fstream>
+
+#include <boost/histogram.hpp>
+#include <fmt/format.h>
+
+#include "common/input_error.h"
+#include "models/memory/dram_system.h"
+
+namespace qarch::memory {
+namespace {
+
+bool parse_u64(const char*& p, int base, std::uint64_t& out) {
+  const char* start = p;
+  std::uint64_t v = 0;
+  for (;; ++p) {
+    int d;
+    const char ch = *p;
+    if (ch >= '0' && ch <= '9') d = ch - '0';
+    else if (base == 16 && ch >= 'a' && ch <= 'f') d = ch - 'a' + 10;
+    else if (base == 16 && ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
+    else break;
+    if (v > (~std::uint64_t{0} - d) / std::uint64_t(base)) return false;  // overflow
+    v = v * base + d;
+  }
+  out = v;
+  return p != start;
+}
+
+void skip_space(const char*& p) {
+  while (*p == ' ' || *p == '\t' || *p == '\r') ++p;
+}
+
+// The one place the replay's per-request bookkeeping lives: a ring indexed by
+// request number (in-flight requests are bounded by the queue capacity).
+class ReplaySink : public DramBurstSink {
+ public:
+  struct Request {
+    std::uint64_t accept_cycle;
+    std::uint64_t done_cycle;
+    int remaining;
+    bool is_write;
+  };
+  explicit ReplaySink(std::size_t ring_size) : ring_(ring_size), mask_(ring_size - 1) {}
+
+  Request& at(std::uint64_t id) { return ring_[id & mask_]; }
+
+  void burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool is_write) override {
+    Request& r = ring_[tag & mask_];
+    r.done_cycle = std::max(r.done_cycle, done_cycle);
+    if (--r.remaining == 0) finish(r);
+  }
+  void finish(const Request& r) {
+    last_done = std::max(last_done, r.done_cycle);
+    if (r.is_write) return;
+    const std::uint64_t latency = r.done_cycle - r.accept_cycle;
+    latency_sum += latency;
+    ++read_count;
+    min_latency = std::min(min_latency, latency);
+    max_latency = std::max(max_latency, latency);
+    histogram(double(latency));
+  }
+
+  std::uint64_t last_done = 0;
+  std::uint64_t latency_sum = 0;
+  std::uint64_t read_count = 0;
+  std::uint64_t min_latency = ~std::uint64_t{0};
+  std::uint64_t max_latency = 0;
+  // 1-cycle bins up to 8192 cycles; longer latencies land in the overflow bin.
+  decltype(boost::histogram::make_histogram(boost::histogram::axis::integer<>(0, 8192))) histogram =
+      boost::histogram::make_histogram(boost::histogram::axis::integer<>(0, 8192));
+
+ private:
+  std::vector<Request> ring_;
+  std::size_t mask_;
+};
+
+}  // namespace
+
+std::vector<MemoryTraceRecord> parse_memory_trace(std::istream& in, const std::string& origin) {
+  std::vector<MemoryTraceRecord> out;
+  std::string line;
+  int line_no = 0;
+  std::uint64_t previous_cycle = 0;
+  auto fail = [&](const std::string& why) {
+    throw InputError(SourceRef{origin, line_no, ""},
+                     fmt::format("{}: '{}'; expected '0xADDRESS READ|WRITE CYCLE' "
+                                 "(DRAMSim3 trace format, cycles in memory clocks, non-decreasing)",
+                                 why, line));
+  };
+  while (std::getline(in, line)) {
+    ++line_no;
+    const char* p = line.c_str();
+    skip_space(p);
+    if (*p == '\0' || *p == '#') continue;
+    MemoryTraceRecord r;
+    int base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+      p += 2;
+      base = 16;
+    }
+    if (!parse_u64(p, base, r.address) || (*p != ' ' && *p != '\t')) fail("bad address");
+    skip_space(p);
+    if (std::strncmp(p, "READ", 4) == 0) {
+      p += 4;
+    } else if (std::strncmp(p, "WRITE", 5) == 0) {
+      r.is_write = true;
+      p += 5;
+    } else {
+      fail("operation is not READ or WRITE");
+    }
+    if (*p != ' ' && *p != '\t') fail("missing cycle");
+    skip_space(p);
+    if (!parse_u64(p, 10, r.cycle)) fail("bad cycle");
+    skip_space(p);
+    if (*p != '\0') fail("unexpected text after the cycle");
+    if (!out.empty() && r.cycle < previous_cycle) {
+      fail(fmt::format("cycle {} is below the previous line's cycle {}", r.cycle, previous_cycle));
+    }
+    previous_cycle = r.cycle;
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<MemoryTraceRecord> read_memory_trace_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open trace file");
+  return parse_memory_trace(in, path);
+}
+
+DramReplayResult replay_memory_trace(const DramConfig& config,
+                                     const std::vector<MemoryTraceRecord>& trace,
+                                     int request_bytes) {
+  if (request_bytes <= 0) throw InputError("request size must be > 0 bytes");
+  const int burst_bytes = config.burst_bytes();
+  const int bursts = std::max(1, (request_bytes + burst_bytes - 1) / burst_bytes);
+  std::size_t ring = 2;
+  const std::size_t in_flight =
+      std::size_t(config.channels) * (config.read_queue_depth + config.write_queue_depth) + 2;
+  while (ring < in_flight) ring <<= 1;
+  ReplaySink sink(ring);
+  DramSystem dram(config, &sink);
+
+  std::uint64_t next_free_cycle = 0;  // one new request per memory clock
+  std::uint64_t id = 0;
+  DramReplayResult result;
+  for (const MemoryTraceRecord& r : trace) {
+    std::uint64_t cycle = std::max(r.cycle, next_free_cycle);
+    ReplaySink::Request& req = sink.at(id);
+    req = ReplaySink::Request{0, 0, bursts, r.is_write};
+    for (int b = 0; b < bursts; ++b) {
+      cycle = dram.accept_burst(r.address + std::uint64_t(b) * burst_bytes, r.is_write, cycle,
+                                std::uint32_t(id));
+      if (b == 0) req.accept_cycle = cycle;
+    }
+    next_free_cycle = cycle + 1;
+    ++id;
+    if (r.is_write) ++result.writes; else ++result.reads;
+  }
+  dram.drain();
+
+  result.requests = trace.size();
+  result.bytes = result.requests * std::uint64_t(request_bytes);
+  result.last_done_cycle = sink.last_done;
+  result.tCK_ns = config.tCK_ns;
+  if (sink.last_done > 0) {
+    result.bandwidth_gbps = double(result.bytes) / (double(sink.last_done) * config.tCK_ns);
+  }
+  if (sink.read_count > 0) {
+    result.avg_read_latency_cycles = double(sink.latency_sum) / double(sink.read_count);
+    result.avg_read_latency_ns = result.avg_read_latency_cycles * config.tCK_ns;
+    result.min_read_latency_cycles = sink.min_latency;
+    result.max_read_latency_cycles = sink.max_latency;
+    // Percentile = smallest latency with at least p of the reads at or below it.
+    const double targets[3] = {0.50, 0.90, 0.99};
+    std::uint64_t* outs[3] = {&result.p50_read_latency_cycles, &result.p90_read_latency_cycles,
+                              &result.p99_read_latency_cycles};
+    std::uint64_t cumulative = 0;
+    int next = 0;
+    for (auto&& bin : boost::histogram::indexed(sink.histogram, boost::histogram::coverage::all)) {
+      const auto count = std::uint64_t(*bin);
+      if (count == 0) continue;
+      const std::uint64_t latency =
+          bin.index() >= 8192 ? sink.max_latency : std::uint64_t(bin.bin());
+      cumulative += count;
+      result.read_latency_histogram.emplace_back(latency, count);
+      while (next < 3 && double(cumulative) >= targets[next] * double(sink.read_count)) {
+        *outs[next++] = latency;
+      }
+    }
+  }
+  result.counters = dram.counters();
+  const std::uint64_t columns = result.counters.row_hits + result.counters.row_misses;
+  if (columns > 0) result.row_hit_rate = double(result.counters.row_hits) / double(columns);
+  return result;
+}
+
+}  // namespace qarch::memory

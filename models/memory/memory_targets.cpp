@@ -1,0 +1,159 @@
+#include "models/memory/memory_targets.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace qarch::memory {
+namespace {
+
+// Checks what every target supports; false (with the response set) if not.
+bool supported(tlm::tlm_generic_payload& p) {
+  if (p.get_byte_enable_ptr() != nullptr) {
+    p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return false;
+  }
+  if (p.get_streaming_width() < p.get_data_length()) {
+    p.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return false;
+  }
+  if (!p.is_read() && !p.is_write()) {
+    p.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return false;
+  }
+  return true;
+}
+
+void move_data(SparseMemory& store, tlm::tlm_generic_payload& p) {
+  if (p.is_write()) store.write(p.get_address(), p.get_data_ptr(), p.get_data_length());
+  else store.read(p.get_address(), p.get_data_ptr(), p.get_data_length());
+}
+
+void count(TransferCounters& c, const tlm::tlm_generic_payload& p) {
+  ++c.transactions;
+  (p.is_write() ? c.write_bytes : c.read_bytes) += p.get_data_length();
+}
+
+// The clock cycle a transaction starting at `start` is seen in (the next edge).
+std::uint64_t cycle_at(const sc_core::sc_time& start, const sc_core::sc_time& period) {
+  return std::uint64_t(std::ceil(start / period - 1e-9));
+}
+
+}  // namespace
+
+// --- DramTarget --------------------------------------------------------------
+
+DramTarget::DramTarget(sc_core::sc_module_name name, const DramConfig& config)
+    : sc_module(name),
+      socket("socket"),
+      dram_(config, this),
+      tck_(config.tCK_ns, sc_core::SC_NS) {
+  socket.register_b_transport(this, &DramTarget::b_transport);
+  socket.register_transport_dbg(this, &DramTarget::transport_dbg);
+}
+
+void DramTarget::burst_done(std::uint32_t, std::uint64_t done_cycle, bool) {
+  transfer_done_cycle_ = std::max(transfer_done_cycle_, done_cycle);
+}
+
+void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  if (!supported(p)) return;
+  const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  std::uint64_t cycle = std::max(cycle_at(start, tck_), last_cycle_);
+  const std::uint64_t burst = std::uint64_t(dram_.config().burst_bytes());
+  const std::uint64_t first = p.get_address() / burst * burst;
+  const std::uint64_t end = p.get_address() + std::max<std::uint64_t>(p.get_data_length(), 1);
+  transfer_done_cycle_ = 0;
+  // Bursts enter the controller one per memory clock, as from a DMA engine.
+  for (std::uint64_t a = first; a < end; a += burst) {
+    cycle = dram_.accept_burst(a, p.is_write(), cycle, 0) + 1;
+  }
+  last_cycle_ = cycle;
+  dram_.drain();
+  const sc_core::sc_time done = tck_ * double(transfer_done_cycle_);
+  delay += done > start ? done - start : sc_core::SC_ZERO_TIME;
+  move_data(data_, p);
+  count(transfers_, p);
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& p) {
+  move_data(data_, p);
+  return p.get_data_length();
+}
+
+// --- CacheTarget -------------------------------------------------------------
+
+CacheTarget::CacheTarget(sc_core::sc_module_name name, const CacheConfig& config,
+                         sc_core::sc_time clock_period)
+    : sc_module(name), socket("socket"), downstream("downstream"), cache_(config, this),
+      period_(clock_period) {
+  socket.register_b_transport(this, &CacheTarget::b_transport);
+  socket.register_transport_dbg(this, &CacheTarget::transport_dbg);
+}
+
+std::uint64_t CacheTarget::transfer_line(std::uint64_t line_address, bool is_write,
+                                         std::uint64_t cycle) {
+  // Timing only: data reaches downstream through transport_dbg.
+  std::vector<unsigned char> line(std::size_t(cache_.config().line_bytes));
+  tlm::tlm_generic_payload p;
+  p.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  p.set_address(line_address);
+  p.set_data_ptr(line.data());
+  p.set_data_length(unsigned(line.size()));
+  p.set_streaming_width(unsigned(line.size()));
+  if (is_write) downstream->transport_dbg(p);  // keep the line's current bytes
+  const sc_core::sc_time at = period_ * double(cycle);
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  sc_core::sc_time delay = at > now ? at - now : sc_core::SC_ZERO_TIME;
+  downstream->b_transport(p, delay);
+  return cycle_at(now + delay, period_);
+}
+
+void CacheTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  if (!supported(p)) return;
+  const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  std::uint64_t cycle = std::max(cycle_at(start, period_), last_cycle_);
+  last_cycle_ = cycle;
+  const std::uint64_t line = std::uint64_t(cache_.config().line_bytes);
+  const std::uint64_t end = p.get_address() + std::max<std::uint64_t>(p.get_data_length(), 1);
+  std::uint64_t done = cycle;
+  for (std::uint64_t a = p.get_address() / line * line; a < end; a += line) {
+    done = std::max(done, cache_.access(a, p.is_write(), cycle).done_cycle);
+    ++cycle;  // one line per cycle into the cache
+  }
+  const sc_core::sc_time finish = period_ * double(done);
+  delay += finish > start ? finish - start : sc_core::SC_ZERO_TIME;
+  downstream->transport_dbg(p);
+  count(transfers_, p);
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int CacheTarget::transport_dbg(tlm::tlm_generic_payload& p) {
+  return downstream->transport_dbg(p);
+}
+
+// --- FlashTarget -------------------------------------------------------------
+
+FlashTarget::FlashTarget(sc_core::sc_module_name name, const FlashConfig& config)
+    : sc_module(name), socket("socket"), flash_(config) {
+  socket.register_b_transport(this, &FlashTarget::b_transport);
+  socket.register_transport_dbg(this, &FlashTarget::transport_dbg);
+}
+
+void FlashTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  if (!supported(p)) return;
+  const double start_ns = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
+  last_ns_ = std::max(last_ns_, start_ns);
+  const double done_ns = flash_.access(p.get_address(), p.get_data_length(), p.is_write(), last_ns_);
+  delay += sc_core::sc_time(done_ns - start_ns, sc_core::SC_NS);
+  move_data(data_, p);
+  count(transfers_, p);
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int FlashTarget::transport_dbg(tlm::tlm_generic_payload& p) {
+  move_data(data_, p);
+  return p.get_data_length();
+}
+
+}  // namespace qarch::memory

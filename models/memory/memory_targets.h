@@ -1,0 +1,102 @@
+#pragma once
+// SystemC TLM-2.0 loosely-timed targets around the plain-C++ timing cores.
+// Contract (all three):
+//  * b_transport(payload, delay) serves READ and WRITE commands of any length
+//    starting at sc_time_stamp() + delay: it advances the timing core and adds
+//    the time until the last byte is transferred to `delay` (LT style, no
+//    wait()); the initiator's quantum keeper decides when to sync.
+//  * Requests are served in call order; a call stamped earlier than the
+//    previous one is treated as arriving at the previous one's time (the cores
+//    need non-decreasing time; LT initiators within one quantum may skew).
+//  * Data is stored (SparseMemory), so reads return what was written; byte
+//    enables and streaming width are not supported (TLM_BYTE_ENABLE_ERROR /
+//    TLM_BURST_ERROR responses). transport_dbg moves data without timing.
+//  * A long transfer is split into bursts (DRAM) or lines (cache) that enter
+//    the core back to back, so one large b_transport sees streaming bandwidth
+//    while many small blocking calls see unloaded latency each.
+#include <cstdint>
+#include <memory>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/memory/cache.h"
+#include "models/memory/dram_channel.h"
+#include "models/memory/dram_config.h"
+#include "models/memory/dram_system.h"
+#include "models/memory/flash.h"
+#include "models/memory/sparse_memory.h"
+
+namespace qarch::memory {
+
+struct TransferCounters {
+  std::uint64_t read_bytes = 0;
+  std::uint64_t write_bytes = 0;
+  std::uint64_t transactions = 0;
+};
+
+class DramTarget : public sc_core::sc_module, private DramBurstSink {
+ public:
+  tlm_utils::simple_target_socket<DramTarget> socket;
+
+  DramTarget(sc_core::sc_module_name name, const DramConfig& config);
+  DramCounters dram_counters() const { return dram_.counters(); }
+  const TransferCounters& transfer_counters() const { return transfers_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
+  void burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool is_write) override;
+
+  DramSystem dram_;
+  sc_core::sc_time tck_;
+  std::uint64_t last_cycle_ = 0;
+  std::uint64_t transfer_done_cycle_ = 0;
+  SparseMemory data_;
+  TransferCounters transfers_;
+};
+
+// A cache in front of a downstream target (DRAM, flash, another cache): hits
+// cost the hit latency, misses and write-backs go out of `downstream` as
+// line-sized b_transport calls, data moves with transport_dbg downstream.
+class CacheTarget : public sc_core::sc_module, private CacheDownstream {
+ public:
+  tlm_utils::simple_target_socket<CacheTarget> socket;
+  tlm_utils::simple_initiator_socket<CacheTarget> downstream;
+
+  CacheTarget(sc_core::sc_module_name name, const CacheConfig& config, sc_core::sc_time clock_period);
+  const CacheCounters& cache_counters() const { return cache_.counters(); }
+  const TransferCounters& transfer_counters() const { return transfers_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
+  std::uint64_t transfer_line(std::uint64_t line_address, bool is_write, std::uint64_t cycle) override;
+
+  Cache cache_;
+  sc_core::sc_time period_;
+  std::uint64_t last_cycle_ = 0;
+  TransferCounters transfers_;
+};
+
+class FlashTarget : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<FlashTarget> socket;
+
+  FlashTarget(sc_core::sc_module_name name, const FlashConfig& config);
+  const FlashCounters& flash_counters() const { return flash_.counters(); }
+  const TransferCounters& transfer_counters() const { return transfers_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
+
+  Flash flash_;
+  double last_ns_ = 0;
+  SparseMemory data_;
+  TransferCounters transfers_;
+};
+
+}  // namespace qarch::memory

@@ -1,0 +1,67 @@
+// Speed of the memory timing cores. Target: >= 5 M DRAM requests per
+// wall-second in trace mode (DRAMSim3 and Ramulator 2 replay the same traces
+// at 0.1-0.3 M requests/s on this machine: ../shared/reference/dram/simspeed.csv).
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <string>
+
+#include "models/memory/cache.h"
+#include "models/memory/dram_config.h"
+#include "models/memory/dram_trace.h"
+#include "tests/memory/reference_traces.h"
+
+using namespace qarch::memory;
+
+namespace {
+
+const std::vector<MemoryTraceRecord>& saturated(const std::string& pattern) {
+  static std::map<std::string, std::vector<MemoryTraceRecord>> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, testing::reference_trace(pattern, true)).first;
+  return it->second;
+}
+
+const char* const kPatterns[] = {"seq_read", "rand_read", "stride_read", "seq_write", "mix_2r1w"};
+const char* const kPresets[] = {"ddr4-2400", "lpddr4-3200", "hbm2"};
+
+// One reference pattern (200 000 requests, saturated) through one preset.
+void BM_DramTrace(benchmark::State& state) {
+  const DramConfig config = dram_preset(kPresets[state.range(0)]);
+  const auto& trace = saturated(kPatterns[state.range(1)]);
+  for (auto _ : state) benchmark::DoNotOptimize(replay_memory_trace(config, trace).bandwidth_gbps);
+  state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(trace.size()));
+  state.SetLabel(std::string(kPresets[state.range(0)]) + " " + kPatterns[state.range(1)]);
+}
+BENCHMARK(BM_DramTrace)->ArgsProduct({{0, 1, 2}, {0, 1, 2, 3, 4}})->Unit(benchmark::kMillisecond);
+
+// All five reference patterns back to back on DDR4-2400 (1 M requests): the
+// speed target.
+void BM_DramTraceReferenceMix(benchmark::State& state) {
+  const DramConfig config = dram_preset("ddr4-2400");
+  std::size_t requests = 0;
+  for (const char* p : kPatterns) requests += saturated(p).size();
+  for (auto _ : state) {
+    for (const char* p : kPatterns) {
+      benchmark::DoNotOptimize(replay_memory_trace(config, saturated(p)).bandwidth_gbps);
+    }
+  }
+  state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(requests));
+}
+BENCHMARK(BM_DramTraceReferenceMix)->Unit(benchmark::kMillisecond);
+
+void BM_CacheAccess(benchmark::State& state) {
+  CacheConfig config;
+  config.replacement = replacement_policy_names()[state.range(0)];
+  const auto& trace = saturated("mix_2r1w");
+  for (auto _ : state) {
+    Cache cache(config);
+    for (const auto& r : trace) cache.access(r.address & 0xFFFFF, r.is_write);
+    benchmark::DoNotOptimize(cache.counters().hits);
+  }
+  state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(trace.size()));
+  state.SetLabel(config.replacement);
+}
+BENCHMARK(BM_CacheAccess)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
+
+}  // namespace

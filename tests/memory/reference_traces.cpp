@@ -1,0 +1,114 @@
+#include "tests/memory/reference_traces.h"
+
+#include <cstdint>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace qarch::memory::testing {
+namespace {
+
+// MT19937 seeded as CPython's random.seed(int) does (init_by_array over the
+// seed's 32-bit words; the seeds here fit in one word).
+class PythonMt19937 {
+ public:
+  explicit PythonMt19937(std::uint32_t seed) {
+    init_genrand(19650218u);
+    const std::uint32_t key[1] = {seed};
+    int i = 1, j = 0;
+    for (int k = kN; k > 0; --k) {
+      mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1664525u)) + key[j] + std::uint32_t(j);
+      ++i;
+      ++j;
+      if (i >= kN) {
+        mt_[0] = mt_[kN - 1];
+        i = 1;
+      }
+      if (j >= 1) j = 0;
+    }
+    for (int k = kN - 1; k > 0; --k) {
+      mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1566083941u)) - std::uint32_t(i);
+      ++i;
+      if (i >= kN) {
+        mt_[0] = mt_[kN - 1];
+        i = 1;
+      }
+    }
+    mt_[0] = 0x80000000u;
+  }
+  // random.getrandbits(k) for k <= 32.
+  std::uint32_t getrandbits(int k) { return next() >> (32 - k); }
+
+ private:
+  static constexpr int kN = 624;
+  void init_genrand(std::uint32_t s) {
+    mt_[0] = s;
+    for (index_ = 1; index_ < kN; ++index_) {
+      mt_[index_] = 1812433253u * (mt_[index_ - 1] ^ (mt_[index_ - 1] >> 30)) + std::uint32_t(index_);
+    }
+  }
+  std::uint32_t next() {
+    if (index_ >= kN) {
+      for (int k = 0; k < kN; ++k) {
+        const std::uint32_t y = (mt_[k] & 0x80000000u) | (mt_[(k + 1) % kN] & 0x7fffffffu);
+        mt_[k] = mt_[(k + 397) % kN] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+      }
+      index_ = 0;
+    }
+    std::uint32_t y = mt_[index_++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+  }
+  std::uint32_t mt_[kN];
+  int index_ = kN;
+};
+
+}  // namespace
+
+std::vector<MemoryTraceRecord> reference_trace(const std::string& pattern, bool saturated) {
+  // gen_traces.py constants.
+  constexpr std::uint64_t kLine = 64, kFourGiB = std::uint64_t{1} << 32;
+  constexpr std::uint32_t kBaseSeed = 20240611;
+  int offset;
+  if (pattern == "seq_read") offset = 1;
+  else if (pattern == "rand_read") offset = 2;
+  else if (pattern == "stride_read") offset = 3;
+  else if (pattern == "seq_write") offset = 4;
+  else if (pattern == "mix_2r1w") offset = 5;
+  else throw std::invalid_argument("unknown reference pattern " + pattern);
+  const int n = saturated ? 200000 : 10000;
+  const std::uint64_t gap = saturated ? 0 : 200;
+  PythonMt19937 rng(kBaseSeed + std::uint32_t(offset) + (saturated ? 0u : 1000u));
+  std::vector<MemoryTraceRecord> out(n);
+  for (int i = 0; i < n; ++i) {
+    MemoryTraceRecord& r = out[i];
+    r.cycle = std::uint64_t(i) * gap;
+    const std::uint64_t k = std::uint64_t(i);
+    if (pattern == "seq_read" || pattern == "seq_write") {
+      r.address = (k * kLine) % kFourGiB;
+      r.is_write = pattern == "seq_write";
+    } else if (pattern == "rand_read") {
+      r.address = std::uint64_t(rng.getrandbits(26)) << 6;
+    } else if (pattern == "stride_read") {
+      r.address = (k * 4096) % kFourGiB;
+    } else {
+      r.address = std::uint64_t(rng.getrandbits(26)) << 6;
+      r.is_write = i % 3 == 2;
+    }
+  }
+  return out;
+}
+
+std::string reference_trace_text(const std::vector<MemoryTraceRecord>& trace) {
+  std::string s;
+  s.reserve(trace.size() * 24);
+  for (const auto& r : trace) {
+    s += fmt::format("0x{:X} {} {}\n", r.address, r.is_write ? "WRITE" : "READ", r.cycle);
+  }
+  return s;
+}
+
+}  // namespace qarch::memory::testing

@@ -1,0 +1,181 @@
+// DRAM timing core: closed-form latencies from the JEDEC timing definitions,
+// address mapping bit layouts from timing_params.md, counters, and the errors
+// bad configs and traces must give.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "common/input_error.h"
+#include "common/yaml_reader.h"
+#include "models/memory/dram_address_map.h"
+#include "models/memory/dram_config.h"
+#include "models/memory/dram_trace.h"
+
+using namespace qarch::memory;
+using qarch::InputError;
+
+namespace {
+
+std::vector<MemoryTraceRecord> parse(const std::string& text) {
+  std::istringstream in(text);
+  return parse_memory_trace(in, "t.trace");
+}
+
+DramConfig load(const std::string& yaml) {
+  qarch::YamlMap m(qarch::load_yaml_string(yaml, "acc.yaml"), "acc.yaml", "dram");
+  return load_dram_config(m);
+}
+
+}  // namespace
+
+TEST_CASE("isolated reads cost tRCD+CL+burst (closed bank), CL+burst (hit), tRP+tRCD+CL+burst (conflict)") {
+  // DDR4-2400R: tRCD = CL = tRP = 16, burst = BL8/2 = 4 cycles.
+  const DramConfig c = dram_preset("ddr4-2400");
+  SECTION("closed bank") {
+    const auto r = replay_memory_trace(c, parse("0x0 READ 0\n"));
+    CHECK(r.avg_read_latency_cycles == 16 + 16 + 4);
+    CHECK(r.counters.activates == 1);
+    CHECK(r.counters.row_misses == 1);
+  }
+  SECTION("row hit after the first access") {
+    const auto r = replay_memory_trace(c, parse("0x0 READ 0\n0x100 READ 200\n"));
+    CHECK(r.max_read_latency_cycles == 36);
+    CHECK(r.min_read_latency_cycles == 16 + 4);
+    CHECK(r.counters.row_hits == 1);
+    CHECK(r.row_hit_rate == Approx(0.5));
+  }
+  SECTION("row conflict in the same bank") {
+    // Row field starts at bit 17 in both DDR4 mappings (timing_params.md).
+    const auto r = replay_memory_trace(c, parse("0x0 READ 0\n0x20000 READ 200\n"));
+    CHECK(r.max_read_latency_cycles == 16 + 16 + 16 + 4);
+    CHECK(r.counters.precharges == 1);
+    CHECK(r.counters.activates == 2);
+  }
+  SECTION("closed page policy re-activates every access") {
+    DramConfig closed = c;
+    closed.page_policy = PagePolicy::kClosed;
+    const auto r = replay_memory_trace(closed, parse("0x0 READ 0\n0x100 READ 200\n"));
+    CHECK(r.min_read_latency_cycles == 36);
+    CHECK(r.counters.activates == 2);
+    CHECK(r.counters.precharges == 2);
+  }
+  SECTION("a write's data ends at WR + CWL + burst") {
+    const auto r = replay_memory_trace(c, parse("0x0 WRITE 0\n"));
+    CHECK(r.last_done_cycle == 16 + 12 + 4);
+    CHECK(r.reads == 0);
+    CHECK(r.counters.write_bursts == 1);
+  }
+}
+
+TEST_CASE("HBM2 64-byte requests are two 32-byte bursts and the latency runs to the second") {
+  DramConfig c = dram_preset("hbm2");
+  c.address_mapping = "ro:ba:bg:pc:co";  // both halves in one bank: RD, then RD + tCCD_L
+  const auto r = replay_memory_trace(c, parse("0x0 READ 0\n"));
+  CHECK(r.counters.read_bursts == 2);
+  CHECK(r.avg_read_latency_cycles == 14 + 4 + 14 + 2);  // tRCD + tCCD_L + CL + burst
+}
+
+TEST_CASE("streaming bandwidth stays below the peak and above 90 % of it with bank-group interleave") {
+  // Peak 19.2 GB/s; refresh-limited 19.2 x (1 - 312/9360) = 18.56 GB/s.
+  const DramConfig c = dram_preset("ddr4-2400");
+  CHECK(c.peak_bandwidth_gbps() == Approx(19.2));
+  std::vector<MemoryTraceRecord> seq(20000);
+  for (std::size_t i = 0; i < seq.size(); ++i) seq[i].address = i * 64;
+  const auto r = replay_memory_trace(c, seq);
+  CHECK(r.bandwidth_gbps <= 18.56);
+  CHECK(r.bandwidth_gbps >= 0.9 * 18.56);
+  CHECK(r.counters.refreshes >= 1);
+}
+
+TEST_CASE("address mappings slice the bits listed in timing_params.md") {
+  DramConfig c = dram_preset("ddr4-2400");
+  c.address_mapping = "ro:ba:co:bg";  // [7:6] BG, [14:8] column, [16:15] bank, [31:17] row
+  DramAddressMap rbcg(c);
+  DramAddress a = rbcg.decode((0x5ull << 17) | (2ull << 15) | (3ull << 8) | (1ull << 6));
+  CHECK(a.row == 5);
+  CHECK(a.bank == 2);
+  CHECK(a.column == 3);
+  CHECK(a.bank_group == 1);
+  CHECK(rbcg.capacity_bytes() == (4ull << 30));
+  // Beyond the capacity wraps, as the reference replay drivers do.
+  CHECK(rbcg.decode((4ull << 30) + 64).bank_group == 1);
+
+  c.address_mapping = "ro:ba:bg:co";  // [12:6] column, [14:13] BG
+  DramAddressMap rbgc(c);
+  a = rbgc.decode((3ull << 13) | (5ull << 6));
+  CHECK(a.bank_group == 3);
+  CHECK(a.column == 5);
+
+  c.address_hash = AddressHash::kXor;
+  DramAddressMap hashed(c);
+  a = hashed.decode((1ull << 17) | (2ull << 15));  // row 1, bank 2 -> bank 2 ^ 1
+  CHECK(a.bank == 3);
+}
+
+TEST_CASE("every preset is consistent and has the documented peak bandwidth") {
+  for (const auto& name : dram_preset_names()) {
+    INFO(name);
+    const DramConfig c = dram_preset(name);
+    CHECK_NOTHROW(validate_dram_config(c));
+    CHECK(c.burst_bytes() >= 32);
+  }
+  // Peak = bus width x data rate (JEDEC): DDR4-3200 64 bit 25.6 GB/s,
+  // DDR5-4800 32-bit sub-channel 19.2 GB/s, LPDDR4-3200 32 bit 12.8 GB/s,
+  // LPDDR5-6400 x16 12.8 GB/s, LPDDR5X-8533 x16 17.07 GB/s, HBM2 one channel
+  // 32 GB/s, HBM3 16 channels x 64 bit x 6.4 Gb/s = 819.2 GB/s.
+  CHECK(dram_preset("ddr4-3200").peak_bandwidth_gbps() == Approx(25.6));
+  CHECK(dram_preset("ddr5-4800").peak_bandwidth_gbps() == Approx(19.2));
+  CHECK(dram_preset("lpddr4-3200").peak_bandwidth_gbps() == Approx(12.8));
+  CHECK(dram_preset("lpddr5-6400").peak_bandwidth_gbps() == Approx(12.8));
+  CHECK(dram_preset("lpddr5x-8533").peak_bandwidth_gbps() == Approx(17.066).epsilon(0.001));
+  CHECK(dram_preset("hbm2").peak_bandwidth_gbps() == Approx(32.0));
+  CHECK(dram_preset("hbm3").peak_bandwidth_gbps() == Approx(819.2));
+}
+
+TEST_CASE("dram config: preset plus overrides, with errors naming file, line and key") {
+  const DramConfig c = load("preset: ddr4-2400\ntRCD: 18\naddress_mapping: ro:ba:bg:co\n");
+  CHECK(c.timing.tRCD == 18);
+  CHECK(c.timing.tRCDWR == 18);  // follows tRCD when the preset had them equal
+  CHECK(c.timing.CL == 16);
+  CHECK(c.address_mapping == "ro:ba:bg:co");
+
+  CHECK_THROWS_WITH(load("preset: ddr9\n"),
+                    Catch::Contains("acc.yaml:1: dram.preset") && Catch::Contains("ddr4-2400"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRAS: 10\n"),
+                    Catch::Contains("acc.yaml:2: dram.tRAS") && Catch::Contains("tRAS 10 < tRCD 16"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\naddress_mapping: ro:ba:co\n"),
+                    Catch::Contains("acc.yaml:2: dram.address_mapping") &&
+                        Catch::Contains("field 'bg' is missing"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\naddress_mapping: ro:ba:co:bg:xx\n"),
+                    Catch::Contains("unknown field 'xx'"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\nrows: 1000\n"),
+                    Catch::Contains("dram.rows") && Catch::Contains("power of two"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRFC: 99999\n"), Catch::Contains("acc.yaml:2: dram.tRFC") && Catch::Contains("tREFI 9360 <= tRFC 99999"));
+  CHECK_THROWS_WITH(load("preset: hbm2\ntCCD_S: 1\n"), Catch::Contains("shorter than a burst"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRCDD: 3\n"),
+                    Catch::Contains("acc.yaml:2: dram.tRCDD: unknown key"));
+  CHECK_THROWS_WITH(dram_preset("ddr3"), Catch::Contains("unknown DRAM preset 'ddr3'") &&
+                                             Catch::Contains("lpddr5x-8533"));
+}
+
+TEST_CASE("set overrides (qarch dram --set) reach the preset node") {
+  YAML::Node node = qarch::load_yaml_string("preset: hbm2", "--preset");
+  qarch::apply_override(node, "address_mapping=ro:ba:bg:pc:co");
+  qarch::apply_override(node, "tRP=20");
+  qarch::YamlMap m(node, "--set", "dram");
+  const DramConfig c = load_dram_config(m);
+  CHECK(c.address_mapping == "ro:ba:bg:pc:co");
+  CHECK(c.timing.tRP == 20);
+}
+
+TEST_CASE("trace lines that do not parse or go back in time are errors with the line number") {
+  CHECK(parse("# comment\n\n0x40 READ 0\n0x80 WRITE 3\n").size() == 2);
+  CHECK_THROWS_WITH(parse("0x40 READ 0\n0x80 FETCH 3\n"),
+                    Catch::StartsWith("t.trace:2:") && Catch::Contains("not READ or WRITE"));
+  CHECK_THROWS_WITH(parse("0x40 READ 5\n0x80 READ 3\n"),
+                    Catch::StartsWith("t.trace:2:") && Catch::Contains("below the previous"));
+  CHECK_THROWS_WITH(parse("0xZZ READ 0\n"), Catch::StartsWith("t.trace:1:") && Catch::Contains("bad address"));
+  CHECK_THROWS_WITH(parse("0x40 READ\n"), Catch::StartsWith("t.trace:1:") && Catch::Contains("missing cycle"));
+  CHECK_THROWS_WITH(parse("0x40 READ 7 extra\n"), Catch::Contains("unexpected text"));
+  CHECK_THROWS_WITH(read_memory_trace_file("/nonexistent/x.trace"), Catch::Contains("cannot open"));
+}

@@ -1,0 +1,94 @@
+// qarch dram / qarch cache end to end: the built binary, its stdout and exit code.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string out;
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = std::string(QARCH_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+std::string write_trace(const std::string& name, const std::string& text) {
+  const std::string path = "/tmp/qarch_test_memory_" + name + ".trace";
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("qarch dram prints bandwidth, latency, row-hit rate and commands as JSON") {
+  // Two reads to one DDR4-2400 row, far apart: closed-bank read 16+16+4 = 36
+  // cycles, then a row hit 16+4 = 20 cycles; average 28 cycles x 0.8333 ns.
+  const std::string trace = write_trace("two", "0x0 READ 0\n0x100 READ 200\n");
+  const Run r = run("dram --preset ddr4-2400 --trace " + trace + " --json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["avg_read_latency_cycles"].get<double>() == Approx(28.0));
+  CHECK(j["avg_read_latency_ns"].get<double>() == Approx(28.0 / 1.2));
+  CHECK(j["row_hit_rate"].get<double>() == Approx(0.5));
+  CHECK(j["commands"]["activates"].get<int>() == 1);
+  // 128 B over cycles 0..220 (last data at 200 + 20).
+  CHECK(j["bandwidth_gbps"].get<double>() == Approx(128.0 / (220 / 1.2)));
+}
+
+TEST_CASE("qarch dram --set reaches any parameter") {
+  const std::string trace = write_trace("one", "0x0 READ 0\n");
+  const Run r = run("dram --preset ddr4-2400 --set tRCD=20 --set address_mapping=ro:ba:bg:co --trace " +
+                    trace + " --json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["avg_read_latency_cycles"].get<double>() == Approx(20 + 16 + 4));
+  CHECK(j["address_mapping"] == "ro:ba:bg:co");
+}
+
+TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line number") {
+  const std::string bad = write_trace("bad", "0x40 READ 0\n0x80 READ 5\n0x10 READ 2\n");
+  const std::string garbled = write_trace("garbled", "0x40 READ 0\nhello\n");
+  Run r = run("dram --preset ddr4-2400 --trace " + bad);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains(bad + ":3:") && Catch::Contains("below the previous"));
+  r = run("dram --preset ddr4-2400 --trace " + garbled);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains(garbled + ":2:"));
+  r = run("dram --preset ddr9 --trace " + bad);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("unknown DRAM preset 'ddr9'") && Catch::Contains("hbm3"));
+  r = run("dram --preset ddr4-2400 --set tRAS=3 --trace " + bad);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("tRAS 3 < tRCD 16"));
+  r = run("cache --size 32KiB --policy mru --trace " + bad);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("allowed: lru, plru, fifo, random"));
+  r = run("cache --trace " + garbled);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains(garbled + ":2:"));
+}
+
+TEST_CASE("qarch cache counts hits, misses and evictions") {
+  // Direct-mapped 256 B (4 lines of 64 B): 0 and 256 share set 0.
+  const std::string trace = write_trace("cache", "0x0 READ 0\n0x0 READ 1\n0x100 READ 2\n0x0 WRITE 3\n0x40 READ 4\n");
+  const Run r = run("cache --size 256B --line 64 --ways 1 --policy lru --trace " + trace + " --json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["hits"] == 1);
+  CHECK(j["misses"] == 4);
+  CHECK(j["evictions"] == 2);
+}
