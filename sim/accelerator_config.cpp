@@ -121,15 +121,26 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
   sp.finish();
 
   YamlMap dram = map.map("dram");
-  if (dram.has("bandwidth") && dram.string("bandwidth") == "unlimited") {
-    c.dram.bandwidth_bytes_per_s = 0;
-  } else {
-    c.dram.bandwidth_bytes_per_s = dram.quantity("bandwidth", Dimension::kBandwidthBps);
-  }
-  c.dram.latency_s = dram.quantity("latency", Dimension::kTimeSeconds, 0.0, /*allow_zero=*/true);
+  const std::vector<std::string> standards{"ddr4", "ddr5", "lpddr4", "lpddr4x", "lpddr5", "lpddr5x", "hbm2",
+                                           "hbm2e", "hbm3"};
   c.dram.per_operand_ports = dram.choice("ports", {"shared", "per_operand"}, "shared") == "per_operand";
-  c.dram.standard = dram.choice("standard", {"ddr4", "ddr5", "lpddr4", "lpddr4x", "lpddr5", "lpddr5x", "hbm2",
-                                             "hbm2e", "hbm3"}, "lpddr4");
+  if (dram.has("preset")) {
+    // The detailed DRAM model: bandwidth and latency come from its timing.
+    for (const char* key : {"bandwidth", "latency"}) {
+      if (dram.has(key)) dram.fail(key, "not allowed with dram.preset: the DRAM model's timing decides it");
+    }
+    const std::string preset = dram.string("preset");
+    c.dram.standard = dram.choice("standard", standards, preset.substr(0, preset.find('-')));
+    c.dram.detailed = memory::load_dram_config(dram);  // also rejects unknown keys
+  } else {
+    if (dram.has("bandwidth") && dram.string("bandwidth") == "unlimited") {
+      c.dram.bandwidth_bytes_per_s = 0;
+    } else {
+      c.dram.bandwidth_bytes_per_s = dram.quantity("bandwidth", Dimension::kBandwidthBps);
+    }
+    c.dram.latency_s = dram.quantity("latency", Dimension::kTimeSeconds, 0.0, /*allow_zero=*/true);
+    c.dram.standard = dram.choice("standard", standards, "lpddr4");
+  }
   dram.finish();
 
   if (std::optional<YamlMap> dma = map.optional_map("dma")) {

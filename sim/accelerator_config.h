@@ -3,8 +3,11 @@
 // key). Loaded and validated once, before elaboration; SystemC modules
 // receive these structs, never YAML.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "models/memory/dram_config.h"
 
 #include "models/compute/systolic_mapping.h"
 
@@ -33,15 +36,17 @@ struct ScratchpadConfig {
   std::int64_t banks = 1;
 };
 
-// The DRAM stand-in: a bandwidth and a latency behind a TLM-2.0 target.
-// bandwidth 0 means unlimited (SCALE-Sim's stall-free CALC mode).
-// per_operand_ports gives ifmap, filter and ofmap traffic a port each with
-// the full bandwidth (SCALE-Sim's USER mode does this).
-struct DramStandInConfig {
+// DRAM behind the DMA's TLM-2.0 sockets: either the stand-in (a bandwidth
+// and a latency; bandwidth 0 means unlimited, SCALE-Sim's stall-free CALC
+// mode) or, when `detailed` is set (`dram.preset`), the cycle-approximate
+// DRAM model of models/memory. per_operand_ports gives ifmap, filter and
+// ofmap traffic a port (a DRAM) each (SCALE-Sim's USER mode does this).
+struct DramPortConfig {
   double bandwidth_bytes_per_s = 0;
   double latency_s = 0;
   bool per_operand_ports = false;
   std::string standard = "lpddr4";  // prices DRAM energy per bit (cost/tables)
+  std::optional<memory::DramConfig> detailed;
 };
 
 struct DmaConfig {
@@ -58,7 +63,7 @@ struct AcceleratorConfig {
   SystolicArrayConfig array;
   VectorUnitConfig vector_unit;
   ScratchpadConfig ifmap, filter, ofmap;
-  DramStandInConfig dram;
+  DramPortConfig dram;
   DmaConfig dma;
   std::string traffic_model = "reuse";
   // SCALE-Sim compatibility: report each layer's cycles as SCALE-Sim v2 does

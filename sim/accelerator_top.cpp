@@ -15,11 +15,32 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorCo
       dma("dma", dram_port_count(config), config.dma.burst_bytes),
       controller("controller", config, plans, array, vector_unit, dma) {
   for (int i = 0; i < dram_port_count(config); ++i) {
-    dram_ports.push_back(std::make_unique<memory::DramStandIn>(
-        ("dram_" + std::to_string(i)).c_str(), config.dram.bandwidth_bytes_per_s,
-        sc_core::sc_time(config.dram.latency_s, sc_core::SC_SEC)));
-    dma.ports[static_cast<std::size_t>(i)]->bind(dram_ports.back()->socket);
+    const std::string name = "dram_" + std::to_string(i);
+    auto& port = *dma.ports[static_cast<std::size_t>(i)];
+    if (config.dram.detailed) {
+      dram_model_ports.push_back(std::make_unique<memory::DramTarget>(name.c_str(), *config.dram.detailed));
+      port.bind(dram_model_ports.back()->socket);
+    } else {
+      stand_in_ports.push_back(std::make_unique<memory::DramStandIn>(
+          name.c_str(), config.dram.bandwidth_bytes_per_s, sc_core::sc_time(config.dram.latency_s, sc_core::SC_SEC)));
+      port.bind(stand_in_ports.back()->socket);
+    }
   }
+}
+
+std::map<std::string, std::uint64_t> AcceleratorTop::dram_command_counts() const {
+  std::map<std::string, std::uint64_t> counts;
+  for (const auto& port : dram_model_ports) {
+    const memory::DramCounters c = port->dram_counters();
+    counts["read_bursts"] += c.read_bursts;
+    counts["write_bursts"] += c.write_bursts;
+    counts["activates"] += c.activates;
+    counts["precharges"] += c.precharges;
+    counts["refreshes"] += c.refreshes;
+    counts["row_hits"] += c.row_hits;
+    counts["row_misses"] += c.row_misses;
+  }
+  return counts;
 }
 
 }  // namespace qarch::sim

@@ -1,7 +1,10 @@
 #pragma once
 // The SystemC top level assembled from a validated AcceleratorConfig:
 // controller, systolic array, vector unit, DMA and the DRAM behind TLM-2.0.
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <systemc>
@@ -9,6 +12,7 @@
 #include "models/compute/systolic_array.h"
 #include "models/memory/dma_engine.h"
 #include "models/memory/dram_stand_in.h"
+#include "models/memory/memory_targets.h"
 #include "sim/accelerator_config.h"
 #include "sim/controller.h"
 #include "sim/mapper.h"
@@ -23,8 +27,14 @@ class AcceleratorTop : public sc_core::sc_module {
   compute::SystolicArray array;
   compute::VectorUnit vector_unit;
   memory::DmaEngine dma;
-  std::vector<std::unique_ptr<memory::DramStandIn>> dram_ports;
+  // One DRAM per port: the stand-in, or the detailed model (dram.preset).
+  std::vector<std::unique_ptr<memory::DramStandIn>> stand_in_ports;
+  std::vector<std::unique_ptr<memory::DramTarget>> dram_model_ports;
   Controller controller;
+
+  // The detailed DRAM's command counts (activates, row hits, ...), summed
+  // over ports; empty with the stand-in.
+  std::map<std::string, std::uint64_t> dram_command_counts() const;
 };
 
 }  // namespace qarch::sim

@@ -8,9 +8,18 @@
 namespace qarch::sim {
 namespace {
 constexpr int kIfmap = 0, kFilter = 1, kOfmap = 2;
-// Operand regions of the DRAM address space (as SCALE-Sim's offsets).
-constexpr std::uint64_t kRegionBytes = std::uint64_t{1} << 40;
 }  // namespace
+
+// Operand regions split the DRAM's capacity in four (ifmap, filter, ofmap,
+// spare), as SCALE-Sim gives each operand its own offset; a stream's tiles
+// follow each other within its region and wrap at its end.
+std::uint64_t Controller::next_address(int stream, std::uint64_t bytes) {
+  std::uint64_t& cursor = stream_cursor_[stream];
+  if (cursor + bytes > region_bytes_) cursor = 0;
+  const std::uint64_t address = static_cast<std::uint64_t>(stream) * region_bytes_ + cursor;
+  cursor += bytes;
+  return address;
+}
 
 Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
                        const std::vector<OpPlan>& plans, compute::SystolicArray& array,
@@ -21,7 +30,8 @@ Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& co
       array_(array),
       vector_unit_(vector_unit),
       dma_(dma),
-      cycle_(config.cycle_seconds(), sc_core::SC_SEC) {
+      cycle_(config.cycle_seconds(), sc_core::SC_SEC),
+      region_bytes_((config.dram.detailed ? config.dram.detailed->capacity_bytes() : std::uint64_t{1} << 42) / 4) {
   for (const OpPlan& op : plans_) {
     schedules_.emplace_back();
     records_.emplace_back();
@@ -73,9 +83,9 @@ void Controller::load_thread() {
       const std::uint64_t bursts_before = dma_.bursts();
       const sc_core::sc_time begin = sc_core::sc_time_stamp();
       const sc_core::sc_time done =
-          dma_.issue({{port(kIfmap), kIfmap * kRegionBytes, w.ifmap_read_bytes, false},
-                      {port(kFilter), kFilter * kRegionBytes, w.filter_read_bytes, false},
-                      {port(kOfmap), kOfmap * kRegionBytes, w.psum_read_bytes, false}});
+          dma_.issue({{port(kIfmap), next_address(kIfmap, w.ifmap_read_bytes), w.ifmap_read_bytes, false},
+                      {port(kFilter), next_address(kFilter, w.filter_read_bytes), w.filter_read_bytes, false},
+                      {port(kOfmap), next_address(kOfmap, w.psum_read_bytes), w.psum_read_bytes, false}});
       load_done_[static_cast<std::size_t>(g) % kRing] = done;
       note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)], begin, done);
       rec.activity.dram_bursts += dma_.bursts() - bursts_before;
@@ -140,7 +150,7 @@ void Controller::store_thread() {
     sc_core::sc_time done = sc_core::sc_time_stamp();
     if (!w.traffic_already_timed && w.ofmap_write_bytes > 0) {
       const std::uint64_t bursts_before = dma_.bursts();
-      done = dma_.issue({{port(kOfmap), kOfmap * kRegionBytes, w.ofmap_write_bytes, true}});
+      done = dma_.issue({{port(kOfmap), next_address(kOfmap, w.ofmap_write_bytes), w.ofmap_write_bytes, true}});
       note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)],
                 sc_core::sc_time_stamp(), done);
       rec.activity.dram_bursts += dma_.bursts() - bursts_before;

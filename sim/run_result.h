@@ -75,6 +75,7 @@ struct RunResult {
   double seconds = 0;
   std::vector<OpResult> ops;
   Activity activity;
+  std::map<std::string, std::uint64_t> dram_commands;  // detailed DRAM model only
   cost::CostReport cost;  // energy and area breakdowns, TOPS, TOPS/W, TOPS/mm2
 };
 

@@ -23,7 +23,10 @@ bool supported(tlm::tlm_generic_payload& p) {
   return true;
 }
 
+// A payload without a data pointer is timing-only (the engine's DMA moves no
+// bytes): it is timed and counted, and no data is stored.
 void move_data(SparseMemory& store, tlm::tlm_generic_payload& p) {
+  if (p.get_data_ptr() == nullptr) return;
   if (p.is_write()) store.write(p.get_address(), p.get_data_ptr(), p.get_data_length());
   else store.read(p.get_address(), p.get_data_ptr(), p.get_data_length());
 }

@@ -66,3 +66,15 @@ TEST_CASE("SCALE-Sim .cfg files map to a stall-free or bandwidth-limited design 
   const auto bad = write("bad.cfg", "[architecture_presets]\nArrayHeight : 0\n");
   CHECK_THROWS_WITH(load_scalesim_config(bad), Catch::Contains("ArrayHeight: '0' is not a whole number >= 1"));
 }
+
+TEST_CASE("dram.preset selects the detailed DRAM model; its timing replaces bandwidth and latency") {
+  const AcceleratorConfig c = builtin_accelerator({"dram={preset: lpddr4-3200, tRCD: 30}"});
+  REQUIRE(c.dram.detailed.has_value());
+  CHECK(c.dram.detailed->preset == "lpddr4-3200");
+  CHECK(c.dram.detailed->timing.tRCD == 30);
+  CHECK(c.dram.standard == "lpddr4");  // priced by the preset's standard
+  CHECK_THROWS_WITH(builtin_accelerator({"dram.preset=ddr4-2400"}),
+                    Catch::Contains("dram.bandwidth: not allowed with dram.preset"));
+  CHECK_THROWS_WITH(builtin_accelerator({"dram={preset: ddr9}"}), Catch::Contains("ddr4-2400"));
+  CHECK_THROWS_WITH(builtin_accelerator({"dram={preset: ddr4-2400, tRAS: 3}"}), Catch::Contains("tRAS"));
+}
