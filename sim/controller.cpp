@@ -1,7 +1,11 @@
 #include "sim/controller.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "workloads/trace.h"
 
@@ -32,17 +36,42 @@ Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& co
       dma_(dma),
       cycle_(config.cycle_seconds(), sc_core::SC_SEC),
       region_bytes_((config.dram.detailed ? config.dram.detailed->capacity_bytes() : std::uint64_t{1} << 42) / 4) {
-  for (const OpPlan& op : plans_) {
-    schedules_.emplace_back();
+  std::vector<std::pair<std::size_t, std::size_t>> passes;  // (op, pass)
+  for (std::size_t o = 0; o < plans_.size(); ++o) {
+    schedules_.emplace_back(plans_[o].passes.size());
     records_.emplace_back();
     pass_start_cycle_.emplace_back();
-    for (const Pass& pass : op.passes) {
-      schedules_.back().push_back(make_fold_schedule(pass, config_));
+    for (std::size_t p = 0; p < plans_[o].passes.size(); ++p) {
+      const Pass& pass = plans_[o].passes[p];
       records_.back().emplace_back(static_cast<std::size_t>(pass.repeat));
       pass_start_cycle_.back().emplace_back(static_cast<std::size_t>(pass.repeat), 0);
-      total_folds_ += pass.repeat * schedules_.back().back()->folds();
+      passes.emplace_back(o, p);
     }
   }
+  // Schedules are independent and some are costly to build (the SCALE-Sim
+  // replay walks every demanded word): build them on all cores, before
+  // simulation starts. No SystemC call happens on these threads.
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < passes.size(); i = next++) {
+      const auto [o, p] = passes[i];
+      try {
+        schedules_[o][p] = make_fold_schedule(plans_[o].passes[p], config_);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  const std::size_t workers = std::min<std::size_t>(passes.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+  for (const auto& [o, p] : passes) total_folds_ += plans_[o].passes[p].repeat * schedules_[o][p]->folds();
   SC_THREAD(load_thread);
   SC_THREAD(compute_thread);
   SC_THREAD(store_thread);

@@ -11,7 +11,8 @@
 
 namespace qarch::sim {
 
-RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workload& workload) {
+RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workload& workload,
+                         const RunOptions& options) {
   static bool elaborated = false;
   if (elaborated) throw std::logic_error("run_simulation: one SystemC elaboration per process");
   elaborated = true;
@@ -27,7 +28,7 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   result.dram_commands = top.dram_command_counts();
   result.workload = workload.name;
   result.workload_source = workload.source;
-  price_run(result, config);
+  if (options.price) price_run(result, config);
   return result;
 }
 

@@ -8,6 +8,14 @@
 
 namespace qarch::sim {
 
-RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workload& workload);
+struct RunOptions {
+  // Price the run with the cost model (energy, area); off when only cycles
+  // are wanted (SCALE-Sim's reports), since loading the cost table costs more
+  // than simulating a small network.
+  bool price = true;
+};
+
+RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workload& workload,
+                         const RunOptions& options = {});
 
 }  // namespace qarch::sim

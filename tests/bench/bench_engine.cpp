@@ -3,19 +3,44 @@
 // elaborates SystemC once, so each iteration is a child process.
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <string>
+#include <vector>
 
 namespace {
 
 const std::string kData = QARCH_TEST_DATA_DIR "/scalesim";
 
+// Starts qarch directly (no shell, as SCALE-Sim was timed) with stdout on
+// /dev/null and waits for it; returns its exit status.
+int spawn_qarch(const std::vector<std::string>& args) {
+  std::vector<char*> argv{const_cast<char*>(QARCH_BINARY)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  char env_banner[] = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1";
+  char* envp[] = {env_banner, nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, QARCH_BINARY, &actions, nullptr, argv.data(), envp);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 void RunScaleSim(benchmark::State& state, const std::string& topology, const std::string& config, bool gemm) {
-  const std::string cmd = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + QARCH_BINARY +
-                          " run -q --scalesim-config " + kData + "/configs/" + config + ".cfg --topology " + kData +
-                          "/topologies/" + topology + ".csv" + (gemm ? " --gemm" : "") + " >/dev/null";
+  std::vector<std::string> args{"run", "-q", "--scalesim-config", kData + "/configs/" + config + ".cfg",
+                                "--topology", kData + "/topologies/" + topology + ".csv"};
+  if (gemm) args.push_back("--gemm");
   for (auto _ : state) {
-    if (std::system(cmd.c_str()) != 0) {
+    if (spawn_qarch(args) != 0) {
       state.SkipWithError("qarch run failed");
       break;
     }

@@ -15,14 +15,14 @@
 namespace qarch::cli {
 namespace {
 
-struct RunOptions {
+struct RunCommandOptions {
   std::string accelerator, workload, json, scalesim_config, topology, outdir;
   std::vector<std::string> overrides;
   bool gemm = false;
   bool quiet = false;
 };
 
-void execute(const RunOptions& o) {
+void execute(const RunCommandOptions& o) {
   sim::AcceleratorConfig config;
   workloads::Workload workload;
   const bool scalesim = !o.scalesim_config.empty();
@@ -45,7 +45,9 @@ void execute(const RunOptions& o) {
     config = sim::load_accelerator(o.accelerator, o.overrides);
     workload = workloads::load_trace(o.workload);
   }
-  const sim::RunResult result = sim::run_simulation(config, workload);
+  sim::RunOptions run_options;
+  run_options.price = !o.quiet || !o.json.empty();  // SCALE-Sim's CSVs carry no energy
+  const sim::RunResult result = sim::run_simulation(config, workload, run_options);
   if (!o.quiet) print_summary(result, stdout);
   if (!o.json.empty()) sim::write_json_file(result, o.json);
   if (scalesim && !o.outdir.empty()) sim::write_scalesim_reports(result, o.outdir);
@@ -54,7 +56,7 @@ void execute(const RunOptions& o) {
 }  // namespace
 
 void add_run_command(CLI::App& app, CommandStatus&) {
-  auto opts = std::make_shared<RunOptions>();
+  auto opts = std::make_shared<RunCommandOptions>();
   CLI::App* run = app.add_subcommand("run", "Simulate a workload on an accelerator design point");
   run->add_option("-a,--accelerator", opts->accelerator, "accelerator config (YAML)");
   run->add_option("-w,--workload", opts->workload, "workload trace (.yaml or .jsonl)");
