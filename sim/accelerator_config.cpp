@@ -143,6 +143,12 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
   }
   dram.finish();
 
+  if (std::optional<YamlMap> cache = map.optional_map("system_cache")) {
+    c.system_cache = memory::load_cache_config(*cache);
+  }
+  if (std::optional<YamlMap> flash = map.optional_map("flash")) {
+    c.flash = memory::load_flash_config(*flash);
+  }
   if (std::optional<YamlMap> dma = map.optional_map("dma")) {
     const double burst = dma->quantity("burst", Dimension::kBytes, 4096.0);
     if (burst < 1 || burst > 1 << 30) dma->fail("burst", "allowed: 1 B .. 1 GiB");

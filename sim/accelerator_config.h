@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "models/memory/cache.h"
 #include "models/memory/dram_config.h"
+#include "models/memory/flash.h"
 
 #include "models/compute/systolic_mapping.h"
 
@@ -64,6 +66,11 @@ struct AcceleratorConfig {
   VectorUnitConfig vector_unit;
   ScratchpadConfig ifmap, filter, ofmap;
   DramPortConfig dram;
+  // Optional: a cache between the DMA and each DRAM port (system cache).
+  std::optional<memory::CacheConfig> system_cache;
+  // Optional: the weights (filter stream) live in flash and stream from it.
+  std::optional<memory::FlashConfig> flash;
+  int dram_port_count() const { return dram.per_operand_ports ? 3 : 1; }
   DmaConfig dma;
   std::string traffic_model = "reuse";
   // SCALE-Sim compatibility: report each layer's cycles as SCALE-Sim v2 does

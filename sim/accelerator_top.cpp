@@ -4,7 +4,8 @@
 
 namespace qarch::sim {
 namespace {
-int dram_port_count(const AcceleratorConfig& c) { return c.dram.per_operand_ports ? 3 : 1; }
+// DMA ports: one per DRAM port, then one to flash when it holds the weights.
+int dma_port_count(const AcceleratorConfig& c) { return c.dram_port_count() + (c.flash ? 1 : 0); }
 }  // namespace
 
 AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorConfig& config,
@@ -12,25 +13,63 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorCo
     : sc_core::sc_module(name),
       array("systolic_array", config.array.shape, sc_core::sc_time(config.cycle_seconds(), sc_core::SC_SEC)),
       vector_unit("vector_unit", config.vector_unit.lanes, sc_core::sc_time(config.cycle_seconds(), sc_core::SC_SEC)),
-      dma("dma", dram_port_count(config), config.dma.burst_bytes),
+      dma("dma", dma_port_count(config), config.dma.burst_bytes),
       controller("controller", config, plans, array, vector_unit, dma) {
-  for (int i = 0; i < dram_port_count(config); ++i) {
+  const sc_core::sc_time cycle(config.cycle_seconds(), sc_core::SC_SEC);
+  for (int i = 0; i < config.dram_port_count(); ++i) {
     const std::string name = "dram_" + std::to_string(i);
-    auto& port = *dma.ports[static_cast<std::size_t>(i)];
+    // DMA port -> [system cache ->] DRAM
+    tlm::tlm_target_socket<>* dram_socket = nullptr;
     if (config.dram.detailed) {
       dram_model_ports.push_back(std::make_unique<memory::DramTarget>(name.c_str(), *config.dram.detailed));
-      port.bind(dram_model_ports.back()->socket);
+      dram_socket = &dram_model_ports.back()->socket;
     } else {
       stand_in_ports.push_back(std::make_unique<memory::DramStandIn>(
           name.c_str(), config.dram.bandwidth_bytes_per_s, sc_core::sc_time(config.dram.latency_s, sc_core::SC_SEC)));
-      port.bind(stand_in_ports.back()->socket);
+      dram_socket = &stand_in_ports.back()->socket;
     }
+    auto& port = *dma.ports[static_cast<std::size_t>(i)];
+    if (config.system_cache) {
+      system_caches.push_back(std::make_unique<memory::CacheTarget>(("system_cache_" + std::to_string(i)).c_str(),
+                                                                     *config.system_cache, cycle));
+      port.bind(system_caches.back()->socket);
+      system_caches.back()->downstream.bind(*dram_socket);
+    } else {
+      port.bind(*dram_socket);
+    }
+  }
+  if (config.flash) {
+    flash = std::make_unique<memory::FlashTarget>("flash", *config.flash);
+    dma.ports.back()->bind(flash->socket);
   }
 }
 
-std::map<std::string, std::uint64_t> AcceleratorTop::dram_command_counts() const {
-  std::map<std::string, std::uint64_t> counts;
+MemoryCounters AcceleratorTop::memory_counters() const {
+  MemoryCounters all;
+  for (const auto& cache : system_caches) {
+    const memory::CacheCounters& c = cache->cache_counters();
+    auto& counts = all["system_cache"];
+    counts["reads"] += c.reads;
+    counts["writes"] += c.writes;
+    counts["hits"] += c.hits;
+    counts["misses"] += c.misses;
+    counts["evictions"] += c.evictions;
+    counts["writebacks"] += c.writebacks;
+    counts["write_throughs"] += c.write_throughs;
+    counts["mshr_merges"] += c.mshr_merges;
+  }
+  if (flash) {
+    const memory::FlashCounters& c = flash->flash_counters();
+    auto& counts = all["flash"];
+    counts["read_commands"] = c.read_commands;
+    counts["write_commands"] = c.write_commands;
+    counts["pages_read"] = c.pages_read;
+    counts["pages_written"] = c.pages_written;
+    counts["sequential_commands"] = c.sequential_commands;
+    counts["read_bytes"] = flash->transfer_counters().read_bytes;
+  }
   for (const auto& port : dram_model_ports) {
+    auto& counts = all["dram"];
     const memory::DramCounters c = port->dram_counters();
     counts["read_bursts"] += c.read_bursts;
     counts["write_bursts"] += c.write_bursts;
@@ -40,7 +79,7 @@ std::map<std::string, std::uint64_t> AcceleratorTop::dram_command_counts() const
     counts["row_hits"] += c.row_hits;
     counts["row_misses"] += c.row_misses;
   }
-  return counts;
+  return all;
 }
 
 }  // namespace qarch::sim

@@ -30,11 +30,13 @@ class AcceleratorTop : public sc_core::sc_module {
   // One DRAM per port: the stand-in, or the detailed model (dram.preset).
   std::vector<std::unique_ptr<memory::DramStandIn>> stand_in_ports;
   std::vector<std::unique_ptr<memory::DramTarget>> dram_model_ports;
+  std::vector<std::unique_ptr<memory::CacheTarget>> system_caches;  // one per DRAM port
+  std::unique_ptr<memory::FlashTarget> flash;                       // holds the weights
   Controller controller;
 
-  // The detailed DRAM's command counts (activates, row hits, ...), summed
-  // over ports; empty with the stand-in.
-  std::map<std::string, std::uint64_t> dram_command_counts() const;
+  // What the memory models counted, by model ("dram" for the detailed DRAM
+  // model, "system_cache", "flash"), summed over ports.
+  MemoryCounters memory_counters() const;
 };
 
 }  // namespace qarch::sim

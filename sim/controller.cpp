@@ -15,14 +15,9 @@ constexpr int kIfmap = 0, kFilter = 1, kOfmap = 2;
 }  // namespace
 
 // Operand regions split the DRAM's capacity in four (ifmap, filter, ofmap,
-// spare), as SCALE-Sim gives each operand its own offset; a stream's tiles
-// follow each other within its region and wrap at its end.
-std::uint64_t Controller::next_address(int stream, std::uint64_t bytes) {
-  std::uint64_t& cursor = stream_cursor_[stream];
-  if (cursor + bytes > region_bytes_) cursor = 0;
-  const std::uint64_t address = static_cast<std::uint64_t>(stream) * region_bytes_ + cursor;
-  cursor += bytes;
-  return address;
+// spare), as SCALE-Sim gives each operand its own offset.
+std::uint64_t Controller::address(int stream, std::uint64_t base, std::uint64_t offset) const {
+  return static_cast<std::uint64_t>(stream) * region_bytes_ + (base + offset) % region_bytes_;
 }
 
 Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
@@ -88,7 +83,10 @@ void Controller::advance(Cursor& c) const {
   while (c.op < plans_.size() && plans_[c.op].passes.empty()) ++c.op;
 }
 
-int Controller::port(int stream) const { return config_.dram.per_operand_ports ? stream : 0; }
+int Controller::port(int stream) const {
+  if (stream == kFilter && config_.flash) return config_.dram_port_count();  // weights in flash
+  return config_.dram.per_operand_ports ? stream : 0;
+}
 
 void Controller::note_dram(PassResult& rec, std::int64_t pass_start, sc_core::sc_time begin,
                            sc_core::sc_time end) {
@@ -111,10 +109,12 @@ void Controller::load_thread() {
     if (!w.traffic_already_timed && w.ifmap_read_bytes + w.filter_read_bytes + w.psum_read_bytes > 0) {
       const std::uint64_t bursts_before = dma_.bursts();
       const sc_core::sc_time begin = sc_core::sc_time_stamp();
-      const sc_core::sc_time done =
-          dma_.issue({{port(kIfmap), next_address(kIfmap, w.ifmap_read_bytes), w.ifmap_read_bytes, false},
-                      {port(kFilter), next_address(kFilter, w.filter_read_bytes), w.filter_read_bytes, false},
-                      {port(kOfmap), next_address(kOfmap, w.psum_read_bytes), w.psum_read_bytes, false}});
+      const Pass& pass = pass_of(c);
+      const auto r = static_cast<std::uint64_t>(c.repeat);
+      const sc_core::sc_time done = dma_.issue(
+          {{port(kIfmap), address(kIfmap, pass.ifmap_base + r * pass.ifmap_stride, w.ifmap_offset), w.ifmap_read_bytes, false},
+           {port(kFilter), address(kFilter, pass.filter_base + r * pass.filter_stride, w.filter_offset), w.filter_read_bytes, false},
+           {port(kOfmap), address(kOfmap, pass.ofmap_base + r * pass.ofmap_stride, w.psum_offset), w.psum_read_bytes, false}});
       load_done_[static_cast<std::size_t>(g) % kRing] = done;
       note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)], begin, done);
       rec.activity.dram_bursts += dma_.bursts() - bursts_before;
@@ -179,7 +179,9 @@ void Controller::store_thread() {
     sc_core::sc_time done = sc_core::sc_time_stamp();
     if (!w.traffic_already_timed && w.ofmap_write_bytes > 0) {
       const std::uint64_t bursts_before = dma_.bursts();
-      done = dma_.issue({{port(kOfmap), next_address(kOfmap, w.ofmap_write_bytes), w.ofmap_write_bytes, true}});
+      const Pass& pass = pass_of(c);
+      const std::uint64_t base = pass.ofmap_base + static_cast<std::uint64_t>(c.repeat) * pass.ofmap_stride;
+      done = dma_.issue({{port(kOfmap), address(kOfmap, base, w.ofmap_offset), w.ofmap_write_bytes, true}});
       note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)],
                 sc_core::sc_time_stamp(), done);
       rec.activity.dram_bursts += dma_.bursts() - bursts_before;

@@ -70,10 +70,11 @@ class Controller : public sc_core::sc_module {
   // Completion times of the last few folds' loads and stores (ring buffers:
   // no thread is more than two folds ahead of another).
   static constexpr std::size_t kRing = 4;
-  // Each operand stream walks its own DRAM region, tile after tile.
-  std::uint64_t next_address(int stream, std::uint64_t bytes);
+  // The DRAM address of `offset` bytes into an operand of stream `stream`
+  // (0 ifmap, 1 filter, 2 ofmap) placed at `base`: each stream has a quarter
+  // of the DRAM and addresses wrap within it.
+  std::uint64_t address(int stream, std::uint64_t base, std::uint64_t offset) const;
   std::uint64_t region_bytes_ = 0;
-  std::uint64_t stream_cursor_[3] = {0, 0, 0};
   sc_core::sc_time load_done_[kRing], store_done_[kRing];
   sc_core::sc_event loaded_event_, computed_event_, stored_event_;
   std::int64_t compute_end_cycle_ = 0, store_end_cycle_ = 0;

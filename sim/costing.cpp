@@ -19,7 +19,8 @@ void split_mac_key(const std::string& key, std::string* w, std::string* a, std::
 
 }  // namespace
 
-cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles, const AcceleratorConfig& c) {
+cost::ActivityCounters activity_counters(const Activity& a, const MemoryCounters& memory, std::int64_t cycles,
+                                         const AcceleratorConfig& c) {
   cost::ActivityCounters counters;
   for (const auto& [key, macs] : a.macs_by_format_pair) {
     cost::MacActivity m;
@@ -34,7 +35,18 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
       {"ifmap", a.sram_ifmap_read_bytes, a.dram_ifmap_read_bytes},
       {"filter", a.sram_filter_read_bytes, a.dram_filter_read_bytes},
       {"ofmap", a.dram_ofmap_write_bytes + a.dram_psum_read_bytes, a.sram_ofmap_write_bytes + a.dram_psum_read_bytes}};
-  counters.dram = {{c.dram.standard, a.dram_read_bytes(), a.dram_ofmap_write_bytes}};
+  // Weights come from flash when it holds them; everything else from DRAM.
+  const std::uint64_t flash_bytes = c.flash ? a.dram_filter_read_bytes : 0;
+  counters.dram = {{c.dram.standard, a.dram_read_bytes() - flash_bytes, a.dram_ofmap_write_bytes}};
+  if (c.flash) counters.flash = {{c.flash->preset, flash_bytes, 0}};
+  if (c.system_cache && memory.count("system_cache")) {
+    const auto& counts = memory.at("system_cache");
+    const auto line = static_cast<std::uint64_t>(c.system_cache->line_bytes);
+    // Every lookup reads the set's tags; hits move a line of data, and so do
+    // fills and write-backs.
+    counters.caches = {{"system_cache", counts.at("reads") + counts.at("writes"),
+                        (counts.at("hits") + counts.at("writebacks")) * line, counts.at("misses") * line}};
+  }
   counters.cycles = static_cast<std::uint64_t>(std::max<std::int64_t>(0, cycles));
   counters.clock_hz = c.clock_hz;
   return counters;
@@ -52,6 +64,15 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c) {
   for (const ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
     inv.scratchpads.push_back({s->name, {static_cast<double>(s->size_bytes), port_bits, static_cast<int>(s->banks)}});
   }
+  if (c.system_cache) {
+    // One cache per DRAM port; priced as one of their total capacity.
+    cost::CacheGeometry g;
+    g.name = "system_cache";
+    g.capacity_bytes = static_cast<double>(c.system_cache->size_bytes) * c.dram_port_count();
+    g.ways = c.system_cache->ways;
+    g.line_bytes = c.system_cache->line_bytes;
+    inv.caches.push_back(g);
+  }
   return inv;
 }
 
@@ -60,9 +81,11 @@ void price_run(RunResult& r, const AcceleratorConfig& c) {
                                                           : cost::load_cost_table(c.cost_table_path);
   const cost::TechnologyPoint tech = cost::resolve_technology(table, c.technology_node);
   const cost::ComponentInventory inventory = component_inventory(c);
-  r.cost = cost::price(activity_counters(r.activity, r.total_cycles, c), inventory, table, tech);
+  r.cost = cost::price(activity_counters(r.activity, r.memory, r.total_cycles, c), inventory, table, tech);
+  // Per op: the memory models count for the whole run only, so an op's share
+  // leaves cache lookups out (their energy is in the run's total).
   for (OpResult& op : r.ops) {
-    op.energy_pj = cost::price(activity_counters(op.activity, op.cycles, c), inventory, table, tech).energy_pj.total();
+    op.energy_pj = cost::price(activity_counters(op.activity, {}, op.cycles, c), inventory, table, tech).energy_pj.total();
   }
 }
 

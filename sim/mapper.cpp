@@ -125,21 +125,33 @@ class ReuseSchedule : public FoldSchedule {
     // Which fold index each operand's slice follows: row fold i, column fold j
     // or both (a new tile every fold).
     const bool first_of_row_slice = fetch_row_slice(i, j, index);
+    // Offsets: a row slice starts at its share of the operand, a column slice
+    // likewise, a tile (i, j) in tile order (column folds outer).
+    const double row_start = static_cast<double>(i * shape_.rows) / static_cast<double>(f.spatial_rows);
+    const double col_start = static_cast<double>(j * shape_.cols) / static_cast<double>(f.spatial_cols);
+    const double tile_start = col_start + row_start * col_share;
     switch (shape_.dataflow) {
       case Dataflow::kOutputStationary:  // rows: m, cols: n, T: k
         w.ifmap_read_bytes = first_of_row_slice ? bytes(p_.ifmap_bytes * row_share) : 0;
+        w.ifmap_offset = bytes(p_.ifmap_bytes * row_start);
         w.filter_read_bytes = i == 0 ? bytes(p_.filter_bytes * col_share) : 0;
+        w.filter_offset = bytes(p_.filter_bytes * col_start);
         w.ofmap_write_bytes = bytes(p_.ofmap_bytes * row_share * col_share);
+        w.ofmap_offset = bytes(p_.ofmap_bytes * tile_start);
         break;
       case Dataflow::kWeightStationary:  // rows: k, cols: n, T: m
         w.filter_read_bytes = bytes(p_.filter_bytes * row_share * col_share);
+        w.filter_offset = bytes(p_.filter_bytes * tile_start);
         w.ifmap_read_bytes = fetch_slice(ifmap_fits_, i, j, index) ? bytes(p_.ifmap_bytes * row_share) : 0;
-        reduction_outputs(w, i, col_share);
+        w.ifmap_offset = bytes(p_.ifmap_bytes * row_start);
+        reduction_outputs(w, i, col_share, col_start);
         break;
       case Dataflow::kInputStationary:  // rows: k, cols: m, T: n
         w.ifmap_read_bytes = bytes(p_.ifmap_bytes * row_share * col_share);
+        w.ifmap_offset = bytes(p_.ifmap_bytes * tile_start);
         w.filter_read_bytes = fetch_slice(filter_fits_, i, j, index) ? bytes(p_.filter_bytes * row_share) : 0;
-        reduction_outputs(w, i, col_share);
+        w.filter_offset = bytes(p_.filter_bytes * row_start);
+        reduction_outputs(w, i, col_share, col_start);
         break;
     }
     return w;
@@ -161,10 +173,14 @@ class ReuseSchedule : public FoldSchedule {
 
   // Reduction over row folds: outputs leave after the last row fold; partial
   // sums spill between row folds when the ofmap scratchpad cannot hold them.
-  void reduction_outputs(FoldWork& w, std::int64_t i, double col_share) const {
+  void reduction_outputs(FoldWork& w, std::int64_t i, double col_share, double col_start) const {
     const double outputs = static_cast<double>(p_.plan.temporal) *
                            static_cast<double>(p_.plan.spatial_cols) * col_share;
     const bool last = i == p_.plan.row_folds - 1;
+    w.psum_offset = bytes(p_.ofmap_bytes) + bytes(static_cast<double>(p_.plan.temporal * p_.plan.spatial_cols) *
+                                                  p_.psum_bytes_per_output * col_start);
+    // The last row fold writes final outputs; earlier ones spill partial sums.
+    w.ofmap_offset = last ? bytes(p_.ofmap_bytes * col_start) : w.psum_offset;
     if (last) w.ofmap_write_bytes = bytes(p_.ofmap_bytes * col_share);
     if (!psum_fits_) {
       if (!last) w.ofmap_write_bytes += bytes(outputs * p_.psum_bytes_per_output);
@@ -194,8 +210,11 @@ class VectorSchedule : public FoldSchedule {
     const auto ops = static_cast<std::int64_t>(std::llround(static_cast<double>(p_.element_ops) * share));
     w.compute_cycles = ceil_div(ops, lanes_);
     w.pes_used = lanes_;
+    const double start = static_cast<double>(index * chunk_elements_) / static_cast<double>(p_.m);
     w.ifmap_read_bytes = static_cast<std::uint64_t>(std::ceil(p_.ifmap_bytes * share));
+    w.ifmap_offset = static_cast<std::uint64_t>(p_.ifmap_bytes * start);
     w.ofmap_write_bytes = static_cast<std::uint64_t>(std::ceil(p_.ofmap_bytes * share));
+    w.ofmap_offset = static_cast<std::uint64_t>(p_.ofmap_bytes * start);
     return w;
   }
 
@@ -271,6 +290,33 @@ Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std
   return p;
 }
 
+// Lays the passes' operands out one after another in their streams' DRAM
+// regions, 4 KiB aligned (the controller wraps addresses at a region's end).
+// Each op's operands are its own: an op's outputs are not placed where the
+// next op reads its inputs.
+void place_operands(std::vector<OpPlan>& plans) {
+  constexpr std::uint64_t kAlign = 4096;
+  auto aligned = [](double bytes) {
+    return (static_cast<std::uint64_t>(std::ceil(bytes)) + kAlign - 1) / kAlign * kAlign;
+  };
+  std::uint64_t ifmap = 0, filter = 0, ofmap = 0;
+  for (OpPlan& plan : plans) {
+    for (Pass& p : plan.passes) {
+      const double psum_bytes = static_cast<double>(p.plan.temporal * p.plan.spatial_cols) * p.psum_bytes_per_output;
+      p.ifmap_stride = aligned(p.ifmap_bytes);
+      p.filter_stride = aligned(p.filter_bytes);
+      p.ofmap_stride = aligned(p.ofmap_bytes) + aligned(psum_bytes);
+      p.ifmap_base = ifmap;
+      p.filter_base = filter;
+      p.ofmap_base = ofmap;
+      const auto repeats = static_cast<std::uint64_t>(p.repeat);
+      ifmap += p.ifmap_stride * repeats;
+      filter += p.filter_stride * repeats;
+      ofmap += p.ofmap_stride * repeats;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const AcceleratorConfig& config) {
@@ -319,6 +365,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
     }
     plans.push_back(std::move(plan));
   }
+  place_operands(plans);
   return plans;
 }
 

@@ -32,6 +32,12 @@ struct FoldWork {
   std::uint64_t filter_read_bytes = 0;
   std::uint64_t ofmap_write_bytes = 0;
   std::uint64_t psum_read_bytes = 0;   // partial sums brought back (spill)
+  // Where in the pass's operand the fold's slice lies (bytes), so a slice
+  // fetched twice has the same DRAM addresses both times. Partial sums live
+  // after the outputs in the ofmap stream; ofmap_offset is where this fold's
+  // write goes (outputs, or spilled partial sums), psum_offset where its
+  // partial sums are read from.
+  std::uint64_t ifmap_offset = 0, filter_offset = 0, ofmap_offset = 0, psum_offset = 0;
   std::int64_t charged_stall_cycles = 0;
   // True when the traffic model has already charged the time of these bytes
   // (SCALE-Sim USER replay): they are counted but not moved by the DMA.
@@ -55,6 +61,11 @@ struct Pass {
   double input_bytes_per_element = 1, weight_bytes_per_element = 1, output_bytes_per_element = 1;
   // Vector passes.
   std::uint64_t element_ops = 0;
+  // DRAM placement: each operand stream (ifmap, filter, ofmap) has a region;
+  // a pass's operands start at these offsets in their regions, and repeat r
+  // of the pass at base + r * stride.
+  std::uint64_t ifmap_base = 0, filter_base = 0, ofmap_base = 0;
+  std::uint64_t ifmap_stride = 0, filter_stride = 0, ofmap_stride = 0;
   // The op's conv shape when it came from a convolution (SCALE-Sim replay).
   bool from_conv = false;
   workloads::Conv2dShape conv;

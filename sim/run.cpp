@@ -25,7 +25,7 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   top.controller.on_progress([&progress](std::int64_t done, std::int64_t) { progress.update(static_cast<std::uint64_t>(done)); });
   sc_core::sc_start();
   RunResult result = top.controller.result();
-  result.dram_commands = top.dram_command_counts();
+  result.memory = top.memory_counters();
   result.workload = workload.name;
   result.workload_source = workload.source;
   if (options.price) price_run(result, config);

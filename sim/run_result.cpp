@@ -97,7 +97,7 @@ nlohmann::json to_json(const RunResult& r) {
           {"macs", r.activity.macs_by_format_pair},
           {"bytes", bytes_json(r.activity)},
           {"activity", activity_json(r.activity)},
-          {"dram_commands", r.dram_commands},
+          {"memory", r.memory},
           {"ops", ops}};
 }
 

@@ -14,6 +14,10 @@ namespace qarch::sim {
 
 inline constexpr int kResultSchemaVersion = 1;
 
+// Counts of the memory models present in a run, by model ("dram",
+// "system_cache", "flash") and counter name.
+using MemoryCounters = std::map<std::string, std::map<std::string, std::uint64_t>>;
+
 // Activity of one pass or op: what the cost model prices.
 struct Activity {
   std::map<std::string, std::uint64_t> macs_by_format_pair;
@@ -75,7 +79,7 @@ struct RunResult {
   double seconds = 0;
   std::vector<OpResult> ops;
   Activity activity;
-  std::map<std::string, std::uint64_t> dram_commands;  // detailed DRAM model only
+  MemoryCounters memory;  // the memory models' own counts (docs/results.md)
   cost::CostReport cost;  // energy and area breakdowns, TOPS, TOPS/W, TOPS/mm2
 };
 

@@ -1,6 +1,8 @@
 #include "apps/qarch/summary_table.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -14,7 +16,7 @@ void print_summary(const sim::RunResult& r, std::FILE* out) {
   std::size_t width = 4;
   for (const sim::OpResult& op : r.ops) width = std::max(width, op.name.size());
   fmt::print(out, "{:<{}}  {:<16}  {:>12}  {:>12}  {:>10}  {:>6}  {:>12}  {:>10}  {:>10}  {:>11}\n", "op", width,
-             "type", "cycles", "compute", "stall", "util%", "MACs", "DRAM rd", "DRAM wr", "energy uJ");
+             "type", "cycles", "compute", "stall", "util%", "MACs", "mem rd", "mem wr", "energy uJ");
   for (const sim::OpResult& op : r.ops) {
     fmt::print(out, "{:<{}}  {:<16}  {:>12}  {:>12}  {:>10}  {:>6.1f}  {:>12}  {:>10}  {:>10}  {:>11.3f}\n", op.name,
                width, op.type, op.cycles, op.compute_cycles, op.stall_cycles, 100.0 * op.utilization,
@@ -24,15 +26,20 @@ void print_summary(const sim::RunResult& r, std::FILE* out) {
   const double macs = static_cast<double>(r.activity.macs());
   fmt::print(out, "\ntotal: {} cycles ({} compute, {} stall) = {:.6g} s at {:g} GHz\n", r.total_cycles,
              r.compute_cycles, r.stall_cycles, r.seconds, r.clock_hz / 1e9);
-  fmt::print(out, "       {:.4g} MACs, {:.3g} effective TOPS, DRAM {} read / {} written\n", macs,
+  fmt::print(out, "       {:.4g} MACs, {:.3g} effective TOPS, off-chip memory {} read / {} written\n", macs,
              r.seconds > 0 ? 2.0 * macs / r.seconds / 1e12 : 0.0,
              format_bytes(static_cast<double>(r.activity.dram_read_bytes())),
              format_bytes(static_cast<double>(r.activity.dram_ofmap_write_bytes)));
   const cost::CostReport& c = r.cost;
-  fmt::print(out, "       energy {:.4g} uJ (compute {:.3g}, SRAM {:.3g}, DRAM {:.3g}, leakage {:.3g}), "
-                  "area {:.4g} mm2 at {:g} nm\n",
-             c.energy_pj.total() * 1e-6, c.energy_pj.compute * 1e-6, c.energy_pj.sram * 1e-6,
-             c.energy_pj.dram * 1e-6, c.energy_pj.leakage * 1e-6, c.area_um2.total() * 1e-6, c.technology.node_nm);
+  const cost::EnergyBreakdownPj& e = c.energy_pj;
+  std::string parts;
+  for (const auto& [name, pj] : {std::pair{"compute", e.compute}, {"SRAM", e.sram}, {"cache", e.cache},
+                                 {"DRAM", e.dram}, {"flash", e.flash}, {"wires", e.interconnect},
+                                 {"leakage", e.leakage}}) {
+    if (pj > 0) parts += fmt::format("{}{} {:.3g}", parts.empty() ? "" : ", ", name, pj * 1e-6);
+  }
+  fmt::print(out, "       energy {:.4g} uJ ({}), area {:.4g} mm2 at {:g} nm\n", e.total() * 1e-6, parts,
+             c.area_um2.total() * 1e-6, c.technology.node_nm);
   fmt::print(out, "       {:.3g} TOPS/W, {:.3g} TOPS/mm2\n", c.tops_per_w, c.tops_per_mm2);
 }
 

@@ -140,5 +140,55 @@ TEST_CASE("a weight-streaming INT4 GEMV on the detailed DRAM is DRAM-bound at th
   CHECK(j["stall_cycles"].get<double>() > 0.8 * j["total_cycles"].get<double>());  // DRAM-bound
   CHECK(run_gbps > 0.9 * trace_gbps);
   CHECK(run_gbps < 1.02 * trace_gbps);
-  CHECK(j["dram_commands"]["row_hits"].get<double>() > 0.95 * j["dram_commands"]["read_bursts"].get<double>());
+  CHECK(j["memory"]["dram"]["row_hits"].get<double>() > 0.95 * j["memory"]["dram"]["read_bursts"].get<double>());
+}
+
+TEST_CASE("weights in flash stream at the flash's sequential bandwidth and are priced as flash") {
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/gemv.yaml", "name: gemv\nops:\n  - {name: gemv, type: gemm, m: 1, n: 4096, k: 4096, weights: {format: int4}}\n");
+  const std::string root = QARCH_SOURCE_DIR;
+  const auto r = run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + dir +
+                           "/gemv.yaml --set \"flash={preset: ufs4.0}\" --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  const double weight_bytes = 4096.0 * 4096.0 / 2;
+  CHECK(j["memory"]["flash"]["read_bytes"].get<double>() == weight_bytes);
+  // UFS 4.0 sequential read: 4200 MB/s (Samsung's UFS 4.0 announcement, 2022).
+  const double gbps = weight_bytes / j["seconds"].get<double>() / 1e9;
+  INFO("weights streamed at " << gbps << " GB/s");
+  CHECK(gbps > 0.9 * 4.2);
+  CHECK(gbps <= 4.2);
+  CHECK(j["cost"]["energy_pj"]["flash"].get<double>() > 0);
+  CHECK(j["cost"]["energy_pj"]["dram"].get<double>() < 0.01 * j["cost"]["energy_pj"]["flash"].get<double>());
+}
+
+TEST_CASE("a system cache catches operands fetched twice") {
+  // 1024x64x64 int8 GEMM on the 32x32 ws array (2 row folds over k, 2 column
+  // folds over n): the 64 KiB input does not fit half its 64 KiB scratchpad,
+  // so each column fold reads it again (2 x 64 KiB); weights (4 KiB) are read
+  // once; the 1024 x 32 int32 partial sums of a column fold (128 KiB) do not
+  // fit half the ofmap scratchpad, so they are written after row fold 0 and
+  // read back for row fold 1 (2 x 128 KiB). Through a 1 MiB write-back cache
+  // with 64-byte lines: 2 x 1024 + 64 + 2 x 2048 line reads; the second input
+  // pass (1024 lines) and every partial-sum read (just written) hit.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 1024, n: 64, k: 64}\n");
+  const auto r = run_qarch("run -q -a " + kArch + " -w " + dir +
+                           "/g.yaml --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\" --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  const auto& cache = j["memory"]["system_cache"];
+  CHECK(cache["reads"] == 2 * 1024 + 64 + 2 * 2048);
+  CHECK(cache["hits"].get<int>() >= 1024 + 2 * 2048);
+  CHECK(cache["misses"].get<int>() + cache["hits"].get<int>() == cache["reads"].get<int>() + cache["writes"].get<int>());
+  CHECK(j["cost"]["energy_pj"]["cache"].get<double>() > 0);
+}
+
+TEST_CASE("bad cache and flash sections are rejected with the key") {
+  const auto bad_flash = run_qarch("validate -a " + kArch + " --set \"flash={preset: ufs9}\"");
+  CHECK(bad_flash.exit_code == 2);
+  CHECK_THAT(bad_flash.err, Catch::Contains("ufs4.0"));
+  const auto bad_cache = run_qarch("validate -a " + kArch + " --set \"system_cache={size: 1 MiB, line: 64}\"");
+  CHECK(bad_cache.exit_code == 2);
+  CHECK_THAT(bad_cache.err, Catch::Contains("system_cache.line"));
 }
