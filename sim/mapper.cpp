@@ -7,6 +7,7 @@
 
 #include "common/input_error.h"
 #include "models/numerics/format_registry.h"
+#include "models/numerics/quantizer.h"
 #include "sim/scalesim/user_bandwidth_replay.h"
 
 namespace qarch::sim {
@@ -18,6 +19,49 @@ using workloads::OpType;
 
 double bytes_per_element(const std::string& format) {
   return numerics::format_info(format).storage_bits / 8.0;
+}
+
+// Bytes per element of an operand stored as a [rows, cols] tensor (K along a
+// row: weights [n, k], inputs [m, k], outputs [m, n]), scales and zero-points
+// included: the numerics quantizer's effective bits (int4 with group-128 fp16
+// scales: 4.125 bits). `block` granularity is a square group_size tile; a
+// block format (mxfp4, nvfp4, ...) brings its own blocks and scales. A single
+// per-tensor scale (and zero-point) sits in a register, not in DRAM beside
+// the data, so per-tensor operands take their bare storage bits.
+double stored_bytes_per_element(const std::string& source, const Op& op, const workloads::OperandFormat& f,
+                                const char* operand, std::int64_t rows, std::int64_t cols) {
+  using workloads::ScaleGranularity;
+  const bool block_format = numerics::format_info(f.format).kind == numerics::FormatKind::kBlock;
+  if (!block_format && f.granularity == ScaleGranularity::kTensor) return bytes_per_element(f.format);
+  numerics::QuantizerConfig q;
+  try {
+    if (block_format) {
+      q = numerics::block_format_quantizer(f.format);
+    } else {
+      q.element_format = f.format;
+      q.symmetric = f.symmetric;
+      q.scale_format = f.scale_format;
+      const int group = static_cast<int>(f.group_size);
+      switch (f.granularity) {
+        case ScaleGranularity::kTensor: q.granularity = numerics::Granularity::kPerTensor; break;
+        case ScaleGranularity::kChannel: q.granularity = numerics::Granularity::kPerChannel; break;
+        case ScaleGranularity::kToken: q.granularity = numerics::Granularity::kPerToken; break;
+        case ScaleGranularity::kGroup:
+          q.granularity = numerics::Granularity::kPerGroup;
+          q.group_size = group;
+          break;
+        case ScaleGranularity::kBlock:
+          q.granularity = numerics::Granularity::kPerBlock;
+          q.block_rows = q.block_cols = group;
+          break;
+      }
+    }
+    const numerics::Quantizer quantizer(q);
+    return quantizer.effective_bits_per_element(static_cast<int>(rows), static_cast<int>(cols)) / 8.0;
+  } catch (const std::exception& e) {
+    throw InputError(SourceRef{source, 0, "op " + op.name + ", " + operand},
+                     fmt::format("{} as a [{} x {}] tensor: {}", f.format, rows, cols, e.what()));
+  }
 }
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
@@ -48,7 +92,7 @@ void count_sram(Pass& p, const compute::SystolicArrayShape& a) {
   }
 }
 
-Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label, std::int64_t m,
+Pass array_pass(const std::string& source, const Op& op, const AcceleratorConfig& config, std::string label, std::int64_t m,
                 std::int64_t n, std::int64_t k, double ifmap_elements) {
   const MacFormatSupport* support = config.find_format_pair(op.weights.format, op.inputs.format);
   if (support == nullptr) {
@@ -70,9 +114,11 @@ Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label
   p.macs_per_pe_per_cycle = support->macs_per_pe_per_cycle;
   p.plan = compute::plan_folds(config.array.shape, m, n, k, p.macs_per_pe_per_cycle);
   count_sram(p, config.array.shape);
-  p.ifmap_bytes = ifmap_elements * bytes_per_element(op.inputs.format);
-  p.filter_bytes = static_cast<double>(k * n) * bytes_per_element(op.weights.format);
-  p.ofmap_bytes = static_cast<double>(m * n) * bytes_per_element(op.outputs.format);
+  // DRAM holds operands with their scales and zero-points; the array reads
+  // bare elements from the scratchpads.
+  p.ifmap_bytes = ifmap_elements * stored_bytes_per_element(source, op, op.inputs, "inputs", m, k);
+  p.filter_bytes = static_cast<double>(k * n) * stored_bytes_per_element(source, op, op.weights, "weights", n, k);
+  p.ofmap_bytes = static_cast<double>(m * n) * stored_bytes_per_element(source, op, op.outputs, "outputs", m, n);
   p.psum_bytes_per_output = bytes_per_element(op.accumulator);
   p.input_bytes_per_element = bytes_per_element(op.inputs.format);
   p.weight_bytes_per_element = bytes_per_element(op.weights.format);
@@ -279,14 +325,14 @@ class ScaleSimUserSchedule : public FoldSchedule {
   scalesim::UserBandwidthReplay replay_;
 };
 
-Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std::int64_t ops_per_element) {
+Pass vector_pass(const std::string& source, const Op& op, std::int64_t elements, std::int64_t operands, std::int64_t ops_per_element) {
   Pass p;
   p.label = op.name;
   p.unit = Pass::Unit::kVectorUnit;
   p.m = elements;  // elements per operand
   p.element_ops = static_cast<std::uint64_t>(elements * ops_per_element);
-  p.ifmap_bytes = static_cast<double>(elements * operands) * bytes_per_element(op.inputs.format);
-  p.ofmap_bytes = static_cast<double>(elements) * bytes_per_element(op.outputs.format);
+  p.ifmap_bytes = static_cast<double>(elements * operands) * stored_bytes_per_element(source, op, op.inputs, "inputs", 1, elements);
+  p.ofmap_bytes = static_cast<double>(elements) * stored_bytes_per_element(source, op, op.outputs, "outputs", 1, elements);
   return p;
 }
 
@@ -326,7 +372,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
     plan.op = &op;
     switch (op.type) {
       case OpType::kGemm: {
-        Pass p = array_pass(op, config, op.name, op.gemm.m, op.gemm.n, op.gemm.k,
+        Pass p = array_pass(workload.source, op, config, op.name, op.gemm.m, op.gemm.n, op.gemm.k,
                             static_cast<double>(op.gemm.m * op.gemm.k));
         p.repeat = op.gemm.batch;
         plan.passes.push_back(p);
@@ -335,7 +381,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
       case OpType::kConv2d: {
         const auto& c = op.conv;
         const std::int64_t m = c.batch * c.out_height() * c.out_width();
-        Pass p = array_pass(op, config, op.name, m, c.filters, c.filter_height * c.filter_width * c.channels,
+        Pass p = array_pass(workload.source, op, config, op.name, m, c.filters, c.filter_height * c.filter_width * c.channels,
                             static_cast<double>(c.batch * c.height * c.width * c.channels));
         p.from_conv = true;
         p.conv = c;
@@ -346,7 +392,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
         const auto& c = op.conv;
         const std::int64_t m = c.batch * c.out_height() * c.out_width();
         for (std::int64_t ch = 0; ch < c.channels; ++ch) {
-          Pass p = array_pass(op, config, fmt::format("{}Channel_{}", op.name, ch), m, c.filters,
+          Pass p = array_pass(workload.source, op, config, fmt::format("{}Channel_{}", op.name, ch), m, c.filters,
                               c.filter_height * c.filter_width,
                               static_cast<double>(c.batch * c.height * c.width));
           p.from_conv = true;
@@ -357,10 +403,10 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
         break;
       }
       case OpType::kElementwise:
-        plan.passes.push_back(vector_pass(op, op.elements, op.elementwise_operands, 1));
+        plan.passes.push_back(vector_pass(workload.source, op, op.elements, op.elementwise_operands, 1));
         break;
       case OpType::kSoftmax:
-        plan.passes.push_back(vector_pass(op, op.elements, 1, kSoftmaxOpsPerElement));
+        plan.passes.push_back(vector_pass(workload.source, op, op.elements, 1, kSoftmaxOpsPerElement));
         break;
     }
     plans.push_back(std::move(plan));

@@ -46,7 +46,7 @@ TEST_CASE("missing files, bad CSV and bad traces exit 2") {
   check_error("run -a " + kArch, "needs -a ARCH.yaml and -w WORKLOAD");
 }
 
-TEST_CASE("usage errors exit 2; --help and --version exit 0") {
+TEST_CASE("usage errors exit 2 while help and version exit 0") {
   CHECK(run_qarch("").exit_code == 2);
   CHECK(run_qarch("frobnicate").exit_code == 2);
   const auto help = run_qarch("run --help");

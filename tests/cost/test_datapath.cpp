@@ -73,7 +73,7 @@ TEST_CASE("orderings: E5M2 multiplier cheaper than E4M3, INT4 cheaper than INT8"
   CHECK(mac_energy("int4", "int4", "int32") < mac_energy("int8", "int8", "int32"));
 }
 
-TEST_CASE("block formats pay a scale per block; sparsity and packing add their parts") {
+TEST_CASE("block formats pay a scale per block and sparsity and packing add their parts") {
   using qarch::cost::MacOptions;
   // MXFP8 = FP8 elements + an E8M0 scale per 32 (OCP MX v1.0): a little more
   // than the element MAC, far less than a second multiplier.

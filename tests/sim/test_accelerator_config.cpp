@@ -67,7 +67,7 @@ TEST_CASE("SCALE-Sim .cfg files map to a stall-free or bandwidth-limited design 
   CHECK_THROWS_WITH(load_scalesim_config(bad), Catch::Contains("ArrayHeight: '0' is not a whole number >= 1"));
 }
 
-TEST_CASE("dram.preset selects the detailed DRAM model; its timing replaces bandwidth and latency") {
+TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
   const AcceleratorConfig c = builtin_accelerator({"dram={preset: lpddr4-3200, tRCD: 30}"});
   REQUIRE(c.dram.detailed.has_value());
   CHECK(c.dram.detailed->preset == "lpddr4-3200");

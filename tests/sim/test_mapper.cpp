@@ -50,3 +50,32 @@ TEST_CASE("reuse traffic: a resident operand is read from DRAM once, a large one
   for (std::int64_t f = 0; f < bsched->folds(); ++f) ifmap += bsched->fold(f).ifmap_read_bytes;
   CHECK(ifmap == 2 * 1024 * 64);
 }
+
+TEST_CASE("DRAM traffic carries the quantization scales of groups and channels and block formats") {
+  // int4 weights with one fp16 scale per 128 weights along k: 4 + 16/128 =
+  // 4.125 bits per weight; per-channel int8 with fp32 scales adds 32 bits per
+  // output channel; mxfp4 is 4 + 8/32 = 4.25 bits (OCP MX v1.0: E8M0 scale per 32).
+  const auto w = workloads::load_trace_yaml_text(R"(name: s
+ops:
+  - {name: g, type: gemm, m: 16, n: 256, k: 512, weights: {format: int4, granularity: group, group_size: 128, scale_format: fp16}}
+  - {name: c, type: gemm, m: 16, n: 256, k: 512, weights: {format: int8, granularity: channel, scale_format: fp32}}
+  - {name: t, type: gemm, m: 16, n: 256, k: 512, weights: {format: int8}}
+)", "t.yaml");
+  auto config = sim::builtin_accelerator();
+  const auto plans = sim::plan_workload(w, config);
+  CHECK(plans[0].passes[0].filter_bytes == Approx(512.0 * 256 * 4.125 / 8));
+  CHECK(plans[1].passes[0].filter_bytes == Approx(512.0 * 256 + 256 * 4));
+  CHECK(plans[2].passes[0].filter_bytes == Approx(512.0 * 256));  // per-tensor scale: a register
+  config.array.formats.push_back({"mxfp4", "int8", "fp32", 1});
+  const auto mx = workloads::load_trace_yaml_text(
+      "name: m\nops:\n  - {name: g, type: gemm, m: 16, n: 256, k: 512, weights: {format: mxfp4}}\n", "t.yaml");
+  CHECK(sim::plan_workload(mx, config)[0].passes[0].filter_bytes == Approx(512.0 * 256 * 4.25 / 8));
+}
+
+TEST_CASE("a group size that does not divide the reduction dimension is an error naming the op") {
+  const auto w = workloads::load_trace_yaml_text(
+      "name: s\nops:\n  - {name: g, type: gemm, m: 16, n: 256, k: 500, weights: {format: int4, granularity: group, group_size: 128}}\n",
+      "t.yaml");
+  CHECK_THROWS_WITH(sim::plan_workload(w, sim::builtin_accelerator()),
+                    Catch::StartsWith("t.yaml: op g, weights: int4 as a [256 x 500] tensor"));
+}

@@ -28,7 +28,7 @@ TEST_CASE("SCALE-Sim conv rows keep SCALE-Sim's ceil output size") {
   CHECK(w.name == "alexnet");
 }
 
-TEST_CASE("SCALE-Sim DP layers become depthwise convolutions; GEMM rows become gemm ops") {
+TEST_CASE("SCALE-Sim DP layers become depthwise convolutions and GEMM rows become gemm ops") {
   const auto dp = load_scalesim_topology(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/topologies/synthetic_dp_check.csv",
                                          ScaleSimTopologyKind::kConv);
   CHECK(dp.ops[0].type == OpType::kDepthwiseConv2d);

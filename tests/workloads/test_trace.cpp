@@ -59,7 +59,7 @@ TEST_CASE("trace errors name the file, line and key") {
   CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops: []\n", "t.yaml"), Catch::Contains("no ops"));
 }
 
-TEST_CASE("JSON Lines traces share the schema; a truncated last line is an error with its line") {
+TEST_CASE("JSON Lines traces share the schema and a truncated last line is an error with its line") {
   const std::string dir = "/tmp";
   const std::string good = dir + "/qarch_test_good.jsonl", bad = dir + "/qarch_test_bad.jsonl";
   std::ofstream(good) << "{\"name\": \"j\", \"version\": 1}\n"
