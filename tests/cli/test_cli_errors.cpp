@@ -3,13 +3,13 @@
 
 #include "tests/support/run_qarch.h"
 
+using qarch::test::kDataDir;
+using qarch::test::kEdgeAccelerator;
+using qarch::test::kTinyTransformer;
 using qarch::test::run_qarch;
 using qarch::test::write_file;
 
 namespace {
-const std::string& kData = qarch::test::kDataDir;
-const std::string& kArch = qarch::test::kEdgeAccelerator;
-const std::string& kTrace = qarch::test::kTinyTransformer;
 
 void check_error(const std::string& args, const std::string& expected) {
   INFO("qarch " << args);
@@ -24,26 +24,26 @@ void check_error(const std::string& args, const std::string& expected) {
 TEST_CASE("malformed YAML, unknown keys and bad units exit 2 with file, line and key") {
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/malformed.yaml", "name: x\nclock: [1 GHz\n");
-  check_error("run -a " + dir + "/malformed.yaml -w " + kTrace, "malformed.yaml:3: malformed YAML");
-  check_error("run -a " + kArch + " -w " + kTrace + " --set compute.systolic_array.colz=4",
+  check_error("run -a " + dir + "/malformed.yaml -w " + kTinyTransformer, "malformed.yaml:3: malformed YAML");
+  check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set compute.systolic_array.colz=4",
               "compute.systolic_array.colz: unknown key; allowed here:");
-  check_error("run -a " + kArch + " -w " + kTrace + " --set \"clock=1 GB\"", "clock: '1 GB' has unit 'GB'; expected a frequency");
-  check_error("run -a " + kArch + " -w " + kTrace + " --set compute.systolic_array.rows=0", "rows: 0 is out of range");
-  check_error("run -a " + kArch + " -w " + kTrace + " --set \"scratchpads.ifmap.size=1 KiB\"",
+  check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"clock=1 GB\"", "clock: '1 GB' has unit 'GB'; expected a frequency");
+  check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set compute.systolic_array.rows=0", "rows: 0 is out of range");
+  check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"scratchpads.ifmap.size=1 KiB\"",
               "cannot hold one 32x32 tile");
 }
 
 TEST_CASE("missing files, bad CSV and bad traces exit 2") {
   const std::string dir = qarch::test::make_temp_dir();
-  check_error("run -a /nonexistent.yaml -w " + kTrace, "/nonexistent.yaml: cannot open file");
-  check_error("run -a " + kArch + " -w /nonexistent.yaml", "/nonexistent.yaml: cannot open file");
+  check_error("run -a /nonexistent.yaml -w " + kTinyTransformer, "/nonexistent.yaml: cannot open file");
+  check_error("run -a " + kEdgeAccelerator + " -w /nonexistent.yaml", "/nonexistent.yaml: cannot open file");
   write_file(dir + "/topo.csv", "Layer,H,W,R,S,C,N,S,\nConv1,224,224,3,3,3,64,1\n");
-  check_error("run --scalesim-config " + kData + "/scalesim/configs/32x32_os.cfg --topology " + dir + "/topo.csv",
+  check_error("run --scalesim-config " + kDataDir + "/scalesim/configs/32x32_os.cfg --topology " + dir + "/topo.csv",
               "topo.csv:2: row does not end with a trailing comma");
   write_file(dir + "/t.jsonl", "{\"name\": \"t\"}\n{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\"");
-  check_error("run -a " + kArch + " -w " + dir + "/t.jsonl", "t.jsonl:2: malformed JSON (truncated trace?)");
-  check_error("run -a " + kArch + " -w " + dir + "/topo.csv", "unknown trace type");
-  check_error("run -a " + kArch, "needs -a ARCH.yaml and -w WORKLOAD");
+  check_error("run -a " + kEdgeAccelerator + " -w " + dir + "/t.jsonl", "t.jsonl:2: malformed JSON (truncated trace?)");
+  check_error("run -a " + kEdgeAccelerator + " -w " + dir + "/topo.csv", "unknown trace type");
+  check_error("run -a " + kEdgeAccelerator, "needs -a ARCH.yaml and -w WORKLOAD");
 }
 
 TEST_CASE("usage errors exit 2 while help and version exit 0") {

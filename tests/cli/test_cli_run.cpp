@@ -8,14 +8,11 @@
 #include "tests/support/run_qarch.h"
 
 using qarch::test::read_file;
+using qarch::test::kDataDir;
+using qarch::test::kEdgeAccelerator;
+using qarch::test::kTinyTransformer;
 using qarch::test::run_qarch;
 using qarch::test::write_file;
-
-namespace {
-const std::string& kData = qarch::test::kDataDir;
-const std::string& kArch = qarch::test::kEdgeAccelerator;
-const std::string& kTrace = qarch::test::kTinyTransformer;
-}  // namespace
 
 TEST_CASE("qarch demo prints a summary table of the built-in workload") {
   const auto r = run_qarch("demo");
@@ -25,7 +22,7 @@ TEST_CASE("qarch demo prints a summary table of the built-in workload") {
 
 TEST_CASE("qarch run --json writes the documented schema, with per-op rows that add up") {
   const std::string dir = qarch::test::make_temp_dir();
-  const auto r = run_qarch("run -q -a " + kArch + " -w " + kTrace + " --json " + dir + "/r.json");
+  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --json " + dir + "/r.json");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.empty());
   const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
@@ -54,8 +51,8 @@ TEST_CASE("qarch run --json writes the documented schema, with per-op rows that 
 
 TEST_CASE("set changes the design point: a faster DRAM never makes the run slower") {
   const std::string dir = qarch::test::make_temp_dir();
-  REQUIRE(run_qarch("run -q -a " + kArch + " -w " + kTrace + " --json " + dir + "/slow.json").exit_code == 0);
-  REQUIRE(run_qarch("run -q -a " + kArch + " -w " + kTrace + " --set \"dram.bandwidth=204.8 GB/s\" --json " + dir + "/fast.json").exit_code == 0);
+  REQUIRE(run_qarch("run -q -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --json " + dir + "/slow.json").exit_code == 0);
+  REQUIRE(run_qarch("run -q -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"dram.bandwidth=204.8 GB/s\" --json " + dir + "/fast.json").exit_code == 0);
   const auto slow = nlohmann::json::parse(read_file(dir + "/slow.json"));
   const auto fast = nlohmann::json::parse(read_file(dir + "/fast.json"));
   CHECK(fast["total_cycles"].get<std::int64_t>() < slow["total_cycles"].get<std::int64_t>());
@@ -63,19 +60,19 @@ TEST_CASE("set changes the design point: a faster DRAM never makes the run slowe
 }
 
 TEST_CASE("qarch validate checks configs and traces, and that the array can run the trace") {
-  const auto ok = run_qarch("validate -a " + kArch + " -w " + kTrace);
+  const auto ok = run_qarch("validate -a " + kEdgeAccelerator + " -w " + kTinyTransformer);
   CHECK(ok.exit_code == 0);
   CHECK_THAT(ok.out, Catch::Contains("runs on edge-int8-32x32: ok"));
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/fp8.yaml", "name: f\nops:\n  - {name: g, type: gemm, m: 8, n: 8, k: 8, weights: {format: fp8-e4m3}}\n");
-  const auto bad = run_qarch("validate -a " + kArch + " -w " + dir + "/fp8.yaml");
+  const auto bad = run_qarch("validate -a " + kEdgeAccelerator + " -w " + dir + "/fp8.yaml");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("needs weights fp8-e4m3 x inputs int8"));
 }
 
 TEST_CASE("qarch import scalesim writes a trace that runs to the same cycles as the topology") {
   const std::string dir = qarch::test::make_temp_dir();
-  const std::string topo = kData + "/scalesim/topologies/alexnet.csv";
+  const std::string topo = kDataDir + "/scalesim/topologies/alexnet.csv";
   REQUIRE(run_qarch("import scalesim " + topo + " -o " + dir + "/alexnet.yaml").exit_code == 0);
   write_file(dir + "/calc.yaml", R"(name: scalesim-32x32-ws
 clock: 1 GHz
@@ -104,7 +101,7 @@ TEST_CASE("every shipped design point validates, and runs its matching example w
     INFO(arch);
     CHECK(run_qarch("validate -a " + root + "/accelerators/" + arch + ".yaml").exit_code == 0);
   }
-  CHECK(run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + kTrace).exit_code == 0);
+  CHECK(run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + kTinyTransformer).exit_code == 0);
   CHECK(run_qarch("run -q -a " + root + "/accelerators/edge-fp8-16x16.yaml -w " + root +
                   "/workloads/examples/tiny-transformer-fp8.yaml").exit_code == 0);
 }
@@ -173,7 +170,7 @@ TEST_CASE("a system cache catches operands fetched twice") {
   // pass (1024 lines) and every partial-sum read (just written) hit.
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 1024, n: 64, k: 64}\n");
-  const auto r = run_qarch("run -q -a " + kArch + " -w " + dir +
+  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir +
                            "/g.yaml --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\" --json " + dir + "/r.json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
@@ -185,10 +182,10 @@ TEST_CASE("a system cache catches operands fetched twice") {
 }
 
 TEST_CASE("bad cache and flash sections are rejected with the key") {
-  const auto bad_flash = run_qarch("validate -a " + kArch + " --set \"flash={preset: ufs9}\"");
+  const auto bad_flash = run_qarch("validate -a " + kEdgeAccelerator + " --set \"flash={preset: ufs9}\"");
   CHECK(bad_flash.exit_code == 2);
   CHECK_THAT(bad_flash.err, Catch::Contains("ufs4.0"));
-  const auto bad_cache = run_qarch("validate -a " + kArch + " --set \"system_cache={size: 1 MiB, line: 64}\"");
+  const auto bad_cache = run_qarch("validate -a " + kEdgeAccelerator + " --set \"system_cache={size: 1 MiB, line: 64}\"");
   CHECK(bad_cache.exit_code == 2);
   CHECK_THAT(bad_cache.err, Catch::Contains("system_cache.line"));
 }

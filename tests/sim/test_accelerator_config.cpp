@@ -7,14 +7,6 @@
 
 using namespace qarch::sim;
 
-namespace {
-// A file with `text` in a fresh temporary folder.
-std::string write(const std::string& name, const std::string& text) {
-  const std::string path = qarch::test::make_temp_dir() + "/" + name;
-  qarch::test::write_file(path, text);
-  return path;
-}
-}  // namespace
 
 TEST_CASE("the built-in design point loads and matches accelerators/edge-int8-32x32.yaml") {
   const AcceleratorConfig c = builtin_accelerator();
@@ -49,7 +41,7 @@ TEST_CASE("impossible accelerators are rejected with the key and what is allowed
                     Catch::Contains("scratchpads.filter: 1 KiB cannot hold one 32x32 tile"));
   CHECK_THROWS_WITH(builtin_accelerator({"compute.systolic_array.dataflow=rs"}), Catch::Contains("allowed: os, ws, is"));
   CHECK_THROWS_AS(load_accelerator("/nonexistent.yaml"), qarch::InputError);
-  const auto bad = write("malformed.yaml", "name: x\nclock: [1 GHz\n");
+  const auto bad = qarch::test::write_temp_file("malformed.yaml", "name: x\nclock: [1 GHz\n");
   CHECK_THROWS_WITH(load_accelerator(bad), Catch::Contains("malformed YAML"));
 }
 
@@ -63,7 +55,7 @@ TEST_CASE("SCALE-Sim .cfg files map to a stall-free or bandwidth-limited design 
   const AcceleratorConfig user = load_scalesim_config(dir + "32x32_ws_user_bw2.cfg");
   CHECK(user.dram.per_operand_ports);
   CHECK(user.dram.bandwidth_bytes_per_s == Approx(2e9));  // 2 words/cycle at the nominal 1 GHz
-  const auto bad = write("bad.cfg", "[architecture_presets]\nArrayHeight : 0\n");
+  const auto bad = qarch::test::write_temp_file("bad.cfg", "[architecture_presets]\nArrayHeight : 0\n");
   CHECK_THROWS_WITH(load_scalesim_config(bad), Catch::Contains("ArrayHeight: '0' is not a whole number >= 1"));
 }
 

@@ -33,6 +33,12 @@ void write_file(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
+std::string write_temp_file(const std::string& name, const std::string& text) {
+  const std::string path = make_temp_dir() + "/" + name;
+  write_file(path, text);
+  return path;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;

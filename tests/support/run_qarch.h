@@ -20,6 +20,8 @@ struct CommandResult {
 CommandResult run_qarch(const std::string& args);
 std::string make_temp_dir();
 void write_file(const std::string& path, const std::string& text);
+// Writes `text` to a file `name` in a fresh temporary folder; returns its path.
+std::string write_temp_file(const std::string& name, const std::string& text);
 std::string read_file(const std::string& path);
 // Splits a CSV line on commas, trimming blanks; a trailing empty field is dropped.
 std::vector<std::string> split_csv(const std::string& line);

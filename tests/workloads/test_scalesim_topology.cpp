@@ -6,14 +6,6 @@
 
 using namespace qarch::workloads;
 
-namespace {
-// A file with `text` in a fresh temporary folder.
-std::string write(const std::string& name, const std::string& text) {
-  const std::string path = qarch::test::make_temp_dir() + "/" + name;
-  qarch::test::write_file(path, text);
-  return path;
-}
-}  // namespace
 
 TEST_CASE("SCALE-Sim conv rows keep SCALE-Sim's ceil output size") {
   // AlexNet Conv1: 224, R=11, s=4 -> SCALE-Sim makes 55 outputs, not 54
@@ -41,14 +33,14 @@ TEST_CASE("SCALE-Sim DP layers become depthwise convolutions and GEMM rows becom
 }
 
 TEST_CASE("malformed topologies are rejected with the line") {
-  const auto no_comma = write("nocomma.csv", "h\nConv1,224,224,3,3,3,64,1\n");
+  const auto no_comma = qarch::test::write_temp_file("nocomma.csv", "h\nConv1,224,224,3,3,3,64,1\n");
   CHECK_THROWS_WITH(load_scalesim_topology(no_comma, ScaleSimTopologyKind::kConv),
                     Catch::Contains(":2:") && Catch::Contains("trailing comma"));
-  const auto bad_num = write("badnum.csv", "h\nConv1,224,x,3,3,3,64,1,\n");
+  const auto bad_num = qarch::test::write_temp_file("badnum.csv", "h\nConv1,224,x,3,3,3,64,1,\n");
   CHECK_THROWS_WITH(load_scalesim_topology(bad_num, ScaleSimTopologyKind::kConv), Catch::Contains("field 3 is 'x'"));
-  const auto gemm_as_conv = write("gemm.csv", "h\nL,4,4,4,\n");
+  const auto gemm_as_conv = qarch::test::write_temp_file("gemm.csv", "h\nL,4,4,4,\n");
   CHECK_THROWS_WITH(load_scalesim_topology(gemm_as_conv, ScaleSimTopologyKind::kConv), Catch::Contains("use --gemm"));
-  const auto too_big = write("big.csv", "h\nC,3,3,5,5,1,1,1,\n");
+  const auto too_big = qarch::test::write_temp_file("big.csv", "h\nC,3,3,5,5,1,1,1,\n");
   CHECK_THROWS_WITH(load_scalesim_topology(too_big, ScaleSimTopologyKind::kConv), Catch::Contains("larger than the IFMAP"));
   CHECK_THROWS_WITH(load_scalesim_topology("/nonexistent.csv", ScaleSimTopologyKind::kConv), Catch::Contains("cannot open"));
 }
