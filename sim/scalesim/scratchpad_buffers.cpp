@@ -10,7 +10,6 @@ namespace qarch::sim::scalesim {
 namespace {
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
-constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 
 }  // namespace
 
@@ -51,44 +50,40 @@ void ReadBufferWindow::size_window(std::int64_t valid_words, std::int64_t prefet
   prefetch_dram_lines_ = ceil_div(prefetch_words, bandwidth_);
 }
 
-std::int64_t ReadBufferWindow::slides_to_reach(std::int64_t line) const {
-  std::int64_t distance = line - window_start_;  // from the window start, round the ring
-  if (distance < 0) distance += line_count_;
-  if (distance < active_lines_) return 0;
-  if (slide_lines_ == 0) return kNever;
-  // Each slide moves the window P <= A lines on (P = min(ceil(P_w/line),
-  // n - A) and A = ceil(A_w/line) >= it, as A_w >= P_w, unless A = n where
-  // nothing misses), so no line is jumped over: the line enters the window at
-  // the first slide k with k * P > distance - A, and no earlier one.
-  return (distance - active_lines_) / slide_lines_ + 1;
+std::int64_t ReadBufferWindow::distance_to(std::int64_t line) const {
+  const std::int64_t distance = line - window_start_;
+  return distance < 0 ? distance + line_count_ : distance;
 }
 
 std::int64_t ReadBufferWindow::demand_word(std::uint32_t rank, std::int32_t address) {
-  const std::int64_t own_line = rank / line_words_;
   if (rank >= valid_words_) {
     throw std::logic_error(fmt::format("read buffer: word {} outside the prefetch order", rank));
   }
-  // SCALE-Sim loops `while not hit: new_prefetch()`, each call moving the
-  // window P lines round the ring; the loop ends at the first line holding
-  // the address that enters the window, i.e. after the fewest slides over
-  // all those lines (a line already in the window: none).
-  std::int64_t slides = slides_to_reach(own_line);
-  if (slides == 0) return 0;
+  // The address is a hit when one of its lines is less than A lines past the
+  // window start (round the ring). Its own line is one of them.
+  std::int64_t nearest = distance_to(rank / line_words_);
+  if (nearest < active_lines_) return 0;
   if (!lines_begin_.empty()) {
     if (address < 0 || address >= address_space_) {
       throw std::logic_error(fmt::format("read buffer: address {} outside the operand", address));
     }
     const auto a = static_cast<std::size_t>(address);
-    for (auto i = lines_begin_[a]; i < lines_begin_[a + 1] && slides > 0; ++i) {
-      slides = std::min(slides, slides_to_reach(lines_[i]));
+    for (auto i = lines_begin_[a]; i < lines_begin_[a + 1]; ++i) {
+      nearest = std::min(nearest, distance_to(lines_[i]));
     }
-    if (slides == 0) return 0;
+    if (nearest < active_lines_) return 0;
   }
-  if (slides == kNever) {
-    // P = 0 with a line outside the window: only a 1-word SRAM (no prefetch
-    // half). SCALE-Sim would loop forever.
+  if (slide_lines_ == 0) {
+    // No prefetch half (a 1-word SRAM): SCALE-Sim would loop forever.
     throw std::invalid_argument("read buffer: a 1-word SRAM cannot prefetch (SCALE-Sim would hang)");
   }
+  // SCALE-Sim loops `while not hit: new_prefetch()`, each call moving the
+  // window P lines on. P <= A (P = min(ceil(P_w/line), n - A), A =
+  // ceil(A_w/line) >= it as A_w >= P_w, unless A = n where nothing misses),
+  // so the window jumps over no line: a line at distance d >= A enters it at
+  // the first slide k with k * P > d - A. The loop stops at the first line of
+  // the address to enter, the nearest one: k = (nearest - A) / P + 1.
+  const std::int64_t slides = (nearest - active_lines_) / slide_lines_ + 1;
   window_start_ = (window_start_ + slides * slide_lines_) % line_count_;
   prefetches_ += slides;
   return slides;

@@ -68,8 +68,8 @@ class ReadBufferWindow {
  private:
   void size_window(std::int64_t valid_words, std::int64_t prefetch_order_words,
                    std::int64_t sram_words);
-  // Slides needed until `line` is in the window (0 if it is).
-  std::int64_t slides_to_reach(std::int64_t line) const;
+  // Lines from the window start to `line`, round the ring.
+  std::int64_t distance_to(std::int64_t line) const;
 
   std::int64_t bandwidth_;
   std::int64_t line_words_ = 1;

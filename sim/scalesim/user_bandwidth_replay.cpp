@@ -75,6 +75,14 @@ struct FilterOperand {
   }
 };
 
+// Set bits of x (SWAR: without -mpopcnt, __builtin_popcountll is a libgcc call).
+std::uint32_t bit_count(std::uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<std::uint32_t>((x * 0x0101010101010101ULL) >> 56);
+}
+
 // The shape of a prefetch order (create_*_prefetch_mat): `blocks` per-fold
 // slices of block_rows x width entries stacked vertically, read row-major or
 // "rolled out along the diagonal" (compute/systolic_compute_*.py: diagonal
@@ -196,7 +204,7 @@ class PrefetchOrder {
   std::uint32_t rank(std::int64_t position) const {
     const auto block = static_cast<std::size_t>(position / 64);
     const std::uint64_t below = (std::uint64_t{1} << (position % 64)) - 1;
-    return valid_before_[block] + static_cast<std::uint32_t>(__builtin_popcountll(valid_mask_[block] & below));
+    return valid_before_[block] + bit_count(valid_mask_[block] & below);
   }
 
   const Operand& operand_;
