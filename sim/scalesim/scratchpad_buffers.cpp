@@ -70,8 +70,8 @@ std::int64_t ReadBufferWindow::demand_word(std::uint32_t rank, std::int32_t addr
     const auto a = static_cast<std::size_t>(address);
     for (auto i = lines_begin_[a]; i < lines_begin_[a + 1]; ++i) {
       nearest = std::min(nearest, distance_to(lines_[i]));
+      if (nearest < active_lines_) return 0;
     }
-    if (nearest < active_lines_) return 0;
   }
   if (slide_lines_ == 0) {
     // No prefetch half (a 1-word SRAM): SCALE-Sim would loop forever.
@@ -85,6 +85,7 @@ std::int64_t ReadBufferWindow::demand_word(std::uint32_t rank, std::int32_t addr
   // the address to enter, the nearest one: k = (nearest - A) / P + 1.
   const std::int64_t slides = (nearest - active_lines_) / slide_lines_ + 1;
   window_start_ = (window_start_ + slides * slide_lines_) % line_count_;
+  window_start_rank_ = window_start_ * line_words_;
   prefetches_ += slides;
   return slides;
 }

@@ -40,10 +40,14 @@ class ReadBufferWindow {
   // the window) and hits never move the window, so serving it changes nothing.
   bool run_in_window(std::uint32_t begin, std::uint32_t end) const {
     if (begin >= end) return true;
-    const std::int64_t first = begin / line_words_, last = (end - 1) / line_words_;
-    std::int64_t distance = first - window_start_;  // round the ring
-    if (distance < 0) distance += line_count_;
-    return distance + (last - first) < active_lines_;
+    // In rank units (line_words ranks per line, n * line_words round the
+    // ring) the distance from the window start splits into whole lines and
+    // the offset in the line, so "lines of begin .. end-1 are at distances
+    // below A" is "rank distance of end-1 below A * line_words", with no
+    // division. A run is far shorter than the ring, so it does not wrap.
+    std::int64_t distance = std::int64_t{begin} - window_start_rank_;
+    if (distance < 0) distance += line_count_ * line_words_;
+    return distance + (std::int64_t{end} - 1 - begin) < active_lines_ * line_words_;
   }
   // Serves the words of rank begin, begin + 1, ... in order; addresses[j] is
   // the address of word begin + j. Returns the number of slides they caused.
@@ -75,6 +79,7 @@ class ReadBufferWindow {
   std::int64_t line_words_ = 1;
   std::int64_t line_count_ = 0, active_lines_ = 0, slide_lines_ = 0;
   std::int64_t window_start_ = 0;
+  std::int64_t window_start_rank_ = 0;  // window_start_ * line_words_
   std::int64_t prefetches_ = 0;
   std::int64_t first_fill_dram_lines_ = 0, prefetch_dram_lines_ = 0;
   std::int64_t address_space_ = 0;
