@@ -13,91 +13,88 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; 
 
 }  // namespace
 
-ReadBufferWindow::ReadBufferWindow(std::vector<std::int32_t> prefetch_addresses,
+ReadBufferWindow::ReadBufferWindow(const std::vector<std::int32_t>& prefetch_addresses,
                                    std::int64_t address_space, std::int64_t prefetch_order_words,
                                    std::int64_t sram_words, std::int64_t bandwidth_words_per_cycle)
-    : bandwidth_(bandwidth_words_per_cycle) {
-  if (sram_words < 1 || bandwidth_words_per_cycle < 1) {
+    : ReadBufferWindow(
+          [&](auto sink) {
+            for (const std::int32_t a : prefetch_addresses) {
+              if (a < 0 || a >= address_space) {
+                throw std::invalid_argument(fmt::format("read buffer: address {} outside the operand", a));
+              }
+              sink(a);
+            }
+          },
+          address_space, static_cast<std::int64_t>(prefetch_addresses.size()), prefetch_order_words,
+          sram_words, bandwidth_words_per_cycle) {}
+
+void ReadBufferWindow::size_window(std::int64_t valid_words, std::int64_t prefetch_order_words,
+                                   std::int64_t sram_words) {
+  if (sram_words < 1 || bandwidth_ < 1) {
     throw std::invalid_argument("read buffer: SRAM words and bandwidth must be >= 1");
+  }
+  if (valid_words > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::invalid_argument("read buffer: prefetch order longer than 2^32 words");
   }
   // read_buffer.py: active buffer = ceil(0.5 * size), prefetch buffer = the
   // rest; the hashed buffer holds sets of ceil(size / 100) valid addresses.
   const std::int64_t active_words = ceil_div(sram_words, 2);
   const std::int64_t prefetch_words = sram_words - active_words;
-  const std::int64_t line_words = ceil_div(sram_words, 100);
-  const auto valid = static_cast<std::int64_t>(prefetch_addresses.size());
-  line_count_ = valid / line_words + 1;  // a last, possibly empty, set is always added
-  active_lines_ = std::min(ceil_div(active_words, line_words), line_count_);
-  slide_lines_ = std::min(ceil_div(prefetch_words, line_words), line_count_ - active_lines_);
-  if (line_count_ > std::numeric_limits<std::int32_t>::max()) {
-    throw std::invalid_argument("read buffer: prefetch order too long");
-  }
+  valid_words_ = valid_words;
+  line_words_ = ceil_div(sram_words, 100);
+  line_count_ = valid_words / line_words_ + 1;  // a last, possibly empty, set is always added
+  active_lines_ = std::min(ceil_div(active_words, line_words_), line_count_);
+  slide_lines_ = std::min(ceil_div(prefetch_words, line_words_), line_count_ - active_lines_);
   first_fill_dram_lines_ = std::min(ceil_div(active_words, bandwidth_),
                                     ceil_div(prefetch_order_words, bandwidth_));
   prefetch_dram_lines_ = ceil_div(prefetch_words, bandwidth_);
-
-  // Invert the line -> address sets into address -> lines lists (counting
-  // sort). A line is a set: an address repeated within one line is listed
-  // once, but every repeat counts towards the line's size.
-  if (valid > std::numeric_limits<std::uint32_t>::max()) {
-    throw std::invalid_argument("read buffer: prefetch order longer than 2^32 words");
-  }
-  const auto space = static_cast<std::size_t>(address_space);
-  std::vector<std::int32_t> last_line(space, -1);
-  lines_begin_.assign(space + 1, 0);
-  for (std::int64_t i = 0; i < valid; ++i) {
-    const auto a = static_cast<std::size_t>(prefetch_addresses[static_cast<std::size_t>(i)]);
-    const auto line = static_cast<std::int32_t>(i / line_words);
-    if (last_line[a] != line) {
-      last_line[a] = line;
-      ++lines_begin_[a + 1];
-    }
-  }
-  for (std::size_t a = 0; a < space; ++a) lines_begin_[a + 1] += lines_begin_[a];
-  lines_.resize(lines_begin_[space]);
-  // Place with lines_begin_[a] as the cursor of address a, which leaves it at
-  // the start of address a + 1; shift back afterwards.
-  std::fill(last_line.begin(), last_line.end(), -1);
-  for (std::int64_t i = 0; i < valid; ++i) {
-    const auto a = static_cast<std::size_t>(prefetch_addresses[static_cast<std::size_t>(i)]);
-    const auto line = static_cast<std::int32_t>(i / line_words);
-    if (last_line[a] != line) {
-      last_line[a] = line;
-      lines_[lines_begin_[a]++] = line;
-    }
-  }
-  for (std::size_t a = space; a > 0; --a) lines_begin_[a] = lines_begin_[a - 1];
-  lines_begin_[0] = 0;
 }
 
-bool ReadBufferWindow::in_window(std::int32_t address) const {
-  const auto a = static_cast<std::size_t>(address);
-  for (auto i = lines_begin_[a]; i < lines_begin_[a + 1]; ++i) {
-    std::int64_t distance = lines_[i] - window_start_;  // from the window start, round the ring
-    if (distance < 0) distance += line_count_;
-    if (distance < active_lines_) return true;
-  }
-  return false;
+std::int64_t ReadBufferWindow::distance_to(std::int64_t line) const {
+  const std::int64_t distance = line - window_start_;
+  return distance < 0 ? distance + line_count_ : distance;
 }
 
-std::int64_t ReadBufferWindow::demand(std::int32_t address) {
-  if (address < 0 || static_cast<std::size_t>(address) + 1 >= lines_begin_.size()) {
-    throw std::logic_error(fmt::format("read buffer: address {} outside the operand", address));
+std::int64_t ReadBufferWindow::demand_word(std::uint32_t rank, std::int32_t address) {
+  if (rank >= valid_words_) {
+    throw std::logic_error(fmt::format("read buffer: word {} outside the prefetch order", rank));
   }
-  if (in_window(address)) return 0;
-  // SCALE-Sim loops `while not hit: new_prefetch()`; an address that is in no
-  // line, or a window that cannot move (P = 0), would make it loop forever.
-  // Each new_prefetch drops the P oldest lines and adds the next P round the ring.
+  // The address is a hit when one of its lines is less than A lines past the
+  // window start (round the ring). Its own line is one of them.
+  std::int64_t nearest = distance_to(rank / line_words_);
+  if (nearest < active_lines_) return 0;
+  if (!lines_begin_.empty()) {
+    if (address < 0 || address >= address_space_) {
+      throw std::logic_error(fmt::format("read buffer: address {} outside the operand", address));
+    }
+    const auto a = static_cast<std::size_t>(address);
+    for (auto i = lines_begin_[a]; i < lines_begin_[a + 1]; ++i) {
+      nearest = std::min(nearest, distance_to(lines_[i]));
+      if (nearest < active_lines_) return 0;
+    }
+  }
+  if (slide_lines_ == 0) {
+    // No prefetch half (a 1-word SRAM): SCALE-Sim would loop forever.
+    throw std::invalid_argument("read buffer: a 1-word SRAM cannot prefetch (SCALE-Sim would hang)");
+  }
+  // SCALE-Sim loops `while not hit: new_prefetch()`, each call moving the
+  // window P lines on. P <= A (P = min(ceil(P_w/line), n - A), A =
+  // ceil(A_w/line) >= it as A_w >= P_w, unless A = n where nothing misses),
+  // so the window jumps over no line: a line at distance d >= A enters it at
+  // the first slide k with k * P > d - A. The loop stops at the first line of
+  // the address to enter, the nearest one: k = (nearest - A) / P + 1.
+  const std::int64_t slides = (nearest - active_lines_) / slide_lines_ + 1;
+  window_start_ = (window_start_ + slides * slide_lines_) % line_count_;
+  window_start_rank_ = window_start_ * line_words_;
+  prefetches_ += slides;
+  return slides;
+}
+
+std::int64_t ReadBufferWindow::demand_run(std::uint32_t begin, const std::vector<std::int32_t>& addresses) {
   std::int64_t slides = 0;
-  do {
-    if (slide_lines_ == 0 || slides > line_count_ + 1) {
-      throw std::logic_error(fmt::format(
-          "read buffer: address {} is not in the prefetch order (SCALE-Sim would hang)", address));
-    }
-    window_start_ = (window_start_ + slide_lines_) % line_count_;
-    ++slides;
-    ++prefetches_;
-  } while (!in_window(address));
+  for (std::size_t j = 0; j < addresses.size(); ++j) {
+    slides += demand_word(begin + static_cast<std::uint32_t>(j), addresses[j]);
+  }
   return slides;
 }
 

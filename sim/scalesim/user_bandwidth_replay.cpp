@@ -75,37 +75,146 @@ struct FilterOperand {
   }
 };
 
-// The prefetch order of a read buffer: `blocks` blocks of block_rows x width
-// entries stacked vertically, read row-major or "rolled out along the
-// diagonal" (compute/systolic_compute_*.py: diagonal d = r + c in increasing
-// order, rows from high to low within a diagonal). entry(block, row, col)
-// gives an address or -1. Returns the valid addresses; *order_words gets the
-// full length including -1 slots.
-template <class Entry>
-std::vector<std::int32_t> prefetch_order(std::int64_t blocks, std::int64_t block_rows,
-                                         std::int64_t width, bool diagonal, Entry entry,
-                                         std::int64_t* order_words) {
-  const std::int64_t rows = blocks * block_rows;
-  *order_words = rows * width;
-  std::vector<std::int32_t> valid;
-  valid.reserve(static_cast<std::size_t>(rows * width));
-  auto push = [&](std::int64_t r, std::int64_t c) {
-    const std::int32_t a = entry(r / block_rows, r % block_rows, c);
-    if (a >= 0) valid.push_back(a);
-  };
-  if (diagonal) {
-    for (std::int64_t d = 0; d + 1 < rows + width; ++d) {
-      const std::int64_t high = std::min(d, rows - 1);
-      const std::int64_t low = std::max<std::int64_t>(0, d - width + 1);
-      for (std::int64_t r = high; r >= low; --r) push(r, d - r);
-    }
-  } else {
-    for (std::int64_t r = 0; r < rows; ++r)
-      for (std::int64_t c = 0; c < width; ++c) push(r, c);
-  }
-  valid.shrink_to_fit();
-  return valid;
+// Set bits of x (SWAR: without -mpopcnt, __builtin_popcountll is a libgcc call).
+std::uint32_t bit_count(std::uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<std::uint32_t>((x * 0x0101010101010101ULL) >> 56);
 }
+
+// The shape of a prefetch order (create_*_prefetch_mat): `blocks` per-fold
+// slices of block_rows x width entries stacked vertically, read row-major or
+// "rolled out along the diagonal" (compute/systolic_compute_*.py: diagonal
+// d = r + c in increasing order, rows from high to low within a diagonal).
+// Entry (block b, row r, col c) is operand column col = b * width + c (-1
+// from column_limit on, the padding to the array width) at row r, with the
+// operand matrix transposed or not.
+struct OrderShape {
+  std::int64_t blocks = 0, block_rows = 0, width = 0;
+  bool diagonal = false;
+  std::int64_t column_limit = 0;
+  bool transposed = false;
+};
+
+// One read buffer's prefetch order, never stored: entries are recomputed from
+// the operand, and only the rank of each entry among the valid ones is kept
+// (a bit per entry plus a count per 64 entries).
+//
+// Every demand row reads a run of consecutive entries of its operand's
+// prefetch order, in that order: in a row-major order a segment of one row,
+// in a diagonal order a segment of one diagonal with the column rising (and
+// the row falling) from word to word (tables in docs/scalesim_user_bandwidth.md).
+// A run is given by the stacked row of its first word and its first and last
+// column; valid_run() gives its ranks.
+template <class Operand>
+class PrefetchOrder {
+ public:
+  PrefetchOrder(const Operand& operand, OrderShape shape)
+      : operand_(operand), shape_(shape), rows_(shape.blocks * shape.block_rows) {
+    if (words() >= std::numeric_limits<std::uint32_t>::max()) {
+      throw std::invalid_argument("SCALE-Sim replay: prefetch order longer than 2^32 words");
+    }
+    if (shape_.diagonal) {
+      diagonal_start_.resize(static_cast<std::size_t>(rows_ + shape_.width - 1));
+      std::int64_t position = 0;
+      for (std::int64_t d = 0; d + 1 < rows_ + shape_.width; ++d) {
+        diagonal_start_[static_cast<std::size_t>(d)] = position;
+        position += std::min(d, rows_ - 1) - std::max<std::int64_t>(0, d - shape_.width + 1) + 1;
+      }
+    }
+    const auto blocks = static_cast<std::size_t>(words() / 64 + 1);
+    valid_mask_.assign(blocks, 0);
+    valid_before_.assign(blocks, 0);
+    std::int64_t position = 0;
+    std::uint32_t valid = 0;
+    for_each_entry([&](std::int32_t a) {
+      const auto block = static_cast<std::size_t>(position / 64);
+      if (position % 64 == 0) valid_before_[block] = valid;
+      if (a >= 0) {
+        valid_mask_[block] |= std::uint64_t{1} << (position % 64);
+        ++valid;
+      }
+      ++position;
+    });
+    if (position % 64 == 0) valid_before_[static_cast<std::size_t>(position / 64)] = valid;
+    valid_words_ = valid;
+  }
+
+  std::int64_t words() const { return rows_ * shape_.width; }  // including -1 entries
+  std::int64_t valid_words() const { return valid_words_; }
+
+  // Calls sink(address) for each valid entry, in order.
+  template <class Sink>
+  void for_each_valid(Sink sink) const {
+    for_each_entry([&](std::int32_t a) {
+      if (a >= 0) sink(a);
+    });
+  }
+
+  // Ranks [begin, end) of the valid words of a run.
+  std::pair<std::uint32_t, std::uint32_t> valid_run(std::int64_t row, std::int64_t first_col,
+                                                    std::int64_t last_col) const {
+    const std::int64_t last_row = shape_.diagonal ? row - (last_col - first_col) : row;
+    return {rank(position(row, first_col)), rank(position(last_row, last_col) + 1)};
+  }
+  // The valid addresses of a run, in order.
+  void run_addresses(std::int64_t row, std::int64_t first_col, std::int64_t last_col,
+                     std::vector<std::int32_t>& addresses) const {
+    addresses.clear();
+    for (std::int64_t c = first_col; c <= last_col; ++c) {
+      const std::int64_t r = shape_.diagonal ? row - (c - first_col) : row;
+      const std::int32_t a = entry(r / shape_.block_rows, r % shape_.block_rows, c);
+      if (a >= 0) addresses.push_back(a);
+    }
+  }
+
+ private:
+  std::int32_t entry(std::int64_t block, std::int64_t row, std::int64_t col) const {
+    const std::int64_t column = block * shape_.width + col;
+    if (column >= shape_.column_limit) return -1;
+    return shape_.transposed ? operand_.at(column, row) : operand_.at(row, column);
+  }
+  // visit(address or -1) for every entry in prefetch order.
+  template <class Visit>
+  void for_each_entry(Visit visit) const {
+    if (!shape_.diagonal) {
+      for (std::int64_t b = 0; b < shape_.blocks; ++b)
+        for (std::int64_t r = 0; r < shape_.block_rows; ++r)
+          for (std::int64_t c = 0; c < shape_.width; ++c) visit(entry(b, r, c));
+      return;
+    }
+    for (std::int64_t d = 0; d + 1 < rows_ + shape_.width; ++d) {
+      const std::int64_t high = std::min(d, rows_ - 1);
+      const std::int64_t low = std::max<std::int64_t>(0, d - shape_.width + 1);
+      // Walk the stacked rows down as (block, row in block), without dividing per entry.
+      std::int64_t block = high / shape_.block_rows, row = high % shape_.block_rows;
+      for (std::int64_t r = high; r >= low; --r) {
+        visit(entry(block, row, d - r));
+        if (row-- == 0) row = shape_.block_rows - 1, --block;
+      }
+    }
+  }
+  std::int64_t position(std::int64_t r, std::int64_t c) const {
+    if (!shape_.diagonal) return r * shape_.width + c;
+    const std::int64_t d = r + c;
+    return diagonal_start_[static_cast<std::size_t>(d)] + std::min(d, rows_ - 1) - r;
+  }
+  // Valid entries before `position`.
+  std::uint32_t rank(std::int64_t position) const {
+    const auto block = static_cast<std::size_t>(position / 64);
+    const std::uint64_t below = (std::uint64_t{1} << (position % 64)) - 1;
+    return valid_before_[block] + bit_count(valid_mask_[block] & below);
+  }
+
+  const Operand& operand_;
+  OrderShape shape_;
+  std::int64_t rows_;
+  std::int64_t valid_words_ = 0;
+  std::vector<std::int64_t> diagonal_start_;  // position of each diagonal's first entry
+  std::vector<std::uint64_t> valid_mask_;     // bit p % 64 of word p / 64: entry p is valid
+  std::vector<std::uint32_t> valid_before_;   // valid entries before each 64-entry block
+};
 
 // Columns c in [0, used) with q - offset - c in [0, span): the skewed
 // columns of a demand row that fall inside the streamed block.
@@ -176,52 +285,37 @@ UserBandwidthReplay replay_user_bandwidth(const ConvLayer& layer, const Scratchp
   }
   const std::int64_t row_folds = ceil_div(sr, ah), col_folds = ceil_div(sc, aw);
 
-  // Prefetch orders (create_*_prefetch_mat). Blocks are the per-fold slices,
-  // -1 padded to the array width.
-  std::int64_t ifmap_order_words = 0, filter_order_words = 0;
-  std::vector<std::int32_t> ifmap_order, filter_order;
+  // Prefetch orders (create_*_prefetch_mat): the per-fold slices of each
+  // operand, -1 padded to the array width.
+  OrderShape ifmap_shape, filter_shape;
   switch (dataflow) {
     case Dataflow::kWeightStationary:
-      // ifmap: per row fold the T x AH slice ifmap[:, fr*AH ...], diagonal.
-      ifmap_order = prefetch_order(row_folds, t_len, ah, true, [&](auto fr, auto t, auto c) {
-        const auto k = fr * ah + c;
-        return k < sr ? ifmap.at(t, k) : -1;
-      }, &ifmap_order_words);
+      // ifmap: per row fold the T x AH slice ifmap[:, fr*AH ...], diagonal;
       // filter: per column fold the K x AW slice filter[:, fc*AW ...], row-major.
-      filter_order = prefetch_order(col_folds, sr, aw, false, [&](auto fc, auto k, auto c) {
-        const auto n = fc * aw + c;
-        return n < sc ? filter.at(k, n) : -1;
-      }, &filter_order_words);
+      ifmap_shape = {row_folds, t_len, ah, true, sr, false};
+      filter_shape = {col_folds, sr, aw, false, sc, false};
       break;
     case Dataflow::kOutputStationary:
-      // ifmap: per row fold the K x AH slice ifmap^T[:, fr*AH ...], diagonal.
-      ifmap_order = prefetch_order(row_folds, t_len, ah, true, [&](auto fr, auto k, auto c) {
-        const auto e = fr * ah + c;
-        return e < sr ? ifmap.at(e, k) : -1;
-      }, &ifmap_order_words);
+      // ifmap: per row fold the K x AH slice ifmap^T[:, fr*AH ...], diagonal;
       // filter: per column fold the K x AW slice filter[:, fc*AW ...], diagonal.
-      filter_order = prefetch_order(col_folds, t_len, aw, true, [&](auto fc, auto k, auto c) {
-        const auto n = fc * aw + c;
-        return n < sc ? filter.at(k, n) : -1;
-      }, &filter_order_words);
+      ifmap_shape = {row_folds, t_len, ah, true, sr, true};
+      filter_shape = {col_folds, t_len, aw, true, sc, false};
       break;
     case Dataflow::kInputStationary:
-      // ifmap: per column fold the K x AW slice ifmap^T[:, fc*AW ...], row-major.
-      ifmap_order = prefetch_order(col_folds, sr, aw, false, [&](auto fc, auto k, auto c) {
-        const auto e = fc * aw + c;
-        return e < sc ? ifmap.at(e, k) : -1;
-      }, &ifmap_order_words);
+      // ifmap: per column fold the K x AW slice ifmap^T[:, fc*AW ...], row-major;
       // filter: per row fold the N x AH slice filter[fr*AH ..., :]^T, diagonal.
-      filter_order = prefetch_order(row_folds, t_len, ah, true, [&](auto fr, auto n, auto c) {
-        const auto k = fr * ah + c;
-        return k < sr ? filter.at(k, n) : -1;
-      }, &filter_order_words);
+      ifmap_shape = {col_folds, sr, aw, false, sc, true};
+      filter_shape = {row_folds, t_len, ah, true, sr, true};
       break;
   }
-  ReadBufferWindow ifmap_buffer(std::move(ifmap_order), layer.ifmap_h * layer.ifmap_w * layer.channels,
-                                ifmap_order_words, setup.ifmap_words, setup.bandwidth_words_per_cycle);
-  ReadBufferWindow filter_buffer(std::move(filter_order), window * filters, filter_order_words,
-                                 setup.filter_words, setup.bandwidth_words_per_cycle);
+  const PrefetchOrder<IfmapOperand> ifmap_order(ifmap, ifmap_shape);
+  const PrefetchOrder<FilterOperand> filter_order(filter, filter_shape);
+  ReadBufferWindow ifmap_buffer([&](auto sink) { ifmap_order.for_each_valid(sink); },
+                                layer.ifmap_h * layer.ifmap_w * layer.channels, ifmap_order.valid_words(),
+                                ifmap_order.words(), setup.ifmap_words, setup.bandwidth_words_per_cycle);
+  ReadBufferWindow filter_buffer([&](auto sink) { filter_order.for_each_valid(sink); }, window * filters,
+                                 filter_order.valid_words(), filter_order.words(), setup.filter_words,
+                                 setup.bandwidth_words_per_cycle);
   WriteBufferDrain ofmap_buffer(setup.ofmap_words, setup.bandwidth_words_per_cycle);
 
   UserBandwidthReplay out;
@@ -230,6 +324,7 @@ UserBandwidthReplay replay_user_bandwidth(const ConvLayer& layer, const Scratchp
   std::int64_t stalls = 0;
   std::int64_t row = 0;
   std::int64_t last_ofmap_out = 0;
+  std::vector<std::int32_t> run_addresses;
 
   // double_buffered_scratchpad_mem.py service_memory_requests: one demand row
   // per cycle; a row's stall is the largest extra delay of the three buffers.
@@ -239,35 +334,38 @@ UserBandwidthReplay replay_user_bandwidth(const ConvLayer& layer, const Scratchp
       const std::int64_t rows_used = std::min(ah, sr - fr * ah);
       std::int64_t& fold_stalls = out.stall_cycles_per_fold[static_cast<std::size_t>(fc * row_folds + fr)];
       for (std::int64_t q = 0; q < fold_len; ++q, ++row) {
+        // A read: the run of the operand's prefetch order starting at stacked
+        // row `first_row`, columns [first, end). Served in one step when all
+        // its words lie in window lines (run_in_window), word by word otherwise.
+        auto read = [&](const auto& order, ReadBufferWindow& buffer, std::int64_t first_row,
+                        std::int64_t first, std::int64_t end, bool* valid) -> std::int64_t {
+          if (end <= first) return 0;
+          const auto [begin_rank, end_rank] = order.valid_run(first_row, first, end - 1);
+          *valid = end_rank > begin_rank;
+          if (buffer.run_in_window(begin_rank, end_rank)) return 0;
+          order.run_addresses(first_row, first, end - 1, run_addresses);
+          return buffer.demand_run(begin_rank, run_addresses);
+        };
         std::int64_t ifmap_slides = 0, filter_slides = 0, ofmap_words = 0;
         bool ifmap_valid = false, filter_valid = false;
-        auto read_ifmap = [&](std::int32_t a) {
-          if (a < 0) return;
-          ifmap_valid = true;
-          ifmap_slides += ifmap_buffer.demand(a);
-        };
-        auto read_filter = [&](std::int32_t a) {
-          if (a < 0) return;
-          filter_valid = true;
-          filter_slides += filter_buffer.demand(a);
-        };
         switch (dataflow) {
           case Dataflow::kWeightStationary: {
             // ifmap: column c carries ifmap[t, fr*AH+c], t = q - AH - c.
             const auto ic = skewed_columns(q, ah, t_len, rows_used);
-            for (auto c = ic.first; c < ic.end; ++c) read_ifmap(ifmap.at(q - ah - c, fr * ah + c));
+            ifmap_slides = read(ifmap_order, ifmap_buffer, fr * t_len + q - ah - ic.first, ic.first, ic.end, &ifmap_valid);
             // filter: loaded in the first AH rows, last filter row first.
             if (q < ah && ah - 1 - q < rows_used) {
-              for (std::int64_t c = 0; c < cols_used; ++c) read_filter(filter.at(fr * ah + ah - 1 - q, fc * aw + c));
+              filter_slides = read(filter_order, filter_buffer, fc * sr + fr * ah + ah - 1 - q, 0, cols_used, &filter_valid);
             }
             ofmap_words = skewed_columns(q, 2 * ah - 1, t_len, cols_used).size();
             break;
           }
           case Dataflow::kOutputStationary: {
+            // ifmap[fr*AH+c, q-c] and filter[q-c, fc*AW+c].
             const auto ic = skewed_columns(q, 0, t_len, rows_used);
-            for (auto c = ic.first; c < ic.end; ++c) read_ifmap(ifmap.at(fr * ah + c, q - c));
+            ifmap_slides = read(ifmap_order, ifmap_buffer, fr * t_len + q - ic.first, ic.first, ic.end, &ifmap_valid);
             const auto fcr = skewed_columns(q, 0, t_len, cols_used);
-            for (auto c = fcr.first; c < fcr.end; ++c) read_filter(filter.at(q - c, fc * aw + c));
+            filter_slides = read(filter_order, filter_buffer, fc * t_len + q - fcr.first, fcr.first, fcr.end, &filter_valid);
             // ofmap: the flipped, -1 padded AH-row block after T-1 rows; only
             // its last rows_used rows (skew r = q - (T-1) - c) hold outputs.
             const auto oc = skewed_columns(q, t_len - 1 + (ah - rows_used), rows_used, cols_used);
@@ -277,10 +375,11 @@ UserBandwidthReplay replay_user_bandwidth(const ConvLayer& layer, const Scratchp
           case Dataflow::kInputStationary: {
             // ifmap: loaded in the first AH rows, last window row first.
             if (q < ah && ah - 1 - q < rows_used) {
-              for (std::int64_t c = 0; c < cols_used; ++c) read_ifmap(ifmap.at(fc * aw + c, fr * ah + ah - 1 - q));
+              ifmap_slides = read(ifmap_order, ifmap_buffer, fc * sr + fr * ah + ah - 1 - q, 0, cols_used, &ifmap_valid);
             }
+            // filter: column c carries filter[fr*AH+c, q-AH-c].
             const auto fcr = skewed_columns(q, ah, t_len, rows_used);
-            for (auto c = fcr.first; c < fcr.end; ++c) read_filter(filter.at(fr * ah + c, q - ah - c));
+            filter_slides = read(filter_order, filter_buffer, fr * t_len + q - ah - fcr.first, fcr.first, fcr.end, &filter_valid);
             ofmap_words = skewed_columns(q, 2 * ah - 1, t_len, cols_used).size();
             break;
           }

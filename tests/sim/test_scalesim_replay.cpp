@@ -30,13 +30,16 @@ TEST_CASE("read buffer window slides round the ring of lines", "[scalesim]") {
   CHECK(buffer.dram_start_cycle() == -2);
   CHECK(buffer.last_prefetch_cycle() == -1);   // the first fill lands at -1
 
-  CHECK(buffer.demand(0) == 0);
-  CHECK(buffer.demand(1) == 0);
-  CHECK(buffer.demand(2) == 1);  // window {2,3}
-  CHECK(buffer.demand(5) == 1);  // window {4,5}
-  CHECK(buffer.demand(0) == 1);  // window {empty line, 0}: wraps
+  // Word rank i holds address i here.
+  CHECK(buffer.run_in_window(0, 2));  // lines 0-1
+  CHECK_FALSE(buffer.run_in_window(0, 4));
+  CHECK_FALSE(buffer.run_in_window(1, 3));
+  CHECK(buffer.demand_run(0, {0, 1}) == 0);
+  CHECK(buffer.demand_word(2, 2) == 1);  // window {2,3}
+  CHECK(buffer.demand_word(5, 5) == 1);  // window {4,5}
+  CHECK(buffer.demand_word(0, 0) == 1);  // window {empty line, 0}: wraps
   CHECK(buffer.window_start_line() == 6);
-  CHECK(buffer.demand(3) == 2);  // {1,2} still misses, then {3,4}
+  CHECK(buffer.demand_word(3, 3) == 2);  // {1,2} still misses, then {3,4}
   CHECK(buffer.prefetches() == 5);
   // Each slide: 2 DRAM lines, issued after the previous slide's last response.
   CHECK(buffer.last_prefetch_cycle() == -1 + 5 * 3);
@@ -47,19 +50,33 @@ TEST_CASE("read buffer lines count duplicate addresses towards their size", "[sc
   // Lines {7}, {7}, {8}, {9}, {}: the window {7},{7} holds one distinct address.
   ReadBufferWindow buffer({7, 7, 8, 9}, 10, 4, 4, 1);
   CHECK(buffer.lines() == 5);
-  CHECK(buffer.demand(7) == 0);
-  CHECK(buffer.demand(8) == 1);  // window lines 2,3 = {8}, {9}
-  CHECK(buffer.demand(9) == 0);
-  CHECK(buffer.demand(7) == 1);  // window lines 4,0 = {}, {7}
-  CHECK_THROWS_AS(buffer.demand(10), std::logic_error);
+  CHECK(buffer.demand_word(0, 7) == 0);
+  CHECK(buffer.demand_word(2, 8) == 1);  // window lines 2,3 = {8}, {9}
+  CHECK(buffer.demand_word(3, 9) == 0);
+  // The second 7 (rank 1, line 1) is two slides away, but line 0 holds
+  // address 7 too and is one slide away: window lines 4,0 = {}, {7}.
+  CHECK(buffer.demand_word(1, 7) == 1);
+  CHECK(buffer.window_start_line() == 4);
+  CHECK(buffer.demand_word(0, 7) == 0);
+  CHECK_THROWS_AS(buffer.demand_word(5, 9), std::logic_error);  // no word of rank 5
+  CHECK_THROWS_AS(buffer.demand_word(1, 10), std::logic_error);  // address outside the operand
 }
 
 TEST_CASE("read buffer that holds the whole operand never slides", "[scalesim]") {
   ReadBufferWindow buffer({0, 1, 2, 3}, 4, 4, 1000, 1);
   CHECK(buffer.slide_lines() == 0);
-  CHECK(buffer.demand(3) == 0);
+  CHECK(buffer.demand_word(3, 3) == 0);
+  CHECK(buffer.run_in_window(0, 4));
   CHECK(buffer.dram_reads_words() == 4);
-  CHECK_THROWS_AS(buffer.demand(5), std::logic_error);  // SCALE-Sim would loop forever
+  CHECK_THROWS_AS(buffer.demand_word(5, 5), std::logic_error);  // not in the order
+}
+
+TEST_CASE("read buffer of one word cannot prefetch", "[scalesim]") {
+  // No prefetch half (P = 0): SCALE-Sim's `while not hit: new_prefetch()` never ends.
+  ReadBufferWindow buffer({0, 1, 2}, 3, 3, 1, 1);
+  CHECK(buffer.slide_lines() == 0);
+  CHECK(buffer.demand_word(0, 0) == 0);
+  CHECK_THROWS_AS(buffer.demand_word(1, 1), std::invalid_argument);
 }
 
 TEST_CASE("write buffer drains half the SRAM and stalls only when full while draining",
