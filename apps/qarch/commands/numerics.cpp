@@ -409,11 +409,9 @@ void add_matmul(CLI::App& numerics) {
           throw InputError("QLinearMatMul needs all of --a-scale, --b-scale and --y-scale");
         }
         numerics::QLinearParams p;
-        p.a_scale = *a->a_scale;
-        p.b_scale = *a->b_scale;
+        p.a = {{*a->a_scale}, {a->a_zero_point.value_or(0)}};
+        p.b = {{*a->b_scale}, {a->b_zero_point.value_or(0)}};
         p.y_scale = *a->y_scale;
-        p.a_zero_point = a->a_zero_point.value_or(0);
-        p.b_zero_point = a->b_zero_point.value_or(0);
         p.y_zero_point = a->y_zero_point.value_or(0);
         const numerics::NdArray y = numerics::qlinear_matmul(lhs, rhs, p);
         numerics::write_npy(a->out_path, y);
