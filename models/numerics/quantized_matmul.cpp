@@ -107,9 +107,10 @@ AxisIndex axis_index(const OperandQuantization& q, std::size_t per_matrix, std::
   }
   const std::size_t n = q.scale.size();
   if (n != 1 && n != per_matrix && n != per_matrix * matrices) {
-    throw std::invalid_argument(fmt::format(
-        "{}: {} scales; allowed: 1 (per tensor), {} (per {}) or {} (per {} of each of the {} batch matrices)", operand, n,
-        per_matrix, axis, per_matrix * matrices, axis, matrices));
+    const std::string per_batch =
+        matrices > 1 ? fmt::format(" or {} (per {} of each of the {} batch matrices)", per_matrix * matrices, axis, matrices) : "";
+    throw std::invalid_argument(
+        fmt::format("{}: {} scales; allowed: 1 (per tensor), {} (per {}){}", operand, n, per_matrix, axis, per_batch));
   }
   for (float s : q.scale) {
     if (!(s > 0) || !std::isfinite(s)) throw std::invalid_argument(fmt::format("{} scale must be a positive finite number (got {})", operand, s));
