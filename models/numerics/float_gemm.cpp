@@ -27,12 +27,15 @@ std::vector<double> decode_all(const ElementCodec& codec, const std::uint32_t* c
 // (checked exhaustively; both formats have at most 8 bits).
 bool products_exact_in_float(const ElementCodec& a, const ElementCodec& b) {
   if (a.bits() > 8 || b.bits() > 8) return false;
+  std::vector<double> vb;
+  for (std::uint32_t y = 0; y < b.code_count(); ++y) {
+    if (std::isfinite(b.decode(y))) vb.push_back(b.decode(y));
+  }
   for (std::uint32_t x = 0; x < a.code_count(); ++x) {
     const double va = a.decode(x);
     if (!std::isfinite(va)) continue;
-    for (std::uint32_t y = 0; y < b.code_count(); ++y) {
-      const double vb = b.decode(y);
-      if (std::isfinite(vb) && double(float(va) * float(vb)) != va * vb) return false;
+    for (double v : vb) {
+      if (double(float(va) * float(v)) != va * v) return false;
     }
   }
   return true;
