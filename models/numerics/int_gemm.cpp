@@ -94,6 +94,30 @@ void Conv2dShape::validate() const {
   }
 }
 
+template <typename T>
+void im2col(const Conv2dShape& s, const T* input, int nb, int g, T padding, T* columns) {
+  const int oh = s.out_height(), ow = s.out_width(), icg = s.in_channels / s.groups;
+  const std::size_t pixels = std::size_t(oh) * ow;
+  for (int c = 0; c < icg; ++c) {
+    const T* plane = input + ((std::size_t(nb) * s.in_channels + std::size_t(g) * icg + c) * s.in_height) * s.in_width;
+    for (int ky = 0; ky < s.kernel_height; ++ky) {
+      for (int kx = 0; kx < s.kernel_width; ++kx) {
+        T* row = columns + (std::size_t(c * s.kernel_height + ky) * s.kernel_width + kx) * pixels;
+        for (int oy = 0; oy < oh; ++oy) {
+          const int iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
+          for (int ox = 0; ox < ow; ++ox) {
+            const int ix = ox * s.stride_w - s.pad_left + kx * s.dilation_w;
+            const bool inside = iy >= 0 && iy < s.in_height && ix >= 0 && ix < s.in_width;
+            row[oy * ow + ox] = inside ? plane[std::size_t(iy) * s.in_width + ix] : padding;
+          }
+        }
+      }
+    }
+  }
+}
+template void im2col<std::int16_t>(const Conv2dShape&, const std::int16_t*, int, int, std::int16_t, std::int16_t*);
+template void im2col<std::uint32_t>(const Conv2dShape&, const std::uint32_t*, int, int, std::uint32_t, std::uint32_t*);
+
 std::vector<std::int32_t> conv2d_int16_s32(const Conv2dShape& s, const std::int16_t* input, const std::int16_t* weights) {
   s.validate();
   const int oh = s.out_height(), ow = s.out_width();
@@ -105,24 +129,7 @@ std::vector<std::int32_t> conv2d_int16_s32(const Conv2dShape& s, const std::int1
   std::vector<std::int32_t> tile(std::size_t(ocg) * pixels);
   for (int nb = 0; nb < s.batch; ++nb) {
     for (int g = 0; g < s.groups; ++g) {
-      // im2col: row (c, ky, kx), column (oy, ox)
-      for (int c = 0; c < icg; ++c) {
-        const std::int16_t* plane =
-            input + ((std::size_t(nb) * s.in_channels + std::size_t(g) * icg + c) * s.in_height) * s.in_width;
-        for (int ky = 0; ky < s.kernel_height; ++ky) {
-          for (int kx = 0; kx < s.kernel_width; ++kx) {
-            std::int16_t* row = columns.data() + (std::size_t(c * s.kernel_height + ky) * s.kernel_width + kx) * pixels;
-            for (int oy = 0; oy < oh; ++oy) {
-              const int iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
-              for (int ox = 0; ox < ow; ++ox) {
-                const int ix = ox * s.stride_w - s.pad_left + kx * s.dilation_w;
-                const bool inside = iy >= 0 && iy < s.in_height && ix >= 0 && ix < s.in_width;
-                row[oy * ow + ox] = inside ? plane[std::size_t(iy) * s.in_width + ix] : std::int16_t(0);
-              }
-            }
-          }
-        }
-      }
+      im2col(s, input, nb, g, std::int16_t{0}, columns.data());
       matmul_int16_s32(ocg, pixels, kdim, weights + std::size_t(g) * ocg * kdim, columns.data(), tile.data());
       std::copy(tile.begin(), tile.end(), out.begin() + (std::size_t(nb) * s.out_channels + std::size_t(g) * ocg) * pixels);
     }

@@ -30,6 +30,13 @@ struct Conv2dShape {
   void validate() const;  // throws std::invalid_argument naming the bad field
 };
 
+// im2col of image `batch_index`, group `group` of an NCHW input: row
+// (c, ky, kx) over the group's input channels, column (oy, ox); taps outside
+// the input read `padding`. `columns` holds (IC/groups)*KH*KW x OH*OW values.
+// Instantiated for int16_t and uint32_t (element codes).
+template <typename T>
+void im2col(const Conv2dShape& shape, const T* input, int batch_index, int group, T padding, T* columns);
+
 // NCHW input, [OC, IC/groups, KH, KW] weights, both with zero-points already
 // subtracted, so padding contributes 0 (as padding the raw input with its
 // zero-point does in ONNX ConvInteger). Output NCHW int32 via im2col + the GEMM.

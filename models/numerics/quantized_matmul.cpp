@@ -88,27 +88,77 @@ void require_8bit(const NdArray& x, const char* name) {
   }
 }
 
-// int32 accumulators of every batch, zero-points subtracted.
-std::vector<std::int32_t> integer_products(const NdArray& a, const NdArray& b, int a_zp, int b_zp, MatmulPlan* plan) {
+// Where the scale/zero-point of row r of A (r counts rows over all batch
+// matrices of A) or of column j of batch matrix `matrix` of B lives.
+struct AxisIndex {
+  std::size_t count = 1, per_matrix = 1;  // values given; rows (A) or columns (B) per matrix
+  std::size_t of(std::size_t matrix, std::size_t line) const {
+    if (count == 1) return 0;
+    if (count == per_matrix) return line;
+    return matrix * per_matrix + line;
+  }
+};
+
+AxisIndex axis_index(const OperandQuantization& q, std::size_t per_matrix, std::size_t matrices, const char* operand,
+                     const char* axis) {
+  if (q.scale.size() != q.zero_point.size()) {
+    throw std::invalid_argument(fmt::format("{}: {} scales but {} zero-points (they must have the same shape)", operand,
+                                            q.scale.size(), q.zero_point.size()));
+  }
+  const std::size_t n = q.scale.size();
+  if (n != 1 && n != per_matrix && n != per_matrix * matrices) {
+    const std::string per_batch =
+        matrices > 1 ? fmt::format(" or {} (per {} of each of the {} batch matrices)", per_matrix * matrices, axis, matrices) : "";
+    throw std::invalid_argument(
+        fmt::format("{}: {} scales; allowed: 1 (per tensor), {} (per {}){}", operand, n, per_matrix, axis, per_batch));
+  }
+  for (float s : q.scale) {
+    if (!(s > 0) || !std::isfinite(s)) throw std::invalid_argument(fmt::format("{} scale must be a positive finite number (got {})", operand, s));
+  }
+  return {n, per_matrix};
+}
+
+// int32 accumulators of every batch, zero-points (per tensor, per row of A,
+// per column of B) subtracted.
+std::vector<std::int32_t> integer_products(const NdArray& a, const NdArray& b, const OperandQuantization& aq,
+                                           const OperandQuantization& bq, MatmulPlan* plan) {
   require_8bit(a, "A");
   require_8bit(b, "B");
   *plan = plan_matmul(a, b);
-  const std::vector<std::int16_t> a16 = subtract_zero_point(a.bytes.data(), a.element_count(), a.dtype == DType::kInt8, a_zp);
-  const std::vector<std::int16_t> b16 = subtract_zero_point(b.bytes.data(), b.element_count(), b.dtype == DType::kInt8, b_zp);
-  const std::size_t mn = std::size_t(plan->m * plan->n);
+  const std::size_t m = std::size_t(plan->m), n = std::size_t(plan->n), k = std::size_t(plan->k);
+  const AxisIndex ai = axis_index(aq, m, a.element_count() / (m * k), "A", "row");
+  const AxisIndex bi = axis_index(bq, n, b.element_count() / (k * n), "B", "column");
+  std::vector<std::int16_t> a16, b16;
+  for (std::size_t row = 0; row < a.element_count() / k; ++row) {
+    const std::vector<std::int16_t> r = subtract_zero_point(a.bytes.data() + row * k, k, a.dtype == DType::kInt8,
+                                                            aq.zero_point[ai.of(row / m, row % m)]);
+    a16.insert(a16.end(), r.begin(), r.end());
+  }
+  if (bi.count == 1) {
+    b16 = subtract_zero_point(b.bytes.data(), b.element_count(), b.dtype == DType::kInt8, bq.zero_point[0]);
+  } else {
+    for (int zp : bq.zero_point) subtract_zero_point(nullptr, 0, b.dtype == DType::kInt8, zp);  // range check
+    b16.resize(b.element_count());
+    for (std::size_t e = 0; e < b.element_count(); ++e) {
+      b16[e] = std::int16_t(int(b.element(e)) - bq.zero_point[bi.of(e / (k * n), e % n)]);
+    }
+  }
+  const std::size_t mn = m * n;
   std::vector<std::int32_t> acc(plan->a_offsets.size() * mn);
   for (std::size_t batch = 0; batch < plan->a_offsets.size(); ++batch) {
-    matmul_int16_s32(int(plan->m), int(plan->n), int(plan->k), a16.data() + plan->a_offsets[batch],
-                     b16.data() + plan->b_offsets[batch], acc.data() + batch * mn);
+    matmul_int16_s32(int(m), int(n), int(k), a16.data() + plan->a_offsets[batch], b16.data() + plan->b_offsets[batch],
+                     acc.data() + batch * mn);
   }
   return acc;
 }
+
+OperandQuantization per_tensor(int zero_point) { return {{1.0f}, {zero_point}}; }
 
 }  // namespace
 
 NdArray matmul_integer(const NdArray& a, const NdArray& b, int a_zero_point, int b_zero_point) {
   MatmulPlan plan;
-  const std::vector<std::int32_t> acc = integer_products(a, b, a_zero_point, b_zero_point, &plan);
+  const std::vector<std::int32_t> acc = integer_products(a, b, per_tensor(a_zero_point), per_tensor(b_zero_point), &plan);
   NdArray y = NdArray::zeros(DType::kInt32, plan.out_shape);
   std::memcpy(y.bytes.data(), acc.data(), acc.size() * 4);
   return y;
@@ -126,22 +176,31 @@ std::int32_t onnx_requantize(std::int32_t acc, float multiplier, int y_zero_poin
 }
 
 NdArray qlinear_matmul(const NdArray& a, const NdArray& b, const QLinearParams& p) {
-  for (const auto& [name, s] : {std::pair<const char*, float>{"a_scale", p.a_scale}, {"b_scale", p.b_scale},
-                                {"y_scale", p.y_scale}}) {
-    if (!(s > 0) || !std::isfinite(s)) throw std::invalid_argument(fmt::format("{} must be a positive finite number (got {})", name, s));
+  if (!(p.y_scale > 0) || !std::isfinite(p.y_scale)) {
+    throw std::invalid_argument(fmt::format("y_scale must be a positive finite number (got {})", p.y_scale));
   }
   MatmulPlan plan;
-  const std::vector<std::int32_t> acc = integer_products(a, b, p.a_zero_point, p.b_zero_point, &plan);
+  const std::vector<std::int32_t> acc = integer_products(a, b, p.a, p.b, &plan);
   const bool y_signed = a.dtype == DType::kInt8;
   const int y_min = y_signed ? -128 : 0, y_max = y_signed ? 127 : 255;
   if (p.y_zero_point < y_min || p.y_zero_point > y_max) {
     throw std::invalid_argument(fmt::format("y zero-point {} outside the {} range [{}, {}]", p.y_zero_point,
                                             dtype_name(a.dtype), y_min, y_max));
   }
-  const float multiplier = onnx_output_multiplier(p.a_scale, p.b_scale, p.y_scale);
+  const std::size_t m = std::size_t(plan.m), n = std::size_t(plan.n), k = std::size_t(plan.k);
+  const AxisIndex ai = axis_index(p.a, m, a.element_count() / (m * k), "A", "row");
+  const AxisIndex bi = axis_index(p.b, n, b.element_count() / (k * n), "B", "column");
   NdArray y = NdArray::zeros(a.dtype, plan.out_shape);
-  for (std::size_t i = 0; i < acc.size(); ++i) {
-    y.bytes[i] = std::uint8_t(onnx_requantize(acc[i], multiplier, p.y_zero_point, y_min, y_max) & 0xFF);
+  for (std::size_t batch = 0; batch < plan.a_offsets.size(); ++batch) {
+    const std::size_t a_matrix = plan.a_offsets[batch] / (m * k), b_matrix = plan.b_offsets[batch] / (k * n);
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        const float multiplier =
+            onnx_output_multiplier(p.a.scale[ai.of(a_matrix, i)], p.b.scale[bi.of(b_matrix, j)], p.y_scale);
+        const std::size_t out = (batch * m + i) * n + j;
+        y.bytes[out] = std::uint8_t(onnx_requantize(acc[out], multiplier, p.y_zero_point, y_min, y_max) & 0xFF);
+      }
+    }
   }
   return y;
 }
@@ -150,15 +209,21 @@ std::vector<double> matmul_dequantized_reference(const NdArray& a, const NdArray
   require_8bit(a, "A");
   require_8bit(b, "B");
   const MatmulPlan plan = plan_matmul(a, b);
+  const std::size_t m = std::size_t(plan.m), n = std::size_t(plan.n), k = std::size_t(plan.k);
+  const AxisIndex ai = axis_index(p.a, m, a.element_count() / (m * k), "A", "row");
+  const AxisIndex bi = axis_index(p.b, n, b.element_count() / (k * n), "B", "column");
   std::vector<double> out;
-  out.reserve(plan.a_offsets.size() * std::size_t(plan.m * plan.n));
+  out.reserve(plan.a_offsets.size() * m * n);
   for (std::size_t batch = 0; batch < plan.a_offsets.size(); ++batch) {
-    for (std::int64_t i = 0; i < plan.m; ++i) {
-      for (std::int64_t j = 0; j < plan.n; ++j) {
+    const std::size_t a_matrix = plan.a_offsets[batch] / (m * k), b_matrix = plan.b_offsets[batch] / (k * n);
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::size_t ia = ai.of(a_matrix, i);
+      for (std::size_t j = 0; j < n; ++j) {
+        const std::size_t ib = bi.of(b_matrix, j);
         double sum = 0;
-        for (std::int64_t q = 0; q < plan.k; ++q) {
-          const double av = (a.element(plan.a_offsets[batch] + std::size_t(i * plan.k + q)) - p.a_zero_point) * p.a_scale;
-          const double bv = (b.element(plan.b_offsets[batch] + std::size_t(q * plan.n + j)) - p.b_zero_point) * p.b_scale;
+        for (std::size_t q = 0; q < k; ++q) {
+          const double av = (a.element(plan.a_offsets[batch] + i * k + q) - p.a.zero_point[ia]) * double(p.a.scale[ia]);
+          const double bv = (b.element(plan.b_offsets[batch] + q * n + j) - p.b.zero_point[ib]) * double(p.b.scale[ib]);
           sum += av * bv;
         }
         out.push_back(sum);

@@ -15,21 +15,34 @@ namespace qarch::numerics {
 // B int8 or uint8, per-tensor zero-points, int32 accumulation wrapping mod 2^32.
 NdArray matmul_integer(const NdArray& a, const NdArray& b, int a_zero_point, int b_zero_point);
 
-struct QLinearParams {
-  float a_scale = 1, b_scale = 1, y_scale = 1;
-  int a_zero_point = 0, b_zero_point = 0, y_zero_point = 0;
+// Scale and zero-point of one QLinearMatMul operand (ONNX opset 21: "scalar
+// (per tensor) or N-D tensor (per row for 'a' and per column for 'b')").
+// The count says which: 1 = per tensor; M (A) or N (B) = per row/column, the
+// same for every batch matrix; batches*M (A.shape[:-1] + [1]) or batches*N
+// (B.shape[:-2] + [1, N]) = per row/column of each batch matrix, in batch
+// order. Zero-points have the scales' count ("must have same shape").
+struct OperandQuantization {
+  std::vector<float> scale{1.0f};
+  std::vector<int> zero_point{0};
 };
 
-// ONNX QLinearMatMul, per-tensor scales: the ONNX reference implementation
+struct QLinearParams {
+  OperandQuantization a, b;
+  float y_scale = 1;
+  int y_zero_point = 0;
+};
+
+// ONNX QLinearMatMul: the ONNX reference implementation
 // (onnx/reference/ops/op_qlinear_matmul.py) computes
 //   y = saturate(round_half_even(acc * fp32(fp32(a_scale * b_scale) / y_scale) + y_zero_point))
-// with the multiplier in float32 and the product in double. Y has A's dtype.
+// with the multiplier in float32 (per output row/column with per-axis
+// scales) and the product in double. Y has A's dtype.
 NdArray qlinear_matmul(const NdArray& a, const NdArray& b, const QLinearParams& p);
 std::int32_t onnx_requantize(std::int32_t acc, float multiplier, int y_zero_point, int y_min, int y_max);
 float onnx_output_multiplier(float a_scale, float b_scale, float y_scale);
 
-// The float reference: dequantize A and B, multiply in double. Shape as the
-// quantized product; values are real (not divided by y_scale).
+// The float reference: dequantize A and B (per-axis as above), multiply in
+// double. Shape as the quantized product; values are real (not divided by y_scale).
 std::vector<double> matmul_dequantized_reference(const NdArray& a, const NdArray& b, const QLinearParams& p);
 
 // TFLite fixed-point requantization: a real multiplier M = q * 2^shift with

@@ -38,6 +38,16 @@ inline std::string le_int32(const std::vector<std::int32_t>& values) {
   return s;
 }
 
+inline std::string le_float32(const std::vector<float>& values) {
+  std::string s;
+  for (float v : values) {
+    std::uint32_t u;
+    std::memcpy(&u, &v, 4);
+    for (int b = 0; b < 4; ++b) s += char((u >> (8 * b)) & 0xFF);
+  }
+  return s;
+}
+
 inline std::string bytes_of(const std::vector<int>& values) {
   std::string s;
   for (int v : values) s += char(std::uint8_t(v & 0xFF));

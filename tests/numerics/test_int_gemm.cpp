@@ -148,11 +148,9 @@ TEST_CASE("ONNX MatMulInteger example [ONNX-MMI]") {
 
 TEST_CASE("ONNX QLinearMatMul examples, 2-D and 3-D, uint8 and int8 [ONNX-QLMM]") {
   QLinearParams p;
-  p.a_scale = 0.0066f;
-  p.b_scale = 0.00705f;
+  p.a = {{0.0066f}, {113}};
+  p.b = {{0.00705f}, {114}};
   p.y_scale = 0.0107f;
-  p.a_zero_point = 113;
-  p.b_zero_point = 114;
   p.y_zero_point = 118;
   const NdArray y = qlinear_matmul(array_of(DType::kUint8, {2, 4}, kQa), array_of(DType::kUint8, {4, 3}, kQb), p);
   CHECK(y.dtype == DType::kUint8);
@@ -166,8 +164,8 @@ TEST_CASE("ONNX QLinearMatMul examples, 2-D and 3-D, uint8 and int8 [ONNX-QLMM]"
   const auto check_against_onnx = [](const NdArray& a, const NdArray& b, const QLinearParams& q,
                                      const std::vector<int>& onnx_expected) {
     const NdArray ours = qlinear_matmul(a, b, q);
-    const NdArray acc = matmul_integer(a, b, q.a_zero_point, q.b_zero_point);
-    const float mult = onnx_output_multiplier(q.a_scale, q.b_scale, q.y_scale);
+    const NdArray acc = matmul_integer(a, b, q.a.zero_point[0], q.b.zero_point[0]);
+    const float mult = onnx_output_multiplier(q.a.scale[0], q.b.scale[0], q.y_scale);
     int saturated_entries = 0;
     for (std::size_t i = 0; i < onnx_expected.size(); ++i) {
       const std::int32_t wide = onnx_requantize(std::int32_t(acc.element(i)), mult, q.y_zero_point, INT32_MIN, INT32_MAX);
@@ -182,8 +180,8 @@ TEST_CASE("ONNX QLinearMatMul examples, 2-D and 3-D, uint8 and int8 [ONNX-QLMM]"
     return saturated_entries;
   };
   QLinearParams p8 = p;
-  p8.a_zero_point = 113 - 127;
-  p8.b_zero_point = 114 - 127;
+  p8.a.zero_point = {113 - 127};
+  p8.b.zero_point = {114 - 127};
   p8.y_zero_point = 118 - 127;
   CHECK(check_against_onnx(array_of(DType::kInt8, {2, 4}, minus_127(kQa)), array_of(DType::kInt8, {4, 3}, minus_127(kQb)),
                            p8, {41, -12, -9, 1, -75, 20}) == 1);
@@ -193,7 +191,7 @@ TEST_CASE("ONNX QLinearMatMul examples, 2-D and 3-D, uint8 and int8 [ONNX-QLMM]"
   a3.insert(a3.end(), a3.begin(), a3.end());
   b3.insert(b3.end(), b3.begin(), b3.end());
   QLinearParams p3 = p8;
-  p3.b_zero_point = 114;
+  p3.b.zero_point = {114};
   const NdArray a3d = array_of(DType::kInt8, {2, 2, 4}, a3), b3d = array_of(DType::kInt8, {2, 4, 3}, b3);
   CHECK(qlinear_matmul(a3d, b3d, p3).shape == std::vector<std::int64_t>{2, 2, 3});
   CHECK(check_against_onnx(a3d, b3d, p3, {-86, 117, 120, 115, 39, -121, -86, 117, 120, 115, 39, -121}) == 4);

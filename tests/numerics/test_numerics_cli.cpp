@@ -162,3 +162,70 @@ TEST_CASE("numerics matmul runs QLinearMatMul and MatMulInteger on .npy files [O
   std::remove(b.c_str());
   std::remove(y.c_str());
 }
+
+TEST_CASE("numerics matmul --format runs float and block-format GEMMs on float32 .npy files") {
+  const std::string a = temp_path("fa.npy"), b = temp_path("fb.npy"), y = temp_path("fy.npy");
+  // [OFP8] E5M2 holds 2048 and 1 exactly. fp16 accumulation in k order: 2048 + 1 is a tie
+  // (ulp 2) -> 2048, twice; fp32 keeps 2050. SQNR = 20 log10(2050 / 2) = 60.21 dB.
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3), }",
+                                    npy_test::le_float32({2048, 1, 1})));
+  write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 1), }",
+                                    npy_test::le_float32({1, 1, 1})));
+  const Run fp16 = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2 --acc fp16");
+  INFO(fp16.output);
+  REQUIRE(fp16.exit_code == 0);
+  CHECK(fp16.output.find("SQNR 60.21 dB") != std::string::npos);
+  std::string out = read_file(y);
+  CHECK(out.find("'descr': '<f4'") != std::string::npos);
+  CHECK(out.substr(out.size() - 4) == npy_test::le_float32({2048}));
+  const Run fp32 = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2 --acc fp32");
+  REQUIRE(fp32.exit_code == 0);
+  out = read_file(y);
+  CHECK(out.substr(out.size() - 4) == npy_test::le_float32({2050}));
+  CHECK(fp32.output.find("SQNR inf dB") != std::string::npos);
+
+  // bad input: an accumulator without IEEE Inf, a block that does not divide K, float input without --format
+  const Run acc = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e4m3 --acc fp8-e4m3");
+  CHECK(acc.exit_code == 2);
+  CHECK(acc.output.find("qarch: error: accumulator 'fp8-e4m3' must be a float format with IEEE Inf/NaN") != std::string::npos);
+  const Run mx = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp8-e4m3");
+  CHECK(mx.exit_code == 2);
+  CHECK(mx.output.find("does not divide") != std::string::npos);
+  const Run no_format = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y);
+  CHECK(no_format.exit_code == 2);
+  CHECK(no_format.output.find("need --format") != std::string::npos);
+
+  // MXFP8 E4M3, K = 32, exactly representable inputs: the block dot is exact -> 1*1 + ... = 32 * 0.5 = 16
+  std::vector<float> ones(32, 1.0f), halves(32, 0.5f);
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 32), }", npy_test::le_float32(ones)));
+  write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (32, 1), }", npy_test::le_float32(halves)));
+  const Run block = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp8-e4m3");
+  INFO(block.output);
+  REQUIRE(block.exit_code == 0);
+  out = read_file(y);
+  CHECK(out.substr(out.size() - 4) == npy_test::le_float32({16}));
+  CHECK(qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp4 --b-format nvfp4").exit_code == 2);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+  std::remove(y.c_str());
+}
+
+TEST_CASE("numerics matmul takes per-row / per-column QLinearMatMul scales [ONNX opset 21]") {
+  const std::string a = temp_path("qa.npy"), b = temp_path("qb.npy"), y = temp_path("qy.npy");
+  // hand-derived in test_tflite_kernels.cpp: A - zp rows [10, 20], [20, 30]; B - zp columns [0, 2], [2, 4];
+  // acc [[40, 100], [60, 160]] * a_scale_i * b_scale_j = [[20, 100], [15, 80]]
+  write_file(a, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({10, 20, 30, 40})));
+  write_file(b, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({1, 2, 3, 4})));
+  const Run r = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y +
+                      " --a-scale 0.5,0.25 --a-zero-point 0,10 --b-scale 1,2 --b-zero-point 1,0 --y-scale 1");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const std::string out = read_file(y);
+  CHECK(out.substr(out.size() - 4) == npy_test::bytes_of({20, 100, 15, 80}));
+  const Run bad = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-scale 0.5,0.25,1 --b-scale 1 --y-scale 1");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("allowed: 1 (per tensor), 2 (per row)") != std::string::npos);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+  std::remove(y.c_str());
+}

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <tuple>
 #include <stdexcept>
@@ -19,6 +20,7 @@
 #include "common/input_error.h"
 #include "models/numerics/element_codec.h"
 #include "models/numerics/error_metrics.h"
+#include "models/numerics/float_gemm.h"
 #include "models/numerics/format_registry.h"
 #include "models/numerics/npy.h"
 #include "models/numerics/quantized_matmul.h"
@@ -377,43 +379,136 @@ void add_quantize(CLI::App& numerics) {
 
 struct MatmulArgs {
   std::string a_path, b_path, out_path;
-  std::optional<float> a_scale, b_scale, y_scale;
-  std::optional<int> a_zero_point, b_zero_point, y_zero_point;
+  std::vector<float> a_scale, b_scale;
+  std::vector<int> a_zero_point, b_zero_point;
+  std::optional<float> y_scale;
+  std::optional<int> y_zero_point;
+  std::string format, b_format, accumulator;
 };
+
+// A 2-D float32 .npy as doubles.
+std::vector<double> read_float_matrix(const std::string& path, const char* operand, int* rows, int* cols) {
+  const numerics::NdArray x = numerics::read_npy(path);
+  if (x.dtype != numerics::DType::kFloat32 || x.shape.size() != 2) {
+    throw InputError(fmt::format("{}: --format needs {} as a 2-D float32 array (got {}-D {})", path, operand,
+                                 x.shape.size(), numerics::dtype_name(x.dtype)));
+  }
+  *rows = int(x.shape[0]);
+  *cols = int(x.shape[1]);
+  std::vector<double> v(x.element_count());
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = x.element(i);
+  return v;
+}
+
+// GEMM in a float element format or a block format on float32 inputs
+// quantized to it; float32 output; SQNR against the float64 product.
+void run_format_matmul(const MatmulArgs& a) {
+  if (!a.a_scale.empty() || !a.b_scale.empty() || a.y_scale || !a.a_zero_point.empty() || !a.b_zero_point.empty() ||
+      a.y_zero_point) {
+    throw InputError("--format takes float32 inputs and quantizes them itself: scales and zero-points are for int8/uint8 inputs");
+  }
+  const std::string b_format = a.b_format.empty() ? a.format : a.b_format;
+  const std::string accumulator = a.accumulator.empty() ? "fp32" : a.accumulator;
+  int m, k, kb, n;
+  const std::vector<double> lhs = read_float_matrix(a.a_path, "A", &m, &k);
+  const std::vector<double> rhs = read_float_matrix(a.b_path, "B", &kb, &n);
+  if (k != kb) throw InputError(fmt::format("A [{}, {}] and B [{}, {}] disagree on K ({} vs {})", m, k, kb, n, k, kb));
+  std::vector<double> reference(std::size_t(m) * n, 0.0);
+  for (int i = 0; i < m; ++i) {
+    for (int p = 0; p < k; ++p) {
+      for (int j = 0; j < n; ++j) reference[std::size_t(i) * n + j] += lhs[std::size_t(i) * k + p] * rhs[std::size_t(p) * n + j];
+    }
+  }
+  const auto kind = [](const std::string& name) {
+    const numerics::FormatInfo* info = numerics::find_format(name);
+    return info != nullptr ? info->kind : numerics::FormatKind::kFloat;  // generic minifloats e<E>m<M>
+  };
+  const bool block = kind(a.format) == numerics::FormatKind::kBlock;
+  if (block != (kind(b_format) == numerics::FormatKind::kBlock)) {
+    throw InputError(fmt::format("--format {} and --b-format {}: both must be block formats or both element formats",
+                                 a.format, b_format));
+  }
+  std::vector<double> y;
+  if (block) {
+    std::vector<double> bt(rhs.size());
+    for (int p = 0; p < k; ++p) {
+      for (int j = 0; j < n; ++j) bt[std::size_t(j) * k + p] = rhs[std::size_t(p) * n + j];
+    }
+    const numerics::QuantizedTensor qa = numerics::Quantizer(numerics::block_format_quantizer(a.format)).quantize(lhs, m, k);
+    const numerics::QuantizedTensor qb = numerics::Quantizer(numerics::block_format_quantizer(b_format)).quantize(bt, n, k);
+    y = numerics::matmul_block_format(qa, a.format, qb, b_format, accumulator);
+  } else {
+    for (const std::string& name : {a.format, b_format}) {
+      if (kind(name) == numerics::FormatKind::kInteger) {
+        throw InputError(fmt::format("--format {} is an integer format: give int8/uint8 .npy inputs with scales "
+                                     "(QLinearMatMul) instead", name));
+      }
+    }
+    const ElementCodec ca = ElementCodec::for_format(a.format), cb = ElementCodec::for_format(b_format);
+    std::vector<std::uint32_t> codes_a(lhs.size()), codes_b(rhs.size());
+    for (std::size_t i = 0; i < lhs.size(); ++i) codes_a[i] = ca.encode(lhs[i]);  // nearest even, saturating [OFP8]
+    for (std::size_t i = 0; i < rhs.size(); ++i) codes_b[i] = cb.encode(rhs[i]);
+    y = numerics::matmul_float_format(m, n, k, codes_a.data(), a.format, codes_b.data(), b_format, accumulator);
+  }
+  numerics::NdArray out = numerics::NdArray::zeros(numerics::DType::kFloat32, {m, n});
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const float v = float(y[i]);  // exact: accumulator values are fp32 values
+    std::memcpy(out.bytes.data() + 4 * i, &v, 4);
+  }
+  numerics::write_npy(a.out_path, out);
+  const numerics::ErrorMetrics e = numerics::compare_to_reference(reference, y);
+  std::printf("%s x %s GEMM, %s accumulation: %dx%dx%d, %zu float32 outputs written to %s; vs float64 reference: "
+              "SQNR %.2f dB, max abs error %.6g\n",
+              a.format.c_str(), b_format.c_str(), accumulator.c_str(), m, n, k, y.size(), a.out_path.c_str(), e.sqnr_db,
+              e.max_abs_error);
+}
 
 void add_matmul(CLI::App& numerics) {
   auto* cmd = numerics.add_subcommand(
       "matmul",
-      "Run the functional integer kernel on .npy tensors: ONNX QLinearMatMul when scales are given, "
-      "MatMulInteger (int32 out) when only zero-points are; batch dimensions broadcast as ONNX MatMul");
+      "Run a functional kernel on .npy tensors: ONNX QLinearMatMul when scales are given, MatMulInteger (int32 out) "
+      "when only zero-points are (batch dimensions broadcast as ONNX MatMul); with --format, a GEMM in a float "
+      "(fp8-e4m3, ...) or block format (mxfp8-e4m3, mxfp4, nvfp4, ...) on float32 inputs");
   auto a = std::make_shared<MatmulArgs>();
-  cmd->add_option("--a", a->a_path, "A: int8 or uint8 .npy, shape [..., M, K]")->required();
-  cmd->add_option("--b", a->b_path, "B: int8 or uint8 .npy, shape [..., K, N]")->required();
+  cmd->add_option("--a", a->a_path, "A: int8/uint8 .npy [..., M, K] (float32 [M, K] with --format)")->required();
+  cmd->add_option("--b", a->b_path, "B: int8/uint8 .npy [..., K, N] (float32 [K, N] with --format)")->required();
   cmd->add_option("--out", a->out_path, "Y .npy to write")->required();
-  cmd->add_option("--a-scale", a->a_scale, "Scale of A (float32)");
-  cmd->add_option("--a-zero-point", a->a_zero_point, "Zero-point of A");
-  cmd->add_option("--b-scale", a->b_scale, "Scale of B (float32)");
-  cmd->add_option("--b-zero-point", a->b_zero_point, "Zero-point of B");
+  cmd->add_option("--a-scale", a->a_scale, "Scale of A: one value, or comma-separated per row (M, or batches*M)")->delimiter(',');
+  cmd->add_option("--a-zero-point", a->a_zero_point, "Zero-point of A: as many as scales")->delimiter(',');
+  cmd->add_option("--b-scale", a->b_scale, "Scale of B: one value, or comma-separated per column (N, or batches*N)")->delimiter(',');
+  cmd->add_option("--b-zero-point", a->b_zero_point, "Zero-point of B: as many as scales")->delimiter(',');
   cmd->add_option("--y-scale", a->y_scale, "Scale of Y (float32)");
   cmd->add_option("--y-zero-point", a->y_zero_point, "Zero-point of Y (Y has A's dtype)");
+  cmd->add_option("--format", a->format, "Float or block format of A (and B); inputs are float32 and quantized to it");
+  cmd->add_option("--b-format", a->b_format, "Format of B when it differs from A's (same block size for block formats)");
+  cmd->add_option("--acc", a->accumulator, "Accumulator of --format GEMMs: fp32 (default), fp16, bf16");
   cmd->callback([a] {
     as_input_errors([&] {
+      if (!a->format.empty()) {
+        run_format_matmul(*a);
+        return;
+      }
+      if (!a->b_format.empty() || !a->accumulator.empty()) throw InputError("--b-format and --acc need --format");
       const numerics::NdArray lhs = numerics::read_npy(a->a_path);
       const numerics::NdArray rhs = numerics::read_npy(a->b_path);
-      const bool any_scale = a->a_scale || a->b_scale || a->y_scale;
+      if (lhs.dtype == numerics::DType::kFloat32 || rhs.dtype == numerics::DType::kFloat32) {
+        throw InputError("float32 inputs need --format (e.g. --format fp8-e4m3 --acc fp32); the integer kernels take int8/uint8");
+      }
+      const bool any_scale = !a->a_scale.empty() || !a->b_scale.empty() || a->y_scale;
       if (!any_scale && a->y_zero_point) {
         throw InputError("--y-zero-point needs --a-scale, --b-scale and --y-scale (QLinearMatMul)");
       }
       if (any_scale) {
-        if (!a->a_scale || !a->b_scale || !a->y_scale) {
+        if (a->a_scale.empty() || a->b_scale.empty() || !a->y_scale) {
           throw InputError("QLinearMatMul needs all of --a-scale, --b-scale and --y-scale");
         }
         numerics::QLinearParams p;
-        p.a_scale = *a->a_scale;
-        p.b_scale = *a->b_scale;
+        const auto zero_points = [](const std::vector<int>& given, std::size_t scales) {
+          return given.empty() ? std::vector<int>(scales, 0) : given;
+        };
+        p.a = {a->a_scale, zero_points(a->a_zero_point, a->a_scale.size())};
+        p.b = {a->b_scale, zero_points(a->b_zero_point, a->b_scale.size())};
         p.y_scale = *a->y_scale;
-        p.a_zero_point = a->a_zero_point.value_or(0);
-        p.b_zero_point = a->b_zero_point.value_or(0);
         p.y_zero_point = a->y_zero_point.value_or(0);
         const numerics::NdArray y = numerics::qlinear_matmul(lhs, rhs, p);
         numerics::write_npy(a->out_path, y);
@@ -426,8 +521,11 @@ void add_matmul(CLI::App& numerics) {
                     y.element_count(), numerics::dtype_name(y.dtype), a->out_path.c_str(), e.sqnr_db, e.max_abs_error);
         return;
       }
-      const numerics::NdArray y =
-          numerics::matmul_integer(lhs, rhs, a->a_zero_point.value_or(0), a->b_zero_point.value_or(0));
+      for (const auto* zps : {&a->a_zero_point, &a->b_zero_point}) {
+        if (zps->size() > 1) throw InputError("MatMulInteger takes one zero-point per input here; per-row/column zero-points need scales (QLinearMatMul)");
+      }
+      const numerics::NdArray y = numerics::matmul_integer(lhs, rhs, a->a_zero_point.empty() ? 0 : a->a_zero_point[0],
+                                                           a->b_zero_point.empty() ? 0 : a->b_zero_point[0]);
       numerics::write_npy(a->out_path, y);
       std::printf("MatMulInteger: %zu int32 outputs written to %s\n", y.element_count(), a->out_path.c_str());
     });
