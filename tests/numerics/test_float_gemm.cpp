@@ -259,7 +259,7 @@ TEST_CASE("MX and NVFP4 GEMM equal the reference order bit for bit [MX 6.2, 6.3]
   CHECK_THROWS_AS(matmul_block_format(mx, "fp8-e4m3", mx, "mxfp8-e4m3", "fp32"), std::invalid_argument);
 }
 
-TEST_CASE("MX block sums are exact and rounded once; blocks accumulate in FP32 [MX 6.2, 6.3]") {
+TEST_CASE("MX block sums are exact and rounded once and blocks accumulate in FP32 [MX 6.2, 6.3]") {
   // MXFP8 E5M2 (element range 2^-16..57344, so 2^24 and 1 share a block):
   // A = 2^24, 1, 1, 1 in one block -> scale 2^(24-15) = 2^9 [MX 6.3], elements 2^15 and 2^-9.
   std::vector<double> a(32, 0.0), b(32, 0.0);
