@@ -8,20 +8,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/run_qarch.h"
+
 namespace {
 struct Result {
   std::string out;
   int code;
 };
 Result run(const std::string& args) {
-  const std::string cmd = std::string(QARCH_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 512> buf{};
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {out, WEXITSTATUS(status)};
+  const qarch::test::CommandResult r = qarch::test::run_qarch(args);
+  return {r.out + r.err, r.exit_code};
 }
 }  // namespace
 

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/run_qarch.h"
+
 namespace {
 
 struct Run {
@@ -16,14 +18,8 @@ struct Run {
 };
 
 Run run(const std::string& args) {
-  const std::string cmd = std::string(QARCH_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
+  const qarch::test::CommandResult r = qarch::test::run_qarch(args);
+  return {r.exit_code, r.out + r.err};
 }
 
 std::string write_trace(const std::string& name, const std::string& text) {

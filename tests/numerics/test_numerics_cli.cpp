@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/run_qarch.h"
+
 #include "tests/numerics/npy_bytes.h"
 
 namespace {
@@ -23,37 +25,24 @@ struct Run {
   std::string output;  // stdout and stderr
 };
 
-Run qarch(const std::string& args) {
-  const std::string command = std::string(QARCH_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 4096> buffer{};
-  std::size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+Run run_cli(const std::string& args) {
+  const qarch::test::CommandResult r = qarch::test::run_qarch(args);
+  return {r.exit_code, r.out + r.err};
 }
 
 std::string temp_path(const std::string& name) {
   return "/tmp/qarch_numerics_cli_" + std::to_string(::getpid()) + "_" + name;
 }
 
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
-}
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace
 
+using qarch::test::read_file;
+using qarch::test::write_file;
+
 TEST_CASE("numerics table prints every code with NaN and Inf as strings") {
-  const Run e4m3 = qarch("numerics table fp8-e4m3 --json");
+  const Run e4m3 = run_cli("numerics table fp8-e4m3 --json");
   REQUIRE(e4m3.exit_code == 0);
   const nlohmann::json t = nlohmann::json::parse(e4m3.output);
   REQUIRE(t.size() == 256);
@@ -62,63 +51,63 @@ TEST_CASE("numerics table prints every code with NaN and Inf as strings") {
   CHECK(t[0x7E]["value"] == 448.0);             // max normal S.1111.110 [OFP8]
   CHECK(t[0x7F]["value"] == "nan");             // S.1111.111 [OFP8]
   CHECK(t[0xFE]["value"] == -448.0);
-  const nlohmann::json t52 = nlohmann::json::parse(qarch("numerics table fp8-e5m2 --json").output);
+  const nlohmann::json t52 = nlohmann::json::parse(run_cli("numerics table fp8-e5m2 --json").output);
   CHECK(t52[0x7C]["value"] == "inf");
   CHECK(t52[0xFC]["value"] == "-inf");
   CHECK(t52[0x7B]["value"] == 57344.0);
-  const nlohmann::json fp4 = nlohmann::json::parse(qarch("numerics table fp4-e2m1 --json").output);
+  const nlohmann::json fp4 = nlohmann::json::parse(run_cli("numerics table fp4-e2m1 --json").output);
   CHECK(fp4.size() == 16);
   CHECK(fp4[7]["value"] == 6.0);  // [MX] FP4 max normal
-  const Run wide = qarch("numerics table fp16 --json");
+  const Run wide = run_cli("numerics table fp16 --json");
   CHECK(wide.exit_code == 2);
   CHECK(wide.output.find("at most 8 bits") != std::string::npos);
 }
 
 TEST_CASE("numerics info prints ranges, and block size and scale format for block formats") {
-  const Run r = qarch("numerics info fp8-e5m2 --json");
+  const Run r = run_cli("numerics info fp8-e5m2 --json");
   REQUIRE(r.exit_code == 0);
   const nlohmann::json i = nlohmann::json::parse(r.output);
   CHECK(i["max"] == 57344.0);
   CHECK(i["min_normal"] == std::ldexp(1.0, -14));
   CHECK(i["min_subnormal"] == std::ldexp(1.0, -16));
   CHECK(i["bits"] == 8);
-  const nlohmann::json mx = nlohmann::json::parse(qarch("numerics info mxfp4 --json").output);
+  const nlohmann::json mx = nlohmann::json::parse(run_cli("numerics info mxfp4 --json").output);
   CHECK(mx["block_size"] == 32);
   CHECK(mx["scale_format"] == "e8m0");
   CHECK(mx["effective_bits_per_element"] == 4.25);
   CHECK(mx["element_max"] == 6.0);
-  const nlohmann::json nv = nlohmann::json::parse(qarch("numerics info nvfp4 --json").output);
+  const nlohmann::json nv = nlohmann::json::parse(run_cli("numerics info nvfp4 --json").output);
   CHECK(nv["block_size"] == 16);
   CHECK(nv["scale_format"] == "fp8-e4m3");
-  const Run unknown = qarch("numerics info fp9");
+  const Run unknown = run_cli("numerics info fp9");
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.output.find("qarch: error: unknown number format 'fp9'") != std::string::npos);
 }
 
 TEST_CASE("numerics encode/decode/quantize from the command line") {
-  const nlohmann::json e = nlohmann::json::parse(qarch("numerics encode fp8-e4m3 464 -1.0 --json").output);
+  const nlohmann::json e = nlohmann::json::parse(run_cli("numerics encode fp8-e4m3 464 -1.0 --json").output);
   CHECK(e[0]["code"] == 0x7E);  // tie between 448 and 480 goes to even 448
   CHECK(e[1]["code"] == 0xB8);
-  const Run strict = qarch("numerics encode fp8-e4m3 500 --overflow error");
+  const Run strict = run_cli("numerics encode fp8-e4m3 500 --overflow error");
   CHECK(strict.exit_code == 2);
   CHECK(strict.output.find("saturation off") != std::string::npos);
-  const nlohmann::json d = nlohmann::json::parse(qarch("numerics decode fp8-e5m2 0x7C 0b00000001 --json").output);
+  const nlohmann::json d = nlohmann::json::parse(run_cli("numerics decode fp8-e5m2 0x7C 0b00000001 --json").output);
   CHECK(d[0]["value"] == "inf");
   CHECK(d[1]["value"] == std::ldexp(1.0, -16));
-  CHECK(qarch("numerics decode int4 16").exit_code == 2);
-  CHECK(qarch("numerics encode int8 abc").exit_code == 2);
-  CHECK(qarch("numerics quantize mxfp4 0.3 -1.7 5 12").exit_code == 2);  // 4 values, block of 32
+  CHECK(run_cli("numerics decode int4 16").exit_code == 2);
+  CHECK(run_cli("numerics encode int8 abc").exit_code == 2);
+  CHECK(run_cli("numerics quantize mxfp4 0.3 -1.7 5 12").exit_code == 2);  // 4 values, block of 32
   // a 32-element MXFP4 block: scale 2^1, elements 0, -1.0, 2 (tie), 6 [MX 6.3]
   std::string values = "0.3 -1.7 5 12";
   for (int i = 4; i < 32; ++i) values += " 0";
-  const Run mx = qarch("numerics quantize mxfp4 " + values + " --json");
+  const Run mx = run_cli("numerics quantize mxfp4 " + values + " --json");
   REQUIRE(mx.exit_code == 0);
   const nlohmann::json m = nlohmann::json::parse(mx.output);
   CHECK(m["scale_codes"][0] == 128);
   CHECK(m["codes"][1] == 0xA);
   CHECK(m["codes"][2] == 0x4);
   CHECK(m["effective_bits_per_element"] == 4.25);
-  const Run bad_group = qarch("numerics quantize int4 1 2 3 --granularity per-group --group-size 2");
+  const Run bad_group = run_cli("numerics quantize int4 1 2 3 --granularity per-group --group-size 2");
   CHECK(bad_group.exit_code == 2);
   CHECK(bad_group.output.find("does not divide") != std::string::npos);
 }
@@ -129,7 +118,7 @@ TEST_CASE("numerics matmul runs QLinearMatMul and MatMulInteger on .npy files [O
                                     npy_test::bytes_of({208, 236, 0, 238, 3, 214, 255, 29})));
   write_file(b, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (4, 3), }",
                                     npy_test::bytes_of({152, 51, 244, 60, 26, 255, 0, 127, 246, 127, 254, 247})));
-  const Run r = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y +
+  const Run r = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y +
                       " --a-scale 0.0066 --a-zero-point 113 --b-scale 0.00705 --b-zero-point 114"
                       " --y-scale 0.0107 --y-zero-point 118");
   INFO(r.output);
@@ -144,7 +133,7 @@ TEST_CASE("numerics matmul runs QLinearMatMul and MatMulInteger on .npy files [O
                                     npy_test::bytes_of({11, 7, 3, 10, 6, 2, 9, 5, 1, 8, 4, 0})));
   write_file(b, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (3, 2), }",
                                     npy_test::bytes_of({1, 4, 2, 5, 3, 6})));
-  const Run mi = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-zero-point 12");
+  const Run mi = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-zero-point 12");
   REQUIRE(mi.exit_code == 0);
   const std::string out2 = read_file(y);
   CHECK(out2.find("'descr': '<i4'") != std::string::npos);
@@ -152,10 +141,10 @@ TEST_CASE("numerics matmul runs QLinearMatMul and MatMulInteger on .npy files [O
 
   write_file(b, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': True, 'shape': (3, 2), }",
                                     npy_test::bytes_of({1, 4, 2, 5, 3, 6})));
-  const Run fortran = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y);
+  const Run fortran = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y);
   CHECK(fortran.exit_code == 2);
   CHECK(fortran.output.find("fortran_order") != std::string::npos);
-  const Run partial = qarch("numerics matmul --a " + a + " --b " + a + " --out " + y + " --a-scale 0.5");
+  const Run partial = run_cli("numerics matmul --a " + a + " --b " + a + " --out " + y + " --a-scale 0.5");
   CHECK(partial.exit_code == 2);
   CHECK(partial.output.find("needs all of") != std::string::npos);
   std::remove(a.c_str());
@@ -171,27 +160,27 @@ TEST_CASE("numerics matmul --format runs float and block-format GEMMs on float32
                                     npy_test::le_float32({2048, 1, 1})));
   write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 1), }",
                                     npy_test::le_float32({1, 1, 1})));
-  const Run fp16 = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2 --acc fp16");
+  const Run fp16 = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2 --acc fp16");
   INFO(fp16.output);
   REQUIRE(fp16.exit_code == 0);
   CHECK(fp16.output.find("SQNR 60.21 dB") != std::string::npos);
   std::string out = read_file(y);
   CHECK(out.find("'descr': '<f4'") != std::string::npos);
   CHECK(out.substr(out.size() - 4) == npy_test::le_float32({2048}));
-  const Run fp32 = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2 --acc fp32");
+  const Run fp32 = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2 --acc fp32");
   REQUIRE(fp32.exit_code == 0);
   out = read_file(y);
   CHECK(out.substr(out.size() - 4) == npy_test::le_float32({2050}));
   CHECK(fp32.output.find("SQNR inf dB") != std::string::npos);
 
   // bad input: an accumulator without IEEE Inf, a block that does not divide K, float input without --format
-  const Run acc = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e4m3 --acc fp8-e4m3");
+  const Run acc = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e4m3 --acc fp8-e4m3");
   CHECK(acc.exit_code == 2);
   CHECK(acc.output.find("qarch: error: accumulator 'fp8-e4m3' must be a float format with IEEE Inf/NaN") != std::string::npos);
-  const Run mx = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp8-e4m3");
+  const Run mx = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp8-e4m3");
   CHECK(mx.exit_code == 2);
   CHECK(mx.output.find("does not divide") != std::string::npos);
-  const Run no_format = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y);
+  const Run no_format = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y);
   CHECK(no_format.exit_code == 2);
   CHECK(no_format.output.find("need --format") != std::string::npos);
 
@@ -199,12 +188,12 @@ TEST_CASE("numerics matmul --format runs float and block-format GEMMs on float32
   std::vector<float> ones(32, 1.0f), halves(32, 0.5f);
   write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 32), }", npy_test::le_float32(ones)));
   write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (32, 1), }", npy_test::le_float32(halves)));
-  const Run block = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp8-e4m3");
+  const Run block = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp8-e4m3");
   INFO(block.output);
   REQUIRE(block.exit_code == 0);
   out = read_file(y);
   CHECK(out.substr(out.size() - 4) == npy_test::le_float32({16}));
-  CHECK(qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp4 --b-format nvfp4").exit_code == 2);
+  CHECK(run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp4 --b-format nvfp4").exit_code == 2);
   std::remove(a.c_str());
   std::remove(b.c_str());
   std::remove(y.c_str());
@@ -216,13 +205,13 @@ TEST_CASE("numerics matmul takes per-row / per-column QLinearMatMul scales [ONNX
   // acc [[40, 100], [60, 160]] * a_scale_i * b_scale_j = [[20, 100], [15, 80]]
   write_file(a, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({10, 20, 30, 40})));
   write_file(b, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({1, 2, 3, 4})));
-  const Run r = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y +
+  const Run r = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y +
                       " --a-scale 0.5,0.25 --a-zero-point 0,10 --b-scale 1,2 --b-zero-point 1,0 --y-scale 1");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const std::string out = read_file(y);
   CHECK(out.substr(out.size() - 4) == npy_test::bytes_of({20, 100, 15, 80}));
-  const Run bad = qarch("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-scale 0.5,0.25,1 --b-scale 1 --y-scale 1");
+  const Run bad = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-scale 0.5,0.25,1 --b-scale 1 --y-scale 1");
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("allowed: 1 (per tensor), 2 (per row)") != std::string::npos);
   std::remove(a.c_str());
