@@ -132,7 +132,7 @@ bool DramChannel::update_write_mode() {
   return write_mode_ != before;
 }
 
-std::uint64_t DramChannel::column_ready(int unit, bool is_write,
+inline std::uint64_t DramChannel::column_ready(int unit, bool is_write,
                                         std::uint64_t column_bus_free) const {
   const int pc = unit_pc_[unit];
   std::uint64_t t = std::max(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
@@ -146,9 +146,7 @@ std::uint64_t DramChannel::column_ready(int unit, bool is_write,
 std::uint64_t DramChannel::unit_ready(int kind, int unit) const {
   const std::uint64_t row_bus = std::max(now_, cmd_free_[0]);
   switch (kind) {
-    case kCandActivate:
-      // The fifth ACT waits for the fourth-last one + tFAW.
-      return std::max({row_bus, unit_next_act_[unit], faw_[unit][faw_pos_[unit]]});
+    case kCandActivate: return activate_ready(unit, row_bus);
     case kCandPrecharge: return row_bus;
     default: return column_ready(unit, kind == kCandWrite, std::max(now_, cmd_free_[col_bus_]));
   }
@@ -158,7 +156,7 @@ void DramChannel::compute_unit_ready() {
   const std::uint64_t row_bus = std::max(now_, cmd_free_[0]);
   const std::uint64_t column_bus = std::max(now_, cmd_free_[col_bus_]);
   for (int u = 0; u < units_; ++u) {
-    unit_ready_[kCandActivate][u] = std::max({row_bus, unit_next_act_[u], faw_[u][faw_pos_[u]]});
+    unit_ready_[kCandActivate][u] = activate_ready(u, row_bus);
     unit_ready_[kCandPrecharge][u] = row_bus;
     unit_ready_[kCandRead][u] = column_ready(u, false, column_bus);
     unit_ready_[kCandWrite][u] = column_ready(u, true, column_bus);

@@ -99,6 +99,8 @@ class DramChannel {
   // (cycle, priority) as one number, so the scheduler's choice is a plain
   // minimum (GCC/Clang 128-bit integers: one compare and two cmovs).
   using Order = unsigned __int128;
+  // std::max by value: compiles to a conditional move, not a branch.
+  static std::uint64_t later(std::uint64_t a, std::uint64_t b) { return a < b ? b : a; }
   static Order order(std::uint64_t cycle, std::uint64_t prio) { return Order(cycle) << 64 | prio; }
 
   struct Plan {
@@ -118,11 +120,15 @@ class DramChannel {
   void compute_unit_ready();
   std::uint64_t unit_ready(int kind, int unit) const;
   std::uint64_t candidate_cycle(int bank, std::uint64_t unit_ready_cycle) const {
-    return std::max({cand_local_[bank], unit_ready_cycle, group_ready_flat()[cand_group_slot_[bank]]});
+    return later(later(cand_local_[bank], unit_ready_cycle), group_ready_flat()[cand_group_slot_[bank]]);
   }
   const std::uint64_t* group_ready_flat() const { return &group_ready_[0][0]; }
   void set_bank_plan(int bank, std::uint64_t cycle);
-  std::uint64_t column_ready(int unit, bool is_write, std::uint64_t column_bus_free) const;
+  std::uint64_t activate_ready(int unit, std::uint64_t row_bus_free) const {
+    // The fifth ACT waits for the fourth-last one + tFAW.
+    return later(later(row_bus_free, unit_next_act_[unit]), faw_[unit][faw_pos_[unit]]);
+  }
+  inline std::uint64_t column_ready(int unit, bool is_write, std::uint64_t column_bus_free) const;
   void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge(int bank, std::uint64_t t);
   void issue_column(int bank, std::int32_t entry, std::uint64_t t);
