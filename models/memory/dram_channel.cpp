@@ -251,12 +251,21 @@ std::uint64_t DramChannel::next_event_cycle() {
   const Order refresh_order = order(plan_.cycle, plan_.priority);
   Order best = refresh_order;
   const std::uint64_t* unit_ready_flat = &unit_ready_[0][0];
-  for (; mask != 0; mask &= mask - 1) {
-    const int bank = __builtin_ctzll(mask);
-    const Order o = order(candidate_cycle(bank, unit_ready_flat[cand_unit_slot_[bank]]),
-                          cand_priority_[bank]);
-    best = o < best ? o : best;
+  auto bank_order = [&](int bank) {
+    return order(candidate_cycle(bank, unit_ready_flat[cand_unit_slot_[bank]]), cand_priority_[bank]);
+  };
+  // Two banks per step into two running minima: halves the compare chain.
+  Order other = best;
+  while (mask != 0) {
+    const Order a = bank_order(__builtin_ctzll(mask));
+    mask &= mask - 1;
+    best = a < best ? a : best;
+    if (mask == 0) break;
+    const Order b = bank_order(__builtin_ctzll(mask));
+    mask &= mask - 1;
+    other = b < other ? b : other;
   }
+  best = other < best ? other : best;
   if (best != refresh_order) set_bank_plan(int(std::uint64_t(best) & 63), std::uint64_t(best >> 64));
   plan_valid_ = true;
   return plan_.cycle;
