@@ -135,7 +135,7 @@ bool DramChannel::update_write_mode() {
 inline std::uint64_t DramChannel::column_ready(int unit, bool is_write,
                                         std::uint64_t column_bus_free) const {
   const int pc = unit_pc_[unit];
-  std::uint64_t t = std::max(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
+  std::uint64_t t = later(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
   // The data burst must start after the bus is free (+ rank switch).
   const std::uint64_t latency = std::uint64_t(is_write ? t_.CWL : t_.CL);
   const std::uint64_t bus = bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
@@ -144,18 +144,19 @@ inline std::uint64_t DramChannel::column_ready(int unit, bool is_write,
 }
 
 std::uint64_t DramChannel::unit_ready(int kind, int unit) const {
-  const std::uint64_t row_bus = std::max(now_, cmd_free_[0]);
+  const std::uint64_t row_bus = later(now_, cmd_free_[0]);
   switch (kind) {
     case kCandActivate: return activate_ready(unit, row_bus);
     case kCandPrecharge: return row_bus;
-    default: return column_ready(unit, kind == kCandWrite, std::max(now_, cmd_free_[col_bus_]));
+    default: return column_ready(unit, kind == kCandWrite, later(now_, cmd_free_[col_bus_]));
   }
 }
 
-void DramChannel::compute_unit_ready() {
-  const std::uint64_t row_bus = std::max(now_, cmd_free_[0]);
-  const std::uint64_t column_bus = std::max(now_, cmd_free_[col_bus_]);
+void DramChannel::compute_unit_ready(std::uint64_t banks) {
+  const std::uint64_t row_bus = later(now_, cmd_free_[0]);
+  const std::uint64_t column_bus = later(now_, cmd_free_[col_bus_]);
   for (int u = 0; u < units_; ++u) {
+    if ((banks & unit_bank_mask_[u]) == 0) continue;
     unit_ready_[kCandActivate][u] = activate_ready(u, row_bus);
     unit_ready_[kCandPrecharge][u] = row_bus;
     unit_ready_[kCandRead][u] = column_ready(u, false, column_bus);
@@ -210,44 +211,53 @@ void DramChannel::refresh_candidate(int bank) {
 
 std::uint64_t DramChannel::next_event_cycle() {
   if (plan_valid_) return plan_.cycle;
-  plan_ = Plan{};
   if (update_write_mode()) dirty_mask_ = ~std::uint64_t{0};
 
   // Refresh: becomes pending at its due cycle and then blocks the unit's
   // requests (not the activated ones); PREA closes the open banks, then REF.
+  // The earliest refresh event wins; among equal cycles the lowest unit.
+  std::uint64_t refresh_cycle = kNever;
+  int refresh_unit = 0;
+  Kind refresh_kind = Kind::kRefreshDue;
   for (int u = 0; u < units_; ++u) {
     if (!refresh_pending_[u] && refresh_due_[u] <= now_) {
       refresh_pending_[u] = true;
       pending_bank_mask_ |= unit_bank_mask_[u];
     }
-    Plan p{kNever, kRefreshPriority, Kind::kRefreshDue, u, 0, kNone};
     if (!refresh_pending_[u]) {
-      p.cycle = refresh_due_[u];
+      if (refresh_due_[u] < refresh_cycle) {
+        refresh_cycle = refresh_due_[u];
+        refresh_unit = u;
+        refresh_kind = Kind::kRefreshDue;
+      }
     } else if ((active_mask_ & unit_bank_mask_[u]) == 0) {  // PREA would close their rows
-      std::uint64_t t = std::max(now_, cmd_free_[0]);
+      std::uint64_t t = later(now_, cmd_free_[0]);
       bool any_open = false;
       const int first = u * banks_per_unit_;
       for (int b = first; b < first + banks_per_unit_; ++b) {
         if (open_row_[b] >= 0) {
           any_open = true;
-          t = std::max(t, bank_next_pre_[b]);
+          t = later(t, bank_next_pre_[b]);
         }
       }
       if (!any_open) {
-        for (int b = first; b < first + banks_per_unit_; ++b) t = std::max(t, bank_next_act_[b]);
+        for (int b = first; b < first + banks_per_unit_; ++b) t = later(t, bank_next_act_[b]);
       }
-      p.cycle = t;
-      p.kind = any_open ? Kind::kPrechargeAll : Kind::kRefresh;
+      if (t < refresh_cycle) {
+        refresh_cycle = t;
+        refresh_unit = u;
+        refresh_kind = any_open ? Kind::kPrechargeAll : Kind::kRefresh;
+      }
     }
-    if (order(p.cycle, p.priority) < order(plan_.cycle, plan_.priority)) plan_ = p;
   }
+  plan_ = Plan{refresh_cycle, kRefreshPriority, refresh_kind, refresh_unit, 0, kNone};
 
   // Requests: one cached candidate per bank (recomputed when the bank, its
   // queue or the mode changed), timed against the shared constraints.
   std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
   for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
   dirty_mask_ &= ~mask;
-  compute_unit_ready();
+  compute_unit_ready(mask);
   const Order refresh_order = order(plan_.cycle, plan_.priority);
   Order best = refresh_order;
   const std::uint64_t* unit_ready_flat = &unit_ready_[0][0];
@@ -312,10 +322,10 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
   --queued_[entries_[entry].is_write];
   bank_next_rd_[bank] = t + t_.tRCD;
   bank_next_wr_[bank] = t + t_.tRCDWR;
-  bank_next_pre_[bank] = std::max(bank_next_pre_[bank], t + t_.tRAS);
+  bank_next_pre_[bank] = later(bank_next_pre_[bank], t + t_.tRAS);
   bank_next_act_[bank] = t + t_.tRC;
-  group_ready_[kCandActivate][group] = std::max(group_ready_[kCandActivate][group], t + t_.tRRD_L);
-  unit_next_act_[unit] = std::max(unit_next_act_[unit], t + t_.tRRD_S);
+  group_ready_[kCandActivate][group] = later(group_ready_[kCandActivate][group], t + t_.tRRD_L);
+  unit_next_act_[unit] = later(unit_next_act_[unit], t + t_.tRRD_S);
   faw_[unit][faw_pos_[unit]] = t + t_.tFAW;
   faw_pos_[unit] = std::uint8_t((faw_pos_[unit] + 1) & 3);
   cmd_free_[0] = t + act_cycles_;
@@ -326,7 +336,7 @@ void DramChannel::close_bank(int bank, std::uint64_t precharge_cycle) {
   open_row_[bank] = -1;
   hit_count_[0][bank] = hit_count_[1][bank] = 0;
   dirty_mask_ |= std::uint64_t{1} << bank;
-  bank_next_act_[bank] = std::max(bank_next_act_[bank], precharge_cycle + t_.tRP);
+  bank_next_act_[bank] = later(bank_next_act_[bank], precharge_cycle + t_.tRP);
   ++counters_.precharges;
 }
 
@@ -346,7 +356,7 @@ void DramChannel::issue_precharge_all(int unit, std::uint64_t t) {
 void DramChannel::issue_refresh(int unit, std::uint64_t t) {
   const int first = unit * banks_per_unit_;
   for (int b = first; b < first + banks_per_unit_; ++b) {
-    bank_next_act_[b] = std::max(bank_next_act_[b], t + t_.tRFC);
+    bank_next_act_[b] = later(bank_next_act_[b], t + t_.tRFC);
   }
   refresh_pending_[unit] = false;
   dirty_mask_ |= unit_bank_mask_[unit];
@@ -364,19 +374,19 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
   std::uint64_t done;
   if (e.is_write) {
     const std::uint64_t data_end = t + t_.CWL + burst_cycles_;
-    bank_next_pre_[bank] = std::max(bank_next_pre_[bank], data_end + t_.tWR);
-    group_ready_[kCandWrite][group] = std::max(group_ready_[kCandWrite][group], t + t_.tCCD_L);
-    group_ready_[kCandRead][group] = std::max(group_ready_[kCandRead][group], data_end + t_.tWTR_L);
-    unit_next_wr_[unit] = std::max(unit_next_wr_[unit], t + t_.tCCD_S);
-    unit_next_rd_[unit] = std::max(unit_next_rd_[unit], data_end + t_.tWTR_S);
+    bank_next_pre_[bank] = later(bank_next_pre_[bank], data_end + t_.tWR);
+    group_ready_[kCandWrite][group] = later(group_ready_[kCandWrite][group], t + t_.tCCD_L);
+    group_ready_[kCandRead][group] = later(group_ready_[kCandRead][group], data_end + t_.tWTR_L);
+    unit_next_wr_[unit] = later(unit_next_wr_[unit], t + t_.tCCD_S);
+    unit_next_rd_[unit] = later(unit_next_rd_[unit], data_end + t_.tWTR_S);
     done = data_end;
     ++counters_.write_bursts;
   } else {
     const std::uint64_t data_end = t + t_.CL + burst_cycles_;
-    bank_next_pre_[bank] = std::max(bank_next_pre_[bank], t + t_.tRTP);
-    group_ready_[kCandRead][group] = std::max(group_ready_[kCandRead][group], t + t_.tCCD_L);
-    unit_next_rd_[unit] = std::max(unit_next_rd_[unit], t + t_.tCCD_S);
-    unit_next_wr_[unit] = std::max(unit_next_wr_[unit], t + rtw_);
+    bank_next_pre_[bank] = later(bank_next_pre_[bank], t + t_.tRTP);
+    group_ready_[kCandRead][group] = later(group_ready_[kCandRead][group], t + t_.tCCD_L);
+    unit_next_rd_[unit] = later(unit_next_rd_[unit], t + t_.tCCD_S);
+    unit_next_wr_[unit] = later(unit_next_wr_[unit], t + rtw_);
     done = data_end;
     ++counters_.read_bursts;
   }

@@ -117,7 +117,7 @@ class DramChannel {
 
   bool update_write_mode();  // true if the mode changed
   void refresh_candidate(int bank);
-  void compute_unit_ready();
+  void compute_unit_ready(std::uint64_t banks);  // for the units holding `banks`
   std::uint64_t unit_ready(int kind, int unit) const;
   std::uint64_t candidate_cycle(int bank, std::uint64_t unit_ready_cycle) const {
     return later(later(cand_local_[bank], unit_ready_cycle), group_ready_flat()[cand_group_slot_[bank]]);
