@@ -15,7 +15,6 @@
 // direction still hits the open row. As in Ramulator's active buffer, a
 // request whose ACT has issued leaves its queue (freeing a slot) and is served
 // first, whatever the read/write mode.
-#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
