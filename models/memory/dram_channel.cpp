@@ -34,30 +34,18 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
       sink_(sink),
       col_bus_(c.split_command_bus ? 1 : 0) {
   const int banks = c.banks_per_channel();
-  open_row_.assign(banks, -1);
-  bank_next_act_.assign(banks, 0);
-  bank_next_pre_.assign(banks, 0);
-  bank_next_rd_.assign(banks, 0);
-  bank_next_wr_.assign(banks, 0);
-  const int groups = units_ * bank_groups_per_unit_;
-  bg_next_act_.assign(groups, 0);
-  bg_next_rd_.assign(groups, 0);
-  bg_next_wr_.assign(groups, 0);
-  unit_next_act_.assign(units_, 0);
-  unit_next_rd_.assign(units_, 0);
-  unit_next_wr_.assign(units_, 0);
-  // Ready cycles (ACT + tFAW) of the last four ACTs; 0 = no constraint.
-  faw_.assign(std::size_t(units_) * 4, 0);
-  faw_pos_.assign(units_, 0);
+  assert(banks <= kMaxBanks);
+  std::fill(std::begin(open_row_), std::end(open_row_), -1);
+  std::fill(std::begin(active_entry_), std::end(active_entry_), kNone);
   // All-bank refresh once per tREFI per rank / pseudo-channel, first at tREFI
   // (as Ramulator 2's AllBank refresh manager).
-  refresh_due_.assign(units_, std::uint64_t(t_.tREFI));
-  refresh_pending_.assign(units_, false);
-  unit_bank_mask_.assign(units_, 0);
   for (int u = 0; u < units_; ++u) {
+    refresh_due_[u] = std::uint64_t(t_.tREFI);
     for (int b = 0; b < banks_per_unit_; ++b) {
       unit_bank_mask_[u] |= std::uint64_t{1} << (u * banks_per_unit_ + b);
     }
+    unit_pc_[u] = std::uint8_t(u / ranks_);
+    unit_rank_[u] = std::uint8_t(u % ranks_);
   }
   bus_free_.assign(c.pseudo_channels, 0);
   bus_rank_.assign(c.pseudo_channels, 0);
@@ -66,25 +54,16 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
   entries_.resize(slots);
   free_slots_.reserve(slots);
   for (int i = slots - 1; i >= 0; --i) free_slots_.push_back(i);
-  lists_[0].assign(banks, ListEnds{});
-  lists_[1].assign(banks, ListEnds{});
-  active_entry_.assign(banks, kNone);
-  hit_count_[0].assign(banks, 0);
-  hit_count_[1].assign(banks, 0);
-  candidates_.assign(banks, BankCandidate{kNever, 0, kNone, kCandNone, nullptr, nullptr});
-  zeros_.assign(std::size_t(banks), 0);
-  group_next_[kCandActivate] = bg_next_act_.data();
-  group_next_[kCandPrecharge] = zeros_.data();
-  group_next_[kCandRead] = bg_next_rd_.data();
-  group_next_[kCandWrite] = bg_next_wr_.data();
-  group_next_[kCandNone] = zeros_.data();
-  for (int b = 0; b < banks; ++b) {
-    bank_group_of_.push_back(std::uint8_t(b / banks_per_group_));
-    bank_unit_of_.push_back(std::uint8_t(b / banks_per_unit_));
+  for (int b = 0; b < kMaxBanks; ++b) {
+    cand_local_[b] = kNever;
+    cand_priority_[b] = ~std::uint64_t{0};
+    cand_entry_[b] = kNone;
+    cand_kind_[b] = kCandPrecharge;
+    cand_unit_slot_[b] = cand_group_slot_[b] = 0;
   }
-  for (int u = 0; u < units_; ++u) {
-    unit_pc_.push_back(std::uint8_t(u / ranks_));
-    unit_rank_.push_back(std::uint8_t(u % ranks_));
+  for (int b = 0; b < banks; ++b) {
+    bank_group_of_[b] = std::uint8_t(b / banks_per_group_);
+    bank_unit_of_[b] = std::uint8_t(b / banks_per_unit_);
   }
 }
 
@@ -121,9 +100,8 @@ void DramChannel::enqueue(const DramAddress& a, bool is_write, std::uint64_t cyc
   if (is_write != write_mode_ || (pending_bank_mask_ >> bank & 1)) return;
   refresh_candidate(bank);
   dirty_mask_ &= ~(std::uint64_t{1} << bank);
-  compute_bases();
-  const std::uint64_t t = candidate_cycle(bank);
-  if (better(t, candidates_[bank].key)) set_bank_plan(bank, t);
+  const std::uint64_t t = candidate_cycle(bank, unit_ready(cand_kind_[bank], unit));
+  if (order(t, cand_priority_[bank]) < order(plan_.cycle, plan_.priority)) set_bank_plan(bank, t);
 }
 
 void DramChannel::unlink(std::int32_t e) {
@@ -154,10 +132,10 @@ bool DramChannel::update_write_mode() {
   return write_mode_ != before;
 }
 
-std::uint64_t DramChannel::column_base(int unit, bool is_write) const {
+inline std::uint64_t DramChannel::column_ready(int unit, bool is_write,
+                                        std::uint64_t column_bus_free) const {
   const int pc = unit_pc_[unit];
-  std::uint64_t t = std::max(now_, cmd_free_[col_bus_]);
-  t = std::max(t, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
+  std::uint64_t t = later(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
   // The data burst must start after the bus is free (+ rank switch).
   const std::uint64_t latency = std::uint64_t(is_write ? t_.CWL : t_.CL);
   const std::uint64_t bus = bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
@@ -165,122 +143,147 @@ std::uint64_t DramChannel::column_base(int unit, bool is_write) const {
   return t;
 }
 
-std::uint64_t DramChannel::activate_base(int unit) const {
-  // The fifth ACT waits for the fourth-last one + tFAW.
-  const std::uint64_t faw = faw_[std::size_t(unit) * 4 + faw_pos_[unit]];
-  return std::max({now_, cmd_free_[0], unit_next_act_[unit], faw});
+std::uint64_t DramChannel::unit_ready(int kind, int unit) const {
+  const std::uint64_t row_bus = later(now_, cmd_free_[0]);
+  switch (kind) {
+    case kCandActivate: return activate_ready(unit, row_bus);
+    case kCandPrecharge: return row_bus;
+    default: return column_ready(unit, kind == kCandWrite, later(now_, cmd_free_[col_bus_]));
+  }
 }
 
+void DramChannel::compute_unit_ready(std::uint64_t banks) {
+  const std::uint64_t row_bus = later(now_, cmd_free_[0]);
+  const std::uint64_t column_bus = later(now_, cmd_free_[col_bus_]);
+  for (int u = 0; u < units_; ++u) {
+    if ((banks & unit_bank_mask_[u]) == 0) continue;
+    unit_ready_[kCandActivate][u] = activate_ready(u, row_bus);
+    unit_ready_[kCandPrecharge][u] = row_bus;
+    unit_ready_[kCandRead][u] = column_ready(u, false, column_bus);
+    unit_ready_[kCandWrite][u] = column_ready(u, true, column_bus);
+  }
+}
 
 void DramChannel::refresh_candidate(int bank) {
-  BankCandidate& c = candidates_[bank];
   const bool dir = write_mode_;
   const std::int32_t active = active_entry_[bank];
   const std::int32_t head = lists_[dir][bank].head;
   const std::int64_t row = open_row_[bank];
+  std::uint64_t local, prio;
+  std::int32_t entry;
+  int kind;
   if (active != kNone) {
     const bool w = entries_[active].is_write;
-    c = {w ? bank_next_wr_[bank] : bank_next_rd_[bank], entries_[active].seq, active,
-         std::uint8_t(w ? kCandWrite : kCandRead), nullptr, nullptr};
+    kind = w ? kCandWrite : kCandRead;
+    local = w ? bank_next_wr_[bank] : bank_next_rd_[bank];
+    prio = priority(0, entries_[active].seq, bank);
+    entry = active;
   } else if (head == kNone) {
-    c = {kNever, 0, kNone, kCandNone, nullptr, nullptr};
+    kind = kCandPrecharge;
+    local = kNever;
+    prio = ~std::uint64_t{0};
+    entry = kNone;
   } else if (row < 0) {
-    c = {bank_next_act_[bank], (std::uint64_t{3} << 60) | entries_[head].seq, head, kCandActivate, nullptr, nullptr};
+    kind = kCandActivate;
+    local = bank_next_act_[bank];
+    prio = priority(3, entries_[head].seq, bank);
+    entry = head;
   } else if (hit_count_[dir][bank] > 0) {
     std::int32_t hit = head;
     while (entries_[hit].activated || entries_[hit].row != std::uint32_t(row)) hit = entries_[hit].next;
-    c = {dir ? bank_next_wr_[bank] : bank_next_rd_[bank], (std::uint64_t{2} << 60) | entries_[hit].seq,
-         hit, std::uint8_t(dir ? kCandWrite : kCandRead), nullptr, nullptr};
+    kind = dir ? kCandWrite : kCandRead;
+    local = dir ? bank_next_wr_[bank] : bank_next_rd_[bank];
+    prio = priority(2, entries_[hit].seq, bank);
+    entry = hit;
   } else {
-    c = {bank_next_pre_[bank], (std::uint64_t{3} << 60) | entries_[head].seq, head, kCandPrecharge, nullptr, nullptr};
+    kind = kCandPrecharge;
+    local = bank_next_pre_[bank];
+    prio = priority(3, entries_[head].seq, bank);
+    entry = head;
   }
-  c.unit_base = &unit_base_[c.kind][bank_unit_of_[bank]];
-  c.group_next = &group_next_[c.kind][bank_group_of_[bank]];
-}
-
-void DramChannel::compute_bases() {
-  const std::uint64_t pre = std::max(now_, cmd_free_[0]);
-  for (int u = 0; u < units_; ++u) {
-    unit_base_[kCandActivate][u] = activate_base(u);
-    unit_base_[kCandPrecharge][u] = pre;
-    unit_base_[kCandRead][u] = column_base(u, false);
-    unit_base_[kCandWrite][u] = column_base(u, true);
-    unit_base_[kCandNone][u] = 0;
-  }
-}
-
-inline std::uint64_t DramChannel::candidate_cycle(int bank) const {
-  const BankCandidate& c = candidates_[bank];
-  return std::max({c.local, *c.unit_base, *c.group_next});
-}
-
-inline bool DramChannel::better(std::uint64_t cycle, std::uint64_t key) const {
-  return cycle < plan_.cycle || (cycle == plan_.cycle && key < plan_.key);
+  cand_local_[bank] = local;
+  cand_priority_[bank] = prio;
+  cand_entry_[bank] = entry;
+  cand_kind_[bank] = std::uint8_t(kind);
+  cand_unit_slot_[bank] = std::uint8_t(kind * kMaxUnits + bank_unit_of_[bank]);
+  cand_group_slot_[bank] = std::uint8_t(kind * kMaxGroups + bank_group_of_[bank]);
 }
 
 std::uint64_t DramChannel::next_event_cycle() {
   if (plan_valid_) return plan_.cycle;
-  plan_ = Plan{};
   if (update_write_mode()) dirty_mask_ = ~std::uint64_t{0};
 
   // Refresh: becomes pending at its due cycle and then blocks the unit's
   // requests (not the activated ones); PREA closes the open banks, then REF.
-  constexpr std::uint64_t kRefreshKey = std::uint64_t{1} << 60;
+  // The earliest refresh event wins; among equal cycles the lowest unit.
+  std::uint64_t refresh_cycle = kNever;
+  int refresh_unit = 0;
+  Kind refresh_kind = Kind::kRefreshDue;
   for (int u = 0; u < units_; ++u) {
     if (!refresh_pending_[u] && refresh_due_[u] <= now_) {
       refresh_pending_[u] = true;
       pending_bank_mask_ |= unit_bank_mask_[u];
     }
-    Plan p{kNever, kRefreshKey, Kind::kRefreshDue, u, 0, kNone};
     if (!refresh_pending_[u]) {
-      p.cycle = refresh_due_[u];
+      if (refresh_due_[u] < refresh_cycle) {
+        refresh_cycle = refresh_due_[u];
+        refresh_unit = u;
+        refresh_kind = Kind::kRefreshDue;
+      }
     } else if ((active_mask_ & unit_bank_mask_[u]) == 0) {  // PREA would close their rows
-      std::uint64_t t = std::max(now_, cmd_free_[0]);
+      std::uint64_t t = later(now_, cmd_free_[0]);
       bool any_open = false;
       const int first = u * banks_per_unit_;
       for (int b = first; b < first + banks_per_unit_; ++b) {
         if (open_row_[b] >= 0) {
           any_open = true;
-          t = std::max(t, bank_next_pre_[b]);
+          t = later(t, bank_next_pre_[b]);
         }
       }
       if (!any_open) {
-        for (int b = first; b < first + banks_per_unit_; ++b) t = std::max(t, bank_next_act_[b]);
+        for (int b = first; b < first + banks_per_unit_; ++b) t = later(t, bank_next_act_[b]);
       }
-      p.cycle = t;
-      p.kind = any_open ? Kind::kPrechargeAll : Kind::kRefresh;
+      if (t < refresh_cycle) {
+        refresh_cycle = t;
+        refresh_unit = u;
+        refresh_kind = any_open ? Kind::kPrechargeAll : Kind::kRefresh;
+      }
     }
-    if (better(p.cycle, p.key)) plan_ = p;
   }
+  plan_ = Plan{refresh_cycle, kRefreshPriority, refresh_kind, refresh_unit, 0, kNone};
 
   // Requests: one cached candidate per bank (recomputed when the bank, its
   // queue or the mode changed), timed against the shared constraints.
   std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
   for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
   dirty_mask_ &= ~mask;
-  compute_bases();
-  std::uint64_t best_cycle = plan_.cycle, best_key = plan_.key;
-  int best_bank = -1;
+  compute_unit_ready(mask);
+  const Order refresh_order = order(plan_.cycle, plan_.priority);
+  Order best = refresh_order;
+  const std::uint64_t* unit_ready_flat = &unit_ready_[0][0];
+  auto bank_order = [&](int bank) {
+    return order(candidate_cycle(bank, unit_ready_flat[cand_unit_slot_[bank]]), cand_priority_[bank]);
+  };
+  // Two banks per step into two running minima: halves the compare chain.
+  Order other = best;
   while (mask != 0) {
-    const int bank = __builtin_ctzll(mask);
+    const Order a = bank_order(__builtin_ctzll(mask));
     mask &= mask - 1;
-    const std::uint64_t t = candidate_cycle(bank);
-    const std::uint64_t key = candidates_[bank].key;
-    if (t < best_cycle || (t == best_cycle && key < best_key)) {
-      best_cycle = t;
-      best_key = key;
-      best_bank = bank;
-    }
+    best = a < best ? a : best;
+    if (mask == 0) break;
+    const Order b = bank_order(__builtin_ctzll(mask));
+    mask &= mask - 1;
+    other = b < other ? b : other;
   }
-  if (best_bank >= 0) set_bank_plan(best_bank, best_cycle);
+  best = other < best ? other : best;
+  if (best != refresh_order) set_bank_plan(int(std::uint64_t(best) & 63), std::uint64_t(best >> 64));
   plan_valid_ = true;
   return plan_.cycle;
 }
 
 void DramChannel::set_bank_plan(int bank, std::uint64_t cycle) {
   static constexpr Kind kKinds[] = {Kind::kActivate, Kind::kPrecharge, Kind::kColumn, Kind::kColumn};
-  const BankCandidate& c = candidates_[bank];
-  plan_ = Plan{cycle, c.key, kKinds[c.kind], 0, bank, c.entry};
+  plan_ = Plan{cycle, cand_priority_[bank], kKinds[cand_kind_[bank]], 0, bank, cand_entry_[bank]};
 }
 
 void DramChannel::run_next_event() {
@@ -319,12 +322,12 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
   --queued_[entries_[entry].is_write];
   bank_next_rd_[bank] = t + t_.tRCD;
   bank_next_wr_[bank] = t + t_.tRCDWR;
-  bank_next_pre_[bank] = std::max(bank_next_pre_[bank], t + t_.tRAS);
+  bank_next_pre_[bank] = later(bank_next_pre_[bank], t + t_.tRAS);
   bank_next_act_[bank] = t + t_.tRC;
-  bg_next_act_[group] = std::max(bg_next_act_[group], t + t_.tRRD_L);
-  unit_next_act_[unit] = std::max(unit_next_act_[unit], t + t_.tRRD_S);
-  faw_[std::size_t(unit) * 4 + faw_pos_[unit]] = t + t_.tFAW;
-  faw_pos_[unit] = (faw_pos_[unit] + 1) & 3;
+  group_ready_[kCandActivate][group] = later(group_ready_[kCandActivate][group], t + t_.tRRD_L);
+  unit_next_act_[unit] = later(unit_next_act_[unit], t + t_.tRRD_S);
+  faw_[unit][faw_pos_[unit]] = t + t_.tFAW;
+  faw_pos_[unit] = std::uint8_t((faw_pos_[unit] + 1) & 3);
   cmd_free_[0] = t + act_cycles_;
   ++counters_.activates;
 }
@@ -333,7 +336,7 @@ void DramChannel::close_bank(int bank, std::uint64_t precharge_cycle) {
   open_row_[bank] = -1;
   hit_count_[0][bank] = hit_count_[1][bank] = 0;
   dirty_mask_ |= std::uint64_t{1} << bank;
-  bank_next_act_[bank] = std::max(bank_next_act_[bank], precharge_cycle + t_.tRP);
+  bank_next_act_[bank] = later(bank_next_act_[bank], precharge_cycle + t_.tRP);
   ++counters_.precharges;
 }
 
@@ -353,7 +356,7 @@ void DramChannel::issue_precharge_all(int unit, std::uint64_t t) {
 void DramChannel::issue_refresh(int unit, std::uint64_t t) {
   const int first = unit * banks_per_unit_;
   for (int b = first; b < first + banks_per_unit_; ++b) {
-    bank_next_act_[b] = std::max(bank_next_act_[b], t + t_.tRFC);
+    bank_next_act_[b] = later(bank_next_act_[b], t + t_.tRFC);
   }
   refresh_pending_[unit] = false;
   dirty_mask_ |= unit_bank_mask_[unit];
@@ -371,19 +374,19 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
   std::uint64_t done;
   if (e.is_write) {
     const std::uint64_t data_end = t + t_.CWL + burst_cycles_;
-    bank_next_pre_[bank] = std::max(bank_next_pre_[bank], data_end + t_.tWR);
-    bg_next_wr_[group] = std::max(bg_next_wr_[group], t + t_.tCCD_L);
-    bg_next_rd_[group] = std::max(bg_next_rd_[group], data_end + t_.tWTR_L);
-    unit_next_wr_[unit] = std::max(unit_next_wr_[unit], t + t_.tCCD_S);
-    unit_next_rd_[unit] = std::max(unit_next_rd_[unit], data_end + t_.tWTR_S);
+    bank_next_pre_[bank] = later(bank_next_pre_[bank], data_end + t_.tWR);
+    group_ready_[kCandWrite][group] = later(group_ready_[kCandWrite][group], t + t_.tCCD_L);
+    group_ready_[kCandRead][group] = later(group_ready_[kCandRead][group], data_end + t_.tWTR_L);
+    unit_next_wr_[unit] = later(unit_next_wr_[unit], t + t_.tCCD_S);
+    unit_next_rd_[unit] = later(unit_next_rd_[unit], data_end + t_.tWTR_S);
     done = data_end;
     ++counters_.write_bursts;
   } else {
     const std::uint64_t data_end = t + t_.CL + burst_cycles_;
-    bank_next_pre_[bank] = std::max(bank_next_pre_[bank], t + t_.tRTP);
-    bg_next_rd_[group] = std::max(bg_next_rd_[group], t + t_.tCCD_L);
-    unit_next_rd_[unit] = std::max(unit_next_rd_[unit], t + t_.tCCD_S);
-    unit_next_wr_[unit] = std::max(unit_next_wr_[unit], t + rtw_);
+    bank_next_pre_[bank] = later(bank_next_pre_[bank], t + t_.tRTP);
+    group_ready_[kCandRead][group] = later(group_ready_[kCandRead][group], t + t_.tCCD_L);
+    unit_next_rd_[unit] = later(unit_next_rd_[unit], t + t_.tCCD_S);
+    unit_next_wr_[unit] = later(unit_next_wr_[unit], t + rtw_);
     done = data_end;
     ++counters_.read_bursts;
   }

@@ -69,7 +69,9 @@ class DramChannel {
  private:
   enum class Kind : std::uint8_t { kRefreshDue, kPrechargeAll, kRefresh, kActivate, kPrecharge, kColumn };
   static constexpr std::int32_t kNone = -1;
-  static constexpr int kMaxUnits = 64;  // banks per channel <= 64
+  static constexpr int kMaxBanks = 64;   // banks per channel (validate_dram_config)
+  static constexpr int kMaxUnits = kMaxBanks;
+  static constexpr int kMaxGroups = kMaxBanks;
 
   struct Entry {
     std::uint64_t seq;
@@ -85,37 +87,47 @@ class DramChannel {
     std::int32_t head = kNone;
     std::int32_t tail = kNone;
   };
-  // Lower key wins a tie at the same cycle: (class << 60) | arrival order,
-  // class 0 an activated request's column command, 1 refresh, 2 row hit,
-  // 3 ACT/PRE.
+  // Priority among commands ready at the same cycle, lower wins:
+  // class (2 bits) | arrival order (56 bits) | bank (6 bits), class 0 an
+  // activated request's column command, 1 refresh, 2 row hit, 3 ACT/PRE.
+  // Arrival order fits 56 bits: 7e16 bursts per channel.
+  static constexpr std::uint64_t priority(std::uint64_t cls, std::uint64_t seq, int bank) {
+    return cls << 62 | seq << 6 | std::uint64_t(bank);
+  }
+  static constexpr std::uint64_t kRefreshPriority = std::uint64_t{1} << 62;
+  // (cycle, priority) as one number, so the scheduler's choice is a plain
+  // minimum (GCC/Clang 128-bit integers: one compare and two cmovs).
+  using Order = unsigned __int128;
+  // std::max by value: compiles to a conditional move, not a branch.
+  static std::uint64_t later(std::uint64_t a, std::uint64_t b) { return a < b ? b : a; }
+  static Order order(std::uint64_t cycle, std::uint64_t prio) { return Order(cycle) << 64 | prio; }
+
   struct Plan {
     std::uint64_t cycle = kNever;
-    std::uint64_t key = ~std::uint64_t{0};
+    std::uint64_t priority = ~std::uint64_t{0};
     Kind kind = Kind::kRefreshDue;
     int unit = 0;
     int bank = 0;
     std::int32_t entry = kNone;
   };
-  enum : std::uint8_t { kCandActivate, kCandPrecharge, kCandRead, kCandWrite, kCandNone, kCandKinds };
-  // A bank's next command for the current mode; its cycle is
-  // max(local, unit_base_[kind][unit], group_next_[kind][group]).
-  struct BankCandidate {
-    std::uint64_t local;
-    std::uint64_t key;
-    std::int32_t entry;
-    std::uint8_t kind;
-    const std::uint64_t* unit_base;   // &unit_base_[kind][unit]
-    const std::uint64_t* group_next;  // &group_next_[kind][group]
-  };
+  // A bank's next command is one of these kinds; each indexes a row of the
+  // shared-constraint tables unit_ready_ and group_ready_.
+  enum : std::uint8_t { kCandActivate, kCandPrecharge, kCandRead, kCandWrite, kCandKinds };
 
   bool update_write_mode();  // true if the mode changed
   void refresh_candidate(int bank);
-  void compute_bases();
-  inline std::uint64_t candidate_cycle(int bank) const;
-  inline bool better(std::uint64_t cycle, std::uint64_t key) const;
+  void compute_unit_ready(std::uint64_t banks);  // for the units holding `banks`
+  std::uint64_t unit_ready(int kind, int unit) const;
+  std::uint64_t candidate_cycle(int bank, std::uint64_t unit_ready_cycle) const {
+    return later(later(cand_local_[bank], unit_ready_cycle), group_ready_flat()[cand_group_slot_[bank]]);
+  }
+  const std::uint64_t* group_ready_flat() const { return &group_ready_[0][0]; }
   void set_bank_plan(int bank, std::uint64_t cycle);
-  std::uint64_t column_base(int unit, bool is_write) const;
-  std::uint64_t activate_base(int unit) const;
+  std::uint64_t activate_ready(int unit, std::uint64_t row_bus_free) const {
+    // The fifth ACT waits for the fourth-last one + tFAW.
+    return later(later(row_bus_free, unit_next_act_[unit]), faw_[unit][faw_pos_[unit]]);
+  }
+  inline std::uint64_t column_ready(int unit, bool is_write, std::uint64_t column_bus_free) const;
   void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge(int bank, std::uint64_t t);
   void issue_column(int bank, std::int32_t entry, std::uint64_t t);
@@ -141,20 +153,29 @@ class DramChannel {
   int write_low_;
   DramBurstSink* sink_;
 
-  // Index maps (flat bank = (unit x bank groups + group) x banks + bank).
-  std::vector<std::uint8_t> bank_group_of_, bank_unit_of_, unit_pc_, unit_rank_;
+  // Flat arrays, indexed by bank (flat bank = (unit x bank groups + group) x
+  // banks + bank), group or unit.
+  std::uint8_t bank_group_of_[kMaxBanks] = {};
+  std::uint8_t bank_unit_of_[kMaxBanks] = {};
+  std::uint8_t unit_pc_[kMaxUnits] = {};
+  std::uint8_t unit_rank_[kMaxUnits] = {};
   // Bank state.
-  std::vector<std::int64_t> open_row_;
-  std::vector<std::uint64_t> bank_next_act_, bank_next_pre_, bank_next_rd_, bank_next_wr_;
-  // Bank-group state.
-  std::vector<std::uint64_t> bg_next_act_, bg_next_rd_, bg_next_wr_;
+  std::int64_t open_row_[kMaxBanks];
+  std::uint64_t bank_next_act_[kMaxBanks] = {};
+  std::uint64_t bank_next_pre_[kMaxBanks] = {};
+  std::uint64_t bank_next_rd_[kMaxBanks] = {};
+  std::uint64_t bank_next_wr_[kMaxBanks] = {};
+  // Bank-group state: earliest ACT / RD / WR per group (no PRE constraint).
+  std::uint64_t group_ready_[kCandKinds][kMaxGroups] = {};
   // Rank (or pseudo-channel) state.
-  std::vector<std::uint64_t> unit_next_act_, unit_next_rd_, unit_next_wr_;
-  std::vector<std::uint64_t> faw_;  // per unit, ring of four: ACT cycle + tFAW
-  std::vector<int> faw_pos_;
-  std::vector<std::uint64_t> refresh_due_;
-  std::vector<bool> refresh_pending_;
-  std::vector<std::uint64_t> unit_bank_mask_;
+  std::uint64_t unit_next_act_[kMaxUnits] = {};
+  std::uint64_t unit_next_rd_[kMaxUnits] = {};
+  std::uint64_t unit_next_wr_[kMaxUnits] = {};
+  std::uint64_t faw_[kMaxUnits][4] = {};  // ring of four: ACT cycle + tFAW
+  std::uint8_t faw_pos_[kMaxUnits] = {};
+  std::uint64_t refresh_due_[kMaxUnits] = {};
+  bool refresh_pending_[kMaxUnits] = {};
+  std::uint64_t unit_bank_mask_[kMaxUnits] = {};
   std::uint64_t pending_bank_mask_ = 0;
   // Data bus per pseudo-channel: free from cycle, and the rank that used it.
   std::vector<std::uint64_t> bus_free_;
@@ -166,20 +187,29 @@ class DramChannel {
   // Queues: a slot pool with per-bank, per-direction lists in arrival order.
   std::vector<Entry> entries_;
   std::vector<std::int32_t> free_slots_;
-  std::vector<ListEnds> lists_[2];
+  ListEnds lists_[2][kMaxBanks];
   std::uint64_t bank_mask_[2] = {0, 0};  // banks with queued requests
   int queued_[2] = {0, 0};  // not yet activated: these count against the depth
   // The request an ACT was issued for, per bank, until its column command
   // (Ramulator's active buffer): served first, and its row is not closed.
-  std::vector<std::int32_t> active_entry_;
+  std::int32_t active_entry_[kMaxBanks];
   std::uint64_t active_mask_ = 0;
   // Queued (not activated) requests per direction and bank that hit the open row.
-  std::vector<int> hit_count_[2];
-  std::vector<BankCandidate> candidates_;
+  int hit_count_[2][kMaxBanks] = {};
+
+  // Each bank's next command for the current mode (recomputed only when the
+  // bank, its queue or the mode changed): it issues at
+  // max(own ready cycle, unit_ready_[kind][unit], group_ready_[kind][group]).
+  std::uint64_t cand_local_[kMaxBanks];
+  std::uint64_t cand_priority_[kMaxBanks];
+  std::int32_t cand_entry_[kMaxBanks];
+  std::uint8_t cand_kind_[kMaxBanks];
+  std::uint8_t cand_unit_slot_[kMaxBanks];   // kind x kMaxUnits + unit
+  std::uint8_t cand_group_slot_[kMaxBanks];  // kind x kMaxGroups + group
   std::uint64_t dirty_mask_ = ~std::uint64_t{0};
-  std::uint64_t unit_base_[kCandKinds][kMaxUnits] = {};
-  const std::uint64_t* group_next_[kCandKinds] = {};
-  std::vector<std::uint64_t> zeros_;
+  // Per kind and unit: the earliest cycle allowed by the command buses, the
+  // data bus and the rank's constraints (recomputed before each choice).
+  std::uint64_t unit_ready_[kCandKinds][kMaxUnits] = {};
   bool write_mode_ = false;
   std::uint64_t next_seq_ = 0;
 

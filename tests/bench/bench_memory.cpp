@@ -23,17 +23,39 @@ const std::vector<MemoryTraceRecord>& saturated(const std::string& pattern) {
 }
 
 const char* const kPatterns[] = {"seq_read", "rand_read", "stride_read", "seq_write", "mix_2r1w"};
-const char* const kPresets[] = {"ddr4-2400", "lpddr4-3200", "hbm2"};
 
-// One reference pattern (200 000 requests, saturated) through one preset.
-void BM_DramTrace(benchmark::State& state) {
-  const DramConfig config = dram_preset(kPresets[state.range(0)]);
-  const auto& trace = saturated(kPatterns[state.range(1)]);
+const std::vector<MemoryTraceRecord>& unloaded(const std::string& pattern) {
+  static std::map<std::string, std::vector<MemoryTraceRecord>> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, testing::reference_trace(pattern, false)).first;
+  return it->second;
+}
+
+// One reference pattern through one preset: saturated (200 000 requests at
+// cycle 0) or unloaded (10 000 requests, one per 200 cycles). Named
+// BM_DramTrace/<preset>/<pattern>/<load> for scripts/bench_targets.txt.
+void BM_DramTrace(benchmark::State& state, const std::string& preset, const std::string& pattern,
+                  bool is_saturated) {
+  const DramConfig config = dram_preset(preset);
+  const auto& trace = is_saturated ? saturated(pattern) : unloaded(pattern);
   for (auto _ : state) benchmark::DoNotOptimize(replay_memory_trace(config, trace).bandwidth_gbps);
   state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(trace.size()));
-  state.SetLabel(std::string(kPresets[state.range(0)]) + " " + kPatterns[state.range(1)]);
 }
-BENCHMARK(BM_DramTrace)->ArgsProduct({{0, 1, 2}, {0, 1, 2, 3, 4}})->Unit(benchmark::kMillisecond);
+
+const bool kRegistered = [] {
+  for (const std::string& preset : dram_preset_names()) {
+    for (const char* pattern : kPatterns) {
+      for (bool is_saturated : {true, false}) {
+        const std::string name = "BM_DramTrace/" + preset + "/" + pattern +
+                                 (is_saturated ? "/saturated" : "/unloaded");
+        benchmark::RegisterBenchmark(name.c_str(), BM_DramTrace, preset, std::string(pattern),
+                                     is_saturated)
+            ->Unit(benchmark::kMillisecond);
+      }
+    }
+  }
+  return true;
+}();
 
 // All five reference patterns back to back on DDR4-2400 (1 M requests): the
 // speed target.
