@@ -10,8 +10,11 @@ bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 ProgressLine::ProgressLine(std::string label, std::uint64_t total)
     : label_(std::move(label)), total_(total), enabled_(stderr_is_terminal() && total > 1) {}
 
-ProgressLine::~ProgressLine() {
+ProgressLine::~ProgressLine() { finish(); }
+
+void ProgressLine::finish() {
   if (enabled_ && last_percent_ >= 0) std::fprintf(stderr, "\r\033[K");
+  enabled_ = false;
 }
 
 void ProgressLine::update(std::uint64_t done) {

@@ -12,6 +12,8 @@ class ProgressLine {
   ProgressLine(std::string label, std::uint64_t total);
   ~ProgressLine();
   void update(std::uint64_t done);
+  // Clears the line (before printing results); the destructor does it too.
+  void finish();
 
  private:
   std::string label_;

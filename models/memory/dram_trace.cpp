@@ -133,9 +133,8 @@ std::vector<MemoryTraceRecord> read_memory_trace_file(const std::string& path) {
   return parse_memory_trace(in, path);
 }
 
-DramReplayResult replay_memory_trace(const DramConfig& config,
-                                     const std::vector<MemoryTraceRecord>& trace,
-                                     int request_bytes) {
+DramReplayResult replay_memory_trace(const DramConfig& config, const std::vector<MemoryTraceRecord>& trace,
+                                     int request_bytes, const std::function<void(std::uint64_t)>& progress) {
   if (request_bytes <= 0) throw InputError("request size must be > 0 bytes");
   const int burst_bytes = config.burst_bytes();
   const int bursts = std::max(1, (request_bytes + burst_bytes - 1) / burst_bytes);
@@ -160,6 +159,7 @@ DramReplayResult replay_memory_trace(const DramConfig& config,
     }
     next_free_cycle = cycle + 1;
     ++id;
+    if (progress && id % kReplayProgressRequests == 0) progress(id);
     if (r.is_write) ++result.writes; else ++result.reads;
   }
   dram.drain();

@@ -5,6 +5,7 @@
 //  * bandwidth = bytes / (last completion cycle x tCK), time from cycle 0;
 //  * read latency = end of the last data burst - acceptance by the controller.
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <string>
 #include <vector>
@@ -51,8 +52,12 @@ struct DramReplayResult {
 // Replays the trace in order, at most one new request per memory clock and
 // never before its cycle; each request of `request_bytes` is split into
 // bursts (HBM: a 64 B request is two 32 B bursts, sent in the same cycle).
+// `progress`, if set, is called with the requests issued so far every
+// kReplayProgressRequests requests (for a progress line on a terminal).
+inline constexpr std::uint64_t kReplayProgressRequests = 1 << 16;
 DramReplayResult replay_memory_trace(const DramConfig& config,
                                      const std::vector<MemoryTraceRecord>& trace,
-                                     int request_bytes = 64);
+                                     int request_bytes = 64,
+                                     const std::function<void(std::uint64_t)>& progress = {});
 
 }  // namespace qarch::memory

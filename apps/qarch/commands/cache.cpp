@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/qarch/commands.h"
+#include "common/terminal.h"
 #include "common/yaml_reader.h"
 #include "models/memory/cache.h"
 #include "models/memory/dram_trace.h"
@@ -62,7 +63,12 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
     const memory::CacheConfig config = memory::load_cache_config(map);
     const auto trace = memory::read_memory_trace_file(opt->trace);
     memory::Cache cache(config);
-    for (const auto& r : trace) cache.access(r.address, r.is_write);
+    ProgressLine progress("replaying " + opt->trace, trace.size());
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+      cache.access(trace[i].address, trace[i].is_write);
+      if ((i + 1) % memory::kReplayProgressRequests == 0) progress.update(i + 1);
+    }
+    progress.finish();
     const memory::CacheCounters& k = cache.counters();
     const double hit_rate = k.hits + k.misses ? double(k.hits) / double(k.hits + k.misses) : 0.0;
     if (opt->json) {

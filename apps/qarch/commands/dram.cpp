@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/qarch/commands.h"
+#include "common/terminal.h"
 #include "common/yaml_reader.h"
 #include "models/memory/dram_config.h"
 #include "models/memory/dram_trace.h"
@@ -42,8 +43,10 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
     YamlMap map(node, "--set", "dram");
     const memory::DramConfig config = memory::load_dram_config(map);
     const auto trace = memory::read_memory_trace_file(opt->trace);
-    const memory::DramReplayResult r =
-        memory::replay_memory_trace(config, trace, opt->request_bytes);
+    ProgressLine progress("replaying " + opt->trace, trace.size());
+    const memory::DramReplayResult r = memory::replay_memory_trace(
+        config, trace, opt->request_bytes, [&progress](std::uint64_t done) { progress.update(done); });
+    progress.finish();
     const memory::DramCounters& k = r.counters;
     if (opt->json) {
       nlohmann::json j;
