@@ -206,6 +206,7 @@ RunResult Controller::result() const {
   const std::int64_t drain = std::max<std::int64_t>(0, store_end_cycle_ - compute_end_cycle_);
   for (std::size_t o = 0; o < plans_.size(); ++o) {
     const OpPlan& plan = plans_[o];
+    double op_peak_macs = 0;  // peak MACs of the op's array passes over their cycles
     OpResult op;
     op.name = plan.op->name;
     op.type = workloads::to_string(plan.op->type);
@@ -236,9 +237,11 @@ RunResult Controller::result() const {
               std::ceil(static_cast<double>(pass.sram_filter_reads) * pass.weight_bytes_per_element));
           rec.activity.sram_ofmap_write_bytes = static_cast<std::uint64_t>(
               std::ceil(static_cast<double>(pass.sram_ofmap_writes) * pass.output_bytes_per_element));
-          rec.overall_utilization = rec.cycles > 0 ? static_cast<double>(rec.activity.macs()) /
-                                                         (static_cast<double>(rec.cycles) * pes)
-                                                   : 0.0;
+          // Against the array's peak for this format pair (packed PEs do
+          // macs_per_pe_per_cycle MACs a cycle), so it never exceeds 1.
+          const double peak_macs = static_cast<double>(rec.cycles) * pes * pass.macs_per_pe_per_cycle;
+          rec.overall_utilization = peak_macs > 0 ? static_cast<double>(rec.activity.macs()) / peak_macs : 0.0;
+          op_peak_macs += peak_macs;
         }
         op.cycles += rec.cycles;
         op.compute_cycles += rec.compute_cycles;
@@ -247,7 +250,7 @@ RunResult Controller::result() const {
         op.passes.push_back(rec);
       }
     }
-    op.utilization = op.cycles > 0 ? static_cast<double>(op.activity.macs()) / (static_cast<double>(op.cycles) * pes) : 0.0;
+    op.utilization = op_peak_macs > 0 ? static_cast<double>(op.activity.macs()) / op_peak_macs : 0.0;
     r.total_cycles += op.cycles;
     r.compute_cycles += op.compute_cycles;
     r.stall_cycles += op.stall_cycles;
