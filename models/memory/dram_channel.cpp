@@ -232,17 +232,10 @@ std::uint64_t DramChannel::next_event_cycle() {
       }
     } else if ((active_mask_ & unit_bank_mask_[u]) == 0) {  // PREA would close their rows
       std::uint64_t t = later(now_, cmd_free_[0]);
-      bool any_open = false;
-      const int first = u * banks_per_unit_;
-      for (int b = first; b < first + banks_per_unit_; ++b) {
-        if (open_row_[b] >= 0) {
-          any_open = true;
-          t = later(t, bank_next_pre_[b]);
-        }
-      }
-      if (!any_open) {
-        for (int b = first; b < first + banks_per_unit_; ++b) t = later(t, bank_next_act_[b]);
-      }
+      const std::uint64_t open = open_bank_mask_ & unit_bank_mask_[u];
+      const bool any_open = open != 0;
+      for (std::uint64_t m = open; m != 0; m &= m - 1) t = later(t, bank_next_pre_[__builtin_ctzll(m)]);
+      if (!any_open) t = later(t, unit_bank_next_act_max_[u]);
       if (t < refresh_cycle) {
         refresh_cycle = t;
         refresh_unit = u;
@@ -257,7 +250,7 @@ std::uint64_t DramChannel::next_event_cycle() {
   std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
   for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
   dirty_mask_ &= ~mask;
-  compute_unit_ready(mask);
+  if (mask != 0) compute_unit_ready(mask);
   const Order refresh_order = order(plan_.cycle, plan_.priority);
   Order best = refresh_order;
   const std::uint64_t* unit_ready_flat = &unit_ready_[0][0];
@@ -308,6 +301,7 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
   const int unit = bank_unit_of_[bank];
   const std::uint32_t row = entries_[entry].row;
   open_row_[bank] = row;
+  open_bank_mask_ |= std::uint64_t{1} << bank;
   dirty_mask_ |= std::uint64_t{1} << bank;
   entries_[entry].activated = true;
   for (int dir = 0; dir < 2; ++dir) {
@@ -323,7 +317,7 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
   bank_next_rd_[bank] = t + t_.tRCD;
   bank_next_wr_[bank] = t + t_.tRCDWR;
   bank_next_pre_[bank] = later(bank_next_pre_[bank], t + t_.tRAS);
-  bank_next_act_[bank] = t + t_.tRC;
+  raise_bank_next_act(bank, t + t_.tRC);
   group_ready_[kCandActivate][group] = later(group_ready_[kCandActivate][group], t + t_.tRRD_L);
   unit_next_act_[unit] = later(unit_next_act_[unit], t + t_.tRRD_S);
   faw_[unit][faw_pos_[unit]] = t + t_.tFAW;
@@ -334,10 +328,17 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
 
 void DramChannel::close_bank(int bank, std::uint64_t precharge_cycle) {
   open_row_[bank] = -1;
+  open_bank_mask_ &= ~(std::uint64_t{1} << bank);
   hit_count_[0][bank] = hit_count_[1][bank] = 0;
   dirty_mask_ |= std::uint64_t{1} << bank;
-  bank_next_act_[bank] = later(bank_next_act_[bank], precharge_cycle + t_.tRP);
+  raise_bank_next_act(bank, precharge_cycle + t_.tRP);
   ++counters_.precharges;
+}
+
+void DramChannel::raise_bank_next_act(int bank, std::uint64_t cycle) {
+  bank_next_act_[bank] = later(bank_next_act_[bank], cycle);
+  const int unit = bank_unit_of_[bank];
+  unit_bank_next_act_max_[unit] = later(unit_bank_next_act_max_[unit], cycle);
 }
 
 void DramChannel::issue_precharge(int bank, std::uint64_t t) {
@@ -346,9 +347,8 @@ void DramChannel::issue_precharge(int bank, std::uint64_t t) {
 }
 
 void DramChannel::issue_precharge_all(int unit, std::uint64_t t) {
-  const int first = unit * banks_per_unit_;
-  for (int b = first; b < first + banks_per_unit_; ++b) {
-    if (open_row_[b] >= 0) close_bank(b, t);
+  for (std::uint64_t m = open_bank_mask_ & unit_bank_mask_[unit]; m != 0; m &= m - 1) {
+    close_bank(__builtin_ctzll(m), t);
   }
   cmd_free_[0] = t + 1;
 }
@@ -358,6 +358,7 @@ void DramChannel::issue_refresh(int unit, std::uint64_t t) {
   for (int b = first; b < first + banks_per_unit_; ++b) {
     bank_next_act_[b] = later(bank_next_act_[b], t + t_.tRFC);
   }
+  unit_bank_next_act_max_[unit] = later(unit_bank_next_act_max_[unit], t + t_.tRFC);
   refresh_pending_[unit] = false;
   dirty_mask_ |= unit_bank_mask_[unit];
   pending_bank_mask_ &= ~unit_bank_mask_[unit];

@@ -134,6 +134,7 @@ class DramChannel {
   void issue_precharge_all(int unit, std::uint64_t t);
   void issue_refresh(int unit, std::uint64_t t);
   void close_bank(int bank, std::uint64_t precharge_cycle);
+  void raise_bank_next_act(int bank, std::uint64_t cycle);
   void unlink(std::int32_t e);
 
   // Configuration, in cycles.
@@ -161,6 +162,7 @@ class DramChannel {
   std::uint8_t unit_rank_[kMaxUnits] = {};
   // Bank state.
   std::int64_t open_row_[kMaxBanks];
+  std::uint64_t open_bank_mask_ = 0;  // banks with an open row
   std::uint64_t bank_next_act_[kMaxBanks] = {};
   std::uint64_t bank_next_pre_[kMaxBanks] = {};
   std::uint64_t bank_next_rd_[kMaxBanks] = {};
@@ -174,6 +176,9 @@ class DramChannel {
   std::uint64_t faw_[kMaxUnits][4] = {};  // ring of four: ACT cycle + tFAW
   std::uint8_t faw_pos_[kMaxUnits] = {};
   std::uint64_t refresh_due_[kMaxUnits] = {};
+  // Latest bank_next_act_ of the unit's banks (each only ever rises, so a
+  // running maximum): the earliest REF.
+  std::uint64_t unit_bank_next_act_max_[kMaxUnits] = {};
   bool refresh_pending_[kMaxUnits] = {};
   std::uint64_t unit_bank_mask_[kMaxUnits] = {};
   std::uint64_t pending_bank_mask_ = 0;
