@@ -185,7 +185,7 @@ void DramChannel::refresh_candidate(int bank) {
     entry = kNone;
   } else if (row < 0) {
     kind = kCandActivate;
-    local = bank_next_act_[bank];
+    local = later(bank_next_act_[bank], unit_refresh_end_[bank_unit_of_[bank]]);
     prio = priority(3, entries_[head].seq, bank);
     entry = head;
   } else if (hit_count_[dir][bank] > 0) {
@@ -354,10 +354,7 @@ void DramChannel::issue_precharge_all(int unit, std::uint64_t t) {
 }
 
 void DramChannel::issue_refresh(int unit, std::uint64_t t) {
-  const int first = unit * banks_per_unit_;
-  for (int b = first; b < first + banks_per_unit_; ++b) {
-    bank_next_act_[b] = later(bank_next_act_[b], t + t_.tRFC);
-  }
+  unit_refresh_end_[unit] = t + t_.tRFC;
   unit_bank_next_act_max_[unit] = later(unit_bank_next_act_max_[unit], t + t_.tRFC);
   refresh_pending_[unit] = false;
   dirty_mask_ |= unit_bank_mask_[unit];

@@ -163,7 +163,7 @@ class DramChannel {
   // Bank state.
   std::int64_t open_row_[kMaxBanks];
   std::uint64_t open_bank_mask_ = 0;  // banks with an open row
-  std::uint64_t bank_next_act_[kMaxBanks] = {};
+  std::uint64_t bank_next_act_[kMaxBanks] = {};  // before refresh (unit_refresh_end_)
   std::uint64_t bank_next_pre_[kMaxBanks] = {};
   std::uint64_t bank_next_rd_[kMaxBanks] = {};
   std::uint64_t bank_next_wr_[kMaxBanks] = {};
@@ -176,7 +176,10 @@ class DramChannel {
   std::uint64_t faw_[kMaxUnits][4] = {};  // ring of four: ACT cycle + tFAW
   std::uint8_t faw_pos_[kMaxUnits] = {};
   std::uint64_t refresh_due_[kMaxUnits] = {};
-  // Latest bank_next_act_ of the unit's banks (each only ever rises, so a
+  // A REF holds every bank of its unit until REF + tRFC: kept per unit, not
+  // per bank (a bank's ACT waits for the later of the two).
+  std::uint64_t unit_refresh_end_[kMaxUnits] = {};
+  // Latest ACT-ready cycle of the unit's banks (each only ever rises, so a
   // running maximum): the earliest REF.
   std::uint64_t unit_bank_next_act_max_[kMaxUnits] = {};
   bool refresh_pending_[kMaxUnits] = {};
