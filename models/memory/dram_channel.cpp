@@ -55,7 +55,7 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
   free_slots_.reserve(slots);
   for (int i = slots - 1; i >= 0; --i) free_slots_.push_back(i);
   for (int b = 0; b < kMaxBanks; ++b) {
-    cand_local_[b] = kNever;
+    cand_ready_[b] = kNever;
     cand_priority_[b] = ~std::uint64_t{0};
     cand_entry_[b] = kNone;
     cand_kind_[b] = kCandPrecharge;
@@ -201,12 +201,12 @@ void DramChannel::refresh_candidate(int bank) {
     prio = priority(3, entries_[head].seq, bank);
     entry = head;
   }
-  cand_local_[bank] = local;
   cand_priority_[bank] = prio;
   cand_entry_[bank] = entry;
   cand_kind_[bank] = std::uint8_t(kind);
   cand_unit_slot_[bank] = std::uint8_t(kind * kMaxUnits + bank_unit_of_[bank]);
   cand_group_slot_[bank] = std::uint8_t(kind * kMaxGroups + bank_group_of_[bank]);
+  cand_ready_[bank] = later(local, group_ready_flat()[cand_group_slot_[bank]]);
 }
 
 std::uint64_t DramChannel::next_event_cycle() {
@@ -296,6 +296,18 @@ void DramChannel::run_next_event() {
   }
 }
 
+void DramChannel::group_ready_rose(int group) {
+  // Only clean candidates that compete: the others are recomputed (made
+  // dirty) before they next compete.
+  const std::uint64_t group_banks = ((std::uint64_t{2} << (banks_per_group_ - 1)) - 1)
+                                    << (group * banks_per_group_);
+  for (std::uint64_t m = group_banks & (bank_mask_[write_mode_] | active_mask_) & ~dirty_mask_; m != 0;
+       m &= m - 1) {
+    const int b = __builtin_ctzll(m);
+    cand_ready_[b] = later(cand_ready_[b], group_ready_flat()[cand_group_slot_[b]]);
+  }
+}
+
 void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) {
   const int group = bank_group_of_[bank];
   const int unit = bank_unit_of_[bank];
@@ -319,6 +331,7 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
   bank_next_pre_[bank] = later(bank_next_pre_[bank], t + t_.tRAS);
   raise_bank_next_act(bank, t + t_.tRC);
   group_ready_[kCandActivate][group] = later(group_ready_[kCandActivate][group], t + t_.tRRD_L);
+  group_ready_rose(group);
   unit_next_act_[unit] = later(unit_next_act_[unit], t + t_.tRRD_S);
   faw_[unit][faw_pos_[unit]] = t + t_.tFAW;
   faw_pos_[unit] = std::uint8_t((faw_pos_[unit] + 1) & 3);
@@ -388,6 +401,7 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
     done = data_end;
     ++counters_.read_bursts;
   }
+  group_ready_rose(group);
   bus_free_[pc] = done;
   bus_rank_[pc] = unit_rank_[unit];
   cmd_free_[col_bus_] = t + cas_cycles_;

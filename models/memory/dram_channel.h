@@ -119,8 +119,9 @@ class DramChannel {
   void compute_unit_ready(std::uint64_t banks);  // for the units holding `banks`
   std::uint64_t unit_ready(int kind, int unit) const;
   std::uint64_t candidate_cycle(int bank, std::uint64_t unit_ready_cycle) const {
-    return later(later(cand_local_[bank], unit_ready_cycle), group_ready_flat()[cand_group_slot_[bank]]);
+    return later(cand_ready_[bank], unit_ready_cycle);
   }
+  void group_ready_rose(int group);  // keeps cand_ready_ of the group's banks
   const std::uint64_t* group_ready_flat() const { return &group_ready_[0][0]; }
   void set_bank_plan(int bank, std::uint64_t cycle);
   std::uint64_t activate_ready(int unit, std::uint64_t row_bus_free) const {
@@ -208,7 +209,8 @@ class DramChannel {
   // Each bank's next command for the current mode (recomputed only when the
   // bank, its queue or the mode changed): it issues at
   // max(own ready cycle, unit_ready_[kind][unit], group_ready_[kind][group]).
-  std::uint64_t cand_local_[kMaxBanks];
+  // max(own ready cycle, group_ready_[kind][group]): updated when either rises.
+  std::uint64_t cand_ready_[kMaxBanks];
   std::uint64_t cand_priority_[kMaxBanks];
   std::int32_t cand_entry_[kMaxBanks];
   std::uint8_t cand_kind_[kMaxBanks];
