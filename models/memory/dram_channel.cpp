@@ -47,8 +47,6 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
     unit_pc_[u] = std::uint8_t(u / ranks_);
     unit_rank_[u] = std::uint8_t(u % ranks_);
   }
-  bus_free_.assign(c.pseudo_channels, 0);
-  bus_rank_.assign(c.pseudo_channels, 0);
   // Activated requests leave the queue for a per-bank active slot.
   const int slots = depth_[0] + depth_[1] + banks;
   entries_.resize(slots);
@@ -121,7 +119,7 @@ void DramChannel::unlink(std::int32_t e) {
   free_slots_.push_back(e);
 }
 
-bool DramChannel::update_write_mode() {
+inline bool DramChannel::update_write_mode() {
   // Ramulator 2.1 GenericDDR set_write_mode(), in whole entries.
   const bool before = write_mode_;
   if (!write_mode_) {
@@ -134,13 +132,8 @@ bool DramChannel::update_write_mode() {
 
 inline std::uint64_t DramChannel::column_ready(int unit, bool is_write,
                                         std::uint64_t column_bus_free) const {
-  const int pc = unit_pc_[unit];
-  std::uint64_t t = later(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
-  // The data burst must start after the bus is free (+ rank switch).
-  const std::uint64_t latency = std::uint64_t(is_write ? t_.CWL : t_.CL);
-  const std::uint64_t bus = bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
-  if (t + latency < bus) t = bus - latency;
-  return t;
+  const std::uint64_t t = later(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
+  return after_data_bus(t, std::uint64_t(is_write ? t_.CWL : t_.CL), data_bus_ready(unit));
 }
 
 std::uint64_t DramChannel::unit_ready(int kind, int unit) const {
@@ -159,8 +152,9 @@ void DramChannel::compute_unit_ready(std::uint64_t banks) {
     if ((banks & unit_bank_mask_[u]) == 0) continue;
     unit_ready_[kCandActivate][u] = activate_ready(u, row_bus);
     unit_ready_[kCandPrecharge][u] = row_bus;
-    unit_ready_[kCandRead][u] = column_ready(u, false, column_bus);
-    unit_ready_[kCandWrite][u] = column_ready(u, true, column_bus);
+    const std::uint64_t bus = data_bus_ready(u);
+    unit_ready_[kCandRead][u] = after_data_bus(later(column_bus, unit_next_rd_[u]), t_.CL, bus);
+    unit_ready_[kCandWrite][u] = after_data_bus(later(column_bus, unit_next_wr_[u]), t_.CWL, bus);
   }
 }
 

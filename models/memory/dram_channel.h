@@ -129,6 +129,15 @@ class DramChannel {
     return later(later(row_bus_free, unit_next_act_[unit]), faw_[unit][faw_pos_[unit]]);
   }
   inline std::uint64_t column_ready(int unit, bool is_write, std::uint64_t column_bus_free) const;
+  // Earliest start of a data burst of `unit` (data bus free, + rank switch).
+  std::uint64_t data_bus_ready(int unit) const {
+    const int pc = unit_pc_[unit];
+    return bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
+  }
+  // A command at `cycle` whose burst starts `latency` later: delayed until the data bus is ready.
+  static std::uint64_t after_data_bus(std::uint64_t cycle, std::uint64_t latency, std::uint64_t bus) {
+    return cycle + latency < bus ? bus - latency : cycle;
+  }
   void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge(int bank, std::uint64_t t);
   void issue_column(int bank, std::int32_t entry, std::uint64_t t);
@@ -187,8 +196,8 @@ class DramChannel {
   std::uint64_t unit_bank_mask_[kMaxUnits] = {};
   std::uint64_t pending_bank_mask_ = 0;
   // Data bus per pseudo-channel: free from cycle, and the rank that used it.
-  std::vector<std::uint64_t> bus_free_;
-  std::vector<int> bus_rank_;
+  std::uint64_t bus_free_[kMaxUnits] = {};
+  std::uint8_t bus_rank_[kMaxUnits] = {};
   // Command buses: [0] row (and column when not split), [1] column.
   std::uint64_t cmd_free_[2] = {0, 0};
   int col_bus_;
