@@ -47,15 +47,13 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
     unit_pc_[u] = std::uint8_t(u / ranks_);
     unit_rank_[u] = std::uint8_t(u % ranks_);
   }
-  bus_free_.assign(c.pseudo_channels, 0);
-  bus_rank_.assign(c.pseudo_channels, 0);
   // Activated requests leave the queue for a per-bank active slot.
   const int slots = depth_[0] + depth_[1] + banks;
   entries_.resize(slots);
   free_slots_.reserve(slots);
   for (int i = slots - 1; i >= 0; --i) free_slots_.push_back(i);
   for (int b = 0; b < kMaxBanks; ++b) {
-    cand_local_[b] = kNever;
+    cand_ready_[b] = kNever;
     cand_priority_[b] = ~std::uint64_t{0};
     cand_entry_[b] = kNone;
     cand_kind_[b] = kCandPrecharge;
@@ -121,7 +119,7 @@ void DramChannel::unlink(std::int32_t e) {
   free_slots_.push_back(e);
 }
 
-bool DramChannel::update_write_mode() {
+inline bool DramChannel::update_write_mode() {
   // Ramulator 2.1 GenericDDR set_write_mode(), in whole entries.
   const bool before = write_mode_;
   if (!write_mode_) {
@@ -134,13 +132,8 @@ bool DramChannel::update_write_mode() {
 
 inline std::uint64_t DramChannel::column_ready(int unit, bool is_write,
                                         std::uint64_t column_bus_free) const {
-  const int pc = unit_pc_[unit];
-  std::uint64_t t = later(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
-  // The data burst must start after the bus is free (+ rank switch).
-  const std::uint64_t latency = std::uint64_t(is_write ? t_.CWL : t_.CL);
-  const std::uint64_t bus = bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
-  if (t + latency < bus) t = bus - latency;
-  return t;
+  const std::uint64_t t = later(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
+  return after_data_bus(t, std::uint64_t(is_write ? t_.CWL : t_.CL), data_bus_ready(unit));
 }
 
 std::uint64_t DramChannel::unit_ready(int kind, int unit) const {
@@ -159,8 +152,9 @@ void DramChannel::compute_unit_ready(std::uint64_t banks) {
     if ((banks & unit_bank_mask_[u]) == 0) continue;
     unit_ready_[kCandActivate][u] = activate_ready(u, row_bus);
     unit_ready_[kCandPrecharge][u] = row_bus;
-    unit_ready_[kCandRead][u] = column_ready(u, false, column_bus);
-    unit_ready_[kCandWrite][u] = column_ready(u, true, column_bus);
+    const std::uint64_t bus = data_bus_ready(u);
+    unit_ready_[kCandRead][u] = after_data_bus(later(column_bus, unit_next_rd_[u]), t_.CL, bus);
+    unit_ready_[kCandWrite][u] = after_data_bus(later(column_bus, unit_next_wr_[u]), t_.CWL, bus);
   }
 }
 
@@ -185,7 +179,7 @@ void DramChannel::refresh_candidate(int bank) {
     entry = kNone;
   } else if (row < 0) {
     kind = kCandActivate;
-    local = bank_next_act_[bank];
+    local = later(bank_next_act_[bank], unit_refresh_end_[bank_unit_of_[bank]]);
     prio = priority(3, entries_[head].seq, bank);
     entry = head;
   } else if (hit_count_[dir][bank] > 0) {
@@ -201,12 +195,12 @@ void DramChannel::refresh_candidate(int bank) {
     prio = priority(3, entries_[head].seq, bank);
     entry = head;
   }
-  cand_local_[bank] = local;
   cand_priority_[bank] = prio;
   cand_entry_[bank] = entry;
   cand_kind_[bank] = std::uint8_t(kind);
   cand_unit_slot_[bank] = std::uint8_t(kind * kMaxUnits + bank_unit_of_[bank]);
   cand_group_slot_[bank] = std::uint8_t(kind * kMaxGroups + bank_group_of_[bank]);
+  cand_ready_[bank] = later(local, group_ready_flat()[cand_group_slot_[bank]]);
 }
 
 std::uint64_t DramChannel::next_event_cycle() {
@@ -232,17 +226,10 @@ std::uint64_t DramChannel::next_event_cycle() {
       }
     } else if ((active_mask_ & unit_bank_mask_[u]) == 0) {  // PREA would close their rows
       std::uint64_t t = later(now_, cmd_free_[0]);
-      bool any_open = false;
-      const int first = u * banks_per_unit_;
-      for (int b = first; b < first + banks_per_unit_; ++b) {
-        if (open_row_[b] >= 0) {
-          any_open = true;
-          t = later(t, bank_next_pre_[b]);
-        }
-      }
-      if (!any_open) {
-        for (int b = first; b < first + banks_per_unit_; ++b) t = later(t, bank_next_act_[b]);
-      }
+      const std::uint64_t open = open_bank_mask_ & unit_bank_mask_[u];
+      const bool any_open = open != 0;
+      for (std::uint64_t m = open; m != 0; m &= m - 1) t = later(t, bank_next_pre_[__builtin_ctzll(m)]);
+      if (!any_open) t = later(t, unit_bank_next_act_max_[u]);
       if (t < refresh_cycle) {
         refresh_cycle = t;
         refresh_unit = u;
@@ -257,7 +244,7 @@ std::uint64_t DramChannel::next_event_cycle() {
   std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
   for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
   dirty_mask_ &= ~mask;
-  compute_unit_ready(mask);
+  if (mask != 0) compute_unit_ready(mask);
   const Order refresh_order = order(plan_.cycle, plan_.priority);
   Order best = refresh_order;
   const std::uint64_t* unit_ready_flat = &unit_ready_[0][0];
@@ -303,11 +290,24 @@ void DramChannel::run_next_event() {
   }
 }
 
+void DramChannel::group_ready_rose(int group) {
+  // Only clean candidates that compete: the others are recomputed (made
+  // dirty) before they next compete.
+  const std::uint64_t group_banks = ((std::uint64_t{2} << (banks_per_group_ - 1)) - 1)
+                                    << (group * banks_per_group_);
+  for (std::uint64_t m = group_banks & (bank_mask_[write_mode_] | active_mask_) & ~dirty_mask_; m != 0;
+       m &= m - 1) {
+    const int b = __builtin_ctzll(m);
+    cand_ready_[b] = later(cand_ready_[b], group_ready_flat()[cand_group_slot_[b]]);
+  }
+}
+
 void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) {
   const int group = bank_group_of_[bank];
   const int unit = bank_unit_of_[bank];
   const std::uint32_t row = entries_[entry].row;
   open_row_[bank] = row;
+  open_bank_mask_ |= std::uint64_t{1} << bank;
   dirty_mask_ |= std::uint64_t{1} << bank;
   entries_[entry].activated = true;
   for (int dir = 0; dir < 2; ++dir) {
@@ -323,8 +323,9 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
   bank_next_rd_[bank] = t + t_.tRCD;
   bank_next_wr_[bank] = t + t_.tRCDWR;
   bank_next_pre_[bank] = later(bank_next_pre_[bank], t + t_.tRAS);
-  bank_next_act_[bank] = t + t_.tRC;
+  raise_bank_next_act(bank, t + t_.tRC);
   group_ready_[kCandActivate][group] = later(group_ready_[kCandActivate][group], t + t_.tRRD_L);
+  group_ready_rose(group);
   unit_next_act_[unit] = later(unit_next_act_[unit], t + t_.tRRD_S);
   faw_[unit][faw_pos_[unit]] = t + t_.tFAW;
   faw_pos_[unit] = std::uint8_t((faw_pos_[unit] + 1) & 3);
@@ -334,10 +335,17 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
 
 void DramChannel::close_bank(int bank, std::uint64_t precharge_cycle) {
   open_row_[bank] = -1;
+  open_bank_mask_ &= ~(std::uint64_t{1} << bank);
   hit_count_[0][bank] = hit_count_[1][bank] = 0;
   dirty_mask_ |= std::uint64_t{1} << bank;
-  bank_next_act_[bank] = later(bank_next_act_[bank], precharge_cycle + t_.tRP);
+  raise_bank_next_act(bank, precharge_cycle + t_.tRP);
   ++counters_.precharges;
+}
+
+void DramChannel::raise_bank_next_act(int bank, std::uint64_t cycle) {
+  bank_next_act_[bank] = later(bank_next_act_[bank], cycle);
+  const int unit = bank_unit_of_[bank];
+  unit_bank_next_act_max_[unit] = later(unit_bank_next_act_max_[unit], cycle);
 }
 
 void DramChannel::issue_precharge(int bank, std::uint64_t t) {
@@ -346,18 +354,15 @@ void DramChannel::issue_precharge(int bank, std::uint64_t t) {
 }
 
 void DramChannel::issue_precharge_all(int unit, std::uint64_t t) {
-  const int first = unit * banks_per_unit_;
-  for (int b = first; b < first + banks_per_unit_; ++b) {
-    if (open_row_[b] >= 0) close_bank(b, t);
+  for (std::uint64_t m = open_bank_mask_ & unit_bank_mask_[unit]; m != 0; m &= m - 1) {
+    close_bank(__builtin_ctzll(m), t);
   }
   cmd_free_[0] = t + 1;
 }
 
 void DramChannel::issue_refresh(int unit, std::uint64_t t) {
-  const int first = unit * banks_per_unit_;
-  for (int b = first; b < first + banks_per_unit_; ++b) {
-    bank_next_act_[b] = later(bank_next_act_[b], t + t_.tRFC);
-  }
+  unit_refresh_end_[unit] = t + t_.tRFC;
+  unit_bank_next_act_max_[unit] = later(unit_bank_next_act_max_[unit], t + t_.tRFC);
   refresh_pending_[unit] = false;
   dirty_mask_ |= unit_bank_mask_[unit];
   pending_bank_mask_ &= ~unit_bank_mask_[unit];
@@ -390,6 +395,7 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
     done = data_end;
     ++counters_.read_bursts;
   }
+  group_ready_rose(group);
   bus_free_[pc] = done;
   bus_rank_[pc] = unit_rank_[unit];
   cmd_free_[col_bus_] = t + cas_cycles_;

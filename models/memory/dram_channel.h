@@ -119,8 +119,9 @@ class DramChannel {
   void compute_unit_ready(std::uint64_t banks);  // for the units holding `banks`
   std::uint64_t unit_ready(int kind, int unit) const;
   std::uint64_t candidate_cycle(int bank, std::uint64_t unit_ready_cycle) const {
-    return later(later(cand_local_[bank], unit_ready_cycle), group_ready_flat()[cand_group_slot_[bank]]);
+    return later(cand_ready_[bank], unit_ready_cycle);
   }
+  void group_ready_rose(int group);  // keeps cand_ready_ of the group's banks
   const std::uint64_t* group_ready_flat() const { return &group_ready_[0][0]; }
   void set_bank_plan(int bank, std::uint64_t cycle);
   std::uint64_t activate_ready(int unit, std::uint64_t row_bus_free) const {
@@ -128,12 +129,22 @@ class DramChannel {
     return later(later(row_bus_free, unit_next_act_[unit]), faw_[unit][faw_pos_[unit]]);
   }
   inline std::uint64_t column_ready(int unit, bool is_write, std::uint64_t column_bus_free) const;
+  // Earliest start of a data burst of `unit` (data bus free, + rank switch).
+  std::uint64_t data_bus_ready(int unit) const {
+    const int pc = unit_pc_[unit];
+    return bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
+  }
+  // A command at `cycle` whose burst starts `latency` later: delayed until the data bus is ready.
+  static std::uint64_t after_data_bus(std::uint64_t cycle, std::uint64_t latency, std::uint64_t bus) {
+    return cycle + latency < bus ? bus - latency : cycle;
+  }
   void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge(int bank, std::uint64_t t);
   void issue_column(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge_all(int unit, std::uint64_t t);
   void issue_refresh(int unit, std::uint64_t t);
   void close_bank(int bank, std::uint64_t precharge_cycle);
+  void raise_bank_next_act(int bank, std::uint64_t cycle);
   void unlink(std::int32_t e);
 
   // Configuration, in cycles.
@@ -161,7 +172,8 @@ class DramChannel {
   std::uint8_t unit_rank_[kMaxUnits] = {};
   // Bank state.
   std::int64_t open_row_[kMaxBanks];
-  std::uint64_t bank_next_act_[kMaxBanks] = {};
+  std::uint64_t open_bank_mask_ = 0;  // banks with an open row
+  std::uint64_t bank_next_act_[kMaxBanks] = {};  // before refresh (unit_refresh_end_)
   std::uint64_t bank_next_pre_[kMaxBanks] = {};
   std::uint64_t bank_next_rd_[kMaxBanks] = {};
   std::uint64_t bank_next_wr_[kMaxBanks] = {};
@@ -174,12 +186,18 @@ class DramChannel {
   std::uint64_t faw_[kMaxUnits][4] = {};  // ring of four: ACT cycle + tFAW
   std::uint8_t faw_pos_[kMaxUnits] = {};
   std::uint64_t refresh_due_[kMaxUnits] = {};
+  // A REF holds every bank of its unit until REF + tRFC: kept per unit, not
+  // per bank (a bank's ACT waits for the later of the two).
+  std::uint64_t unit_refresh_end_[kMaxUnits] = {};
+  // Latest ACT-ready cycle of the unit's banks (each only ever rises, so a
+  // running maximum): the earliest REF.
+  std::uint64_t unit_bank_next_act_max_[kMaxUnits] = {};
   bool refresh_pending_[kMaxUnits] = {};
   std::uint64_t unit_bank_mask_[kMaxUnits] = {};
   std::uint64_t pending_bank_mask_ = 0;
   // Data bus per pseudo-channel: free from cycle, and the rank that used it.
-  std::vector<std::uint64_t> bus_free_;
-  std::vector<int> bus_rank_;
+  std::uint64_t bus_free_[kMaxUnits] = {};
+  std::uint8_t bus_rank_[kMaxUnits] = {};
   // Command buses: [0] row (and column when not split), [1] column.
   std::uint64_t cmd_free_[2] = {0, 0};
   int col_bus_;
@@ -200,7 +218,8 @@ class DramChannel {
   // Each bank's next command for the current mode (recomputed only when the
   // bank, its queue or the mode changed): it issues at
   // max(own ready cycle, unit_ready_[kind][unit], group_ready_[kind][group]).
-  std::uint64_t cand_local_[kMaxBanks];
+  // max(own ready cycle, group_ready_[kind][group]): updated when either rises.
+  std::uint64_t cand_ready_[kMaxBanks];
   std::uint64_t cand_priority_[kMaxBanks];
   std::int32_t cand_entry_[kMaxBanks];
   std::uint8_t cand_kind_[kMaxBanks];
