@@ -70,14 +70,7 @@ MemoryCounters AcceleratorTop::memory_counters() const {
   }
   for (const auto& port : dram_model_ports) {
     auto& counts = all["dram"];
-    const memory::DramCounters c = port->dram_counters();
-    counts["read_bursts"] += c.read_bursts;
-    counts["write_bursts"] += c.write_bursts;
-    counts["activates"] += c.activates;
-    counts["precharges"] += c.precharges;
-    counts["refreshes"] += c.refreshes;
-    counts["row_hits"] += c.row_hits;
-    counts["row_misses"] += c.row_misses;
+    for (const auto& [name, count] : port->dram_counters().named()) counts[name] += count;
   }
   return all;
 }

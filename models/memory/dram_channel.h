@@ -15,8 +15,10 @@
 // direction still hits the open row. As in Ramulator's active buffer, a
 // request whose ACT has issued leaves its queue (freeing a slot) and is served
 // first, whatever the read/write mode.
+#include <array>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "models/memory/dram_address_map.h"
@@ -35,6 +37,16 @@ struct DramCounters {
   std::uint64_t row_misses = 0;  // column commands that needed an ACT
 
   DramCounters& operator+=(const DramCounters& o);
+  // Every counter with the name results and `qarch dram --json` give it.
+  std::array<std::pair<const char*, std::uint64_t>, 7> named() const {
+    return {{{"read_bursts", read_bursts},
+             {"write_bursts", write_bursts},
+             {"activates", activates},
+             {"precharges", precharges},
+             {"refreshes", refreshes},
+             {"row_hits", row_hits},
+             {"row_misses", row_misses}}};
+  }
 };
 
 class DramBurstSink {

@@ -68,10 +68,7 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
       j["p99_read_latency_cycles"] = r.p99_read_latency_cycles;
       j["max_read_latency_cycles"] = r.max_read_latency_cycles;
       j["row_hit_rate"] = r.row_hit_rate;
-      j["commands"] = {{"read_bursts", k.read_bursts}, {"write_bursts", k.write_bursts},
-                       {"activates", k.activates},     {"precharges", k.precharges},
-                       {"refreshes", k.refreshes},     {"row_hits", k.row_hits},
-                       {"row_misses", k.row_misses}};
+      for (const auto& [name, count] : k.named()) j["commands"][name] = count;
       nlohmann::json hist = nlohmann::json::array();
       for (const auto& [latency, count] : r.read_latency_histogram) hist.push_back({latency, count});
       j["read_latency_histogram_cycles"] = hist;
