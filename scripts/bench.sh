@@ -2,7 +2,10 @@
 # Builds the Google Benchmark suite, runs it and prints, for every target in
 # scripts/bench_targets.txt, measured vs target and their ratio; then the
 # speed-up of every SCALE-Sim reference run over SCALE-Sim's own wall time
-# (tests/data/scalesim/timings.csv; target >= 1000x). Exit 1 if a target is missed.
+# (tests/data/scalesim/timings.csv; target >= 1000x); then DRAM trace mode on
+# the reference simulators' own configurations and traces beside their speed
+# (tests/data/dram/simspeed.csv; target >= 5 M requests/s). Exit 1 if a target
+# is missed.
 # Usage: scripts/bench.sh [benchmark name filter regex]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,8 @@ import csv, glob, json, os, re, shlex, sys
 out = sys.argv[1]
 results = {}
 for f in glob.glob(os.path.join(out, "*.json")):
+    if os.path.getsize(f) == 0:  # the filter matched none of this binary's benchmarks
+        continue
     binary = os.path.basename(f)[:-5]
     for b in json.load(open(f)).get("benchmarks", []):
         results.setdefault(binary, []).append(b)
@@ -69,5 +74,28 @@ for b in results.get("bench_engine", []):
     ok = ratio >= 1000
     failed += not ok
     print(f"{m.group(1) + ' ' + m.group(2):40} {float(ref):12.1f} {seconds(b):10.4f} {ratio:9.0f}x {'ok' if ok else 'MISSED'}")
+
+# DRAM trace mode vs the reference simulators on the same configuration and
+# saturated trace (simspeed.csv: one simulation at a time, trace pre-loaded).
+peers = {}
+for r in csv.DictReader(open("tests/data/dram/simspeed.csv")):
+    peers.setdefault((r["config_name"], r["pattern"]), {})[r["simulator"]] = float(r["requests_per_wall_s"])
+ours = {}
+for b in results.get("bench_memory", []):
+    m = re.match(r"BM_DramTraceReference/(.+)/([a-z0-9_]+)$", b["name"])
+    if m:
+        ours[(m.group(1), m.group(2))] = b.get("items_per_second", 0.0)
+if ours:
+    print(f"\n{'DRAM reference configuration (M requests/s)':58} {'qarch':>7} {'fastest peer':>22} {'speed-up':>9}")
+for key, sims in peers.items():
+    if key not in ours:
+        continue
+    best_sim = max(sims, key=sims.get)
+    value = ours[key]
+    ok = value >= 5e6
+    failed += not ok
+    label = key[0].replace("|map=", " ") + " " + key[1]
+    print(f"{label[:58]:58} {value / 1e6:7.2f} {best_sim:>13} {sims[best_sim] / 1e6:8.2f} "
+          f"{value / sims[best_sim]:8.0f}x {'ok' if ok else 'MISSED (>= 5 M/s)'}")
 sys.exit(1 if failed else 0)
 PY

@@ -57,6 +57,33 @@ const bool kRegistered = [] {
   return true;
 }();
 
+// The configurations and saturated traces the reference simulators were timed
+// on (tests/data/dram/simspeed.csv), named BM_DramTraceReference/<config_name>/<pattern>
+// with simspeed.csv's own names, so scripts/bench.sh can set each beside them.
+void BM_DramTraceReference(benchmark::State& state, const std::string& config_name,
+                           const std::string& pattern) {
+  const DramConfig config = testing::reference_config(config_name);
+  const auto& trace = saturated(pattern);
+  for (auto _ : state) benchmark::DoNotOptimize(replay_memory_trace(config, trace).bandwidth_gbps);
+  state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(trace.size()));
+}
+
+const bool kReferenceRegistered = [] {
+  for (const char* config_name : {"DDR4-2400R_4Gb_x8_1rank_64bit|map=Ro:Ba:Bg:Co",
+                                  "DDR4-2400R_4Gb_x8_1rank_64bit|map=Ro:Ba:Co:Bg",
+                                  "LPDDR4-3200_2x16ganged_32bit_8bank|map=Ro:Ba:Co",
+                                  "HBM2-2Gbps_1channel_2PC_128bit|map=Ro:Ba:Bg:Co",
+                                  "HBM2-2Gbps_1channel_2PC_128bit|map=Ro:Ba:Co:Bg"}) {
+    for (const char* pattern : kPatterns) {
+      const std::string name = std::string("BM_DramTraceReference/") + config_name + "/" + pattern;
+      benchmark::RegisterBenchmark(name.c_str(), BM_DramTraceReference, std::string(config_name),
+                                   std::string(pattern))
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+  return true;
+}();
+
 // All five reference patterns back to back on DDR4-2400 (1 M requests): the
 // speed target.
 void BM_DramTraceReferenceMix(benchmark::State& state) {

@@ -112,3 +112,33 @@ std::string reference_trace_text(const std::vector<MemoryTraceRecord>& trace) {
 }
 
 }  // namespace qarch::memory::testing
+
+namespace qarch::memory::testing {
+
+DramConfig reference_config(const std::string& config_name) {
+  const std::size_t at = config_name.find("|map=");
+  if (at == std::string::npos) throw std::invalid_argument("no |map= in " + config_name);
+  const std::string device = config_name.substr(0, at);
+  const std::string map = config_name.substr(at + 5);
+  const bool rbgc = map == "Ro:Ba:Bg:Co";
+  if (!rbgc && map != "Ro:Ba:Co:Bg" && map != "Ro:Ba:Co") {
+    throw std::invalid_argument("unknown mapping in " + config_name);
+  }
+  DramConfig c;
+  if (device == "DDR4-2400R_4Gb_x8_1rank_64bit") {
+    c = dram_preset("ddr4-2400");
+    c.address_mapping = rbgc ? "ro:ba:bg:co" : "ro:ba:co:bg";
+  } else if (device == "LPDDR4-3200_2x16ganged_32bit_8bank" && map == "Ro:Ba:Co") {
+    c = dram_preset("lpddr4-3200");
+    c.address_mapping = "ro:ba:co";
+  } else if (device == "HBM2-2Gbps_1channel_2PC_128bit") {
+    c = dram_preset("hbm2");
+    // timing_params.md: rbgc = [10] PC between column and BG; rbcg = PC lowest.
+    c.address_mapping = rbgc ? "ro:ba:bg:pc:co" : "ro:ba:co:bg:pc";
+  } else {
+    throw std::invalid_argument("unknown reference configuration " + config_name);
+  }
+  return c;
+}
+
+}  // namespace qarch::memory::testing

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/memory/dram_config.h"
 #include "models/memory/dram_trace.h"
 
 namespace qarch::memory::testing {
@@ -15,5 +16,10 @@ namespace qarch::memory::testing {
 std::vector<MemoryTraceRecord> reference_trace(const std::string& pattern, bool saturated);
 // The trace as gen_traces.py writes it ("0x%X READ|WRITE %d\n" per line).
 std::string reference_trace_text(const std::vector<MemoryTraceRecord>& trace);
+
+// A reference configuration (summary.csv / simspeed.csv `config_name`, e.g.
+// "DDR4-2400R_4Gb_x8_1rank_64bit|map=Ro:Ba:Bg:Co") as a preset + mapping.
+// Throws std::invalid_argument for a name it does not know.
+DramConfig reference_config(const std::string& config_name);
 
 }  // namespace qarch::memory::testing

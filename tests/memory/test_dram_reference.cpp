@@ -70,25 +70,6 @@ std::vector<SummaryRow> load_summary() {
   return rows;
 }
 
-// The reference configuration in our terms: preset + the mapping string.
-DramConfig config_for(const std::string& config_name) {
-  const std::string map = config_name.substr(config_name.find("map=") + 4);
-  DramConfig c;
-  if (config_name.rfind("DDR4-2400R_4Gb_x8_1rank_64bit", 0) == 0) {
-    c = dram_preset("ddr4-2400");
-    c.address_mapping = map == "Ro:Ba:Bg:Co" ? "ro:ba:bg:co" : "ro:ba:co:bg";
-  } else if (config_name.rfind("LPDDR4-3200_2x16ganged_32bit_8bank", 0) == 0) {
-    c = dram_preset("lpddr4-3200");
-    c.address_mapping = "ro:ba:co";
-  } else {
-    REQUIRE(config_name.rfind("HBM2-2Gbps_1channel_2PC_128bit", 0) == 0);
-    c = dram_preset("hbm2");
-    // timing_params.md: rbgc = [10] PC between column and BG; rbcg = PC lowest.
-    c.address_mapping = map == "Ro:Ba:Bg:Co" ? "ro:ba:bg:pc:co" : "ro:ba:co:bg:pc";
-  }
-  return c;
-}
-
 const std::vector<MemoryTraceRecord>& trace(const std::string& pattern, bool saturated) {
   static std::map<std::string, std::vector<MemoryTraceRecord>> cache;
   const std::string key = pattern + (saturated ? "_200k" : "_10k");
@@ -103,7 +84,7 @@ void check_configuration(const std::string& prefix) {
   int checked = 0;
   for (const SummaryRow& row : load_summary()) {
     if (row.config_name.rfind(prefix, 0) != 0) continue;
-    const DramConfig config = config_for(row.config_name);
+    const DramConfig config = testing::reference_config(row.config_name);
     const DramReplayResult r = replay_memory_trace(config, trace(row.pattern, row.saturated));
     const double ours = row.saturated ? r.bandwidth_gbps : r.avg_read_latency_cycles;
     INFO(row.config_name << " " << row.pattern << (row.saturated ? " saturated GB/s" : " unloaded cycles")
