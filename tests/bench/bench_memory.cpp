@@ -31,15 +31,19 @@ const std::vector<MemoryTraceRecord>& unloaded(const std::string& pattern) {
   return it->second;
 }
 
+// Replays `trace` once per iteration; items = requests.
+void replay(benchmark::State& state, const DramConfig& config,
+            const std::vector<MemoryTraceRecord>& trace) {
+  for (auto _ : state) benchmark::DoNotOptimize(replay_memory_trace(config, trace).bandwidth_gbps);
+  state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(trace.size()));
+}
+
 // One reference pattern through one preset: saturated (200 000 requests at
 // cycle 0) or unloaded (10 000 requests, one per 200 cycles). Named
 // BM_DramTrace/<preset>/<pattern>/<load> for scripts/bench_targets.txt.
 void BM_DramTrace(benchmark::State& state, const std::string& preset, const std::string& pattern,
                   bool is_saturated) {
-  const DramConfig config = dram_preset(preset);
-  const auto& trace = is_saturated ? saturated(pattern) : unloaded(pattern);
-  for (auto _ : state) benchmark::DoNotOptimize(replay_memory_trace(config, trace).bandwidth_gbps);
-  state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(trace.size()));
+  replay(state, dram_preset(preset), is_saturated ? saturated(pattern) : unloaded(pattern));
 }
 
 const bool kRegistered = [] {
@@ -62,10 +66,7 @@ const bool kRegistered = [] {
 // with simspeed.csv's own names, so scripts/bench.sh can set each beside them.
 void BM_DramTraceReference(benchmark::State& state, const std::string& config_name,
                            const std::string& pattern) {
-  const DramConfig config = testing::reference_config(config_name);
-  const auto& trace = saturated(pattern);
-  for (auto _ : state) benchmark::DoNotOptimize(replay_memory_trace(config, trace).bandwidth_gbps);
-  state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(trace.size()));
+  replay(state, testing::reference_config(config_name), saturated(pattern));
 }
 
 const bool kReferenceRegistered = [] {
