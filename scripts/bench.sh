@@ -12,12 +12,16 @@
 # Usage: scripts/bench.sh [benchmark name filter regex]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repetitions="${BENCH_REPETITIONS:-5}"
+if ! [[ "$repetitions" =~ ^[1-9][0-9]{0,2}$ ]]; then
+  echo "bench: BENCH_REPETITIONS='$repetitions': expected a whole number from 1 to 999" >&2
+  exit 2
+fi
 scripts/install-deps.sh >/dev/null
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build >/dev/null
 out=$(mktemp -d)
 filter="${1:-.}"
-repetitions="${BENCH_REPETITIONS:-5}"
 for b in build/tests/bench/bench_*; do
   name=$(basename "$b")
   "$b" --benchmark_filter="$filter" --benchmark_repetitions="$repetitions" \
