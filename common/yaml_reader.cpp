@@ -112,18 +112,30 @@ bool YamlMap::has(const std::string& key) const {
 
 SourceRef YamlMap::where(const std::string& key) const {
   if (key.empty()) return SourceRef{file_, line_of(node_) + line_offset_, key_path_};
-  const YAML::Node child = node_[key];
-  const int line = (child.IsDefined() ? line_of(child) : line_of(node_)) + line_offset_;
-  return SourceRef{file_, line, child_path(key)};
+  // The key's own line: an empty value has no position of its own.
+  int line = line_of(node_);
+  if (node_.IsMap()) {
+    for (const auto& kv : node_) {
+      if (kv.first.Scalar() == key) line = line_of(kv.first);
+    }
+  }
+  return SourceRef{file_, line + line_offset_, child_path(key)};
 }
 
 void YamlMap::fail(const std::string& key, const std::string& message) const {
   throw InputError(where(key), message);
 }
 
-YAML::Node YamlMap::required_scalar(const std::string& key) {
+bool YamlMap::given(const std::string& key) {
   known_.insert(key);
-  if (!has(key)) fail(key, "required key is missing");
+  const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
+  if (!child.IsDefined()) return false;
+  if (child.IsNull()) fail(key, "has no value; write one after the colon or leave the key out");
+  return true;
+}
+
+YAML::Node YamlMap::required_scalar(const std::string& key) {
+  if (!given(key)) fail(key, "required key is missing");
   YAML::Node child = node_[key];
   if (!child.IsScalar()) fail(key, "expected a single value, not a list or section");
   return child;
@@ -132,8 +144,7 @@ YAML::Node YamlMap::required_scalar(const std::string& key) {
 std::string YamlMap::string(const std::string& key) { return required_scalar(key).Scalar(); }
 
 std::string YamlMap::string(const std::string& key, const std::string& fallback) {
-  known_.insert(key);
-  return has(key) ? string(key) : fallback;
+  return given(key) ? string(key) : fallback;
 }
 
 std::string YamlMap::choice(const std::string& key, const std::vector<std::string>& allowed) {
@@ -146,8 +157,7 @@ std::string YamlMap::choice(const std::string& key, const std::vector<std::strin
 
 std::string YamlMap::choice(const std::string& key, const std::vector<std::string>& allowed,
                             const std::string& fallback) {
-  known_.insert(key);
-  return has(key) ? choice(key, allowed) : fallback;
+  return given(key) ? choice(key, allowed) : fallback;
 }
 
 std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max) {
@@ -170,8 +180,7 @@ std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int
 
 std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max,
                               std::int64_t fallback) {
-  known_.insert(key);
-  return has(key) ? integer(key, min, max) : fallback;
+  return given(key) ? integer(key, min, max) : fallback;
 }
 
 double YamlMap::number(const std::string& key, double min, double max) {
@@ -189,13 +198,11 @@ double YamlMap::number(const std::string& key, double min, double max) {
 }
 
 double YamlMap::number(const std::string& key, double min, double max, double fallback) {
-  known_.insert(key);
-  return has(key) ? number(key, min, max) : fallback;
+  return given(key) ? number(key, min, max) : fallback;
 }
 
 bool YamlMap::boolean(const std::string& key, bool fallback) {
-  known_.insert(key);
-  if (!has(key)) return fallback;
+  if (!given(key)) return fallback;
   const std::string text = required_scalar(key).Scalar();
   if (text == "true" || text == "yes" || text == "on") return true;
   if (text == "false" || text == "no" || text == "off") return false;
@@ -218,31 +225,38 @@ double YamlMap::quantity(const std::string& key, Dimension dimension, bool allow
 
 double YamlMap::quantity(const std::string& key, Dimension dimension, double fallback,
                          bool allow_zero) {
-  known_.insert(key);
-  return has(key) ? quantity(key, dimension, allow_zero) : fallback;
+  return given(key) ? quantity(key, dimension, allow_zero) : fallback;
 }
 
 YamlMap YamlMap::map(const std::string& key) {
-  known_.insert(key);
-  if (!has(key)) fail(key, "required section is missing");
-  return YamlMap(node_[key], file_, child_path(key), line_offset_);
+  if (!given(key)) fail(key, "required section is missing");
+  return section(key);
 }
 
 std::optional<YamlMap> YamlMap::optional_map(const std::string& key) {
-  known_.insert(key);
-  if (!has(key)) return std::nullopt;
-  return YamlMap(node_[key], file_, child_path(key), line_offset_);
+  if (!given(key)) return std::nullopt;
+  return section(key);
+}
+
+YamlMap YamlMap::section(const std::string& key) {
+  const YAML::Node child = node_[key];
+  if (!child.IsMap()) fail(key, "expected a section (indented 'key: value' lines)");
+  return YamlMap(child, file_, child_path(key), line_offset_);
 }
 
 std::vector<YamlMap> YamlMap::list_of_maps(const std::string& key) {
-  known_.insert(key);
-  if (!has(key)) fail(key, "required list is missing");
+  if (!given(key)) fail(key, "required list is missing");
   const YAML::Node list = node_[key];
   if (!list.IsSequence()) fail(key, "expected a list (lines starting with '- ')");
   std::vector<YamlMap> out;
   out.reserve(list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
-    out.emplace_back(list[i], file_, fmt::format("{}[{}]", child_path(key), i), line_offset_);
+    const std::string path = fmt::format("{}[{}]", child_path(key), i);
+    if (!list[i].IsMap()) {
+      throw InputError(SourceRef{file_, line_of(list[i]) + line_offset_, path},
+                       "expected a section (indented 'key: value' lines) as a list item");
+    }
+    out.emplace_back(list[i], file_, path, line_offset_);
   }
   return out;
 }

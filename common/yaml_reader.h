@@ -72,7 +72,11 @@ class YamlMap {
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 
  private:
+  // Marks `key` known; true if it is present. A key written without a value
+  // ("key:" in YAML, "--set key=") is an error, never a silent default.
+  bool given(const std::string& key);
   YAML::Node required_scalar(const std::string& key);
+  YamlMap section(const std::string& key);  // the map under a present key
   std::string child_path(const std::string& key) const;
 
   YAML::Node node_;

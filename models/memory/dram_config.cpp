@@ -206,14 +206,17 @@ void check_config(const DramConfig& c, const FailFn& fail) {
   pow2("bus_width_bits", c.bus_width_bits);
   pow2("burst_length", c.burst_length);
   if (c.bus_width_bits < 8) fail("bus_width_bits", "must be at least 8");
-  if (c.burst_length > c.columns) fail("burst_length", "is larger than the columns per row");
+  if (c.burst_length > c.columns) {
+    fail("burst_length,columns", fmt::format("burst_length {} is larger than the {} columns per row",
+                                             c.burst_length, c.columns));
+  }
   if (c.burst_length % c.data_beats_per_clock != 0) {
-    fail("data_beats_per_clock",
+    fail("burst_length,data_beats_per_clock",
          fmt::format("burst_length {} is not a whole number of clocks at {} beats per clock",
                      c.burst_length, c.data_beats_per_clock));
   }
   if (c.banks_per_channel() > 64) {
-    fail("banks_per_group", fmt::format("{} banks per channel (pseudo_channels x ranks x "
+    fail("banks_per_group,bank_groups,ranks,pseudo_channels", fmt::format("{} banks per channel (pseudo_channels x ranks x "
                                         "bank_groups x banks_per_group); at most 64 are supported",
                                         c.banks_per_channel()));
   }
@@ -280,7 +283,8 @@ DramConfig load_dram_config(YamlMap& m) {
   DramConfig c = dram_preset(name);
   const bool rcdwr_follows = c.timing.tRCDWR == c.timing.tRCD;
 
-  if (m.has("tCK")) c.tCK_ns = m.quantity("tCK", Dimension::kTimeSeconds) * 1e9;
+  const double tCK_s = m.quantity("tCK", Dimension::kTimeSeconds, 0.0);  // 0: not given
+  if (tCK_s > 0) c.tCK_ns = tCK_s * 1e9;
   auto count = [&](const char* key, int& field, int max) {
     field = int(m.integer(key, 1, max, field));
   };

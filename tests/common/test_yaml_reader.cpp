@@ -46,3 +46,23 @@ TEST_CASE("set overrides reach nested keys and list items, and bad paths are err
   CHECK_THROWS_AS(qarch::apply_override(root, "novalue"), InputError);
   CHECK_THROWS_AS(qarch::apply_override(root, "ops.5.m=1"), InputError);
 }
+
+TEST_CASE("a key written without a value is an error, not a silent default") {
+  YamlMap root = doc("rows:\ncols: ~\nname:\nflag:\nclock:\narray:\nops:\n");
+  CHECK_THROWS_WITH(root.integer("rows", 1, 4096, 8), "cfg.yaml:1: rows: has no value; write one after the colon or leave the key out");
+  CHECK_THROWS_WITH(root.integer("cols", 1, 4096), Catch::StartsWith("cfg.yaml:2: cols: has no value"));
+  CHECK_THROWS_WITH(root.string("name", "x"), Catch::StartsWith("cfg.yaml:3: name: has no value"));
+  CHECK_THROWS_WITH(root.boolean("flag", true), Catch::StartsWith("cfg.yaml:4: flag: has no value"));
+  CHECK_THROWS_WITH(root.quantity("clock", qarch::Dimension::kFrequencyHz, 1e9), Catch::StartsWith("cfg.yaml:5: clock: has no value"));
+  CHECK_THROWS_WITH(root.optional_map("array"), Catch::StartsWith("cfg.yaml:6: array: has no value"));
+  CHECK_THROWS_WITH(root.list_of_maps("ops"), Catch::StartsWith("cfg.yaml:7: ops: has no value"));
+  // Absent keys still take the fallback.
+  CHECK(root.integer("depth", 1, 64, 16) == 16);
+  CHECK_FALSE(root.optional_map("cache").has_value());
+}
+
+TEST_CASE("a section or list item that is not a section names its key path") {
+  YamlMap root = doc("array: 8\nops:\n  - 5\n  - {m: 1}\n");
+  CHECK_THROWS_WITH(root.map("array"), "cfg.yaml:1: array: expected a section (indented 'key: value' lines)");
+  CHECK_THROWS_WITH(root.list_of_maps("ops"), Catch::StartsWith("cfg.yaml:3: ops[0]: expected a section"));
+}

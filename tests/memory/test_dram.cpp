@@ -153,7 +153,19 @@ TEST_CASE("dram config: preset plus overrides, with errors naming file, line and
   CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRFC: 99999\n"), Catch::Contains("acc.yaml:2: dram.tRFC") && Catch::Contains("tREFI 9360 <= tRFC 99999"));
   CHECK_THROWS_WITH(load("preset: hbm2\ntCCD_S: 1\n"), Catch::Contains("shorter than a burst"));
   CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRCDD: 3\n"),
-                    Catch::Contains("acc.yaml:2: dram.tRCDD: unknown key"));
+                    Catch::Contains("acc.yaml:2: dram.tRCDD: unknown key") && Catch::Contains(" tCK, "));
+  // A consistency error points at the key the user wrote, not at the preset.
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ncolumns: 4\n"),
+                    Catch::Contains("acc.yaml:2: dram.columns: burst_length 8 is larger than the 4 columns per row"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\nburst_length: 1\n"),
+                    Catch::Contains("acc.yaml:2: dram.burst_length: burst_length 1 is not a whole number of clocks"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\nbank_groups: 64\n"),
+                    Catch::Contains("acc.yaml:2: dram.bank_groups: 256 banks per channel"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntCK: 0 ns\n"), Catch::Contains("acc.yaml:2: dram.tCK: '0 ns' must be > 0"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\naddress_mapping:\n"),
+                    Catch::Contains("acc.yaml:2: dram.address_mapping: has no value"));
+  CHECK(load("preset: ddr4-2400\ntCK: 0.5 ns\n").tCK_ns == Approx(0.5));
+  CHECK(load("preset: ddr4-2400\n").tCK_ns == Approx(1.0 / 1.2));
   CHECK_THROWS_WITH(dram_preset("ddr3"), Catch::Contains("unknown DRAM preset 'ddr3'") &&
                                              Catch::Contains("lpddr5x-8533"));
 }
