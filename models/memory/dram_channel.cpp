@@ -290,6 +290,76 @@ void DramChannel::run_next_event() {
   }
 }
 
+DramChannel::IdleRefreshState DramChannel::idle_refresh_state() const {
+  IdleRefreshState s{now_, cmd_free_[0], {}, {}, {}};
+  for (int u = 0; u < units_; ++u) {
+    s.due[u] = refresh_due_[u];
+    s.end[u] = unit_refresh_end_[u];
+    s.act_max[u] = unit_bank_next_act_max_[u];
+  }
+  return s;
+}
+
+bool DramChannel::idle_refresh_settled() const {
+  return pending_bank_mask_ == 0 && open_bank_mask_ == 0;
+}
+
+// Once the channel is empty, no refresh is under way and every bank is
+// closed, an idle period is one REF per unit. One period is run event by
+// event; if it moved every time that matters by exactly tREFI, so will every
+// later one, and whole periods are skipped by shifting those times. Whatever
+// is left (less than a period and a half) run_until() runs one by one.
+void DramChannel::run_idle_until(std::uint64_t cycle) {
+  const std::uint64_t period = std::uint64_t(t_.tREFI);
+  auto run_one = [&] {
+    if (next_event_cycle() >= cycle) return false;
+    run_next_event();
+    return true;
+  };
+  for (;;) {  // requests still in flight: one by one
+    if (next_event_cycle() >= cycle) return;
+    if (empty() && cycle >= now_ + 4 * period) break;
+    run_next_event();
+  }
+  while (!idle_refresh_settled()) {
+    if (!run_one()) return;
+  }
+  // The first period after traffic may still be shaped by it (a REF delayed
+  // by PREA + tRP): compare consecutive periods, a few times at most.
+  IdleRefreshState before = idle_refresh_state();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::uint64_t refreshes_before = counters_.refreshes;
+    while (counters_.refreshes < refreshes_before + std::uint64_t(units_) || !idle_refresh_settled()) {
+      if (!run_one()) return;
+    }
+    const IdleRefreshState after = idle_refresh_state();
+    bool periodic = counters_.refreshes == refreshes_before + std::uint64_t(units_) &&
+                    after.now == before.now + period && after.row_bus == before.row_bus + period;
+    for (int u = 0; u < units_; ++u) {
+      periodic = periodic && after.due[u] == before.due[u] + period &&
+                 after.end[u] == before.end[u] + period && after.act_max[u] == before.act_max[u] + period;
+    }
+    if (periodic) break;
+    before = after;
+    if (attempt == 2) return;
+  }
+  // The k-th next period's events fall in (now + (k-1) tREFI, now + k tREFI].
+  const std::uint64_t periods = cycle > now_ ? (cycle - 1 - now_) / period : 0;
+  if (periods > 0) {
+    const std::uint64_t shift = periods * period;
+    now_ += shift;
+    cmd_free_[0] += shift;
+    for (int u = 0; u < units_; ++u) {
+      refresh_due_[u] += shift;
+      unit_refresh_end_[u] += shift;
+      unit_bank_next_act_max_[u] += shift;
+    }
+    counters_.refreshes += periods * std::uint64_t(units_);
+    plan_valid_ = false;
+    dirty_mask_ = ~std::uint64_t{0};
+  }
+}
+
 void DramChannel::group_ready_rose(int group) {
   // Only clean candidates that compete: the others are recomputed (made
   // dirty) before they next compete.

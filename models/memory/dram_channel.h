@@ -74,6 +74,13 @@ class DramChannel {
   std::uint64_t next_event_cycle();
   // Performs the event at next_event_cycle().
   void run_next_event();
+  // Runs every event before `cycle`. Once the channel is empty it only
+  // refreshes: a long idle gap runs whole tREFI periods in closed form, with
+  // the same state and counters as running them one by one.
+  void run_until(std::uint64_t cycle) {
+    if (cycle >= now_ + 4 * std::uint64_t(t_.tREFI)) run_idle_until(cycle);
+    while (next_event_cycle() < cycle) run_next_event();
+  }
   std::uint64_t now() const { return now_; }
   bool empty() const { return queued_[0] + queued_[1] == 0 && active_mask_ == 0; }
   const DramCounters& counters() const { return counters_; }
@@ -158,6 +165,15 @@ class DramChannel {
   void close_bank(int bank, std::uint64_t precharge_cycle);
   void raise_bank_next_act(int bank, std::uint64_t cycle);
   void unlink(std::int32_t e);
+  // The state an idle refresh period advances (times of the row bus and of
+  // each unit's refresh); the rest of an idle channel's state is in the past.
+  struct IdleRefreshState {
+    std::uint64_t now, row_bus;
+    std::uint64_t due[kMaxUnits], end[kMaxUnits], act_max[kMaxUnits];
+  };
+  IdleRefreshState idle_refresh_state() const;
+  bool idle_refresh_settled() const;  // no refresh under way, every bank closed
+  void run_idle_until(std::uint64_t cycle);
 
   // Configuration, in cycles.
   DramTiming t_;

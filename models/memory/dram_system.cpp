@@ -24,7 +24,7 @@ std::uint64_t DramSystem::accept_burst(std::uint64_t address, bool is_write,
   DramChannel& ch = channels_[a.channel];
   cycle = std::max(cycle, ch.now());  // the channel may have run past a late caller
   for (;;) {
-    while (ch.next_event_cycle() < cycle) ch.run_next_event();
+    ch.run_until(cycle);
     if (ch.has_room(is_write)) break;
     cycle = ch.next_event_cycle() + 1;
   }

@@ -94,6 +94,7 @@ std::vector<MemoryTraceRecord> parse_memory_trace(std::istream& in, const std::s
   };
   while (std::getline(in, line)) {
     ++line_no;
+    if (line.find('\0') != std::string::npos) fail("NUL byte in the line (is this a text file?)");
     const char* p = line.c_str();
     skip_space(p);
     if (*p == '\0' || *p == '#') continue;
@@ -116,6 +117,9 @@ std::vector<MemoryTraceRecord> parse_memory_trace(std::istream& in, const std::s
     if (*p != ' ' && *p != '\t') fail("missing cycle");
     skip_space(p);
     if (!parse_u64(p, 10, r.cycle)) fail("bad cycle");
+    if (r.cycle > kMaxTraceCycle) {
+      fail(fmt::format("cycle {} is beyond the largest supported cycle {} (2^53)", r.cycle, kMaxTraceCycle));
+    }
     skip_space(p);
     if (*p != '\0') fail("unexpected text after the cycle");
     if (!out.empty() && r.cycle < previous_cycle) {

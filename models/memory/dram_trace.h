@@ -21,6 +21,10 @@ struct MemoryTraceRecord {
   std::uint64_t cycle = 0;  // earliest issue cycle
 };
 
+// Trace cycles above this are rejected: times stay exact in a double and
+// far from overflow when latencies are added.
+inline constexpr std::uint64_t kMaxTraceCycle = std::uint64_t{1} << 53;
+
 // Parses the whole trace; a line that does not parse or whose cycle is below
 // the previous one is an InputError naming `origin` and the line number.
 // Blank lines and lines starting with '#' are skipped.

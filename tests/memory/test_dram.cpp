@@ -190,4 +190,46 @@ TEST_CASE("trace lines that do not parse or go back in time are errors with the 
   CHECK_THROWS_WITH(parse("0x40 READ\n"), Catch::StartsWith("t.trace:1:") && Catch::Contains("missing cycle"));
   CHECK_THROWS_WITH(parse("0x40 READ 7 extra\n"), Catch::Contains("unexpected text"));
   CHECK_THROWS_WITH(read_memory_trace_file("/nonexistent/x.trace"), Catch::Contains("cannot open"));
+  CHECK(parse("0x40 READ 9007199254740992\n").size() == 1);  // 2^53, the largest cycle
+  CHECK_THROWS_WITH(parse("0x40 READ 0\n0x40 READ 9007199254740993\n"),
+                    Catch::StartsWith("t.trace:2:") && Catch::Contains("beyond the largest supported cycle"));
+  CHECK_THROWS_WITH(parse(std::string("0x40 READ 0\n0x80 READ 1\0\n", 25)),
+                    Catch::StartsWith("t.trace:2:") && Catch::Contains("NUL byte"));
+}
+
+TEST_CASE("a long idle gap costs no time and shifts nothing but the refresh count") {
+  // An idle channel refreshes once per tREFI per rank or pseudo-channel and
+  // nothing else. So moving the second request K tREFI later must give the
+  // same latency and commands, K x units more REFs and a last completion
+  // K tREFI later. The short gap runs event by event; the long one (10^9
+  // periods) would take hours that way.
+  for (const char* preset : {"ddr4-2400", "hbm2", "lpddr5-6400"}) {
+    for (const PagePolicy policy : {PagePolicy::kOpen, PagePolicy::kClosed}) {
+      DramConfig c = dram_preset(preset);
+      c.page_policy = policy;
+      const std::uint64_t refi = std::uint64_t(c.timing.tREFI);
+      const std::uint64_t units = std::uint64_t(c.pseudo_channels * c.ranks);
+      const std::uint64_t k = 1000000000;
+      // After the gap: a read that meets the refresh (it waits for tRFC), one
+      // just after it, one well clear of it and one that meets the next.
+      const std::uint64_t rfc = std::uint64_t(c.timing.tRFC);
+      auto trace = [&](std::uint64_t gap) {
+        return std::vector<MemoryTraceRecord>{{0x40, false, 0},          {0x12340, true, 5},
+                                              {0x40, false, gap},        {0x987640, false, gap + rfc - 3},
+                                              {0x5550, false, gap + 3 * rfc}, {0x777740, false, gap + refi}};
+      };
+      const std::uint64_t gap = 2 * refi + 3;  // below the skip threshold
+      const DramReplayResult near = replay_memory_trace(c, trace(gap));
+      const DramReplayResult far = replay_memory_trace(c, trace(gap + k * refi));
+      INFO(preset << (policy == PagePolicy::kOpen ? " open" : " closed"));
+      CHECK(far.counters.refreshes == near.counters.refreshes + k * units);
+      CHECK(far.last_done_cycle == near.last_done_cycle + k * refi);
+      CHECK(far.read_latency_histogram == near.read_latency_histogram);
+      CHECK(near.max_read_latency_cycles > std::uint64_t(c.timing.tRFC));  // the refresh was met
+      CHECK(far.counters.activates == near.counters.activates);
+      CHECK(far.counters.precharges == near.counters.precharges);
+      CHECK(far.counters.row_hits == near.counters.row_hits);
+      CHECK(near.counters.refreshes >= 2 * units);
+    }
+  }
 }

@@ -76,6 +76,19 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
   r = run("cache --trace " + garbled);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains(garbled + ":2:"));
+  // The largest cycle runs (an idle gap of 2^53 cycles is skipped, not
+  // ticked through); one more is refused.
+  r = run("dram --preset hbm2 --json --trace " + write_trace("far", "0x40 READ 0\n0x80 READ 9007199254740992\n"));
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["last_done_cycle"].get<std::uint64_t>() > (std::uint64_t{1} << 53));
+  CHECK(j["commands"]["refreshes"].get<std::uint64_t>() >= 2 * ((std::uint64_t{1} << 53) / 3900 - 1));
+  r = run("dram --preset hbm2 --trace " + write_trace("too_far", "0x40 READ 0\n0x80 READ 9007199254740993\n"));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains(":2:") && Catch::Contains("beyond the largest supported cycle"));
+  r = run("dram --preset ddr4-2400 --set tRAS= --trace " + bad);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("dram.tRAS: has no value"));
 }
 
 TEST_CASE("qarch cache counts hits, misses and evictions") {
