@@ -139,7 +139,10 @@ std::vector<MemoryTraceRecord> read_memory_trace_file(const std::string& path) {
 
 DramReplayResult replay_memory_trace(const DramConfig& config, const std::vector<MemoryTraceRecord>& trace,
                                      int request_bytes, const std::function<void(std::uint64_t)>& progress) {
-  if (request_bytes <= 0) throw InputError("request size must be > 0 bytes");
+  if (request_bytes <= 0 || request_bytes > kMaxRequestBytes) {
+    throw InputError(fmt::format("request size {} B is out of range; allowed: 1..{} B", request_bytes,
+                                 kMaxRequestBytes));
+  }
   const int burst_bytes = config.burst_bytes();
   const int bursts = std::max(1, (request_bytes + burst_bytes - 1) / burst_bytes);
   std::size_t ring = 2;

@@ -59,6 +59,7 @@ struct DramReplayResult {
 // `progress`, if set, is called with the requests issued so far every
 // kReplayProgressRequests requests (for a progress line on a terminal).
 inline constexpr std::uint64_t kReplayProgressRequests = 1 << 16;
+inline constexpr int kMaxRequestBytes = 1 << 20;
 DramReplayResult replay_memory_trace(const DramConfig& config,
                                      const std::vector<MemoryTraceRecord>& trace,
                                      int request_bytes = 64,

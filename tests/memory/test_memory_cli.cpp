@@ -86,6 +86,16 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
   r = run("dram --preset hbm2 --trace " + write_trace("too_far", "0x40 READ 0\n0x80 READ 9007199254740993\n"));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains(":2:") && Catch::Contains("beyond the largest supported cycle"));
+  const std::string good = write_trace("good", "0x40 READ 0\n");
+  r = run("dram --preset ddr4-2400 --request-bytes 0 --trace " + good);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("request size 0 B is out of range; allowed: 1..1048576 B"));
+  r = run("cache --ways abc --trace " + bad);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("cache.ways: 'abc' is not a whole number"));
+  r = run("cache --seed -1 --trace " + bad);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("cache.seed: -1 is out of range"));
   r = run("dram --preset ddr4-2400 --set tRAS= --trace " + bad);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("dram.tRAS: has no value"));

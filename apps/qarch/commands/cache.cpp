@@ -28,11 +28,12 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
   struct Options {
     std::string size = "32KiB";
     std::string line = "64";
-    int ways = 8;
-    int banks = 1;
+    // Numbers stay text here: the config reader checks them and names the key.
+    std::string ways = "8";
+    std::string banks = "1";
     std::string policy = "lru";
     std::string write_policy = "wb";
-    std::uint64_t seed = 1;
+    std::string seed = "1";
     std::string trace;
     bool json = false;
   };
