@@ -97,13 +97,24 @@ simulation: {scalesim_cycle_quirk: true}
 
 TEST_CASE("every shipped design point validates, and runs its matching example workload") {
   const std::string root = QARCH_SOURCE_DIR;
-  for (const char* arch : {"edge-int8-32x32", "datacenter-int4-128x128", "edge-fp8-16x16", "scalesim-32x32-ws"}) {
+  for (const char* arch : {"edge-int8-32x32", "datacenter-int4-128x128", "edge-fp8-16x16", "scalesim-32x32-ws",
+                           "edge-int4-lpddr5-cache"}) {
     INFO(arch);
     CHECK(run_qarch("validate -a " + root + "/accelerators/" + arch + ".yaml").exit_code == 0);
   }
   CHECK(run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + kTinyTransformer).exit_code == 0);
   CHECK(run_qarch("run -q -a " + root + "/accelerators/edge-fp8-16x16.yaml -w " + root +
                   "/workloads/examples/tiny-transformer-fp8.yaml").exit_code == 0);
+  // The detailed memory system's example: all 8 MiB of INT4 weights pass the
+  // system cache (each line missed once) and reach the LPDDR5 model.
+  const std::string dir = qarch::test::make_temp_dir();
+  REQUIRE(run_qarch("run -q -a " + root + "/accelerators/edge-int4-lpddr5-cache.yaml -w " + root +
+                    "/workloads/examples/gemv-4096-int4.yaml --json " + dir + "/r.json").exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  const double weight_lines = 4096.0 * 4096.0 / 2 / 64;
+  CHECK(j["memory"]["system_cache"]["misses"].get<double>() >= weight_lines);
+  CHECK(j["memory"]["dram"]["read_bursts"].get<double>() >= weight_lines);
+  CHECK(j["stall_cycles"].get<double>() > 0);
 }
 
 TEST_CASE("a weight-streaming INT4 GEMV on the detailed DRAM is DRAM-bound at the bandwidth trace mode gives") {
