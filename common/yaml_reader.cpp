@@ -126,16 +126,19 @@ void YamlMap::fail(const std::string& key, const std::string& message) const {
   throw InputError(where(key), message);
 }
 
-bool YamlMap::given(const std::string& key) {
+bool YamlMap::given(const std::string& key, bool has_default) {
   known_.insert(key);
   const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
   if (!child.IsDefined()) return false;
-  if (child.IsNull()) fail(key, "has no value; write one after the colon or leave the key out");
+  if (child.IsNull()) {
+    fail(key, has_default ? "has no value; write one after the colon, or leave the key out for the default"
+                          : "has no value; write one after the colon");
+  }
   return true;
 }
 
 YAML::Node YamlMap::required_scalar(const std::string& key) {
-  if (!given(key)) fail(key, "required key is missing");
+  if (!given(key, false)) fail(key, "required key is missing");
   YAML::Node child = node_[key];
   if (!child.IsScalar()) fail(key, "expected a single value, not a list or section");
   return child;
@@ -144,7 +147,7 @@ YAML::Node YamlMap::required_scalar(const std::string& key) {
 std::string YamlMap::string(const std::string& key) { return required_scalar(key).Scalar(); }
 
 std::string YamlMap::string(const std::string& key, const std::string& fallback) {
-  return given(key) ? string(key) : fallback;
+  return given(key, true) ? string(key) : fallback;
 }
 
 std::string YamlMap::choice(const std::string& key, const std::vector<std::string>& allowed) {
@@ -157,7 +160,7 @@ std::string YamlMap::choice(const std::string& key, const std::vector<std::strin
 
 std::string YamlMap::choice(const std::string& key, const std::vector<std::string>& allowed,
                             const std::string& fallback) {
-  return given(key) ? choice(key, allowed) : fallback;
+  return given(key, true) ? choice(key, allowed) : fallback;
 }
 
 std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max) {
@@ -180,7 +183,7 @@ std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int
 
 std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max,
                               std::int64_t fallback) {
-  return given(key) ? integer(key, min, max) : fallback;
+  return given(key, true) ? integer(key, min, max) : fallback;
 }
 
 double YamlMap::number(const std::string& key, double min, double max) {
@@ -198,11 +201,11 @@ double YamlMap::number(const std::string& key, double min, double max) {
 }
 
 double YamlMap::number(const std::string& key, double min, double max, double fallback) {
-  return given(key) ? number(key, min, max) : fallback;
+  return given(key, true) ? number(key, min, max) : fallback;
 }
 
 bool YamlMap::boolean(const std::string& key, bool fallback) {
-  if (!given(key)) return fallback;
+  if (!given(key, true)) return fallback;
   const std::string text = required_scalar(key).Scalar();
   if (text == "true" || text == "yes" || text == "on") return true;
   if (text == "false" || text == "no" || text == "off") return false;
@@ -225,16 +228,16 @@ double YamlMap::quantity(const std::string& key, Dimension dimension, bool allow
 
 double YamlMap::quantity(const std::string& key, Dimension dimension, double fallback,
                          bool allow_zero) {
-  return given(key) ? quantity(key, dimension, allow_zero) : fallback;
+  return given(key, true) ? quantity(key, dimension, allow_zero) : fallback;
 }
 
 YamlMap YamlMap::map(const std::string& key) {
-  if (!given(key)) fail(key, "required section is missing");
+  if (!given(key, false)) fail(key, "required section is missing");
   return section(key);
 }
 
 std::optional<YamlMap> YamlMap::optional_map(const std::string& key) {
-  if (!given(key)) return std::nullopt;
+  if (!given(key, true)) return std::nullopt;
   return section(key);
 }
 
@@ -245,7 +248,7 @@ YamlMap YamlMap::section(const std::string& key) {
 }
 
 std::vector<YamlMap> YamlMap::list_of_maps(const std::string& key) {
-  if (!given(key)) fail(key, "required list is missing");
+  if (!given(key, false)) fail(key, "required list is missing");
   const YAML::Node list = node_[key];
   if (!list.IsSequence()) fail(key, "expected a list (lines starting with '- ')");
   std::vector<YamlMap> out;

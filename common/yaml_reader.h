@@ -74,7 +74,7 @@ class YamlMap {
  private:
   // Marks `key` known; true if it is present. A key written without a value
   // ("key:" in YAML, "--set key=") is an error, never a silent default.
-  bool given(const std::string& key);
+  bool given(const std::string& key, bool has_default);
   YAML::Node required_scalar(const std::string& key);
   YamlMap section(const std::string& key);  // the map under a present key
   std::string child_path(const std::string& key) const;
