@@ -316,14 +316,11 @@ void DramChannel::run_idle_until(std::uint64_t cycle) {
     run_next_event();
     return true;
   };
-  for (;;) {  // requests still in flight: one by one
-    if (next_event_cycle() >= cycle) return;
-    if (empty() && cycle >= now_ + 4 * period) break;
-    run_next_event();
-  }
-  while (!idle_refresh_settled()) {
+  // Requests still in flight, then the refresh under way: one by one.
+  while (!empty() || !idle_refresh_settled()) {
     if (!run_one()) return;
   }
+  if (cycle < now_ + 4 * period) return;  // too little left to skip
   // The first period after traffic may still be shaped by it (a REF delayed
   // by PREA + tRP): compare consecutive periods, a few times at most.
   IdleRefreshState before = idle_refresh_state();
