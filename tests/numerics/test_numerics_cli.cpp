@@ -96,6 +96,11 @@ TEST_CASE("numerics encode/decode/quantize from the command line") {
   CHECK(d[1]["value"] == std::ldexp(1.0, -16));
   CHECK(run_cli("numerics decode int4 16").exit_code == 2);
   CHECK(run_cli("numerics encode int8 abc").exit_code == 2);
+  const Run huge = run_cli("numerics encode fp8-e4m3 1e400");
+  CHECK(huge.exit_code == 2);
+  CHECK(huge.output.find("'1e400' overflows a double") != std::string::npos);
+  // Below the smallest double the input is the nearest double, 0 here.
+  CHECK(nlohmann::json::parse(run_cli("numerics encode fp8-e4m3 1e-400 --json").output)[0]["code"] == 0);
   CHECK(run_cli("numerics quantize mxfp4 0.3 -1.7 5 12").exit_code == 2);  // 4 values, block of 32
   // a 32-element MXFP4 block: scale 2^1, elements 0, -1.0, 2 (tie), 6 [MX 6.3]
   std::string values = "0.3 -1.7 5 12";

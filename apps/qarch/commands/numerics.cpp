@@ -49,8 +49,12 @@ double parse_value(const std::string& text) {
   errno = 0;
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE) {
+  if (text.empty() || end != text.c_str() + text.size()) {
     throw InputError(fmt::format("'{}' is not a number (expected e.g. 1.5, -3e-2, inf, nan)", text));
+  }
+  // Underflow gives the nearest double (subnormal or zero), as the format would.
+  if (errno == ERANGE && std::isinf(v)) {
+    throw InputError(fmt::format("'{}' overflows a double (largest about 1.8e308); write inf for infinity", text));
   }
   return v;
 }
