@@ -135,10 +135,10 @@ TEST_CASE("a weight-streaming INT4 GEMV on the detailed DRAM is DRAM-bound at th
   REQUIRE(t.exit_code == 0);
   const double trace_gbps = nlohmann::json::parse(t.out)["bandwidth_gbps"].get<double>();
 
-  write_file(dir + "/gemv.yaml", "name: gemv\nops:\n  - {name: gemv, type: gemm, m: 1, n: 4096, k: 4096, weights: {format: int4}}\n");
   const std::string root = QARCH_SOURCE_DIR;
-  const auto r = run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + dir +
-                           "/gemv.yaml --set \"dram={preset: ddr4-2400}\" --json " + dir + "/r.json");
+  const auto r = run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + root +
+                           "/workloads/examples/gemv-4096-int4.yaml --set \"dram={preset: ddr4-2400}\" --json " +
+                           dir + "/r.json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
   const double bytes = j["bytes"]["dram_read"].get<double>() + j["bytes"]["dram_write"].get<double>();
@@ -153,10 +153,10 @@ TEST_CASE("a weight-streaming INT4 GEMV on the detailed DRAM is DRAM-bound at th
 
 TEST_CASE("weights in flash stream at the flash's sequential bandwidth and are priced as flash") {
   const std::string dir = qarch::test::make_temp_dir();
-  write_file(dir + "/gemv.yaml", "name: gemv\nops:\n  - {name: gemv, type: gemm, m: 1, n: 4096, k: 4096, weights: {format: int4}}\n");
   const std::string root = QARCH_SOURCE_DIR;
-  const auto r = run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + dir +
-                           "/gemv.yaml --set \"flash={preset: ufs4.0}\" --json " + dir + "/r.json");
+  const auto r = run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + root +
+                           "/workloads/examples/gemv-4096-int4.yaml --set \"flash={preset: ufs4.0}\" --json " +
+                           dir + "/r.json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
   const double weight_bytes = 4096.0 * 4096.0 / 2;
