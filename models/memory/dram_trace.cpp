@@ -35,8 +35,10 @@ void skip_space(const char*& p) {
   while (*p == ' ' || *p == '\t' || *p == '\r') ++p;
 }
 
-// The one place the replay's per-request bookkeeping lives: a ring indexed by
-// request number (in-flight requests are bounded by the queue capacity).
+// The one place the replay's per-request bookkeeping lives: a pool of
+// request records, the burst tag being the record's index. A record is
+// reused only once its request has finished: the scheduler reorders, so a
+// request may still wait after any number of later ones have finished.
 class ReplaySink : public DramBurstSink {
  public:
   struct Request {
@@ -45,14 +47,29 @@ class ReplaySink : public DramBurstSink {
     int remaining;
     bool is_write;
   };
-  explicit ReplaySink(std::size_t ring_size) : ring_(ring_size), mask_(ring_size - 1) {}
 
-  Request& at(std::uint64_t id) { return ring_[id & mask_]; }
+  // A record for a new request (`bursts` of them still to finish).
+  std::uint32_t start(int bursts, bool is_write) {
+    std::uint32_t tag;
+    if (free_.empty()) {
+      tag = std::uint32_t(requests_.size());
+      requests_.emplace_back();
+    } else {
+      tag = free_.back();
+      free_.pop_back();
+    }
+    requests_[tag] = Request{0, 0, bursts, is_write};
+    return tag;
+  }
+  Request& at(std::uint32_t tag) { return requests_[tag]; }
 
   void burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool is_write) override {
-    Request& r = ring_[tag & mask_];
+    Request& r = requests_[tag];
     r.done_cycle = std::max(r.done_cycle, done_cycle);
-    if (--r.remaining == 0) finish(r);
+    if (--r.remaining == 0) {
+      finish(r);
+      free_.push_back(tag);
+    }
   }
   void finish(const Request& r) {
     last_done = std::max(last_done, r.done_cycle);
@@ -75,8 +92,8 @@ class ReplaySink : public DramBurstSink {
       boost::histogram::make_histogram(boost::histogram::axis::integer<>(0, 8192));
 
  private:
-  std::vector<Request> ring_;
-  std::size_t mask_;
+  std::vector<Request> requests_;
+  std::vector<std::uint32_t> free_;  // records of finished requests
 };
 
 }  // namespace
@@ -145,11 +162,7 @@ DramReplayResult replay_memory_trace(const DramConfig& config, const std::vector
   }
   const int burst_bytes = config.burst_bytes();
   const int bursts = std::max(1, (request_bytes + burst_bytes - 1) / burst_bytes);
-  std::size_t ring = 2;
-  const std::size_t in_flight =
-      std::size_t(config.channels) * (config.read_queue_depth + config.write_queue_depth) + 2;
-  while (ring < in_flight) ring <<= 1;
-  ReplaySink sink(ring);
+  ReplaySink sink;
   DramSystem dram(config, &sink);
 
   std::uint64_t next_free_cycle = 0;  // one new request per memory clock
@@ -157,12 +170,10 @@ DramReplayResult replay_memory_trace(const DramConfig& config, const std::vector
   DramReplayResult result;
   for (const MemoryTraceRecord& r : trace) {
     std::uint64_t cycle = std::max(r.cycle, next_free_cycle);
-    ReplaySink::Request& req = sink.at(id);
-    req = ReplaySink::Request{0, 0, bursts, r.is_write};
+    const std::uint32_t tag = sink.start(bursts, r.is_write);
     for (int b = 0; b < bursts; ++b) {
-      cycle = dram.accept_burst(r.address + std::uint64_t(b) * burst_bytes, r.is_write, cycle,
-                                std::uint32_t(id));
-      if (b == 0) req.accept_cycle = cycle;
+      cycle = dram.accept_burst(r.address + std::uint64_t(b) * burst_bytes, r.is_write, cycle, tag);
+      if (b == 0) sink.at(tag).accept_cycle = cycle;
     }
     next_free_cycle = cycle + 1;
     ++id;
