@@ -211,6 +211,7 @@ void ElementCodec::decode_bytes(const std::uint8_t* codes, std::size_t count, fl
 }
 
 std::uint32_t ElementCodec::nan_code() const {
+  if (!has_nan()) throw std::range_error(fmt::format("NaN is not representable in {} (it has no NaN encoding)", name_));
   const std::uint32_t magnitude_mask = (1u << (spec_.exponent_bits + spec_.mantissa_bits)) - 1;
   switch (spec_.special) {
     case SpecialValues::kIeee:  // quiet NaN: all-ones exponent, top mantissa bit set
@@ -219,7 +220,7 @@ std::uint32_t ElementCodec::nan_code() const {
     case SpecialValues::kNanAllOnes:
       return magnitude_mask;
     default:
-      throw std::range_error(fmt::format("NaN is not representable in {} (it has no NaN encoding)", name_));
+      return 0;  // unreachable: has_nan() is false
   }
 }
 
@@ -229,7 +230,9 @@ std::uint32_t ElementCodec::overflow_code(bool negative, const EncodeOptions& op
     case OverflowPolicy::kSaturate:
       return sign | max_finite_code_;
     case OverflowPolicy::kToInfOrNan:
-      if (options.rounding == Rounding::kTowardZero) return sign | max_finite_code_;  // IEEE 754 7.4
+      // IEEE 754 7.4: a finite result that overflows rounds toward zero to
+      // max; an infinite input stays infinite.
+      if (options.rounding == Rounding::kTowardZero && std::isfinite(value)) return sign | max_finite_code_;
       if (spec_.special == SpecialValues::kIeee) return sign | (((1u << spec_.exponent_bits) - 1) << spec_.mantissa_bits);
       if (spec_.special == SpecialValues::kNanOnly || spec_.special == SpecialValues::kNanAllOnes) return sign | nan_code();
       throw std::range_error(fmt::format("{} overflows {} (max {}), which has no Inf or NaN to overflow to; saturate instead",
@@ -258,7 +261,9 @@ std::uint32_t ElementCodec::encode(double value, const EncodeOptions& options) c
     return std::uint32_t(std::uint64_t(q) & (bits_ >= 32 ? 0xFFFFFFFFull : ((1ull << bits_) - 1)));
   }
 
-  if (std::isnan(value)) return nan_code();
+  if (std::isnan(value)) {  // the NaN keeps its sign, as IEEE 754 conversions do
+    return (std::signbit(value) && is_signed_ ? 1u << (bits_ - 1) : 0u) | nan_code();
+  }
   const bool negative = std::signbit(value);
   if (negative && !is_signed_ && value != 0.0) {
     if (options.overflow == OverflowPolicy::kSaturate) return 0;  // the smallest value

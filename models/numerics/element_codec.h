@@ -48,6 +48,11 @@ class ElementCodec {
 
   bool is_nan(std::uint32_t code) const;
   bool is_inf(std::uint32_t code) const;
+  // An IEEE-style format needs a mantissa bit for NaN (e2m0: all-ones exponent is only Inf).
+  bool has_nan() const {
+    return (spec_.special == SpecialValues::kIeee && spec_.mantissa_bits > 0) ||
+           spec_.special == SpecialValues::kNanOnly || spec_.special == SpecialValues::kNanAllOnes;
+  }
   double max_value() const;      // largest finite value
   double lowest_value() const;   // most negative finite value (0 for unsigned)
   double min_normal() const;     // smallest positive normal (1 for integers)

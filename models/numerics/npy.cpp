@@ -1,11 +1,15 @@
 #include "models/numerics/npy.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <limits>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace qarch::numerics {
 namespace {
@@ -63,6 +67,15 @@ struct HeaderParser {
     while (pos < text.size() && std::isalnum(static_cast<unsigned char>(text[pos]))) ++pos;
     return text.substr(start, pos - start);
   }
+  // Up to the next ',' or ')' (so a bad entry such as "-4" is shown whole).
+  std::string shape_entry() {
+    skip_space();
+    const std::size_t start = pos;
+    while (pos < text.size() && text[pos] != ',' && text[pos] != ')') ++pos;
+    std::size_t end = pos;
+    while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n')) --end;
+    return text.substr(start, end - start);
+  }
 };
 
 }  // namespace
@@ -75,6 +88,10 @@ const char* dtype_name(DType t) {
     case DType::kFloat32: return "float32";
   }
   return "?";
+}
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  return fmt::format("[{}]", fmt::join(shape, ", "));
 }
 
 std::size_t dtype_bytes(DType t) { return t == DType::kInt32 || t == DType::kFloat32 ? 4 : 1; }
@@ -148,11 +165,17 @@ NdArray parse_npy(const std::string& content, const std::string& source) {
     } else if (key == "shape") {
       p.expect('(');
       while (!p.consume(')')) {
-        const std::string dim = p.word();
+        const std::string dim = p.shape_entry();
+        std::int64_t d = 0;
+        const auto [end, ec] = std::from_chars(dim.data(), dim.data() + dim.size(), d);
         if (dim.empty() || dim.find_first_not_of("0123456789") != std::string::npos) {
           fail(source, fmt::format("shape entry '{}' is not a non-negative integer", dim));
         }
-        out.shape.push_back(std::stoll(dim));
+        if (ec != std::errc() || end != dim.data() + dim.size()) {
+          fail(source, fmt::format("shape entry {} is beyond the largest supported size {}", dim,
+                                   std::numeric_limits<std::int64_t>::max()));
+        }
+        out.shape.push_back(d);
         p.consume(',');
       }
       have_shape = true;
@@ -174,10 +197,20 @@ NdArray parse_npy(const std::string& content, const std::string& source) {
     fail(source, fmt::format("dtype '{}' is not supported; allowed: {}", descr, kAllowed));
   }
   const std::size_t data_start = header_start + header_len;
-  const std::size_t expected = out.element_count() * dtype_bytes(out.dtype);
   const std::size_t available = content.size() - data_start;
+  // The shape's byte count, checked for overflow: a product beyond the data
+  // the file holds is reported as such, never wrapped around.
+  std::size_t expected = dtype_bytes(out.dtype);
+  bool too_large = false;
+  for (std::int64_t d : out.shape) too_large |= __builtin_mul_overflow(expected, std::size_t(d), &expected);
+  if (std::find(out.shape.begin(), out.shape.end(), 0) != out.shape.end()) expected = 0, too_large = false;
+  if (too_large) {
+    fail(source, fmt::format("truncated data: shape {} needs more than 2^64 bytes, file has {}",
+                             shape_text(out.shape), available));
+  }
   if (available < expected) {
-    fail(source, fmt::format("truncated data: shape needs {} bytes, file has {}", expected, available));
+    fail(source, fmt::format("truncated data: shape {} needs {} bytes, file has {}", shape_text(out.shape),
+                             expected, available));
   }
   if (available > expected) {
     fail(source, fmt::format("{} bytes of trailing data after the array", available - expected));
@@ -196,9 +229,8 @@ NdArray read_npy(const std::string& path) {
 
 std::string serialize_npy(const NdArray& array) {
   // Python tuple syntax: (), (n,), (a, b)
-  std::string shape;
-  for (std::size_t i = 0; i < array.shape.size(); ++i) shape += fmt::format("{}{}", i ? ", " : "", array.shape[i]);
-  shape = "(" + shape + (array.shape.size() == 1 ? ",)" : ")");
+  const std::string shape =
+      fmt::format("({}{})", fmt::join(array.shape, ", "), array.shape.size() == 1 ? "," : "");
   std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}", descr_of(array.dtype), shape);
   // pad with spaces and a final newline so magic + length + header is a multiple of 64
   const std::size_t total = 10 + header.size() + 1;

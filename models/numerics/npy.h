@@ -13,6 +13,8 @@ namespace qarch::numerics {
 enum class DType { kInt8, kUint8, kInt32, kFloat32 };
 
 const char* dtype_name(DType t);  // "int8", ...
+// "[2, 3]": a shape as errors show it.
+std::string shape_text(const std::vector<std::int64_t>& shape);
 std::size_t dtype_bytes(DType t);
 
 // An N-D array as stored in a .npy file: raw little-endian bytes, C order.

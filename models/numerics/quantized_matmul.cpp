@@ -14,12 +14,6 @@
 namespace qarch::numerics {
 namespace {
 
-std::string shape_text(const std::vector<std::int64_t>& s) {
-  std::string t;
-  for (std::size_t i = 0; i < s.size(); ++i) t += fmt::format("{}{}", i ? ", " : "", s[i]);
-  return "[" + t + "]";
-}
-
 // numpy.matmul shape rules.
 struct MatmulPlan {
   std::int64_t m = 1, n = 1, k = 1;
@@ -30,6 +24,14 @@ struct MatmulPlan {
 
 MatmulPlan plan_matmul(const NdArray& a, const NdArray& b) {
   if (a.shape.empty() || b.shape.empty()) throw std::invalid_argument("matmul: inputs must have at least 1 dimension");
+  for (const NdArray* x : {&a, &b}) {
+    for (std::int64_t d : x->shape) {
+      if (d == 0) {
+        throw std::invalid_argument(fmt::format("matmul: {} has shape {}; every dimension must be at least 1",
+                                                x == &a ? "A" : "B", shape_text(x->shape)));
+      }
+    }
+  }
   std::vector<std::int64_t> as = a.shape, bs = b.shape;
   const bool a_vector = as.size() == 1, b_vector = bs.size() == 1;
   if (a_vector) as.insert(as.begin(), 1);

@@ -241,6 +241,23 @@ TEST_CASE("overflow: saturation, Inf/NaN without saturation, and an error when a
   EncodeOptions rtz_nonsat = nonsat;
   rtz_nonsat.rounding = Rounding::kTowardZero;
   CHECK(e5m2.encode(1e9, rtz_nonsat) == 0x7B);  // [IEEE] 7.4: toward zero overflows to max finite
+  // ...but only a finite result overflows: an infinite input stays infinite.
+  CHECK(e5m2.encode(INFINITY, rtz_nonsat) == 0x7C);
+  CHECK(e5m2.encode(-INFINITY, rtz_nonsat) == 0xFC);
+  CHECK(ElementCodec::for_format("fp32").encode(INFINITY, rtz_nonsat) == 0x7F800000u);
+  // A NaN keeps its sign: E4M3 has S.1111.111 for both signs, E5M2 a quiet NaN.
+  CHECK(e4m3.encode(-NAN) == 0xFF);
+  CHECK(e4m3.encode(NAN) == 0x7F);
+  CHECK(e5m2.encode(-NAN) == 0xFE);
+  // IEEE-style with no mantissa bit (e2m0): the all-ones exponent is only
+  // Inf, so there is no NaN to encode to.
+  const ElementCodec e2m0 = ElementCodec::for_format("e2m0");
+  CHECK_FALSE(e2m0.has_nan());
+  CHECK_THROWS_WITH(e2m0.encode(NAN), Catch::Contains("NaN is not representable in e2m0"));
+  CHECK(e2m0.encode(INFINITY, nonsat) == 0x3);
+  CHECK(e5m2.has_nan());
+  CHECK(e4m3.has_nan());
+  CHECK_FALSE(ElementCodec::for_format("fp4-e2m1").has_nan());
   CHECK_THROWS_WITH(e4m3.encode(500.0, strict), Catch::Contains("saturation off") && Catch::Contains("448"));
   CHECK_THROWS_AS(ElementCodec::for_format("fp4-e2m1").encode(7.0, nonsat), std::range_error);
   CHECK(ElementCodec::for_format("fp4-e2m1").encode(7.0, sat) == 0x7);

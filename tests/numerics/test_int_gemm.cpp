@@ -226,6 +226,11 @@ TEST_CASE("batched matmul broadcasts like numpy.matmul") {
   CHECK_THROWS_WITH(matmul_integer(array_of(DType::kInt8, {2, 2, 5}, std::vector<int>(20, 0)), b, 0, 0),
                     Catch::Contains("do not broadcast"));
   CHECK_THROWS_WITH(matmul_integer(a, b, 200, 0), Catch::Contains("zero-point 200"));
+  // A zero-length dimension anywhere is refused (it used to divide by zero).
+  CHECK_THROWS_WITH(matmul_integer(NdArray::zeros(DType::kInt8, {2, 0}), NdArray::zeros(DType::kInt8, {0, 3}), 0, 0),
+                    Catch::Contains("A has shape [2, 0]; every dimension must be at least 1"));
+  CHECK_THROWS_WITH(matmul_integer(NdArray::zeros(DType::kInt8, {0, 2, 5}), b, 0, 0), Catch::Contains("[0, 2, 5]"));
+  CHECK_THROWS_WITH(matmul_integer(v, NdArray::zeros(DType::kInt8, {5, 0}), 0, 0), Catch::Contains("B has shape [5, 0]"));
   CHECK_THROWS_WITH(matmul_integer(array_of(DType::kInt32, {5}, {1, 2, 3, 4, 5}), mat, 0, 0),
                     Catch::Contains("int8 or uint8"));
 }

@@ -46,6 +46,15 @@ TEST_CASE("unsupported or malformed .npy files are refused with the reason") {
                     Catch::Contains("truncated data"));
   CHECK_THROWS_WITH(parse_npy(npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (1,), }", data), "x.npy"),
                     Catch::Contains("trailing data"));
+  // Shapes whose byte count overflows 64 bits are not wrapped round to a size that fits.
+  CHECK_THROWS_WITH(parse_npy(npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2305843009213693953, 8), }", data + data + data + data), "x.npy"),
+                    Catch::Contains("shape [2305843009213693953, 8] needs more than 2^64 bytes"));
+  CHECK_THROWS_WITH(parse_npy(npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", data), "x.npy"),
+                    Catch::Contains("needs more than 2^64 bytes"));
+  CHECK_THROWS_WITH(parse_npy(npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (99999999999999999999999,), }", data), "x.npy"),
+                    Catch::Contains("shape entry 99999999999999999999999 is beyond"));
+  CHECK_THROWS_WITH(parse_npy(npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, -4), }", data), "x.npy"),
+                    Catch::Contains("shape entry '-4' is not a non-negative integer"));
   CHECK_THROWS_WITH(parse_npy("PK\x03\x04 not npy", "x.npy"), Catch::Contains("magic"));
   CHECK_THROWS_WITH(parse_npy(npy_bytes("{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }", "\0\0\0\1"), "x.npy"),
                     Catch::Contains("'>i4'"));

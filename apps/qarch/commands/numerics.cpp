@@ -130,7 +130,7 @@ nlohmann::json format_description(const std::string& name) {
     out["mantissa_bits"] = spec.mantissa_bits;
     out["bias"] = spec.bias;
     out["has_inf"] = spec.special == numerics::SpecialValues::kIeee;
-    out["has_nan"] = spec.special != numerics::SpecialValues::kFiniteOnly;
+    out["has_nan"] = codec.has_nan();
   }
   return out;
 }
