@@ -231,6 +231,22 @@ double YamlMap::quantity(const std::string& key, Dimension dimension, double fal
   return given(key, true) ? quantity(key, dimension, allow_zero) : fallback;
 }
 
+std::uint64_t YamlMap::byte_size(const std::string& key, std::uint64_t min, std::uint64_t max) {
+  const double bytes = quantity(key, Dimension::kBytes, min == 0);
+  const std::string& text = node_[key].Scalar();
+  if (bytes != std::floor(bytes)) fail(key, fmt::format("'{}' is not a whole number of bytes", text));
+  if (bytes < double(min) || bytes > double(max)) {
+    fail(key, fmt::format("'{}' is out of range; allowed: {} .. {}", text, format_bytes(double(min)),
+                          format_bytes(double(max))));
+  }
+  return std::uint64_t(bytes);
+}
+
+std::uint64_t YamlMap::byte_size(const std::string& key, std::uint64_t min, std::uint64_t max,
+                                 std::uint64_t fallback) {
+  return given(key, true) ? byte_size(key, min, max) : fallback;
+}
+
 YamlMap YamlMap::map(const std::string& key) {
   if (!given(key, false)) fail(key, "required section is missing");
   return section(key);

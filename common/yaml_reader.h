@@ -58,6 +58,11 @@ class YamlMap {
   double quantity(const std::string& key, Dimension dimension, double fallback,
                   bool allow_zero = false);
 
+  // A size such as "64 KiB": a whole number of bytes in [min, max].
+  std::uint64_t byte_size(const std::string& key, std::uint64_t min, std::uint64_t max);
+  std::uint64_t byte_size(const std::string& key, std::uint64_t min, std::uint64_t max,
+                          std::uint64_t fallback);
+
   YamlMap map(const std::string& key);
   std::optional<YamlMap> optional_map(const std::string& key);
   std::vector<YamlMap> list_of_maps(const std::string& key);

@@ -40,11 +40,7 @@ std::string read_format(YamlMap& m, const std::string& key) {
 ScratchpadConfig read_scratchpad(YamlMap& m, const std::string& name) {
   ScratchpadConfig s;
   s.name = name;
-  const double size = m.quantity("size", Dimension::kBytes);
-  if (size != static_cast<double>(static_cast<std::uint64_t>(size))) {
-    m.fail("size", "size must be a whole number of bytes");
-  }
-  s.size_bytes = static_cast<std::uint64_t>(size);
+  s.size_bytes = m.byte_size("size", 1, std::uint64_t{1} << 40);
   s.banks = m.integer("banks", 1, 1024, 1);
   m.finish();
   return s;
@@ -150,9 +146,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
     c.flash = memory::load_flash_config(*flash);
   }
   if (std::optional<YamlMap> dma = map.optional_map("dma")) {
-    const double burst = dma->quantity("burst", Dimension::kBytes, 4096.0);
-    if (burst < 1 || burst > 1 << 30) dma->fail("burst", "allowed: 1 B .. 1 GiB");
-    c.dma.burst_bytes = static_cast<std::uint64_t>(burst);
+    c.dma.burst_bytes = dma->byte_size("burst", 1, 1 << 30, 4096);
     dma->finish();
   }
   if (std::optional<YamlMap> cost = map.optional_map("cost")) {

@@ -44,8 +44,8 @@ void validate_cache_config(const CacheConfig& config) {
 
 CacheConfig load_cache_config(YamlMap& m) {
   CacheConfig c;
-  c.size_bytes = std::uint64_t(m.quantity("size", Dimension::kBytes, double(c.size_bytes)));
-  c.line_bytes = int(m.quantity("line", Dimension::kBytes, double(c.line_bytes)));
+  c.size_bytes = m.byte_size("size", 1, kMaxCacheBytes, c.size_bytes);
+  c.line_bytes = int(m.byte_size("line", 1, kMaxCacheLineBytes, std::uint64_t(c.line_bytes)));
   c.ways = int(m.integer("ways", 1, 1024, c.ways));
   c.banks = int(m.integer("banks", 1, 1024, c.banks));
   c.replacement = m.choice("replacement", replacement_policy_names(), c.replacement);

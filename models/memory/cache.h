@@ -27,6 +27,10 @@ namespace qarch::memory {
 
 enum class WritePolicy { kWriteBack, kWriteThrough };  // with / without write-allocate
 
+// Largest cache and line the config reader takes (the model keeps a tag per line).
+inline constexpr std::uint64_t kMaxCacheBytes = std::uint64_t{1} << 30;
+inline constexpr std::uint64_t kMaxCacheLineBytes = std::uint64_t{1} << 20;
+
 struct CacheConfig {
   std::uint64_t size_bytes = 32 * 1024;
   int line_bytes = 64;

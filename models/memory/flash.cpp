@@ -66,7 +66,7 @@ FlashConfig load_flash_config(YamlMap& m) {
   c.write_latency_ns = m.quantity("write_latency", Dimension::kTimeSeconds, c.write_latency_ns * 1e-9, true) * 1e9;
   c.parallel_units = int(m.integer("parallel_units", 1, 1024, c.parallel_units));
   c.queue_depth = int(m.integer("queue_depth", 1, 256, c.queue_depth));
-  c.page_bytes = int(m.quantity("page", Dimension::kBytes, double(c.page_bytes)));
+  c.page_bytes = int(m.byte_size("page", 1, 1 << 30, std::uint64_t(c.page_bytes)));
   m.finish();
   return c;
 }

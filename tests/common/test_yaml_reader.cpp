@@ -30,6 +30,15 @@ TEST_CASE("out-of-range, non-integer and wrong-unit values name the key and the 
   CHECK_THROWS_WITH(root.choice("flow", {"os", "ws", "is"}), "cfg.yaml:4: flow: 'xs' is not allowed; allowed: os, ws, is");
 }
 
+TEST_CASE("byte sizes are whole numbers of bytes within the key's range") {
+  YamlMap root = doc("page: 0.5 B\nline: 64.5 B\nsize: 2 GiB\nburst: 16 KiB\n");
+  CHECK_THROWS_WITH(root.byte_size("page", 1, 1 << 30), "cfg.yaml:1: page: '0.5 B' is not a whole number of bytes");
+  CHECK_THROWS_WITH(root.byte_size("line", 1, 1 << 20), "cfg.yaml:2: line: '64.5 B' is not a whole number of bytes");
+  CHECK_THROWS_WITH(root.byte_size("size", 1, 1 << 30), "cfg.yaml:3: size: '2 GiB' is out of range; allowed: 1 B .. 1 GiB");
+  CHECK(root.byte_size("burst", 1, 1 << 30) == 16384);
+  CHECK(root.byte_size("missing", 1, 1 << 30, 4096) == 4096);
+}
+
 TEST_CASE("malformed YAML reports the line of the fault") {
   CHECK_THROWS_WITH(qarch::load_yaml_string("a: [1, 2\nb: 3\n", "bad.yaml"), Catch::StartsWith("bad.yaml:") && Catch::Contains("malformed YAML"));
 }
