@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -20,15 +21,38 @@ bool is_index(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
+// yaml-cpp keeps every entry of a mapping and answers node[key] with the
+// first, so a repeated key would silently lose to the earlier one.
+void reject_repeated_keys(const YAML::Node& node, const std::string& origin, const std::string& path) {
+  if (node.IsMap()) {
+    std::map<std::string, int> first_line;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
+      const std::string key_path = path.empty() ? key : path + "." + key;
+      const auto [first, is_new] = first_line.emplace(key, line_of(kv.first));
+      if (!is_new) {
+        throw InputError(SourceRef{origin, line_of(kv.first), key_path},
+                         fmt::format("key given twice (first at line {}); write it once", first->second));
+      }
+      reject_repeated_keys(kv.second, origin, key_path);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) reject_repeated_keys(node[i], origin, fmt::format("{}[{}]", path, i));
+  }
+}
+
 }  // namespace
 
 YAML::Node load_yaml_string(const std::string& text, const std::string& origin) {
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(SourceRef{origin, e.mark.line >= 0 ? e.mark.line + 1 : 0, ""},
                      "malformed YAML: " + e.msg);
   }
+  reject_repeated_keys(root, origin, "");
+  return root;
 }
 
 YAML::Node load_yaml_file(const std::string& path) {

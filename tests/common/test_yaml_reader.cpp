@@ -39,6 +39,17 @@ TEST_CASE("byte sizes are whole numbers of bytes within the key's range") {
   CHECK(root.byte_size("missing", 1, 1 << 30, 4096) == 4096);
 }
 
+TEST_CASE("a key given twice in one mapping is an error naming both lines, at any depth") {
+  CHECK_THROWS_WITH(qarch::load_yaml_string("clock: 1 GHz\nclock: 2 GHz\n", "a.yaml"),
+                    "a.yaml:2: clock: key given twice (first at line 1); write it once");
+  CHECK_THROWS_WITH(qarch::load_yaml_string("dram:\n  preset: hbm2\n  tRCD: 14\n  preset: ddr4-2400\n", "a.yaml"),
+                    "a.yaml:4: dram.preset: key given twice (first at line 2); write it once");
+  CHECK_THROWS_WITH(qarch::load_yaml_string("ops:\n  - {name: a, m: 16, m: 32}\n", "w.yaml"),
+                    Catch::StartsWith("w.yaml:2: ops[0].m: key given twice"));
+  // The same key in different mappings is fine.
+  CHECK_NOTHROW(qarch::load_yaml_string("a: {x: 1}\nb: {x: 2}\nops: [{m: 1}, {m: 2}]\n", "ok.yaml"));
+}
+
 TEST_CASE("malformed YAML reports the line of the fault") {
   CHECK_THROWS_WITH(qarch::load_yaml_string("a: [1, 2\nb: 3\n", "bad.yaml"), Catch::StartsWith("bad.yaml:") && Catch::Contains("malformed YAML"));
 }
