@@ -1,7 +1,11 @@
 #include "sim/costing.h"
 
 #include <algorithm>
+#include <set>
 
+#include <fmt/format.h>
+
+#include "common/input_error.h"
 #include "cost/cost_table.h"
 #include "cost/technology.h"
 
@@ -76,9 +80,50 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c) {
   return inv;
 }
 
+namespace {
+
+cost::CostTable cost_table_of(const AcceleratorConfig& c) {
+  return c.cost_table_path.empty() ? cost::default_cost_table() : cost::load_cost_table(c.cost_table_path);
+}
+
+}  // namespace
+
+void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plans) {
+  const auto config_error = [&](const char* key, const std::exception& e) {
+    return InputError(SourceRef{c.source, 0, key}, e.what());
+  };
+  cost::CostTable table;
+  try {
+    table = cost_table_of(c);
+  } catch (const InputError& e) {
+    throw config_error("cost.table", e);
+  }
+  cost::TechnologyPoint tech;
+  try {
+    tech = cost::resolve_technology(table, c.technology_node);
+  } catch (const InputError& e) {
+    throw config_error("cost.node", e);
+  }
+  const cost::ComponentInventory inventory = component_inventory(c);
+  cost::price(activity_counters({}, {}, 0, c), inventory, table, tech);
+  // One MAC of each format pair an op runs, priced as the run will price it.
+  std::set<std::string> checked;
+  for (const OpPlan& plan : plans) {
+    for (const Pass& pass : plan.passes) {
+      if (pass.unit != Pass::Unit::kSystolicArray || !checked.insert(pass.format_pair).second) continue;
+      Activity one_mac;
+      one_mac.macs_by_format_pair[pass.format_pair] = 1;
+      try {
+        cost::price(activity_counters(one_mac, {}, 0, c), inventory, table, tech);
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("op '{}' ({}) cannot be priced: {}", plan.op->name, pass.format_pair, e.what()));
+      }
+    }
+  }
+}
+
 void price_run(RunResult& r, const AcceleratorConfig& c) {
-  const cost::CostTable table = c.cost_table_path.empty() ? cost::default_cost_table()
-                                                          : cost::load_cost_table(c.cost_table_path);
+  const cost::CostTable table = cost_table_of(c);
   const cost::TechnologyPoint tech = cost::resolve_technology(table, c.technology_node);
   const cost::ComponentInventory inventory = component_inventory(c);
   r.cost = cost::price(activity_counters(r.activity, r.memory, r.total_cycles, c), inventory, table, tech);

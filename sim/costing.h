@@ -6,6 +6,7 @@
 
 #include "cost/price.h"
 #include "sim/accelerator_config.h"
+#include "sim/mapper.h"
 #include "sim/run_result.h"
 
 namespace qarch::sim {
@@ -19,5 +20,9 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& config);
 // with the config's table (built-in unless cost.table is set) and node;
 // fills result.cost and every op's energy_pj.
 void price_run(RunResult& result, const AcceleratorConfig& config);
+// Throws InputError, before anything runs, if price_run would: a cost table
+// that does not load, a node it does not cover (both named by their config
+// key), or an op whose format pair the cost model cannot price (named by op).
+void check_priceable(const AcceleratorConfig& config, const std::vector<OpPlan>& plans);
 
 }  // namespace qarch::sim

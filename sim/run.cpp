@@ -18,6 +18,7 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   elaborated = true;
   // Plan first: unsupported formats are reported before any module exists.
   const std::vector<OpPlan> plans = plan_workload(workload, config);
+  check_priceable(config, plans);
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   AcceleratorTop top("qarch", config, plans);
   // Long runs show progress on a terminal (nothing when stderr is piped).

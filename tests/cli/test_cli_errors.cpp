@@ -33,6 +33,28 @@ TEST_CASE("malformed YAML, unknown keys and bad units exit 2 with file, line and
               "cannot hold one 32x32 tile");
 }
 
+TEST_CASE("what the cost model cannot price is an error before the run, with -q too, and in validate") {
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/acc4.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 16, n: 16, k: 16, accumulator: int4}\n");
+  const std::string narrow = "op 'a' (int8*int8->int4) cannot be priced: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
+  const std::string node = "edge-int8-32x32.yaml: cost.node: ";
+  const std::string table = "edge-int8-32x32.yaml: cost.table: /nonexistent.yaml: cannot open file";
+  for (const char* cmd : {"run -q", "run"}) {
+    check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + dir + "/acc4.yaml", narrow);
+    check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set cost.node=3nm", node);
+    check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set cost.table=/nonexistent.yaml",
+                table);
+  }
+  // validate prints what passed before the check that fails.
+  for (const auto& [args, expected] : {std::pair{" -w " + dir + "/acc4.yaml", narrow},
+                                       std::pair{std::string(" --set cost.node=3nm"), node},
+                                       std::pair{std::string(" --set cost.table=/nonexistent.yaml"), table}}) {
+    const auto r = run_qarch("validate -a " + kEdgeAccelerator + args);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(expected));
+  }
+}
+
 TEST_CASE("missing files, bad CSV and bad traces exit 2") {
   const std::string dir = qarch::test::make_temp_dir();
   check_error("run -a /nonexistent.yaml -w " + kTinyTransformer, "/nonexistent.yaml: cannot open file");

@@ -7,6 +7,7 @@
 #include "apps/qarch/commands.h"
 #include "common/input_error.h"
 #include "sim/accelerator_config.h"
+#include "sim/costing.h"
 #include "sim/mapper.h"
 #include "workloads/trace.h"
 
@@ -29,6 +30,7 @@ void add_validate_command(CLI::App& app, CommandStatus&) {
     std::unique_ptr<sim::AcceleratorConfig> config;
     if (!o->accelerator.empty()) {
       config = std::make_unique<sim::AcceleratorConfig>(sim::load_accelerator(o->accelerator, o->overrides));
+      sim::check_priceable(*config, {});
       std::printf("%s: ok (accelerator %s)\n", o->accelerator.c_str(), config->name.c_str());
     }
     if (!o->workload.empty()) {
@@ -36,7 +38,7 @@ void add_validate_command(CLI::App& app, CommandStatus&) {
       std::printf("%s: ok (workload %s, %zu ops)\n", o->workload.c_str(), w.name.c_str(), w.ops.size());
       // With both, also check that the accelerator can run every op.
       if (config) {
-        sim::plan_workload(w, *config);
+        sim::check_priceable(*config, sim::plan_workload(w, *config));
         std::printf("%s runs on %s: ok\n", w.name.c_str(), config->name.c_str());
       }
     }
