@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include <boost/histogram.hpp>
@@ -150,8 +151,10 @@ std::vector<MemoryTraceRecord> parse_memory_trace(std::istream& in, const std::s
 
 std::vector<MemoryTraceRecord> read_memory_trace_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open trace file");
-  return parse_memory_trace(in, path);
+  if (!in || std::filesystem::is_directory(path)) throw InputError(SourceRef{path, 0, ""}, "cannot open trace file");
+  std::vector<MemoryTraceRecord> trace = parse_memory_trace(in, path);
+  if (in.bad()) throw InputError(SourceRef{path, 0, ""}, "cannot read trace file");
+  return trace;
 }
 
 DramReplayResult replay_memory_trace(const DramConfig& config, const std::vector<MemoryTraceRecord>& trace,

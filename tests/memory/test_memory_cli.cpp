@@ -75,6 +75,12 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"cache --trace " + garbled, {garbled + ":2:"}},
       {"cache --ways abc --trace " + bad, {"cache.ways: 'abc' is not a whole number"}},
       {"cache --seed -1 --trace " + bad, {"cache.seed: -1 is out of range"}},
+      {"cache --size 1TB --trace " + good, {"cache.size: '1TB' is out of range; allowed: 1 B .. 1 GiB"}},
+      {"cache --line 64.5 --trace " + good, {"cache.line: '64.5 B' is not a whole number of bytes"}},
+      // A directory opens as a stream that reads nothing: not an empty trace.
+      {"dram --preset ddr4-2400 --trace " + qarch::test::make_temp_dir(), {"cannot open trace file"}},
+      {"cache --trace " + qarch::test::make_temp_dir(), {"cannot open trace file"}},
+      {"dram --preset ddr4-2400 --set preset=hbm2 --trace " + good, {"choose the preset with --preset"}},
   };
   for (const auto& [command, expected] : cases) {
     INFO(command);

@@ -39,7 +39,10 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
     memory::dram_preset(opt->preset);  // an unknown name fails here, listing the presets
     YAML::Node node = load_yaml_string("{}", "--preset");
     node["preset"] = opt->preset;
-    for (const auto& o : opt->overrides) apply_override(node, o);
+    for (const auto& o : opt->overrides) {
+      apply_override(node, o);
+      if (node["preset"].Scalar() != opt->preset) throw InputError("--set preset=...: choose the preset with --preset");
+    }
     YamlMap map(node, "--set", "dram");
     const memory::DramConfig config = memory::load_dram_config(map);
     const auto trace = memory::read_memory_trace_file(opt->trace);
