@@ -367,6 +367,7 @@ void place_operands(std::vector<OpPlan>& plans) {
 
 std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const AcceleratorConfig& config) {
   std::vector<OpPlan> plans;
+  std::int64_t passes_in_all = 0;
   for (const Op& op : workload.ops) {
     OpPlan plan;
     plan.op = &op;
@@ -408,6 +409,14 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
       case OpType::kSoftmax:
         plan.passes.push_back(vector_pass(workload.source, op, op.elements, 1, kSoftmaxOpsPerElement));
         break;
+    }
+    for (const Pass& p : plan.passes) passes_in_all += p.repeat;
+    if (passes_in_all > kMaxPassesPerRun) {
+      throw InputError(SourceRef{workload.source, 0, "ops." + op.name},
+                       fmt::format("with this op the workload has {} passes (each gemm batch and each depthwise "
+                                   "conv channel is one); every pass is simulated and recorded, so at most {} "
+                                   "are allowed",
+                                   passes_in_all, kMaxPassesPerRun));
     }
     plans.push_back(std::move(plan));
   }

@@ -76,7 +76,11 @@ struct OpPlan {
   std::vector<Pass> passes;
 };
 
-// Throws InputError when the accelerator cannot run an op (format pair).
+// Every pass (each repeat too) is simulated and keeps a record: a run has at most this many.
+inline constexpr std::int64_t kMaxPassesPerRun = std::int64_t{1} << 20;
+
+// Throws InputError when the accelerator cannot run an op (format pair) or
+// the workload has more than kMaxPassesPerRun passes.
 std::vector<OpPlan> plan_workload(const workloads::Workload& workload,
                                   const AcceleratorConfig& config);
 

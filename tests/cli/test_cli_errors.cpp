@@ -66,6 +66,10 @@ TEST_CASE("missing files, bad CSV and bad traces exit 2") {
   check_error("run -a " + kEdgeAccelerator + " -w " + dir + "/t.jsonl", "t.jsonl:2: malformed JSON (truncated trace?)");
   check_error("run -a " + kEdgeAccelerator + " -w " + dir + "/topo.csv", "unknown trace type");
   check_error("run -a " + kEdgeAccelerator, "needs -a ARCH.yaml and -w WORKLOAD");
+  // Each batch is a simulated, recorded pass: 10^8 of them used to run out of memory.
+  write_file(dir + "/batch.yaml", "name: b\nops:\n  - {name: a, type: gemm, m: 8, n: 8, k: 8, batch: 100000000}\n");
+  check_error("run -a " + kEdgeAccelerator + " -w " + dir + "/batch.yaml",
+              "batch.yaml: ops.a: with this op the workload has 100000000 passes");
 }
 
 TEST_CASE("usage errors exit 2 while help and version exit 0") {
