@@ -52,6 +52,11 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
   c.source = origin;
   c.name = map.string("name");
   c.clock_hz = map.quantity("clock", Dimension::kFrequencyHz);
+  // SystemC keeps time in whole picoseconds (1 ps resolution, 2^64 ps at most):
+  // the period must be many picoseconds, and a run of 10^13 cycles must fit.
+  if (c.clock_hz < 1e6 || c.clock_hz > 100e9) {
+    map.fail("clock", fmt::format("{:g} Hz is out of range; allowed: 1 MHz .. 100 GHz", c.clock_hz));
+  }
 
   YamlMap compute = map.map("compute");
   YamlMap array = compute.map("systolic_array");

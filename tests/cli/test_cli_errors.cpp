@@ -29,6 +29,11 @@ TEST_CASE("malformed YAML, unknown keys and bad units exit 2 with file, line and
               "compute.systolic_array.colz: unknown key; allowed here:");
   check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"clock=1 GB\"", "clock: '1 GB' has unit 'GB'; expected a frequency");
   check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set compute.systolic_array.rows=0", "rows: 0 is out of range");
+  // Beyond these the picosecond period rounds to nothing or the run time overflows.
+  check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"clock=1e4 GHz\"",
+              "clock: 1e+13 Hz is out of range; allowed: 1 MHz .. 100 GHz");
+  check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"clock=1e-9 Hz\"",
+              "clock: 1e-09 Hz is out of range");
   check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"scratchpads.ifmap.size=1 KiB\"",
               "cannot hold one 32x32 tile");
 }
