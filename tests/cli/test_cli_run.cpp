@@ -199,4 +199,19 @@ TEST_CASE("bad cache and flash sections are rejected with the key") {
   const auto bad_cache = run_qarch("validate -a " + kEdgeAccelerator + " --set \"system_cache={size: 1 MiB, line: 64}\"");
   CHECK(bad_cache.exit_code == 2);
   CHECK_THAT(bad_cache.err, Catch::Contains("system_cache.line"));
+  // Sizes are whole bytes (a 0.5 B page was truncated to 0 and divided by);
+  // latencies and bandwidths that would overflow the picosecond clock are refused.
+  const std::pair<std::string, std::string> cases[] = {
+      {"flash={preset: ufs4.0, page: 0.5 B}", "flash.page: '0.5 B' is not a whole number of bytes"},
+      {"flash={preset: ufs4.0, read_latency: 10 s}", "flash.read_latency: 10 s is out of range; allowed: 0 .. 1 s"},
+      {"flash={preset: ufs4.0, seq_read_bandwidth: 0.1 B/s}", "flash.seq_read_bandwidth: 0.1 B/s is out of range"},
+      {"system_cache={size: 1000.5 B}", "system_cache.size: '1000.5 B' is not a whole number of bytes"},
+      {"system_cache={size: 64 GiB}", "system_cache.size: '64 GiB' is out of range; allowed: 1 B .. 1 GiB"},
+  };
+  for (const auto& [set, expected] : cases) {
+    INFO(set);
+    const auto r = run_qarch("validate -a " + kEdgeAccelerator + " --set \"" + set + "\"");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(expected));
+  }
 }
