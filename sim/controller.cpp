@@ -92,8 +92,12 @@ void Controller::note_dram(PassResult& rec, std::int64_t pass_start, sc_core::sc
                            sc_core::sc_time end) {
   const auto first = static_cast<std::int64_t>(std::llround(begin / cycle_)) - pass_start;
   const auto last = static_cast<std::int64_t>(std::llround(end / cycle_)) - pass_start;
-  if (rec.activity.dram_bursts == 0 || first < rec.dram_first_cycle) rec.dram_first_cycle = first;
-  rec.dram_last_cycle = std::max(rec.dram_last_cycle, last);
+  // The engine times the operand streams' requests together: each stream's
+  // DRAM window is the pass's.
+  AccessWindows& w = rec.windows;
+  if (rec.activity.dram_bursts == 0 || first < w.dram_ifmap.first_cycle) w.dram_ifmap.first_cycle = first;
+  w.dram_ifmap.last_cycle = std::max(w.dram_ifmap.last_cycle, last);
+  w.dram_filter = w.dram_ofmap = w.dram_ifmap;
 }
 
 void Controller::load_thread() {
@@ -221,6 +225,11 @@ RunResult Controller::result() const {
         if (last_pass) rec.cycles += drain;  // outputs still draining to DRAM
         if (config_.scalesim_cycle_quirk) rec.cycles -= 1;  // SCALE-Sim issue #125
         rec.stall_cycles = rec.cycles - rec.compute_cycles + (config_.scalesim_cycle_quirk ? 1 : 0);
+        if (const auto windows = schedules_[o][p]->access_windows()) {
+          rec.windows = *windows;
+        } else {
+          rec.windows.sram_ifmap = rec.windows.sram_filter = rec.windows.sram_ofmap = {0, rec.cycles};
+        }
         if (pass.unit == Pass::Unit::kSystolicArray) {
           const auto& shape = config_.array.shape;
           rec.spatial_rows = pass.plan.spatial_rows;

@@ -273,7 +273,8 @@ class VectorSchedule : public FoldSchedule {
 // Traffic model "scalesim" with limited bandwidth: SCALE-Sim v2's own
 // double-buffered scratchpad (USER mode), replayed per layer
 // (sim/scalesim/, docs/scalesim_user_bandwidth.md). Its stalls are charged per
-// fold; its DRAM words are counted, their time is already in those stalls.
+// fold; its DRAM words are counted, their time is already in those stalls;
+// its SRAM and DRAM access windows are the pass's.
 class ScaleSimUserSchedule : public FoldSchedule {
  public:
   ScaleSimUserSchedule(const Pass& p, const AcceleratorConfig& c) : p_(p), shape_(c.array.shape) {
@@ -317,7 +318,15 @@ class ScaleSimUserSchedule : public FoldSchedule {
     if (index + 1 == folds()) w.ofmap_write_bytes = static_cast<std::uint64_t>(replay_.dram_ofmap_writes);
     return w;
   }
-  const scalesim::UserBandwidthReplay& replay() const { return replay_; }
+  std::optional<AccessWindows> access_windows() const override {
+    const scalesim::UserBandwidthReplay& r = replay_;
+    return AccessWindows{{r.sram_ifmap_start_cycle, r.sram_ifmap_stop_cycle},
+                         {r.sram_filter_start_cycle, r.sram_filter_stop_cycle},
+                         {r.sram_ofmap_start_cycle, r.sram_ofmap_stop_cycle},
+                         {r.dram_ifmap_start_cycle, r.dram_ifmap_stop_cycle},
+                         {r.dram_filter_start_cycle, r.dram_filter_stop_cycle},
+                         {r.dram_ofmap_start_cycle, r.dram_ofmap_stop_cycle}};
+  }
 
  private:
   const Pass& p_;

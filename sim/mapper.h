@@ -10,11 +10,13 @@
 // Plain C++: no SystemC here, so the mapping is unit-testable on its own.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/compute/systolic_mapping.h"
 #include "sim/accelerator_config.h"
+#include "sim/run_result.h"
 #include "workloads/trace.h"
 
 namespace qarch::sim {
@@ -90,6 +92,9 @@ class FoldSchedule {
   virtual ~FoldSchedule() = default;
   virtual std::int64_t folds() const = 0;
   virtual FoldWork fold(std::int64_t index) const = 0;
+  // The pass's access windows when the traffic model determines them itself
+  // (SCALE-Sim USER replay); nullopt when the engine's timing gives them.
+  virtual std::optional<AccessWindows> access_windows() const { return std::nullopt; }
 };
 
 std::unique_ptr<FoldSchedule> make_fold_schedule(const Pass& pass, const AcceleratorConfig& config);

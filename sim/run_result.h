@@ -37,6 +37,17 @@ struct Activity {
   std::uint64_t macs() const;
 };
 
+// First and last cycle of one operand stream's accesses, relative to the pass start.
+struct AccessWindow {
+  std::int64_t first_cycle = 0, last_cycle = 0;
+};
+
+// The access windows of SCALE-Sim's DETAILED_ACCESS_REPORT, per operand.
+struct AccessWindows {
+  AccessWindow sram_ifmap, sram_filter, sram_ofmap;
+  AccessWindow dram_ifmap, dram_filter, dram_ofmap;
+};
+
 struct PassResult {
   std::string label;
   std::int64_t cycles = 0;          // as reported (SCALE-Sim quirk applied when on)
@@ -47,9 +58,9 @@ struct PassResult {
   double mapping_efficiency = 0;    // fraction
   double compute_utilization = 0;   // fraction, SCALE-Sim's definition
   double overall_utilization = 0;   // MACs / (cycles * PEs * MACs per PE per cycle)
-  // SCALE-Sim report fields: SRAM accesses in words, DRAM activity window.
+  // SCALE-Sim report fields: SRAM accesses in words, access windows.
   std::uint64_t sram_ifmap_reads = 0, sram_filter_reads = 0, sram_ofmap_writes = 0;
-  std::int64_t dram_first_cycle = 0, dram_last_cycle = 0;  // relative to the pass start
+  AccessWindows windows;
   Activity activity;
 };
 

@@ -20,6 +20,16 @@ std::string py_float(double v) {
 
 double per_cycle(double count, double cycles) { return cycles > 0 ? count / cycles : 0.0; }
 
+// SCALE-Sim's average DRAM bandwidth: the stream's count over its window, ends included.
+double per_window_cycle(double count, const AccessWindow& w) {
+  return per_cycle(count, static_cast<double>(w.last_cycle - w.first_cycle + 1));
+}
+
+// "Start Cycle, Stop Cycle, count" of one operand in DETAILED_ACCESS_REPORT.
+std::string access(const AccessWindow& w, std::uint64_t count) {
+  return fmt::format("{}, {}, {}", py_float(static_cast<double>(w.first_cycle)),
+                     py_float(static_cast<double>(w.last_cycle)), count);
+}
 
 }  // namespace
 
@@ -45,20 +55,18 @@ void write_scalesim_reports(const RunResult& result, const std::string& out_dir)
       compute += fmt::format("{}, {}, {}, {}, {}, {},\n", layer, p.cycles, p.stall_cycles,
                              py_float(100.0 * p.overall_utilization), py_float(100.0 * p.mapping_efficiency),
                              py_float(100.0 * p.compute_utilization));
-      const double dram_window = static_cast<double>(p.dram_last_cycle - p.dram_first_cycle + 1);
+      const AccessWindows& w = p.windows;
       bandwidth += fmt::format(
           "{}, {}, {}, {}, {}, {}, {},\n", layer, py_float(per_cycle(p.sram_ifmap_reads, cycles)),
           py_float(per_cycle(p.sram_filter_reads, cycles)), py_float(per_cycle(p.sram_ofmap_writes, cycles)),
-          py_float(per_cycle(a.dram_ifmap_read_bytes, dram_window)),
-          py_float(per_cycle(a.dram_filter_read_bytes, dram_window)),
-          py_float(per_cycle(a.dram_ofmap_write_bytes, dram_window)));
-      const std::string first = py_float(static_cast<double>(p.dram_first_cycle));
-      const std::string last = py_float(static_cast<double>(p.dram_last_cycle));
-      const std::string end = py_float(cycles);
-      detailed += fmt::format("{}, 0.0, {}, {}, 0.0, {}, {}, 0.0, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {},\n",
-                              layer, end, p.sram_ifmap_reads, end, p.sram_filter_reads, end,
-                              p.sram_ofmap_writes, first, last, a.dram_ifmap_read_bytes, first, last,
-                              a.dram_filter_read_bytes, first, last, a.dram_ofmap_write_bytes);
+          py_float(per_window_cycle(a.dram_ifmap_read_bytes, w.dram_ifmap)),
+          py_float(per_window_cycle(a.dram_filter_read_bytes, w.dram_filter)),
+          py_float(per_window_cycle(a.dram_ofmap_write_bytes, w.dram_ofmap)));
+      detailed += fmt::format("{}, {}, {}, {}, {}, {}, {},\n", layer, access(w.sram_ifmap, p.sram_ifmap_reads),
+                              access(w.sram_filter, p.sram_filter_reads), access(w.sram_ofmap, p.sram_ofmap_writes),
+                              access(w.dram_ifmap, a.dram_ifmap_read_bytes),
+                              access(w.dram_filter, a.dram_filter_read_bytes),
+                              access(w.dram_ofmap, a.dram_ofmap_write_bytes));
       ++layer;
     }
   }

@@ -31,6 +31,11 @@ std::vector<std::vector<std::string>> read_rows(const std::string& path) {
 struct Reference {
   std::string topology, config, topology_file;
   fs::path compute_report;
+
+  // SCALE-Sim's report `kind` ("DETAILED_ACCESS_REPORT", ...) of this run.
+  std::string report(const std::string& kind) const {
+    return fs::path(compute_report).replace_filename(topology + "__" + config + "__" + kind + ".csv").string();
+  }
 };
 
 // "<topology>__<config>__COMPUTE_REPORT.csv"; a "<topo>_L<a>-L<b>" topology
@@ -58,6 +63,15 @@ int first_layer(const std::string& topology) {
   return l == std::string::npos ? 0 : std::stoi(topology.substr(l + 2));
 }
 
+// Runs the reference's config and topology; returns the report directory.
+std::string run_reference(const Reference& ref) {
+  const std::string out = qarch::test::make_temp_dir();
+  const auto r = run_qarch("run -q --scalesim-config " + kDir + "/configs/" + ref.config + ".cfg --topology " +
+                           ref.topology_file + (is_gemm(ref.topology) ? " --gemm" : "") + " --outdir " + out);
+  REQUIRE(r.exit_code == 0);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("CALC mode: total and stall cycles equal SCALE-Sim v2 exactly on every reference layer") {
@@ -66,15 +80,11 @@ TEST_CASE("CALC mode: total and stall cycles equal SCALE-Sim v2 exactly on every
   int layers = 0;
   for (const Reference& ref : refs) {
     INFO(ref.topology << " on " << ref.config);
-    const std::string out = qarch::test::make_temp_dir();
-    const auto r = run_qarch("run -q --scalesim-config " + kDir + "/configs/" + ref.config + ".cfg --topology " +
-                             ref.topology_file + (is_gemm(ref.topology) ? " --gemm" : "") + " --outdir " + out);
-    REQUIRE(r.exit_code == 0);
+    const std::string out = run_reference(ref);
     const auto ours = read_rows(out + "/COMPUTE_REPORT.csv");
     const auto theirs = read_rows(ref.compute_report.string());
     const auto our_access = read_rows(out + "/DETAILED_ACCESS_REPORT.csv");
-    const auto their_access = read_rows(fs::path(ref.compute_report).replace_filename(
-        ref.topology + "__" + ref.config + "__DETAILED_ACCESS_REPORT.csv").string());
+    const auto their_access = read_rows(ref.report("DETAILED_ACCESS_REPORT"));
     const int base = first_layer(ref.topology);
     for (std::size_t i = 0; i < theirs.size(); ++i) {
       const auto& t = theirs[i];
@@ -98,10 +108,11 @@ TEST_CASE("CALC mode: total and stall cycles equal SCALE-Sim v2 exactly on every
   CHECK(layers >= 200);
 }
 
-TEST_CASE("USER bandwidth: total and stall cycles equal SCALE-Sim v2 on every reference layer") {
+TEST_CASE("USER bandwidth: total and stall cycles and DRAM bandwidths equal SCALE-Sim v2 on every reference layer") {
   // The issue asks for 5 %; the scalesim traffic model replays SCALE-Sim's
-  // own scratchpad, so we hold it to equality. Sources: *_PARTIAL_FROM_LOG.csv
-  // (console log of the time-boxed full runs) and the layer-range reports.
+  // own scratchpad, so we hold it to equality (to the log's printed
+  // decimals). Source: *_PARTIAL_FROM_LOG.csv, the console log of the
+  // time-boxed full AlexNet runs, which printed layers 0-2.
   int layers = 0;
   for (const auto& e : fs::directory_iterator(kDir + "/results")) {
     const std::string name = e.path().filename().string();
@@ -110,20 +121,51 @@ TEST_CASE("USER bandwidth: total and stall cycles equal SCALE-Sim v2 on every re
     const auto sep = name.find("__");
     const std::string topology = name.substr(0, sep), config = name.substr(sep + 2, end - sep - 2);
     INFO(topology << " on " << config);
-    const std::string out = qarch::test::make_temp_dir();
-    const auto r = run_qarch("run -q --scalesim-config " + kDir + "/configs/" + config + ".cfg --topology " + kDir +
-                             "/topologies/alexnet_L0-L2.csv --outdir " + out);
-    REQUIRE(r.exit_code == 0);
+    const std::string out = run_reference({topology, config, kDir + "/topologies/alexnet_L0-L2.csv", {}});
     const auto ours = read_rows(out + "/COMPUTE_REPORT.csv");
+    const auto our_bandwidth = read_rows(out + "/BANDWIDTH_REPORT.csv");
     const auto theirs = read_rows(e.path().string());
     REQUIRE(ours.size() == theirs.size());
+    REQUIRE(our_bandwidth.size() == theirs.size());
     for (std::size_t i = 0; i < theirs.size(); ++i) {
       INFO("layer " << theirs[i][0]);
       CHECK(ours[i][1] == theirs[i][1]);
       CHECK(ours[i][2] == theirs[i][2]);
       CHECK(std::stod(ours[i][3]) == Approx(std::stod(theirs[i][3])).margin(0.005));  // printed to 2 decimals
+      // Avg IFMAP/FILTER/OFMAP DRAM BW: BANDWIDTH_REPORT columns 4-6, the log's
+      // columns 5-7, printed to 3 decimals.
+      for (std::size_t col = 0; col < 3; ++col) {
+        INFO("DRAM bandwidth column " << col);
+        CHECK(std::stod(our_bandwidth[i][4 + col]) == Approx(std::stod(theirs[i][5 + col])).margin(0.0005 + 1e-9));
+      }
       ++layers;
     }
   }
   CHECK(layers == 12);
+}
+
+TEST_CASE("USER bandwidth: DETAILED_ACCESS_REPORT and BANDWIDTH_REPORT equal SCALE-Sim v2's full reports") {
+  // The USER-bandwidth runs SCALE-Sim finished (32x32 ws, 10 words/cycle,
+  // AlexNet layers 0-2): every access field and every average bandwidth, as
+  // SCALE-Sim prints them.
+  const auto refs = references(true);
+  REQUIRE(!refs.empty());
+  int layers = 0;
+  for (const Reference& ref : refs) {
+    INFO(ref.topology << " on " << ref.config);
+    const std::string out = run_reference(ref);
+    const auto our_access = read_rows(out + "/DETAILED_ACCESS_REPORT.csv");
+    const auto their_access = read_rows(ref.report("DETAILED_ACCESS_REPORT"));
+    const auto our_bandwidth = read_rows(out + "/BANDWIDTH_REPORT.csv");
+    const auto their_bandwidth = read_rows(ref.report("BANDWIDTH_REPORT"));
+    REQUIRE(our_access.size() == their_access.size());
+    REQUIRE(our_bandwidth.size() == their_bandwidth.size());
+    for (std::size_t i = 0; i < their_access.size(); ++i) {
+      INFO("layer " << their_access[i][0]);
+      CHECK(our_access[i] == their_access[i]);  // SRAM and DRAM start/stop cycles and counts
+      CHECK(our_bandwidth[i] == their_bandwidth[i]);
+      ++layers;
+    }
+  }
+  CHECK(layers == 3);
 }
