@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "common/input_error.h"
+#include "tests/support/run_qarch.h"
 #include "workloads/trace.h"
 
 using qarch::workloads::load_trace_yaml_text;
@@ -73,6 +74,19 @@ TEST_CASE("JSON Lines traces share the schema and a truncated last line is an er
   CHECK_THROWS_WITH(qarch::workloads::load_trace(bad), Catch::StartsWith(bad + ":3:") && Catch::Contains("truncated"));
   std::ofstream(bad) << "{\"name\": \"j\"}\n{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"kk\": 4}\n";
   CHECK_THROWS_WITH(qarch::workloads::load_trace(bad), Catch::StartsWith(bad + ":2: ops[0].") );
+}
+
+TEST_CASE("a JSON Lines line holding two objects is an error naming the file and line") {
+  // yaml-cpp read the second object as a further document, and it was dropped.
+  const auto two = qarch::test::write_temp_file("two.jsonl",
+      "{\"name\": \"j\"}\n"
+      "{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4} "
+      "{\"name\": \"b\", \"type\": \"gemm\", \"m\": 8, \"n\": 8, \"k\": 8}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(two),
+                    two + ":2: text after the JSON object, at column 55; write one object per line");
+  const auto header = qarch::test::write_temp_file("header.jsonl",
+      "{\"name\": \"j\"}{\"name\": \"k\"}\n{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(header), Catch::StartsWith(header + ":1: text after the JSON object"));
 }
 
 TEST_CASE("to_yaml round-trips a workload") {
