@@ -17,6 +17,10 @@ int line_of(const YAML::Node& node) {
   return mark.line >= 0 ? mark.line + 1 : 0;
 }
 
+// JSON and YAML 1.2 agree that a quoted scalar is a string: "16" is not the
+// number 16, nor "true" a boolean. yaml-cpp tags quoted scalars "!".
+bool is_quoted(const YAML::Node& scalar) { return scalar.Tag() == "!"; }
+
 bool is_index(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
@@ -187,8 +191,13 @@ std::string YamlMap::choice(const std::string& key, const std::vector<std::strin
   return given(key, true) ? choice(key, allowed) : fallback;
 }
 
-std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max) {
-  const std::string text = required_scalar(key).Scalar();
+std::int64_t YamlMap::whole_number(const std::string& key, const YAML::Node& scalar, std::int64_t min,
+                                   std::int64_t max) const {
+  const std::string& text = scalar.Scalar();
+  if (is_quoted(scalar)) {
+    fail(key, fmt::format("\"{}\" is a string (quoted); allowed: integers {}..{}, written without quotes",
+                          text, min, max));
+  }
   std::size_t pos = 0;
   long long value = 0;
   try {
@@ -205,13 +214,36 @@ std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int
   return value;
 }
 
+std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max) {
+  return whole_number(key, required_scalar(key), min, max);
+}
+
 std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max,
                               std::int64_t fallback) {
   return given(key, true) ? integer(key, min, max) : fallback;
 }
 
+std::vector<std::int64_t> YamlMap::integers(const std::string& key, std::int64_t min, std::int64_t max,
+                                            const std::vector<std::int64_t>& fallback) {
+  if (!given(key, true)) return fallback;
+  const YAML::Node value = node_[key];
+  if (value.IsScalar()) return {whole_number(key, value, min, max)};
+  if (!value.IsSequence() || value.size() == 0) fail(key, "expected a whole number or a list of whole numbers");
+  std::vector<std::int64_t> out;
+  for (const YAML::Node& item : value) {
+    if (!item.IsScalar()) fail(key, "expected a whole number or a list of whole numbers");
+    out.push_back(whole_number(key, item, min, max));
+  }
+  return out;
+}
+
 double YamlMap::number(const std::string& key, double min, double max) {
-  const std::string text = required_scalar(key).Scalar();
+  const YAML::Node scalar = required_scalar(key);
+  const std::string& text = scalar.Scalar();
+  if (is_quoted(scalar)) {
+    fail(key, fmt::format("\"{}\" is a string (quoted); allowed: numbers {}..{}, written without quotes",
+                          text, min, max));
+  }
   double value = 0;
   try {
     value = parse_quantity(text, Dimension::kDimensionless);
@@ -230,7 +262,11 @@ double YamlMap::number(const std::string& key, double min, double max, double fa
 
 bool YamlMap::boolean(const std::string& key, bool fallback) {
   if (!given(key, true)) return fallback;
-  const std::string text = required_scalar(key).Scalar();
+  const YAML::Node scalar = required_scalar(key);
+  const std::string& text = scalar.Scalar();
+  if (is_quoted(scalar)) {
+    fail(key, fmt::format("\"{}\" is a string (quoted); allowed: true, false, written without quotes", text));
+  }
   if (text == "true" || text == "yes" || text == "on") return true;
   if (text == "false" || text == "no" || text == "off") return false;
   fail(key, fmt::format("'{}' is not a boolean; allowed: true, false", text));

@@ -46,10 +46,14 @@ class YamlMap {
   std::string choice(const std::string& key, const std::vector<std::string>& allowed);
   std::string choice(const std::string& key, const std::vector<std::string>& allowed,
                      const std::string& fallback);
-  // Integers in [min, max].
+  // Integers in [min, max]. Numbers and booleans are written without quotes:
+  // a quoted value ("16") is a string, as in JSON, and is refused.
   std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max);
   std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max,
                        std::int64_t fallback);
+  // A whole number or a list of them (stride: 2 or [2, 1]), each in [min, max].
+  std::vector<std::int64_t> integers(const std::string& key, std::int64_t min, std::int64_t max,
+                                     const std::vector<std::int64_t>& fallback);
   double number(const std::string& key, double min, double max);
   double number(const std::string& key, double min, double max, double fallback);
   bool boolean(const std::string& key, bool fallback);
@@ -81,6 +85,8 @@ class YamlMap {
   // ("key:" in YAML, "--set key=") is an error, never a silent default.
   bool given(const std::string& key, bool has_default);
   YAML::Node required_scalar(const std::string& key);
+  std::int64_t whole_number(const std::string& key, const YAML::Node& scalar, std::int64_t min,
+                            std::int64_t max) const;
   YamlMap section(const std::string& key);  // the map under a present key
   std::string child_path(const std::string& key) const;
 

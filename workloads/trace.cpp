@@ -67,52 +67,28 @@ Defaults read_defaults(YamlMap& root) {
   return d;
 }
 
-// stride: 2 or [2, 1]; padding: 1, [1, 1] (h, w) or [top, bottom, left, right].
-void read_pair(YamlMap& m, const std::string& key, std::int64_t fallback, std::int64_t min,
-               std::int64_t* a, std::int64_t* b) {
-  if (!m.has(key)) {
-    m.node(key);
-    *a = *b = fallback;
-    return;
-  }
-  YAML::Node n = m.node(key);
-  auto as_int = [&](const YAML::Node& v) {
-    try {
-      const std::int64_t x = v.as<std::int64_t>();
-      if (x < min) m.fail(key, fmt::format("{} is out of range; allowed: >= {}", x, min));
-      return x;
-    } catch (const YAML::Exception&) {
-      m.fail(key, "expected a whole number or a list of two");
-    }
-  };
-  if (n.IsScalar()) {
-    *a = *b = as_int(n);
-  } else if (n.IsSequence() && n.size() == 2) {
-    *a = as_int(n[0]);
-    *b = as_int(n[1]);
-  } else {
-    m.fail(key, "expected a whole number or a list of two [h, w]");
-  }
+// stride: 2 or [2, 1] (h, w).
+void read_stride(YamlMap& m, Conv2dShape& c) {
+  const std::vector<std::int64_t> v = m.integers("stride", 1, kMaxDim, {1});
+  if (v.size() > 2) m.fail("stride", "expected a whole number or a list of two [h, w]");
+  c.stride_h = v.front();
+  c.stride_w = v.back();
 }
 
+// padding: 1, [1, 1] (h, w) or [top, bottom, left, right].
 void read_padding(YamlMap& m, Conv2dShape& c) {
-  if (m.has("padding") && m.node("padding").IsSequence() && m.node("padding").size() == 4) {
-    YAML::Node n = m.node("padding");
-    std::int64_t* fields[4] = {&c.pad_top, &c.pad_bottom, &c.pad_left, &c.pad_right};
-    for (int i = 0; i < 4; ++i) {
-      try {
-        *fields[i] = n[i].as<std::int64_t>();
-      } catch (const YAML::Exception&) {
-        m.fail("padding", "expected whole numbers [top, bottom, left, right]");
-      }
-      if (*fields[i] < 0) m.fail("padding", "padding must be >= 0");
-    }
-    return;
+  const std::vector<std::int64_t> v = m.integers("padding", 0, kMaxDim, {0});
+  if (v.size() == 4) {
+    c.pad_top = v[0];
+    c.pad_bottom = v[1];
+    c.pad_left = v[2];
+    c.pad_right = v[3];
+  } else if (v.size() <= 2) {
+    c.pad_top = c.pad_bottom = v.front();
+    c.pad_left = c.pad_right = v.back();
+  } else {
+    m.fail("padding", "expected a whole number, [h, w] or [top, bottom, left, right]");
   }
-  std::int64_t ph = 0, pw = 0;
-  read_pair(m, "padding", 0, 0, &ph, &pw);
-  c.pad_top = c.pad_bottom = ph;
-  c.pad_left = c.pad_right = pw;
 }
 
 Op read_op(YamlMap& m, const Defaults& d) {
@@ -140,7 +116,7 @@ Op read_op(YamlMap& m, const Defaults& d) {
                                              : m.integer("k", 1, kMaxDim, 1);
       c.filter_height = m.integer("r", 1, kMaxDim);
       c.filter_width = m.integer("s", 1, kMaxDim);
-      read_pair(m, "stride", 1, 1, &c.stride_h, &c.stride_w);
+      read_stride(m, c);
       read_padding(m, c);
       if (c.height + c.pad_top + c.pad_bottom < c.filter_height ||
           c.width + c.pad_left + c.pad_right < c.filter_width) {

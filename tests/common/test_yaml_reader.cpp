@@ -30,6 +30,31 @@ TEST_CASE("out-of-range, non-integer and wrong-unit values name the key and the 
   CHECK_THROWS_WITH(root.choice("flow", {"os", "ws", "is"}), "cfg.yaml:4: flow: 'xs' is not allowed; allowed: os, ws, is");
 }
 
+TEST_CASE("a quoted number or boolean is a string, refused where a number or boolean belongs") {
+  YamlMap root = doc("rows: \"16\"\ncols: '16'\nratio: \"0.5\"\nflag: \"true\"\nstride: [2, \"1\"]\nsize: \"64 KiB\"\n");
+  CHECK_THROWS_WITH(root.integer("rows", 1, 4096),
+                    "cfg.yaml:1: rows: \"16\" is a string (quoted); allowed: integers 1..4096, written without quotes");
+  CHECK_THROWS_WITH(root.integer("cols", 1, 4096, 8), Catch::StartsWith("cfg.yaml:2: cols: \"16\" is a string (quoted)"));
+  CHECK_THROWS_WITH(root.number("ratio", 0.0, 1.0),
+                    "cfg.yaml:3: ratio: \"0.5\" is a string (quoted); allowed: numbers 0..1, written without quotes");
+  CHECK_THROWS_WITH(root.boolean("flag", false),
+                    "cfg.yaml:4: flag: \"true\" is a string (quoted); allowed: true, false, written without quotes");
+  CHECK_THROWS_WITH(root.integers("stride", 1, 4096, {1}), Catch::StartsWith("cfg.yaml:5: stride: \"1\" is a string (quoted)"));
+  // A quantity carries a unit, so it is a string anyway: quotes are fine.
+  CHECK(root.byte_size("size", 1, 1 << 30) == 65536);
+}
+
+TEST_CASE("integers reads a whole number or a list of them, each checked like an integer") {
+  YamlMap root = doc("one: 3\ntwo: [2, 1]\nbad: [2, x]\nneg: [1, -1]\nempty: []\nnested: [[1]]\n");
+  CHECK(root.integers("one", 1, 8, {1}) == std::vector<std::int64_t>{3});
+  CHECK(root.integers("two", 1, 8, {1}) == std::vector<std::int64_t>{2, 1});
+  CHECK(root.integers("absent", 1, 8, {1}) == std::vector<std::int64_t>{1});
+  CHECK_THROWS_WITH(root.integers("bad", 1, 8, {1}), "cfg.yaml:3: bad: 'x' is not a whole number; allowed: integers 1..8");
+  CHECK_THROWS_WITH(root.integers("neg", 0, 8, {0}), "cfg.yaml:4: neg: -1 is out of range; allowed: 0..8");
+  CHECK_THROWS_WITH(root.integers("empty", 1, 8, {1}), "cfg.yaml:5: empty: expected a whole number or a list of whole numbers");
+  CHECK_THROWS_WITH(root.integers("nested", 1, 8, {1}), "cfg.yaml:6: nested: expected a whole number or a list of whole numbers");
+}
+
 TEST_CASE("byte sizes are whole numbers of bytes within the key's range") {
   YamlMap root = doc("page: 0.5 B\nline: 64.5 B\nsize: 2 GiB\nburst: 16 KiB\n");
   CHECK_THROWS_WITH(root.byte_size("page", 1, 1 << 30), "cfg.yaml:1: page: '0.5 B' is not a whole number of bytes");

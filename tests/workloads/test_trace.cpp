@@ -89,6 +89,67 @@ TEST_CASE("a JSON Lines line holding two objects is an error naming the file and
   CHECK_THROWS_WITH(qarch::workloads::load_trace(header), Catch::StartsWith(header + ":1: text after the JSON object"));
 }
 
+TEST_CASE("a quoted number in a JSON Lines op is an error naming the file, line, key and the type") {
+  // Every whole-number key of the op records; "16" is a JSON string, and was read as 16.
+  const std::vector<std::pair<std::string, std::string>> ops{
+      {R"({"name": "g", "type": "gemm", "m": 16, "n": 16, "k": 16, "batch": 2})", "batch"},
+      {R"({"name": "g", "type": "gemm", "m": 16, "n": 16, "k": 16})", "m"},
+      {R"({"name": "g", "type": "gemm", "m": 16, "n": 16, "k": 16})", "n"},
+      {R"({"name": "g", "type": "gemm", "m": 16, "n": 16, "k": 16})", "k"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "n"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "c"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "h"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "w"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "k"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "r"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "s"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "stride"},
+      {R"({"name": "c", "type": "conv2d", "n": 1, "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": 1, "padding": 1})", "padding"},
+      {R"({"name": "d", "type": "depthwise_conv2d", "c": 3, "h": 16, "w": 16, "k": 1, "r": 3, "s": 3})", "k"},
+      {R"({"name": "e", "type": "elementwise", "elements": 64, "operands": 2})", "elements"},
+      {R"({"name": "e", "type": "elementwise", "elements": 64, "operands": 2})", "operands"},
+      {R"({"name": "x", "type": "softmax", "rows": 4, "cols": 8})", "rows"},
+      {R"({"name": "x", "type": "softmax", "rows": 4, "cols": 8})", "cols"},
+  };
+  for (const auto& [op, key] : ops) {
+    std::string quoted = op;
+    const std::string plain = "\"" + key + "\": ";
+    const std::size_t at = quoted.find(plain) + plain.size();
+    const std::size_t end = quoted.find_first_of(",}", at);
+    quoted.insert(end, "\"");
+    quoted.insert(at, "\"");
+    INFO(quoted);
+    const auto good = qarch::test::write_temp_file("good.jsonl", "{\"name\": \"j\"}\n" + op + "\n");
+    CHECK_NOTHROW(qarch::workloads::load_trace(good));
+    const auto bad = qarch::test::write_temp_file("quoted.jsonl", "{\"name\": \"j\"}\n" + quoted + "\n");
+    CHECK_THROWS_WITH(qarch::workloads::load_trace(bad),
+                      Catch::StartsWith(bad + ":2: ops[0]." + key + ": \"") &&
+                          Catch::Contains("is a string (quoted); allowed: integers"));
+  }
+  // Inside lists (stride, padding), operand sections and the header, too.
+  const std::vector<std::pair<std::string, std::string>> nested{
+      {R"({"name": "c", "type": "conv2d", "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "stride": [2, "1"]})", ":2: ops[0].stride: \"1\" is a string"},
+      {R"({"name": "c", "type": "conv2d", "c": 3, "h": 16, "w": 16, "k": 4, "r": 3, "s": 3, "padding": [1, 1, "0", 0]})", ":2: ops[0].padding: \"0\" is a string"},
+      {R"({"name": "g", "type": "gemm", "m": 1, "n": 1, "k": 1, "weights": {"format": "int4", "granularity": "group", "group_size": "32"}})", ":2: ops[0].weights.group_size: \"32\" is a string"},
+      {R"({"name": "g", "type": "gemm", "m": 1, "n": 1, "k": 1, "inputs": {"symmetric": "false"}})", ":2: ops[0].inputs.symmetric: \"false\" is a string (quoted); allowed: true, false"},
+  };
+  for (const auto& [op, expected] : nested) {
+    const auto bad = qarch::test::write_temp_file("nested.jsonl", "{\"name\": \"j\"}\n" + op + "\n");
+    CHECK_THROWS_WITH(qarch::workloads::load_trace(bad), Catch::StartsWith(bad + expected));
+  }
+  const auto header = qarch::test::write_temp_file("header.jsonl",
+      "{\"name\": \"j\", \"version\": \"1\"}\n{\"name\": \"g\", \"type\": \"gemm\", \"m\": 1, \"n\": 1, \"k\": 1}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(header), Catch::StartsWith(header + ":1: header.version: \"1\" is a string"));
+}
+
+TEST_CASE("in a YAML trace a quoted number is a string too, and the unquoted spelling is the number") {
+  CHECK(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: gemm, m: 16, n: 1, k: 1}\n", "t.yaml").ops[0].gemm.m == 16);
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: gemm, m: \"16\", n: 1, k: 1}\n", "t.yaml"),
+                    Catch::StartsWith("t.yaml:3: ops[0].m: \"16\" is a string (quoted); allowed: integers 1.."));
+  // Names are strings: quoting one that looks like a number keeps it a name.
+  CHECK(load_trace_yaml_text("name: x\nops:\n  - {name: \"16\", type: gemm, m: 16, n: 1, k: 1}\n", "t.yaml").ops[0].name == "16");
+}
+
 TEST_CASE("to_yaml round-trips a workload") {
   const auto w = load_trace_yaml_text(R"(name: rt
 ops:
