@@ -222,6 +222,14 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// A name as a double-quoted YAML scalar, escaped by yaml-cpp's emitter, so that
+// any text (": ", "#", "- ", "[", yes, ~, quotes) reads back as the same string.
+std::string quoted(const std::string& name) {
+  YAML::Emitter out;
+  out << YAML::DoubleQuoted << name;
+  return out.c_str();
+}
+
 void emit_operand(std::ostringstream& out, const char* key, const OperandFormat& f) {
   out << "    " << key << ": {format: " << f.format
       << ", granularity: " << to_string(f.granularity);
@@ -281,9 +289,9 @@ Workload load_trace(const std::string& path, const std::vector<std::string>& ove
 
 std::string to_yaml(const Workload& w) {
   std::ostringstream out;
-  out << "name: " << w.name << "\nversion: 1\nops:\n";
+  out << "name: " << quoted(w.name) << "\nversion: 1\nops:\n";
   for (const Op& op : w.ops) {
-    out << "  - name: " << op.name << "\n    type: " << to_string(op.type) << "\n";
+    out << "  - name: " << quoted(op.name) << "\n    type: " << to_string(op.type) << "\n";
     switch (op.type) {
       case OpType::kGemm:
         if (op.gemm.batch != 1) out << "    batch: " << op.gemm.batch << "\n";

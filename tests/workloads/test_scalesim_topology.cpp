@@ -44,3 +44,19 @@ TEST_CASE("malformed topologies are rejected with the line") {
   CHECK_THROWS_WITH(load_scalesim_topology(too_big, ScaleSimTopologyKind::kConv), Catch::Contains("larger than the IFMAP"));
   CHECK_THROWS_WITH(load_scalesim_topology("/nonexistent.csv", ScaleSimTopologyKind::kConv), Catch::Contains("cannot open"));
 }
+
+TEST_CASE("qarch import scalesim writes layer names that read back unchanged, whatever they hold") {
+  // Names were written unquoted: "a: b" gave malformed YAML, "#c" and "~" a name with no value.
+  const std::vector<std::string> names{"a: b", "#c", "- x", "[y]", "{z}", "yes", "~", "null", "16", "\"quoted\"",
+                                       "say \"hi\"", "'single'", "it's", "back\\slash", "&anchor", "*alias", "!tag",
+                                       "%p", "@q", "`r", "|s", ">t", "? q", "x #y", "tab\there", "\xC3\xBC"};
+  std::string csv = "Layer, M, N, K,\n";
+  for (const std::string& name : names) csv += name + ",4,4,4,\n";
+  const std::string topology = qarch::test::write_temp_file("#net.csv", csv);
+  const std::string trace = qarch::test::make_temp_dir() + "/net.yaml";
+  REQUIRE(qarch::test::run_qarch("import scalesim --gemm '" + topology + "' -o " + trace).exit_code == 0);
+  const Workload w = load_trace(trace);
+  CHECK(w.name == "#net");
+  REQUIRE(w.ops.size() == names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) CHECK(w.ops[i].name == names[i]);
+}
