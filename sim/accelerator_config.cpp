@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@ namespace qarch::sim {
 namespace {
 
 constexpr std::int64_t kMaxArrayDim = 1 << 16;
+constexpr std::uint64_t kMaxScratchpadBytes = std::uint64_t{1} << 40;
 
 
 std::int64_t max_input_bits(const SystolicArrayConfig& a) {
@@ -40,7 +42,7 @@ std::string read_format(YamlMap& m, const std::string& key) {
 ScratchpadConfig read_scratchpad(YamlMap& m, const std::string& name) {
   ScratchpadConfig s;
   s.name = name;
-  s.size_bytes = m.byte_size("size", 1, std::uint64_t{1} << 40);
+  s.size_bytes = m.byte_size("size", 1, kMaxScratchpadBytes);
   s.banks = m.integer("banks", 1, 1024, 1);
   m.finish();
   return s;
@@ -226,7 +228,7 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     if (it == values.end()) throw InputError(SourceRef{path, 0, key}, "required key is missing");
     return it->second;
   };
-  auto get_int = [&](const std::string& key, std::int64_t min) {
+  auto get_int = [&](const std::string& key, std::int64_t min, std::int64_t max) {
     const auto [text, ln] = get(key);
     std::size_t pos = 0;
     long long v = 0;
@@ -235,9 +237,12 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     } catch (const std::exception&) {
       pos = 0;
     }
-    if (pos == 0 || pos != text.size() || v < min) {
+    if (pos == 0 || pos != text.size()) {
       throw InputError(SourceRef{path, ln, key},
-                       fmt::format("'{}' is not a whole number >= {}", text, min));
+                       fmt::format("'{}' is not a whole number; allowed: {}..{}", text, min, max));
+    }
+    if (v < min || v > max) {
+      throw InputError(SourceRef{path, ln, key}, fmt::format("{} is out of range; allowed: {}..{}", v, min, max));
     }
     return static_cast<std::int64_t>(v);
   };
@@ -245,8 +250,9 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   c.source = path;
   c.name = values.count("general.run_name") ? values["general.run_name"].first : "scalesim";
   c.clock_hz = 1e9;  // SCALE-Sim counts cycles only.
-  c.array.shape.rows = get_int("architecture_presets.ArrayHeight", 1);
-  c.array.shape.cols = get_int("architecture_presets.ArrayWidth", 1);
+  // Array and SRAM sizes have the ranges of the YAML keys they stand for.
+  c.array.shape.rows = get_int("architecture_presets.ArrayHeight", 1, kMaxArrayDim);
+  c.array.shape.cols = get_int("architecture_presets.ArrayWidth", 1, kMaxArrayDim);
   const auto [df, df_line] = get("architecture_presets.Dataflow");
   if (df != "os" && df != "ws" && df != "is") {
     throw InputError(SourceRef{path, df_line, "architecture_presets.Dataflow"},
@@ -258,9 +264,12 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   c.array.formats = {{"int8", "int8", "int32", 1}};  // SCALE-Sim's word is one byte.
   c.vector_unit.lanes = c.array.shape.cols;
   // SCALE-Sim's "kB" is 1024 words of one byte.
-  c.ifmap = {"ifmap", static_cast<std::uint64_t>(get_int("architecture_presets.IfmapSramSzkB", 1)) * 1024, 1};
-  c.filter = {"filter", static_cast<std::uint64_t>(get_int("architecture_presets.FilterSramSzkB", 1)) * 1024, 1};
-  c.ofmap = {"ofmap", static_cast<std::uint64_t>(get_int("architecture_presets.OfmapSramSzkB", 1)) * 1024, 1};
+  auto sram_bytes = [&](const std::string& key) {
+    return static_cast<std::uint64_t>(get_int(key, 1, kMaxScratchpadBytes / 1024)) * 1024;
+  };
+  c.ifmap = {"ifmap", sram_bytes("architecture_presets.IfmapSramSzkB"), 1};
+  c.filter = {"filter", sram_bytes("architecture_presets.FilterSramSzkB"), 1};
+  c.ofmap = {"ofmap", sram_bytes("architecture_presets.OfmapSramSzkB"), 1};
   const std::string mode = values.count("run_presets.InterfaceBandwidth")
                                ? values["run_presets.InterfaceBandwidth"].first
                                : "CALC";
@@ -271,7 +280,8 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     // One Bandwidth (words/cycle) for each of the IFMAP, filter and OFMAP
     // interfaces, DRAM read latency one cycle (SCALE-Sim v2 read_buffer.py).
     c.dram.bandwidth_bytes_per_s =
-        static_cast<double>(get_int("architecture_presets.Bandwidth", 1)) * c.clock_hz;
+        static_cast<double>(get_int("architecture_presets.Bandwidth", 1, std::numeric_limits<std::int64_t>::max())) *
+        c.clock_hz;
     c.dram.latency_s = 1.0 / c.clock_hz;
     c.dram.per_operand_ports = true;
   } else {

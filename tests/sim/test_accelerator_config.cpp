@@ -56,7 +56,30 @@ TEST_CASE("SCALE-Sim .cfg files map to a stall-free or bandwidth-limited design 
   CHECK(user.dram.per_operand_ports);
   CHECK(user.dram.bandwidth_bytes_per_s == Approx(2e9));  // 2 words/cycle at the nominal 1 GHz
   const auto bad = qarch::test::write_temp_file("bad.cfg", "[architecture_presets]\nArrayHeight : 0\n");
-  CHECK_THROWS_WITH(load_scalesim_config(bad), Catch::Contains("ArrayHeight: '0' is not a whole number >= 1"));
+  CHECK_THROWS_WITH(load_scalesim_config(bad), Catch::Contains("ArrayHeight: 0 is out of range; allowed: 1..65536"));
+}
+
+TEST_CASE("SCALE-Sim .cfg array and SRAM sizes have the ranges of the YAML keys they stand for") {
+  // Beyond them the array was simulated at any size, and 2^54 kB wrapped to 1 KiB.
+  const std::string dir = std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/";
+  const std::string good = qarch::test::read_file(dir + "32x32_os.cfg");
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"ArrayHeight : 32", "ArrayHeight : 65537"},
+      {"ArrayWidth : 32", "ArrayWidth : 100000000000"},
+      {"IfmapSramSzkB : 64", "IfmapSramSzkB : 18014398509481985"},
+      {"OfmapSramSzkB : 64", "OfmapSramSzkB : 1073741825"},
+      {"FilterSramSzkB : 64", "FilterSramSzkB : 0x40"},
+  };
+  for (const auto& [from, to] : cases) {
+    std::string text = good;
+    REQUIRE(text.find(from) != std::string::npos);
+    text.replace(text.find(from), from.size(), to);
+    INFO(to);
+    const std::string key = "architecture_presets." + to.substr(0, to.find(' '));
+    const std::string range = to.rfind("Array", 0) == 0 ? "allowed: 1..65536" : "allowed: 1..1073741824";
+    CHECK_THROWS_WITH(load_scalesim_config(qarch::test::write_temp_file("range.cfg", text)),
+                      Catch::Contains(": " + key + ": ") && Catch::EndsWith(range));
+  }
 }
 
 TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
