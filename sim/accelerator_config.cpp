@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -28,6 +29,23 @@ std::int64_t max_input_bits(const SystolicArrayConfig& a) {
                      numerics::format_info(f.inputs).storage_bits});
   }
   return bits;
+}
+
+// Each half of a double-buffered scratchpad must hold one array-sized tile of
+// the widest input format. `where` names the key that sets a scratchpad's size.
+void check_scratchpads_hold_a_tile(const AcceleratorConfig& c,
+                                   const std::function<SourceRef(const ScratchpadConfig&)>& where) {
+  const std::int64_t tile_bytes = (c.array.shape.rows * c.array.shape.cols * max_input_bits(c.array) + 7) / 8;
+  for (const ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
+    if (s->size_bytes / 2 < static_cast<std::uint64_t>(tile_bytes)) {
+      throw InputError(where(*s),
+                       fmt::format("{} cannot hold one {}x{} tile ({}) in each half of its double buffer; "
+                                   "need at least {}",
+                                   format_bytes(static_cast<double>(s->size_bytes)), c.array.shape.rows,
+                                   c.array.shape.cols, format_bytes(static_cast<double>(tile_bytes)),
+                                   format_bytes(2.0 * static_cast<double>(tile_bytes))));
+    }
+  }
 }
 
 std::string read_format(YamlMap& m, const std::string& key) {
@@ -109,18 +127,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
     c.filter = read_scratchpad(f, "filter");
     c.ofmap = read_scratchpad(o, "ofmap");
   }
-  // Each half of a double-buffered scratchpad must hold one array-sized tile.
-  const std::int64_t tile_bytes = (c.array.shape.rows * c.array.shape.cols * max_input_bits(c.array) + 7) / 8;
-  for (ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
-    if (s->size_bytes / 2 < static_cast<std::uint64_t>(tile_bytes)) {
-      sp.fail(s->name == "unified" ? "unified" : s->name,
-              fmt::format("{} cannot hold one {}x{} tile ({}) in each half of its double buffer; "
-                          "need at least {}",
-                          format_bytes(static_cast<double>(s->size_bytes)), c.array.shape.rows,
-                          c.array.shape.cols, format_bytes(static_cast<double>(tile_bytes)),
-                          format_bytes(2.0 * static_cast<double>(tile_bytes))));
-    }
-  }
+  check_scratchpads_hold_a_tile(c, [&](const ScratchpadConfig& s) { return sp.where(s.name); });
   sp.finish();
 
   YamlMap dram = map.map("dram");
@@ -264,12 +271,20 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   c.array.formats = {{"int8", "int8", "int32", 1}};  // SCALE-Sim's word is one byte.
   c.vector_unit.lanes = c.array.shape.cols;
   // SCALE-Sim's "kB" is 1024 words of one byte.
-  auto sram_bytes = [&](const std::string& key) {
-    return static_cast<std::uint64_t>(get_int(key, 1, kMaxScratchpadBytes / 1024)) * 1024;
+  const std::map<std::string, std::string> sram_keys{{"ifmap", "architecture_presets.IfmapSramSzkB"},
+                                                     {"filter", "architecture_presets.FilterSramSzkB"},
+                                                     {"ofmap", "architecture_presets.OfmapSramSzkB"}};
+  auto sram = [&](const std::string& name) {
+    const std::int64_t kib = get_int(sram_keys.at(name), 1, kMaxScratchpadBytes / 1024);
+    return ScratchpadConfig{name, static_cast<std::uint64_t>(kib) * 1024, 1};
   };
-  c.ifmap = {"ifmap", sram_bytes("architecture_presets.IfmapSramSzkB"), 1};
-  c.filter = {"filter", sram_bytes("architecture_presets.FilterSramSzkB"), 1};
-  c.ofmap = {"ofmap", sram_bytes("architecture_presets.OfmapSramSzkB"), 1};
+  c.ifmap = sram("ifmap");
+  c.filter = sram("filter");
+  c.ofmap = sram("ofmap");
+  check_scratchpads_hold_a_tile(c, [&](const ScratchpadConfig& s) {
+    const std::string& key = sram_keys.at(s.name);
+    return SourceRef{path, values[key].second, key};
+  });
   const std::string mode = values.count("run_presets.InterfaceBandwidth")
                                ? values["run_presets.InterfaceBandwidth"].first
                                : "CALC";

@@ -82,6 +82,20 @@ TEST_CASE("SCALE-Sim .cfg array and SRAM sizes have the ranges of the YAML keys 
   }
 }
 
+TEST_CASE("a SCALE-Sim .cfg whose SRAMs cannot hold a tile gets the YAML design point's error") {
+  // 1 kB SRAMs for a 32x32 array: each half holds 512 of the 1024 one-byte words of a tile.
+  const std::string dir = std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/";
+  std::string text = qarch::test::read_file(dir + "32x32_os.cfg");
+  for (const std::string key : {"IfmapSramSzkB : 64", "FilterSramSzkB : 64", "OfmapSramSzkB : 64"}) {
+    REQUIRE(text.find(key) != std::string::npos);
+    text.replace(text.find(key), key.size(), key.substr(0, key.find(':')) + ": 1");
+  }
+  const std::string cfg = qarch::test::write_temp_file("tiny.cfg", text);
+  const std::string tile_error = "1 KiB cannot hold one 32x32 tile (1 KiB) in each half of its double buffer; need at least 2 KiB";
+  CHECK_THROWS_WITH(load_scalesim_config(cfg), cfg + ":7: architecture_presets.IfmapSramSzkB: " + tile_error);
+  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.ifmap.size=1 KiB"}), Catch::EndsWith("scratchpads.ifmap: " + tile_error));
+}
+
 TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
   const AcceleratorConfig c = builtin_accelerator({"dram={preset: lpddr4-3200, tRCD: 30}"});
   REQUIRE(c.dram.detailed.has_value());
