@@ -96,15 +96,15 @@ CacheTarget::CacheTarget(sc_core::sc_module_name name, const CacheConfig& config
 
 std::uint64_t CacheTarget::transfer_line(std::uint64_t line_address, bool is_write,
                                          std::uint64_t cycle) {
-  // Timing only: data reaches downstream through transport_dbg.
-  std::vector<unsigned char> line(std::size_t(cache_.config().line_bytes));
+  // Timing only (no data pointer): b_transport already moved the data
+  // downstream with transport_dbg.
+  const auto line_bytes = unsigned(cache_.config().line_bytes);
   tlm::tlm_generic_payload p;
   p.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   p.set_address(line_address);
-  p.set_data_ptr(line.data());
-  p.set_data_length(unsigned(line.size()));
-  p.set_streaming_width(unsigned(line.size()));
-  if (is_write) downstream->transport_dbg(p);  // keep the line's current bytes
+  p.set_data_ptr(nullptr);
+  p.set_data_length(line_bytes);
+  p.set_streaming_width(line_bytes);
   const sc_core::sc_time at = period_ * double(cycle);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   sc_core::sc_time delay = at > now ? at - now : sc_core::SC_ZERO_TIME;

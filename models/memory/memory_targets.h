@@ -60,7 +60,8 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
 
 // A cache in front of a downstream target (DRAM, flash, another cache): hits
 // cost the hit latency, misses and write-backs go out of `downstream` as
-// line-sized b_transport calls, data moves with transport_dbg downstream.
+// line-sized, timing-only b_transport calls, data moves with transport_dbg
+// downstream.
 class CacheTarget : public sc_core::sc_module, private CacheDownstream {
  public:
   tlm_utils::simple_target_socket<CacheTarget> socket;

@@ -91,6 +91,28 @@ TEST_CASE("DramTarget keeps data and a cache in front of it turns repeats into h
   CHECK(dram.transfer_counters().read_bytes == 2 * 4096);  // the two missed 4 KiB blocks' line fills
 }
 
+TEST_CASE("A dirty line written back by CacheTarget keeps its data in the memory behind it") {
+  DramTarget dram("dram", dram_preset("hbm2"));
+  CacheConfig cc;  // direct-mapped 4 KiB: 0x0 and 0x1000 share every set
+  cc.size_bytes = 4096;
+  cc.ways = 1;
+  CacheTarget cache("cache", cc, sc_core::sc_time(1, sc_core::SC_NS));
+  Initiator cpu("cpu");
+  cpu.socket.bind(cache.socket);
+  cache.downstream.bind(dram.socket);
+  std::vector<unsigned char> readback(4096);
+  cpu.body = [&](Initiator& self) {
+    std::vector<unsigned char> data(4096, 0xAB);
+    self.transfer(true, 0x0, data);          // 64 dirty lines
+    self.transfer(false, 0x1000, readback);  // evicts (writes back) all of them
+    self.transfer(false, 0x0, readback);     // misses: filled from the DRAM
+  };
+  sc_core::sc_start();
+  REQUIRE(cache.cache_counters().writebacks == 64);
+  CHECK(readback[0] == 0xAB);
+  CHECK(readback[4095] == 0xAB);
+}
+
 TEST_CASE("FlashTarget delays a 4 KiB random read by the array latency plus the transfer") {
   const FlashConfig fc = flash_preset("ufs3.1");
   FlashTarget flash("flash", fc);
