@@ -96,15 +96,29 @@ CacheTarget::CacheTarget(sc_core::sc_module_name name, const CacheConfig& config
 
 std::uint64_t CacheTarget::transfer_line(std::uint64_t line_address, bool is_write,
                                          std::uint64_t cycle) {
+  const auto line_bytes = std::uint64_t(cache_.config().line_bytes);
+  if (!is_write) return transfer_downstream(line_address, line_bytes, false, cycle);
+  // Posted: nothing waits for a write-back or write-through. Consecutive lines
+  // merge into one transfer.
+  if (!posted_writes_.empty() &&
+      posted_writes_.back().address + posted_writes_.back().bytes == line_address) {
+    posted_writes_.back().bytes += line_bytes;
+  } else {
+    posted_writes_.push_back({line_address, line_bytes, cycle});
+  }
+  return cycle;
+}
+
+std::uint64_t CacheTarget::transfer_downstream(std::uint64_t address, std::uint64_t bytes, bool is_write,
+                                               std::uint64_t cycle) {
   // Timing only (no data pointer): b_transport already moved the data
   // downstream with transport_dbg.
-  const auto line_bytes = unsigned(cache_.config().line_bytes);
   tlm::tlm_generic_payload p;
   p.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  p.set_address(line_address);
+  p.set_address(address);
   p.set_data_ptr(nullptr);
-  p.set_data_length(line_bytes);
-  p.set_streaming_width(line_bytes);
+  p.set_data_length(unsigned(bytes));
+  p.set_streaming_width(unsigned(bytes));
   const sc_core::sc_time at = period_ * double(cycle);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   sc_core::sc_time delay = at > now ? at - now : sc_core::SC_ZERO_TIME;
@@ -124,6 +138,12 @@ void CacheTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& del
     done = std::max(done, cache_.access(a, p.is_write(), cycle).done_cycle);
     ++cycle;  // one line per cycle into the cache
   }
+  // Write-backs go after the call's fills, as from a write-back buffer: a
+  // dirty victim shares its set with the line that evicted it, and so its
+  // DRAM bank when the set bits cover the bank bits; sent alone before each
+  // fill, they reopened that bank's row twice per line.
+  for (const PostedWrite& w : posted_writes_) transfer_downstream(w.address, w.bytes, true, w.cycle);
+  posted_writes_.clear();
   const sc_core::sc_time finish = period_ * double(done);
   delay += finish > start ? finish - start : sc_core::SC_ZERO_TIME;
   downstream->transport_dbg(p);

@@ -16,6 +16,7 @@
 //    while many small blocking calls see unloaded latency each.
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -59,9 +60,10 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
 };
 
 // A cache in front of a downstream target (DRAM, flash, another cache): hits
-// cost the hit latency, misses and write-backs go out of `downstream` as
-// line-sized, timing-only b_transport calls, data moves with transport_dbg
-// downstream.
+// cost the hit latency, misses go out of `downstream` as line-sized,
+// timing-only b_transport calls; write-backs and write-throughs are posted
+// and go out after the call's fills, consecutive lines as one call; data
+// moves with transport_dbg downstream.
 class CacheTarget : public sc_core::sc_module, private CacheDownstream {
  public:
   tlm_utils::simple_target_socket<CacheTarget> socket;
@@ -75,10 +77,18 @@ class CacheTarget : public sc_core::sc_module, private CacheDownstream {
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
   std::uint64_t transfer_line(std::uint64_t line_address, bool is_write, std::uint64_t cycle) override;
+  std::uint64_t transfer_downstream(std::uint64_t address, std::uint64_t bytes, bool is_write,
+                                    std::uint64_t cycle);
 
+  struct PostedWrite {
+    std::uint64_t address = 0, bytes = 0, cycle = 0;
+  };
   Cache cache_;
   sc_core::sc_time period_;
   std::uint64_t last_cycle_ = 0;
+  // Downstream writes (write-backs, write-throughs) of the call being served,
+  // sent when its lookups and fills are done.
+  std::vector<PostedWrite> posted_writes_;
   TransferCounters transfers_;
 };
 

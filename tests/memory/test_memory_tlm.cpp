@@ -113,6 +113,40 @@ TEST_CASE("A dirty line written back by CacheTarget keeps its data in the memory
   CHECK(readback[4095] == 0xAB);
 }
 
+TEST_CASE("CacheTarget sends a call's write-backs after its fills, so a DRAM row opens once per call, not per line") {
+  // lpddr5-6400, mapping ro:ba:co:bg, 64 B bursts: address bits 6-7 bank
+  // group, 8-12 column (a bank's row holds 2 KiB), 13-14 bank, 15 up row.
+  DramConfig dc = dram_preset("lpddr5-6400");
+  dc.timing.tREFI = 1 << 28;  // no refresh in this test: it would close rows
+  DramTarget dram("dram", dc);
+  // Direct-mapped 16 KiB (set = bits 6-13): 0x0 + i and 0x100000 + i share a
+  // set and a DRAM bank (same bits 6-14) but not a row (0 and 32).
+  CacheConfig cc;
+  cc.size_bytes = 16 * 1024;
+  cc.ways = 1;
+  CacheTarget cache("cache", cc, sc_core::sc_time(1, sc_core::SC_NS));
+  Initiator dma("dma");
+  dma.socket.bind(cache.socket);
+  cache.downstream.bind(dram.socket);
+  dma.body = [&](Initiator& self) {
+    std::vector<unsigned char> tile(4096);
+    for (std::uint64_t a = 0; a < 16 * 1024; a += 4096) self.transfer(true, a, tile);
+    for (std::uint64_t a = 0; a < 16 * 1024; a += 4096) self.transfer(false, 0x100000 + a, tile);
+  };
+  sc_core::sc_start();
+  const DramCounters d = dram.dram_counters();
+  REQUIRE(d.refreshes == 0);
+  // Writes: 256 write-allocate fills of row 0 in 8 banks (4 bank groups x
+  // banks 0, 1): 8 ACTs. Reads: each 4 KiB call fills 64 lines of row 32 in
+  // 4 banks (4 ACTs), then writes back the 64 dirty lines of row 0 it evicted
+  // to the same 4 banks (4 ACTs): 4 calls x 8 = 32 ACTs. Total 40. (Each
+  // write-back sent alone before its fill: 2 ACTs per line, 8 + 8 x 63 = 512.)
+  CHECK(cache.cache_counters().writebacks == 256);
+  CHECK(d.read_bursts == 512);   // 16 KiB write-allocate fills + 16 KiB read fills
+  CHECK(d.write_bursts == 256);  // 16 KiB written back
+  CHECK(d.activates == 40);
+}
+
 TEST_CASE("FlashTarget delays a 4 KiB random read by the array latency plus the transfer") {
   const FlashConfig fc = flash_preset("ufs3.1");
   FlashTarget flash("flash", fc);
