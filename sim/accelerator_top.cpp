@@ -14,7 +14,7 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorCo
       array("systolic_array", config.array.shape, sc_core::sc_time(config.cycle_seconds(), sc_core::SC_SEC)),
       vector_unit("vector_unit", config.vector_unit.lanes, sc_core::sc_time(config.cycle_seconds(), sc_core::SC_SEC)),
       dma("dma", dma_port_count(config), config.dma.burst_bytes),
-      controller("controller", config, plans, array, vector_unit, dma) {
+      controller("controller", config, plans, array, vector_unit, dma, system_caches) {
   const sc_core::sc_time cycle(config.cycle_seconds(), sc_core::SC_SEC);
   for (int i = 0; i < config.dram_port_count(); ++i) {
     const std::string name = "dram_" + std::to_string(i);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "models/memory/memory_targets.h"
 #include "workloads/trace.h"
 
 namespace qarch::sim {
@@ -22,13 +23,15 @@ std::uint64_t Controller::address(int stream, std::uint64_t base, std::uint64_t 
 
 Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
                        const std::vector<OpPlan>& plans, compute::SystolicArray& array,
-                       compute::VectorUnit& vector_unit, memory::DmaEngine& dma)
+                       compute::VectorUnit& vector_unit, memory::DmaEngine& dma,
+                       const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches)
     : sc_core::sc_module(name),
       config_(config),
       plans_(plans),
       array_(array),
       vector_unit_(vector_unit),
       dma_(dma),
+      system_caches_(system_caches),
       cycle_(config.cycle_seconds(), sc_core::SC_SEC),
       region_bytes_((config.dram.detailed ? config.dram.detailed->capacity_bytes() : std::uint64_t{1} << 42) / 4) {
   std::vector<std::pair<std::size_t, std::size_t>> passes;  // (op, pass)
@@ -100,6 +103,26 @@ void Controller::note_dram(PassResult& rec, std::int64_t pass_start, sc_core::sc
   w.dram_filter = w.dram_ofmap = w.dram_ifmap;
 }
 
+Activity Controller::cache_activity() const {
+  Activity a;
+  for (const auto& cache : system_caches_) {
+    const memory::CacheCounters& c = cache->cache_counters();
+    a.cache_lookups += c.reads + c.writes;
+    a.cache_hits += c.hits;
+    a.cache_misses += c.misses;
+    a.cache_writebacks += c.writebacks;
+  }
+  return a;
+}
+
+void Controller::count_cache_activity(PassResult& rec, const Activity& before) const {
+  const Activity now = cache_activity();
+  rec.activity.cache_lookups += now.cache_lookups - before.cache_lookups;
+  rec.activity.cache_hits += now.cache_hits - before.cache_hits;
+  rec.activity.cache_misses += now.cache_misses - before.cache_misses;
+  rec.activity.cache_writebacks += now.cache_writebacks - before.cache_writebacks;
+}
+
 void Controller::load_thread() {
   std::int64_t g = 0;
   for (Cursor c; valid(c); advance(c), ++g) {
@@ -112,6 +135,7 @@ void Controller::load_thread() {
     load_done_[static_cast<std::size_t>(g) % kRing] = sc_core::sc_time_stamp();
     if (!w.traffic_already_timed && w.ifmap_read_bytes + w.filter_read_bytes + w.psum_read_bytes > 0) {
       const std::uint64_t bursts_before = dma_.bursts();
+      const Activity cache_before = cache_activity();
       const sc_core::sc_time begin = sc_core::sc_time_stamp();
       const Pass& pass = pass_of(c);
       const auto r = static_cast<std::uint64_t>(c.repeat);
@@ -122,6 +146,7 @@ void Controller::load_thread() {
       load_done_[static_cast<std::size_t>(g) % kRing] = done;
       note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)], begin, done);
       rec.activity.dram_bursts += dma_.bursts() - bursts_before;
+      count_cache_activity(rec, cache_before);
     }
     loaded_ = g + 1;
     loaded_event_.notify(sc_core::SC_ZERO_TIME);
@@ -183,12 +208,14 @@ void Controller::store_thread() {
     sc_core::sc_time done = sc_core::sc_time_stamp();
     if (!w.traffic_already_timed && w.ofmap_write_bytes > 0) {
       const std::uint64_t bursts_before = dma_.bursts();
+      const Activity cache_before = cache_activity();
       const Pass& pass = pass_of(c);
       const std::uint64_t base = pass.ofmap_base + static_cast<std::uint64_t>(c.repeat) * pass.ofmap_stride;
       done = dma_.issue({{port(kOfmap), address(kOfmap, base, w.ofmap_offset), w.ofmap_write_bytes, true}});
       note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)],
                 sc_core::sc_time_stamp(), done);
       rec.activity.dram_bursts += dma_.bursts() - bursts_before;
+      count_cache_activity(rec, cache_before);
     }
     store_done_[static_cast<std::size_t>(g) % kRing] = done;
     last_store_done = std::max(last_store_done, done);

@@ -21,6 +21,10 @@
 #include "sim/mapper.h"
 #include "sim/run_result.h"
 
+namespace qarch::memory {
+class CacheTarget;
+}
+
 namespace qarch::sim {
 
 class Controller : public sc_core::sc_module {
@@ -28,7 +32,8 @@ class Controller : public sc_core::sc_module {
   SC_HAS_PROCESS(Controller);
   Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
              const std::vector<OpPlan>& plans, compute::SystolicArray& array,
-             compute::VectorUnit& vector_unit, memory::DmaEngine& dma);
+             compute::VectorUnit& vector_unit, memory::DmaEngine& dma,
+             const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches);
 
   // Valid after sc_start() returns.
   RunResult result() const;
@@ -50,6 +55,11 @@ class Controller : public sc_core::sc_module {
   PassResult& record_of(const Cursor& c) { return records_[c.op][c.pass][static_cast<std::size_t>(c.repeat)]; }
   int port(int stream) const;  // 0 ifmap, 1 filter, 2 ofmap
   void note_dram(PassResult& rec, std::int64_t pass_start, sc_core::sc_time begin, sc_core::sc_time end);
+  // The system caches' counts so far, summed over ports, in Activity's cache
+  // fields; `count_cache_activity` adds those since `before` to `rec`: a DMA
+  // issue is served without a wait, so they are that issue's.
+  Activity cache_activity() const;
+  void count_cache_activity(PassResult& rec, const Activity& before) const;
 
   void load_thread();
   void compute_thread();
@@ -60,6 +70,7 @@ class Controller : public sc_core::sc_module {
   compute::SystolicArray& array_;
   compute::VectorUnit& vector_unit_;
   memory::DmaEngine& dma_;
+  const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches_;  // filled before sc_start
   sc_core::sc_time cycle_;
 
   std::vector<std::vector<std::unique_ptr<FoldSchedule>>> schedules_;

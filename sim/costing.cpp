@@ -23,8 +23,7 @@ void split_mac_key(const std::string& key, std::string* w, std::string* a, std::
 
 }  // namespace
 
-cost::ActivityCounters activity_counters(const Activity& a, const MemoryCounters& memory, std::int64_t cycles,
-                                         const AcceleratorConfig& c) {
+cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles, const AcceleratorConfig& c) {
   cost::ActivityCounters counters;
   for (const auto& [key, macs] : a.macs_by_format_pair) {
     cost::MacActivity m;
@@ -43,13 +42,12 @@ cost::ActivityCounters activity_counters(const Activity& a, const MemoryCounters
   const std::uint64_t flash_bytes = c.flash ? a.dram_filter_read_bytes : 0;
   counters.dram = {{c.dram.standard, a.dram_read_bytes() - flash_bytes, a.dram_ofmap_write_bytes}};
   if (c.flash) counters.flash = {{c.flash->preset, flash_bytes, 0}};
-  if (c.system_cache && memory.count("system_cache")) {
-    const auto& counts = memory.at("system_cache");
+  if (c.system_cache) {
     const auto line = static_cast<std::uint64_t>(c.system_cache->line_bytes);
     // Every lookup reads the set's tags; hits move a line of data, and so do
     // fills and write-backs.
-    counters.caches = {{"system_cache", counts.at("reads") + counts.at("writes"),
-                        (counts.at("hits") + counts.at("writebacks")) * line, counts.at("misses") * line}};
+    counters.caches = {{"system_cache", a.cache_lookups, (a.cache_hits + a.cache_writebacks) * line,
+                        a.cache_misses * line}};
   }
   counters.cycles = static_cast<std::uint64_t>(std::max<std::int64_t>(0, cycles));
   counters.clock_hz = c.clock_hz;
@@ -105,7 +103,7 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
     throw config_error("cost.node", e);
   }
   const cost::ComponentInventory inventory = component_inventory(c);
-  cost::price(activity_counters({}, {}, 0, c), inventory, table, tech);
+  cost::price(activity_counters({}, 0, c), inventory, table, tech);
   // One MAC of each format pair an op runs, priced as the run will price it.
   std::set<std::string> checked;
   for (const OpPlan& plan : plans) {
@@ -114,7 +112,7 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
       Activity one_mac;
       one_mac.macs_by_format_pair[pass.format_pair] = 1;
       try {
-        cost::price(activity_counters(one_mac, {}, 0, c), inventory, table, tech);
+        cost::price(activity_counters(one_mac, 0, c), inventory, table, tech);
       } catch (const InputError& e) {
         throw InputError(fmt::format("op '{}' ({}) cannot be priced: {}", plan.op->name, pass.format_pair, e.what()));
       }
@@ -126,11 +124,9 @@ void price_run(RunResult& r, const AcceleratorConfig& c) {
   const cost::CostTable table = cost_table_of(c);
   const cost::TechnologyPoint tech = cost::resolve_technology(table, c.technology_node);
   const cost::ComponentInventory inventory = component_inventory(c);
-  r.cost = cost::price(activity_counters(r.activity, r.memory, r.total_cycles, c), inventory, table, tech);
-  // Per op: the memory models count for the whole run only, so an op's share
-  // leaves cache lookups out (their energy is in the run's total).
+  r.cost = cost::price(activity_counters(r.activity, r.total_cycles, c), inventory, table, tech);
   for (OpResult& op : r.ops) {
-    op.energy_pj = cost::price(activity_counters(op.activity, {}, op.cycles, c), inventory, table, tech).energy_pj.total();
+    op.energy_pj = cost::price(activity_counters(op.activity, op.cycles, c), inventory, table, tech).energy_pj.total();
   }
 }
 

@@ -11,10 +11,8 @@
 
 namespace qarch::sim {
 
-// `memory` holds the memory models' counts (system cache lookups); pass an
-// empty one to price a part of the run without them.
-cost::ActivityCounters activity_counters(const Activity& activity, const MemoryCounters& memory,
-                                         std::int64_t cycles, const AcceleratorConfig& config);
+cost::ActivityCounters activity_counters(const Activity& activity, std::int64_t cycles,
+                                         const AcceleratorConfig& config);
 cost::ComponentInventory component_inventory(const AcceleratorConfig& config);
 // Prices the run and each of its ops (their energies add up to the run's)
 // with the config's table (built-in unless cost.table is set) and node;

@@ -21,6 +21,9 @@ nlohmann::json activity_json(const Activity& a) {
        {{"ifmap", a.dram_ifmap_read_bytes}, {"filter", a.dram_filter_read_bytes}, {"psum", a.dram_psum_read_bytes}}},
       {"dram_write_bytes", {{"ofmap", a.dram_ofmap_write_bytes}}},
       {"dram_bursts", a.dram_bursts},
+      {"system_cache",
+       {{"lookups", a.cache_lookups}, {"hits", a.cache_hits}, {"misses", a.cache_misses},
+        {"writebacks", a.cache_writebacks}}},
   };
 }
 
@@ -47,6 +50,10 @@ void Activity::add(const Activity& o) {
   dram_ofmap_write_bytes += o.dram_ofmap_write_bytes;
   dram_psum_read_bytes += o.dram_psum_read_bytes;
   dram_bursts += o.dram_bursts;
+  cache_lookups += o.cache_lookups;
+  cache_hits += o.cache_hits;
+  cache_misses += o.cache_misses;
+  cache_writebacks += o.cache_writebacks;
 }
 
 std::uint64_t Activity::macs() const {

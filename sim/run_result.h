@@ -31,6 +31,9 @@ struct Activity {
   std::uint64_t dram_ifmap_read_bytes = 0, dram_filter_read_bytes = 0;
   std::uint64_t dram_ofmap_write_bytes = 0, dram_psum_read_bytes = 0;
   std::uint64_t dram_bursts = 0;
+  // System cache activity this traffic caused (zero without a cache): line
+  // lookups, hits, misses (line fills) and write-backs of dirty victims.
+  std::uint64_t cache_lookups = 0, cache_hits = 0, cache_misses = 0, cache_writebacks = 0;
 
   void add(const Activity& other);
   std::uint64_t dram_read_bytes() const { return dram_ifmap_read_bytes + dram_filter_read_bytes + dram_psum_read_bytes; }

@@ -192,6 +192,28 @@ TEST_CASE("a system cache catches operands fetched twice") {
   CHECK(j["cost"]["energy_pj"]["cache"].get<double>() > 0);
 }
 
+TEST_CASE("with a system cache, each op carries the cache activity of its traffic and the ops' energies add up") {
+  // INT8 elementwise ops through a 1 MiB cache with 64-byte lines, one lookup
+  // per line: "a" reads 2 x 64 KiB and writes 64 KiB (2048 + 1024 lines);
+  // "b" reads and writes 16 KiB (256 + 256 lines).
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/e.yaml", "name: e\nops:\n  - {name: a, type: elementwise, elements: 65536, operands: 2}\n"
+                              "  - {name: b, type: elementwise, elements: 16384, operands: 1}\n");
+  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir +
+                           "/e.yaml --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\" --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  REQUIRE(j["cost"]["energy_pj"]["cache"].get<double>() > 0);
+  const auto& ops = j["ops"];
+  CHECK(ops[0]["energy_pj"].get<double>() + ops[1]["energy_pj"].get<double>() ==
+        Approx(j["energy_pj"].get<double>()).epsilon(1e-9));
+  CHECK(ops[0]["activity"].at("system_cache").at("lookups") == 2048 + 1024);
+  CHECK(ops[1]["activity"].at("system_cache").at("lookups") == 256 + 256);
+  const auto& cache = j["memory"]["system_cache"];
+  CHECK(ops[0]["activity"]["system_cache"]["misses"].get<int>() + ops[1]["activity"]["system_cache"]["misses"].get<int>() ==
+        cache["misses"].get<int>());
+}
+
 TEST_CASE("bad cache and flash sections are rejected with the key") {
   const auto bad_flash = run_qarch("validate -a " + kEdgeAccelerator + " --set \"flash={preset: ufs9}\"");
   CHECK(bad_flash.exit_code == 2);
