@@ -250,8 +250,13 @@ RunResult Controller::result() const {
         const bool last_pass = o + 1 == plans_.size() && p + 1 == plan.passes.size() &&
                                &recorded == &records_[o][p].back();
         if (last_pass) rec.cycles += drain;  // outputs still draining to DRAM
-        if (config_.scalesim_cycle_quirk) rec.cycles -= 1;  // SCALE-Sim issue #125
-        rec.stall_cycles = rec.cycles - rec.compute_cycles + (config_.scalesim_cycle_quirk ? 1 : 0);
+        if (config_.scalesim_cycle_quirk) {
+          // SCALE-Sim issue #125: it reports the last cycle's 0-based index
+          // and counts stalls exactly, so the cycle it drops is a compute cycle.
+          rec.cycles -= 1;
+          rec.compute_cycles -= 1;
+        }
+        rec.stall_cycles = rec.cycles - rec.compute_cycles;
         if (const auto windows = schedules_[o][p]->access_windows()) {
           rec.windows = *windows;
         } else {
