@@ -204,6 +204,22 @@ TEST_CASE("numerics matmul --format runs float and block-format GEMMs on float32
   std::remove(y.c_str());
 }
 
+TEST_CASE("numerics matmul reports NaN outputs as NaN, not as a 0 error") {
+  const std::string a = temp_path("na.npy"), b = temp_path("nb.npy"), y = temp_path("ny.npy");
+  // [OFP8] E5M2 has NaN codes, so a NaN input stays NaN: NaN * 1 + 1 * 1 is NaN in any accumulator.
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }",
+                                    npy_test::le_float32({NAN, 1})));
+  write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1), }",
+                                    npy_test::le_float32({1, 1})));
+  const Run r = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("SQNR nan dB, max abs error nan (1 of 1 outputs are NaN)") != std::string::npos);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+  std::remove(y.c_str());
+}
+
 TEST_CASE("numerics matmul takes per-row / per-column QLinearMatMul scales [ONNX opset 21]") {
   const std::string a = temp_path("qa.npy"), b = temp_path("qb.npy"), y = temp_path("qy.npy");
   // hand-derived in test_tflite_kernels.cpp: A - zp rows [10, 20], [20, 30]; B - zp columns [0, 2], [2, 4];

@@ -256,3 +256,13 @@ TEST_CASE("error metrics: SQNR of a hand example and of int8 vs int4 on Gaussian
   // each extra bit is worth ~6.02 dB for a uniform quantizer (4 bits: ~24 dB)
   CHECK(s8 - s4 == Approx(4 * 6.02).margin(1.5));
 }
+
+TEST_CASE("error metrics: a NaN output makes the error NaN and is counted, never read as 0") {
+  // The error of a NaN output is unknown; a max that skipped it reported 0 here.
+  const ErrorMetrics m = compare_to_reference({16.0, 2.0}, {NAN, 2.0});
+  CHECK(std::isnan(m.max_abs_error));
+  CHECK(std::isnan(m.sqnr_db));
+  CHECK(std::isnan(m.mean_squared_error));
+  CHECK(m.nan_outputs == 1);
+  CHECK(compare_to_reference({1.0}, {1.0}).nan_outputs == 0);
+}

@@ -404,6 +404,13 @@ std::vector<double> read_float_matrix(const std::string& path, const char* opera
   return v;
 }
 
+// "SQNR 29.17 dB, max abs error 0.0123"; NaN outputs are counted, as their error is unknown.
+std::string error_summary(const numerics::ErrorMetrics& e, std::size_t outputs) {
+  std::string text = fmt::format("SQNR {:.2f} dB, max abs error {:.6g}", e.sqnr_db, e.max_abs_error);
+  if (e.nan_outputs > 0) text += fmt::format(" ({} of {} outputs are NaN)", e.nan_outputs, outputs);
+  return text;
+}
+
 // GEMM in a float element format or a block format on float32 inputs
 // quantized to it; float32 output; SQNR against the float64 product.
 void run_format_matmul(const MatmulArgs& a) {
@@ -461,10 +468,9 @@ void run_format_matmul(const MatmulArgs& a) {
   }
   numerics::write_npy(a.out_path, out);
   const numerics::ErrorMetrics e = numerics::compare_to_reference(reference, y);
-  std::printf("%s x %s GEMM, %s accumulation: %dx%dx%d, %zu float32 outputs written to %s; vs float64 reference: "
-              "SQNR %.2f dB, max abs error %.6g\n",
-              a.format.c_str(), b_format.c_str(), accumulator.c_str(), m, n, k, y.size(), a.out_path.c_str(), e.sqnr_db,
-              e.max_abs_error);
+  std::printf("%s x %s GEMM, %s accumulation: %dx%dx%d, %zu float32 outputs written to %s; vs float64 reference: %s\n",
+              a.format.c_str(), b_format.c_str(), accumulator.c_str(), m, n, k, y.size(), a.out_path.c_str(),
+              error_summary(e, y.size()).c_str());
 }
 
 void add_matmul(CLI::App& numerics) {
@@ -521,8 +527,8 @@ void add_matmul(CLI::App& numerics) {
         std::vector<double> dequantized(y.element_count());
         for (std::size_t i = 0; i < dequantized.size(); ++i) dequantized[i] = (y.element(i) - p.y_zero_point) * double(p.y_scale);
         const numerics::ErrorMetrics e = numerics::compare_to_reference(reference, dequantized);
-        std::printf("QLinearMatMul: %zu outputs (%s) written to %s; vs float reference: SQNR %.2f dB, max abs error %.6g\n",
-                    y.element_count(), numerics::dtype_name(y.dtype), a->out_path.c_str(), e.sqnr_db, e.max_abs_error);
+        std::printf("QLinearMatMul: %zu outputs (%s) written to %s; vs float reference: %s\n", y.element_count(),
+                    numerics::dtype_name(y.dtype), a->out_path.c_str(), error_summary(e, y.element_count()).c_str());
         return;
       }
       for (const auto* zps : {&a->a_zero_point, &a->b_zero_point}) {
