@@ -204,6 +204,34 @@ TEST_CASE("numerics matmul --format runs float and block-format GEMMs on float32
   std::remove(y.c_str());
 }
 
+TEST_CASE("numerics matmul says when NVFP4 partial sums overflow an fp16 accumulator [NV]") {
+  const std::string a = temp_path("ova.npy"), b = temp_path("ovb.npy"), y = temp_path("ovy.npy");
+  // NVFP4 preset on ones(1x16) and ones(16x1): tensor scale t = fp32(1 / (6 * 448)), block scale
+  // E4M3(1 / 6 / t) = 448, elements FP4(1 / (448 t)) = 6. Block sum 16 * 6 * 6 * 448 * 448 = 115605504
+  // > 65504 (fp16 max) -> +Inf before the tensor scales t_a * t_b = 1 / 2688^2 are applied; the
+  // float64 product is 16. 2688^2 = 7225344.
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 16), }",
+                                    npy_test::le_float32(std::vector<float>(16, 1.0f))));
+  write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (16, 1), }",
+                                    npy_test::le_float32(std::vector<float>(16, 1.0f))));
+  const Run r = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format nvfp4 --acc fp16");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const std::string out = read_file(y);
+  CHECK(out.substr(out.size() - 4) == npy_test::le_float32({INFINITY}));
+  CHECK(r.output.find("note: 1 of 1 outputs are inf or nan although the float64 product is finite: the fp16 "
+                      "accumulator (largest finite 65504) overflowed; NVFP4 partial sums carry only the block scales") !=
+        std::string::npos);
+  CHECK(r.output.find("so partial sums are 7.225e+06 times the outputs") != std::string::npos);
+  // fp32 holds the block sum: no note
+  const Run fp32 = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format nvfp4 --acc fp32");
+  REQUIRE(fp32.exit_code == 0);
+  CHECK(fp32.output.find("note:") == std::string::npos);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+  std::remove(y.c_str());
+}
+
 TEST_CASE("numerics matmul reports NaN outputs as NaN, not as a 0 error") {
   const std::string a = temp_path("na.npy"), b = temp_path("nb.npy"), y = temp_path("ny.npy");
   // [OFP8] E5M2 has NaN codes, so a NaN input stays NaN: NaN * 1 + 1 * 1 is NaN in any accumulator.

@@ -440,6 +440,7 @@ void run_format_matmul(const MatmulArgs& a) {
                                  a.format, b_format));
   }
   std::vector<double> y;
+  double tensor_scales = 1.0;  // t_a * t_b of NVFP4, applied after accumulation; 1 for the others
   if (block) {
     std::vector<double> bt(rhs.size());
     for (int p = 0; p < k; ++p) {
@@ -448,6 +449,7 @@ void run_format_matmul(const MatmulArgs& a) {
     const numerics::QuantizedTensor qa = numerics::Quantizer(numerics::block_format_quantizer(a.format)).quantize(lhs, m, k);
     const numerics::QuantizedTensor qb = numerics::Quantizer(numerics::block_format_quantizer(b_format)).quantize(bt, n, k);
     y = numerics::matmul_block_format(qa, a.format, qb, b_format, accumulator);
+    tensor_scales = qa.tensor_scale * qb.tensor_scale;
   } else {
     for (const std::string& name : {a.format, b_format}) {
       if (kind(name) == numerics::FormatKind::kInteger) {
@@ -471,6 +473,21 @@ void run_format_matmul(const MatmulArgs& a) {
   std::printf("%s x %s GEMM, %s accumulation: %dx%dx%d, %zu float32 outputs written to %s; vs float64 reference: %s\n",
               a.format.c_str(), b_format.c_str(), accumulator.c_str(), m, n, k, y.size(), a.out_path.c_str(),
               error_summary(e, y.size()).c_str());
+  std::size_t overflowed = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) overflowed += !std::isfinite(y[i]) && std::isfinite(reference[i]);
+  if (overflowed == 0) return;
+  std::string note = fmt::format(
+      "note: {} of {} outputs are inf or nan although the float64 product is finite: the {} accumulator (largest "
+      "finite {:g}) overflowed",
+      overflowed, y.size(), accumulator, ElementCodec::for_format(accumulator).max_value());
+  if (tensor_scales != 1.0) {
+    note += fmt::format(
+        "; NVFP4 partial sums carry only the block scales: the tensor scales (t_a*t_b = {:.4g}) are applied after "
+        "accumulation, as NVIDIA applies them in the GEMM epilogue to an fp32 accumulator, so partial sums are {:.4g} "
+        "times the outputs",
+        tensor_scales, 1.0 / tensor_scales);
+  }
+  std::printf("%s\n", note.c_str());
 }
 
 void add_matmul(CLI::App& numerics) {
@@ -491,7 +508,9 @@ void add_matmul(CLI::App& numerics) {
   cmd->add_option("--y-zero-point", a->y_zero_point, "Zero-point of Y (Y has A's dtype)");
   cmd->add_option("--format", a->format, "Float or block format of A (and B); inputs are float32 and quantized to it");
   cmd->add_option("--b-format", a->b_format, "Format of B when it differs from A's (same block size for block formats)");
-  cmd->add_option("--acc", a->accumulator, "Accumulator of --format GEMMs: fp32 (default), fp16, bf16");
+  cmd->add_option("--acc", a->accumulator,
+                  "Accumulator of --format GEMMs: fp32 (default), fp16, bf16; NVFP4 applies its tensor scales after "
+                  "accumulation, so fp16 overflows on most NVFP4 GEMMs");
   cmd->callback([a] {
     as_input_errors([&] {
       if (!a->format.empty()) {
