@@ -1,5 +1,6 @@
 #include "cost/cost_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -37,7 +38,7 @@ double positive(YamlMap& parent, const std::string& key, double max = kMaxCost) 
 NodeEntry read_node(YamlMap node, double feature_nm) {
   NodeEntry out;
   out.feature_nm = feature_nm;
-  out.vdd_nominal_v = node.number("vdd_nominal_v", 0.1, 5.0);
+  out.vdd_nominal_v = node.number("vdd_nominal_v", kMinVddV, kMaxVddV);
   if (node.has("relative_to")) {
     out.relative_to = node.string("relative_to");
     out.area_factor = node.number("area_ratio", 1e-6, 100.0);  // resolved later
@@ -51,6 +52,7 @@ NodeEntry read_node(YamlMap node, double feature_nm) {
       }
       std::array<double, 3> c{};
       for (std::size_t i = 0; i < 3; ++i) c[i] = poly[i].as<double>();
+      if (!(c[0] > 0)) node.fail("energy_poly", "a must be > 0: the energy of a V^2 + b V + c rises with V only then");
       out.energy_poly = c;
       const double e = c[0] * out.vdd_nominal_v * out.vdd_nominal_v + c[1] * out.vdd_nominal_v + c[2];
       if (!(e > 0)) node.fail("energy_poly", "gives a non-positive energy at vdd_nominal_v");
@@ -82,12 +84,32 @@ ScalingSet read_scaling(YamlMap set, const std::string& name) {
                                    entry.relative_to));
     }
   }
+  for (const auto& [nm, entry] : out.nodes) {
+    const double min_v = min_vdd_v(out, entry);
+    if (entry.vdd_nominal_v < min_v) {
+      throw InputError(nodes.where(fmt::format("{:g}nm", nm)),
+                       fmt::format("vdd_nominal_v {} V is below the node's energy fit; allowed: {}..{} V",
+                                   entry.vdd_nominal_v, min_v, kMaxVddV));
+    }
+  }
   nodes.finish();
   set.finish();
   return out;
 }
 
 }  // namespace
+
+const NodeEntry& relative_base(const ScalingSet& set, const NodeEntry& node) {
+  if (node.relative_to.empty()) return node;
+  return set.nodes.at(parse_node_nm(node.relative_to, "scaling set " + set.name));  // read_scaling checked it
+}
+
+double min_vdd_v(const ScalingSet& set, const NodeEntry& node) {
+  const NodeEntry& fitted = relative_base(set, node);
+  if (!fitted.energy_poly) return kMinVddV;
+  const auto& c = *fitted.energy_poly;
+  return std::max(kMinVddV, std::ceil(-c[1] / (2 * c[0]) * 1000) / 1000);
+}
 
 double parse_node_nm(const std::string& text, const std::string& origin) {
   std::string s;
@@ -183,6 +205,14 @@ CostTable parse_cost_table(const std::string& yaml_text, const std::string& orig
     }
   }
   scalings.finish();
+  for (const auto& [name, set] : t.scalings) {
+    const double min_v = min_vdd_v(set, set.nodes.at(t.base_node_nm));
+    if (t.base_vdd_v < min_v) {
+      root.fail("base_vdd_v", fmt::format("{} V is below the base node's energy fit in scaling set '{}'; allowed: "
+                                          "{}..{} V",
+                                          t.base_vdd_v, name, min_v, kMaxVddV));
+    }
+  }
   std::vector<std::string> names;
   for (const auto& kv : t.scalings) names.push_back(kv.first);
   t.default_scaling = tech.choice("default_scaling", names);

@@ -83,4 +83,15 @@ const CostTable& default_cost_table();
 // "7nm", "7 nm", "7" -> 7. Throws InputError naming what is allowed.
 double parse_node_nm(const std::string& text, const std::string& origin);
 
+// The node a relative_to entry refers to; the entry itself otherwise.
+const NodeEntry& relative_base(const ScalingSet& set, const NodeEntry& node);
+
+// Supply range of the scaling fits: an energy polynomial a V^2 + b V + c is a
+// fit that holds only where its energy rises with VDD, i.e. from its minimum at
+// -b / 2a (rounded up to the next mV, so the bound prints exactly) upwards;
+// below it the fitted energy grows as VDD falls. V^2 scaling has no such bound.
+inline constexpr double kMinVddV = 0.1;
+inline constexpr double kMaxVddV = 5.0;
+double min_vdd_v(const ScalingSet& set, const NodeEntry& node);
+
 }  // namespace qarch::cost

@@ -1,5 +1,6 @@
 #include "cost/technology.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -22,13 +23,7 @@ struct Factors {
 // base voltage.
 double listed_energy(const ScalingSet& set, const NodeEntry& n, double base_nm, double base_vdd,
                      double v) {
-  if (!n.relative_to.empty()) {
-    for (const auto& [nm, ref] : set.nodes) {
-      if (std::abs(nm - std::stod(n.relative_to)) < 1e-9) {
-        return listed_energy(set, ref, base_nm, base_vdd, v) * n.energy_ratio;
-      }
-    }
-  }
+  if (!n.relative_to.empty()) return listed_energy(set, relative_base(set, n), base_nm, base_vdd, v) * n.energy_ratio;
   if (n.energy_poly) {
     const NodeEntry& base = set.nodes.at(base_nm);
     if (!base.energy_poly) {
@@ -42,10 +37,7 @@ double listed_energy(const ScalingSet& set, const NodeEntry& n, double base_nm, 
 
 double listed_area(const ScalingSet& set, const NodeEntry& n) {
   if (n.relative_to.empty()) return n.area_factor;
-  for (const auto& [nm, ref] : set.nodes) {
-    if (std::abs(nm - std::stod(n.relative_to)) < 1e-9) return ref.area_factor * n.area_factor;
-  }
-  return n.area_factor;
+  return relative_base(set, n).area_factor * n.area_factor;
 }
 
 }  // namespace
@@ -88,8 +80,14 @@ TechnologyPoint resolve_technology(const CostTable& table, const std::string& no
   p.node_nm = nm;
   p.scaling = set_name;
   p.vdd_v = vdd_v ? *vdd_v : below.vdd_nominal_v + t * (above.vdd_nominal_v - below.vdd_nominal_v);
-  if (!(p.vdd_v > 0.1 && p.vdd_v < 5.0)) {
-    throw InputError(fmt::format("supply voltage {} V is out of range; allowed: 0.1..5 V", p.vdd_v));
+  // Both neighbours' energies are evaluated at vdd: it must be inside both fits.
+  const double min_v = std::max(min_vdd_v(set, below), min_vdd_v(set, above));
+  if (!(p.vdd_v >= min_v && p.vdd_v <= kMaxVddV)) {
+    const std::string why = min_v > kMinVddV ? fmt::format(
+        "; below {} V the energy_poly of scaling set '{}' (cost table {}) is past its minimum -b/2a and rises as VDD falls",
+        min_v, set_name, table.origin) : "";
+    throw InputError(fmt::format("{} {} V is out of range at {:g}nm; allowed: {}..{} V{}",
+                                 vdd_v ? "--vdd" : "the nominal supply", p.vdd_v, nm, min_v, kMaxVddV, why));
   }
   p.area_factor = lerp_log(listed_area(set, below), listed_area(set, above));
   p.energy_factor = lerp_log(listed_energy(set, below, table.base_node_nm, table.base_vdd_v, p.vdd_v),

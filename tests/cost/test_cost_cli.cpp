@@ -53,6 +53,10 @@ TEST_CASE("bad input exits 2 with a message naming what is allowed") {
   const Result dram = run("cost dram --standard ddr9");
   CHECK(dram.code == 2);
   CHECK(dram.out.find("allowed: ddr4") != std::string::npos);
+  // 7 nm energy fit 0.1776 V^2 - 0.09097 V + 0.02447: least at 0.2561 V, so 0.2 V is refused
+  const Result vdd = run("cost mac --weights int8 --acts int8 --acc int32 --node 7nm --vdd 0.2");
+  CHECK(vdd.code == 2);
+  CHECK(vdd.out.find("qarch: error: --vdd 0.2 V is out of range at 7nm; allowed: 0.257..5 V") != std::string::npos);
   const Result table = run("cost mac --weights int8 --acts int8 --acc int32 --table /nonexistent.yaml");
   CHECK(table.code == 2);
   CHECK(table.out.find("/nonexistent.yaml") != std::string::npos);

@@ -67,3 +67,19 @@ TEST_CASE("unknown keys and unreadable files are errors") {
   CHECK_THROWS_WITH(qarch::cost::load_cost_table("/nonexistent/table.yaml"),
                     Catch::Contains("/nonexistent/table.yaml") && Catch::Contains("cannot open"));
 }
+
+TEST_CASE("supplies below a node's energy fit are rejected with the line and the allowed range") {
+  // 7 nm fit minimum: 0.09097 / (2 * 0.1776) = 0.2561 V -> 0.257 V; 45 nm: 0.362 / (2 * 1.103) = 0.1641 V -> 0.165 V.
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("7nm:  {area_factor: 0.059, vdd_nominal_v: 0.7,",
+                                                           "7nm:  {area_factor: 0.059, vdd_nominal_v: 0.2,"),
+                                                  "mine.yaml"),
+                    Catch::StartsWith("mine.yaml:") && Catch::Contains("stillmaker2017.nodes.7nm") &&
+                        Catch::Contains("vdd_nominal_v 0.2 V is below the node's energy fit; allowed: 0.257..5 V"));
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("base_vdd_v: {value: 0.9,", "base_vdd_v: {value: 0.15,"),
+                                                  "mine.yaml"),
+                    Catch::StartsWith("mine.yaml:14:") && Catch::Contains("base_vdd_v") &&
+                        Catch::Contains("allowed: 0.165..5 V"));
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("energy_poly: [0.1776,", "energy_poly: [-0.1776,"),
+                                                  "mine.yaml"),
+                    Catch::Contains("stillmaker2017.nodes.7nm.energy_poly") && Catch::Contains("a must be > 0"));
+}

@@ -61,3 +61,22 @@ TEST_CASE("unknown nodes and scaling sets name the table and what is allowed") {
                     Catch::Contains("unknown scaling set 'itrs'") && Catch::Contains("classical"));
   CHECK_THROWS_AS(resolve_technology(table(), "seven"), qarch::InputError);
 }
+
+TEST_CASE("the supply is limited to where the Stillmaker & Baas 2017 energy fit rises with it") {
+  // 7 nm: 0.1776 V^2 - 0.09097 V + 0.02447 is least at V = 0.09097 / (2 * 0.1776) = 0.2561 V;
+  // below, the fit's energy grows again (0.2 V: 0.01338, 0.25 V: 0.01283). Bound rounded up to 1 mV.
+  CHECK_THROWS_WITH(resolve_technology(table(), "7nm", 0.2),
+                    Catch::Contains("--vdd 0.2 V is out of range at 7nm; allowed: 0.257..5 V") &&
+                        Catch::Contains("scaling set 'stillmaker2017'"));
+  CHECK(resolve_technology(table(), "7nm", 0.257).energy_factor == Approx(poly7(0.257) / poly45(0.9)));
+  CHECK_THROWS_WITH(resolve_technology(table(), "7nm", 5.5), Catch::Contains("allowed: 0.257..5 V"));
+  // 32 nm: 0.7823 / (2 * 0.9559) = 0.4092 V. 28 nm is interpolated from 32 and 20 nm
+  // (0.1582 / (2 * 0.373) = 0.2121 V): both fits are evaluated, so the higher bound holds.
+  CHECK_THROWS_WITH(resolve_technology(table(), "32nm", 0.4), Catch::Contains("allowed: 0.41..5 V"));
+  CHECK_THROWS_WITH(resolve_technology(table(), "28nm", 0.4), Catch::Contains("allowed: 0.41..5 V"));
+  // 5 nm is 7 nm's fit times a ratio, so 7 nm's bound
+  CHECK_THROWS_WITH(resolve_technology(table(), "5nm", 0.25), Catch::Contains("allowed: 0.257..5 V"));
+  // classical scaling is V^2, not a fit: only the plausible-supply range 0.1..5 V
+  CHECK_NOTHROW(resolve_technology(table(), "7nm", 0.2, "classical"));
+  CHECK_THROWS_WITH(resolve_technology(table(), "7nm", 0.05, "classical"), Catch::Contains("allowed: 0.1..5 V"));
+}
