@@ -228,25 +228,27 @@ PricedUnit DatapathModel::mac(const FormatInfo& weights, const FormatInfo& acts,
                                    : std::max(w.exponent_bits, a.exponent_bits);
   PricedUnit u;
   int products_per_lane = 1;
-  if (options.lane_bits > 0) {
+  if (options.lane_bits) {
     if (is_float(w) || is_float(a)) {
       throw InputError("lane packing (--lane-bits) models integer operands only");
     }
+    const int lane_bits = *options.lane_bits;
     const int op_bits = std::max(w.storage_bits, a.storage_bits);
-    if (options.lane_bits < op_bits) {
-      throw InputError(fmt::format("lane of {} bits is narrower than the {}-bit operands",
-                                   options.lane_bits, op_bits));
+    if (lane_bits < op_bits || lane_bits > kMaxLaneBits) {
+      throw InputError(fmt::format("--lane-bits {}: a lane holds at least one {}-bit operand and is at most {} bits "
+                                   "wide; allowed: {}..{}",
+                                   lane_bits, op_bits, kMaxLaneBits, op_bits, kMaxLaneBits));
     }
-    products_per_lane = options.lane_bits / op_bits;
+    products_per_lane = lane_bits / op_bits;
     // One lane-wide array; the cross terms between sub-words are gated off,
     // so only the products' share of the array switches. Carry-kill muxes
     // split the partial products.
-    const UnitCost lane = int_multiplier(options.lane_bits, options.lane_bits);
+    const UnitCost lane = int_multiplier(lane_bits, lane_bits);
     const double active = static_cast<double>(products_per_lane) * sw * sa /
-                          (static_cast<double>(options.lane_bits) * options.lane_bits);
+                          (static_cast<double>(lane_bits) * lane_bits);
     u.add("significand_multiplier",
           UnitCost{lane.area_um2 / products_per_lane, lane.energy_pj * active / products_per_lane});
-    u.add("lane_split", cells(2.0 * options.lane_bits * table_.cells.mux2_um2 / products_per_lane));
+    u.add("lane_split", cells(2.0 * lane_bits * table_.cells.mux2_um2 / products_per_lane));
   } else {
     u.add("significand_multiplier", int_multiplier(sw, sa));
   }

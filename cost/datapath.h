@@ -7,6 +7,7 @@
 // power laws through the Horowitz points; the other parts are built from
 // standard cells and priced at the 8b adder's energy per area. Scale the
 // result to another node with technology.h.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,10 +36,15 @@ struct PricedUnit {
   void add(const std::string& name, const UnitCost& c) { parts.emplace_back(name, c); }
 };
 
+// The widest packing lane: a 64-bit integer multiplier. The multiplier power
+// law runs through Horowitz's 8- and 32-bit points; wider is beyond the model.
+inline constexpr int kMaxLaneBits = 64;
+
 struct MacOptions {
-  // > 0: integer operands packed into multiplier lanes this wide (e.g. two
-  // int4 products on an 8-bit lane); 0 = one native product per MAC.
-  int lane_bits = 0;
+  // Integer operands packed into multiplier lanes this wide (e.g. two int4
+  // products on an 8-bit lane), operand width..kMaxLaneBits; empty = one
+  // native product per MAC.
+  std::optional<int> lane_bits;
   // 2:4 structured sparsity: a 4:1 activation mux and 2 bits of metadata
   // per weight; priced per executed MAC.
   bool sparsity_2_4 = false;

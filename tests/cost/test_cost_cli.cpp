@@ -61,3 +61,27 @@ TEST_CASE("bad input exits 2 with a message naming what is allowed") {
   CHECK(table.code == 2);
   CHECK(table.out.find("/nonexistent.yaml") != std::string::npos);
 }
+
+TEST_CASE("zero, negative and absurd widths and sizes are errors naming the option and the range") {
+  // int8 operands: a lane of 8..64 bits; 0 and -8 were taken as "no packing", 10^6 priced a 10^6-bit multiplier
+  for (const char* lane : {"0", "-8", "1000000"}) {
+    const Result r = run(std::string("cost mac --weights int8 --acts int8 --acc int32 --lane-bits ") + lane);
+    INFO(r.out);
+    CHECK(r.code == 2);
+    CHECK(r.out.find(std::string("qarch: error: --lane-bits ") + lane + ": a lane holds at least one 8-bit operand") !=
+          std::string::npos);
+    CHECK(r.out.find("allowed: 8..64") != std::string::npos);
+  }
+  // a bit-serial PE has no lanes: --lane-bits was ignored there, whatever its value
+  const Result serial = run("cost mac --weights int8 --acts int8 --acc int32 --bit-serial --lane-bits 0");
+  CHECK(serial.code == 2);
+  CHECK(serial.out.find("--lane-bits excludes --bit-serial") != std::string::npos);
+  // SRAM sizes are whole bytes up to 1 TiB (2^40 B = 1024 GiB), as scratchpads in accelerator configs
+  const Result huge = run("cost sram --size 1e30B");
+  CHECK(huge.code == 2);
+  CHECK(huge.out.find("--size: '1e30B' is out of range; allowed: 1 B .. 1024 GiB") != std::string::npos);
+  const Result fraction = run("cost sram --size 1000.5B --width 8");
+  CHECK(fraction.code == 2);
+  CHECK(fraction.out.find("--size: '1000.5B' is not a whole number of bytes") != std::string::npos);
+  CHECK(run("cost sram --size 1024GiB --json").code == 0);
+}

@@ -1,15 +1,14 @@
 // `qarch cost`: prices one MAC or one memory access from the cost tables.
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "apps/qarch/commands.h"
-#include "common/input_error.h"
-#include "common/units.h"
+#include "common/yaml_reader.h"
 #include "cost/cost_table.h"
 #include "cost/datapath.h"
 #include "cost/memory_cost.h"
@@ -72,7 +71,7 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   struct MacArgs {
     TechOptions tech;
     std::string weights, acts, acc;
-    int lane_bits = 0;
+    std::optional<int> lane_bits;
     bool sparsity = false, bit_serial = false, breakdown = false;
   };
   auto mac = std::make_shared<MacArgs>();
@@ -80,9 +79,11 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   mac_cmd->add_option("--weights", mac->weights, "weight format (numerics registry name)")->required();
   mac_cmd->add_option("--acts", mac->acts, "activation format")->required();
   mac_cmd->add_option("--acc", mac->acc, "accumulator format")->required();
-  mac_cmd->add_option("--lane-bits", mac->lane_bits, "pack integer operands into lanes this wide");
+  CLI::Option* lane_bits = mac_cmd->add_option(
+      "--lane-bits", mac->lane_bits, "pack integer operands into lanes this wide: operand bits..64 (default: no packing)");
   mac_cmd->add_flag("--sparsity-2-4", mac->sparsity, "add 2:4 sparsity mux and metadata");
-  mac_cmd->add_flag("--bit-serial", mac->bit_serial, "bit-serial PE (area per PE, energy per whole MAC)");
+  mac_cmd->add_flag("--bit-serial", mac->bit_serial, "bit-serial PE (area per PE, energy per whole MAC)")
+      ->excludes(lane_bits);  // a bit-serial PE has no multiplier lanes
   mac_cmd->add_flag("--breakdown", mac->breakdown, "also print the parts (text output only)");
   add_tech_options(mac_cmd, mac->tech);
   mac_cmd->callback([mac]() {
@@ -124,19 +125,18 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   };
   auto sram = std::make_shared<SramArgs>();
   CLI::App* sram_cmd = cost_cmd->add_subcommand("sram", "energy per access and area of an on-chip SRAM");
-  sram_cmd->add_option("--size", sram->size, "capacity with a unit, e.g. 1MiB or 32 KiB")->required();
+  sram_cmd->add_option("--size", sram->size, "capacity with a unit, e.g. 1MiB or 32 KiB; whole bytes, 1 B..1024 GiB")
+      ->required();
   sram_cmd->add_option("--width", sram->width_bits, "bits per access (default 64)");
   sram_cmd->add_option("--banks", sram->banks, "number of banks (default 1)");
   add_tech_options(sram_cmd, sram->tech);
   sram_cmd->callback([sram]() {
     const Context c = context(sram->tech);
-    double bytes = 0;
-    try {
-      bytes = parse_quantity(sram->size, Dimension::kBytes);
-    } catch (const std::invalid_argument& e) {
-      throw InputError(fmt::format("--size: {}", e.what()));
-    }
-    const cost::SramGeometry g{bytes, sram->width_bits, sram->banks};
+    // The config reader's byte sizes: whole bytes, 1 B .. 2^40 B, as a scratchpad's size in accelerator configs.
+    YAML::Node node = load_yaml_string("{}", "command line");
+    node["--size"] = sram->size;
+    const std::uint64_t bytes = YamlMap(node, "command line", "").byte_size("--size", 1, std::uint64_t{1} << 40);
+    const cost::SramGeometry g{double(bytes), sram->width_bits, sram->banks};
     cost::validate_sram_geometry(g, "--size/--width/--banks");
     const cost::MemoryModel memory(c.table);
     nlohmann::json j{{"read_energy_pj", memory.sram_read_pj(g) * c.tech.energy_factor},
