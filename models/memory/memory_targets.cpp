@@ -49,7 +49,9 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const DramConfig& config)
     : sc_module(name),
       socket("socket"),
       dram_(config, this),
-      tck_(config.tCK_ns, sc_core::SC_NS) {
+      tck_(config.tCK_ns, sc_core::SC_NS),
+      pseudo_channels_(config.pseudo_channels),
+      port_free_cycle_(std::size_t(config.channels) * std::size_t(config.pseudo_channels), 0) {
   socket.register_b_transport(this, &DramTarget::b_transport);
   socket.register_transport_dbg(this, &DramTarget::transport_dbg);
 }
@@ -66,9 +68,14 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   const std::uint64_t first = p.get_address() / burst * burst;
   const std::uint64_t end = p.get_address() + std::max<std::uint64_t>(p.get_data_length(), 1);
   transfer_done_cycle_ = 0;
-  // Bursts enter the controller one per memory clock, as from a DMA engine.
+  // Bursts enter in address order; each pseudo-channel's front end takes one
+  // per memory clock, so bursts to different (pseudo-)channels enter in the
+  // same clock, as from a DMA engine with a port per channel.
   for (std::uint64_t a = first; a < end; a += burst) {
-    cycle = dram_.accept_burst(a, p.is_write(), cycle, 0) + 1;
+    const DramAddress d = dram_.address_map().decode(a);
+    std::uint64_t& port_free = port_free_cycle_[d.channel * std::uint64_t(pseudo_channels_) + d.pseudo_channel];
+    cycle = dram_.accept_burst(a, p.is_write(), std::max(cycle, port_free), 0);
+    port_free = cycle + 1;
   }
   last_cycle_ = cycle;
   dram_.drain();

@@ -53,7 +53,10 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
 
   DramSystem dram_;
   sc_core::sc_time tck_;
-  std::uint64_t last_cycle_ = 0;
+  int pseudo_channels_;
+  // Per (channel, pseudo-channel): the first memory clock its front end is free.
+  std::vector<std::uint64_t> port_free_cycle_;
+  std::uint64_t last_cycle_ = 0;  // of the last burst accepted: bursts enter in order
   std::uint64_t transfer_done_cycle_ = 0;
   SparseMemory data_;
   TransferCounters transfers_;
