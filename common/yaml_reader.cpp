@@ -27,36 +27,61 @@ bool is_index(const std::string& s) {
 
 // yaml-cpp keeps every entry of a mapping and answers node[key] with the
 // first, so a repeated key would silently lose to the earlier one.
-void reject_repeated_keys(const YAML::Node& node, const std::string& origin, const std::string& path) {
+void reject_repeated_keys(const YAML::Node& node, const std::string& origin, int line_offset,
+                          const std::string& path) {
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
       const std::string key_path = path.empty() ? key : path + "." + key;
-      const auto [first, is_new] = first_line.emplace(key, line_of(kv.first));
+      const auto [first, is_new] = first_line.emplace(key, line_of(kv.first) + line_offset);
       if (!is_new) {
-        throw InputError(SourceRef{origin, line_of(kv.first), key_path},
+        throw InputError(SourceRef{origin, line_of(kv.first) + line_offset, key_path},
                          fmt::format("key given twice (first at line {}); write it once", first->second));
       }
-      reject_repeated_keys(kv.second, origin, key_path);
+      reject_repeated_keys(kv.second, origin, line_offset, key_path);
     }
   } else if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i) reject_repeated_keys(node[i], origin, fmt::format("{}[{}]", path, i));
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      reject_repeated_keys(node[i], origin, line_offset, fmt::format("{}[{}]", path, i));
+    }
   }
+}
+
+enum class Syntax { kYaml, kJsonLine };
+
+// Every YAML or JSON text qarch reads is parsed here, so every one is checked
+// for keys given twice.
+YAML::Node load_one_document(const std::string& text, const std::string& origin, Syntax syntax,
+                             int line_offset, const std::string& key_path) {
+  const bool json = syntax == Syntax::kJsonLine;
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    const int line = json ? line_offset + 1 : (e.mark.line >= 0 ? e.mark.line + 1 : 0);
+    throw InputError(SourceRef{origin, line, ""},
+                     (json ? "malformed JSON (truncated trace?): " : "malformed YAML: ") + e.msg);
+  }
+  if (documents.size() > 1 && json) {
+    throw InputError(SourceRef{origin, line_offset + 1, ""},
+                     fmt::format("text after the JSON object, at column {}; write one object per line",
+                                 documents[1].Mark().column + 1));
+  }
+  if (documents.empty()) return YAML::Node();
+  reject_repeated_keys(documents.front(), origin, line_offset, key_path);
+  return documents.front();
 }
 
 }  // namespace
 
 YAML::Node load_yaml_string(const std::string& text, const std::string& origin) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(SourceRef{origin, e.mark.line >= 0 ? e.mark.line + 1 : 0, ""},
-                     "malformed YAML: " + e.msg);
-  }
-  reject_repeated_keys(root, origin, "");
-  return root;
+  return load_one_document(text, origin, Syntax::kYaml, 0, "");
+}
+
+YAML::Node load_json_line(const std::string& line, const std::string& origin, int line_no,
+                          const std::string& key_path) {
+  return load_one_document(line, origin, Syntax::kJsonLine, line_no - 1, key_path);
 }
 
 YAML::Node load_yaml_file(const std::string& path) {

@@ -19,9 +19,14 @@
 
 namespace qarch {
 
-// Parses a YAML file; malformed YAML becomes an InputError with the line.
+// Parses a YAML file. Malformed YAML and a key given twice in one mapping are
+// InputErrors with the line.
 YAML::Node load_yaml_file(const std::string& path);
 YAML::Node load_yaml_string(const std::string& text, const std::string& origin);
+// One line of a JSON Lines file (JSON is YAML 1.2 flow syntax), checked as a
+// YAML text is; errors name line_no, and key paths start with key_path.
+YAML::Node load_json_line(const std::string& line, const std::string& origin, int line_no,
+                          const std::string& key_path);
 
 // Applies "key.path=value" to a document before it is read. The value is
 // parsed as YAML (so "16" stays a scalar and "[1,2]" a list). Path elements

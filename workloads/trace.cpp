@@ -186,22 +186,8 @@ Workload read_jsonl_trace(std::istream& in, const std::string& origin) {
     if (line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] != '{') {
       throw InputError(SourceRef{origin, line_no, ""}, "expected a JSON object on this line");
     }
-    std::vector<YAML::Node> documents;
-    try {
-      documents = YAML::LoadAll(line);
-    } catch (const YAML::Exception& e) {
-      throw InputError(SourceRef{origin, line_no, ""},
-                       "malformed JSON (truncated trace?): " + e.msg);
-    }
-    // yaml-cpp reads whatever follows the first object as further documents.
-    if (documents.size() > 1) {
-      throw InputError(SourceRef{origin, line_no, ""},
-                       fmt::format("text after the JSON object, at column {}; write one object per line",
-                                   documents[1].Mark().column + 1));
-    }
-    const YAML::Node& node = documents.front();
-    YamlMap map(node, origin, have_header ? fmt::format("ops[{}]", w.ops.size()) : "header",
-                line_no - 1);
+    const std::string key_path = have_header ? fmt::format("ops[{}]", w.ops.size()) : "header";
+    YamlMap map(load_json_line(line, origin, line_no, key_path), origin, key_path, line_no - 1);
     if (!have_header) {
       w.name = map.string("name");
       map.integer("version", 1, 1, 1);

@@ -164,3 +164,18 @@ ops:
   CHECK(again.ops[1].gemm.batch == 3);
   CHECK(again.ops[1].weights.format == "fp8-e4m3");
 }
+
+TEST_CASE("a key given twice in a JSON Lines object is an error naming the file, line and key") {
+  // The JSON Lines reader parsed each line itself, without the check YAML files
+  // get, and the first m (4) silently won.
+  const auto op = qarch::test::write_temp_file("twice.jsonl",
+      "{\"name\": \"j\"}\n"
+      "{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"m\": 4096, \"n\": 4, \"k\": 4}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(op),
+                    op + ":2: ops[0].m: key given twice (first at line 2); write it once");
+  const auto header = qarch::test::write_temp_file("twice-header.jsonl",
+      "{\"name\": \"j\", \"defaults\": {\"weights\": {\"format\": \"int4\", \"format\": \"int8\"}}}\n"
+      "{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(header),
+                    Catch::StartsWith(header + ":1: header.defaults.weights.format: key given twice"));
+}
