@@ -48,10 +48,22 @@ void reject_repeated_keys(const YAML::Node& node, const std::string& origin, int
   }
 }
 
+// The 1-based line of the '---' that opens `second`, the document after
+// `first`; yaml-cpp marks a document's first node (an empty one past its '---').
+int second_document_line(const std::string& text, const YAML::Node& first, const YAML::Node& second) {
+  std::istringstream in(text);
+  int start = second.Mark().line;
+  int index = 0;
+  for (std::string line; index <= second.Mark().line && std::getline(in, line); ++index) {
+    if (index > first.Mark().line && line.rfind("---", 0) == 0) start = index;
+  }
+  return start + 1;
+}
+
 enum class Syntax { kYaml, kJsonLine };
 
-// Every YAML or JSON text qarch reads is parsed here, so every one is checked
-// for keys given twice.
+// Every YAML or JSON text qarch reads is parsed here: one document, no key
+// given twice. yaml-cpp's Load would drop whatever follows the first document.
 YAML::Node load_one_document(const std::string& text, const std::string& origin, Syntax syntax,
                              int line_offset, const std::string& key_path) {
   const bool json = syntax == Syntax::kJsonLine;
@@ -67,6 +79,11 @@ YAML::Node load_one_document(const std::string& text, const std::string& origin,
     throw InputError(SourceRef{origin, line_offset + 1, ""},
                      fmt::format("text after the JSON object, at column {}; write one object per line",
                                  documents[1].Mark().column + 1));
+  }
+  if (documents.size() > 1) {
+    throw InputError(SourceRef{origin, second_document_line(text, documents[0], documents[1]), ""},
+                     "a second YAML document starts here; qarch reads one document per file "
+                     "(remove the '---' line and merge what follows into the first)");
   }
   if (documents.empty()) return YAML::Node();
   reject_repeated_keys(documents.front(), origin, line_offset, key_path);

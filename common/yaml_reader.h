@@ -19,8 +19,8 @@
 
 namespace qarch {
 
-// Parses a YAML file. Malformed YAML and a key given twice in one mapping are
-// InputErrors with the line.
+// Parses a YAML file. Malformed YAML, a second document ('---' and more) and a
+// key given twice in one mapping are InputErrors with the line.
 YAML::Node load_yaml_file(const std::string& path);
 YAML::Node load_yaml_string(const std::string& text, const std::string& origin);
 // One line of a JSON Lines file (JSON is YAML 1.2 flow syntax), checked as a

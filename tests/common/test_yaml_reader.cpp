@@ -75,6 +75,19 @@ TEST_CASE("a key given twice in one mapping is an error naming both lines, at an
   CHECK_NOTHROW(qarch::load_yaml_string("a: {x: 1}\nb: {x: 2}\nops: [{m: 1}, {m: 2}]\n", "ok.yaml"));
 }
 
+TEST_CASE("a second YAML document is an error naming the line where it starts") {
+  // yaml-cpp's Load read the first document only; the rest was silently ignored.
+  CHECK_THROWS_WITH(qarch::load_yaml_string("name: a\nclock: 1 GHz\n---\nname: b\n", "a.yaml"),
+                    "a.yaml:3: a second YAML document starts here; qarch reads one document per file "
+                    "(remove the '---' line and merge what follows into the first)");
+  CHECK_THROWS_WITH(qarch::load_yaml_string("---\nname: a\n\n---\n", "empty.yaml"),
+                    Catch::StartsWith("empty.yaml:4: a second YAML document starts here"));
+  CHECK_THROWS_WITH(qarch::load_yaml_string("name: a\n...\nname: b\n", "end.yaml"),
+                    Catch::StartsWith("end.yaml:3: a second YAML document starts here"));
+  // One document, with its start and end markers, is fine.
+  CHECK(qarch::load_yaml_string("---\nname: a\n...\n", "one.yaml")["name"].Scalar() == "a");
+}
+
 TEST_CASE("malformed YAML reports the line of the fault") {
   CHECK_THROWS_WITH(qarch::load_yaml_string("a: [1, 2\nb: 3\n", "bad.yaml"), Catch::StartsWith("bad.yaml:") && Catch::Contains("malformed YAML"));
 }
