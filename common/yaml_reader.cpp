@@ -240,10 +240,18 @@ std::int64_t YamlMap::whole_number(const std::string& key, const YAML::Node& sca
     fail(key, fmt::format("\"{}\" is a string (quoted); allowed: integers {}..{}, written without quotes",
                           text, min, max));
   }
+  // Decimal only, as JSON: stoll's base 0 read 010 as octal 8 and 0x10 as 16.
+  const std::size_t sign = text.find_first_not_of("+-") == 1 ? 1 : 0;
+  if (text.size() > sign + 1 && text[sign] == '0' &&
+      std::string("0123456789xXoObB").find(text[sign + 1]) != std::string::npos) {
+    fail(key, fmt::format("'{}' is not a decimal integer; integers are written in decimal without leading "
+                          "zeros or a 0x/0o prefix; allowed: integers {}..{}",
+                          text, min, max));
+  }
   std::size_t pos = 0;
   long long value = 0;
   try {
-    value = std::stoll(text, &pos, 0);
+    value = std::stoll(text, &pos, 10);
   } catch (const std::exception&) {
     pos = 0;
   }

@@ -88,6 +88,22 @@ TEST_CASE("a second YAML document is an error naming the line where it starts") 
   CHECK(qarch::load_yaml_string("---\nname: a\n...\n", "one.yaml")["name"].Scalar() == "a");
 }
 
+TEST_CASE("integers are decimal: a leading zero or a 0x/0o prefix is an error, not octal or hex") {
+  // stoll with base 0 read 010 as 8 and 0x10 as 16; JSON refuses both, YAML 1.2 reads 010 as 10.
+  YamlMap root = doc("m: 010\nn: 0x10\nk: 0o10\nstride: [1, 02]\nzero: 0\nneg: -0\nten: 10\nhalf: 0.5\nsigned: -07\n");
+  CHECK_THROWS_WITH(root.integer("m", 1, 4096),
+                    "cfg.yaml:1: m: '010' is not a decimal integer; integers are written in decimal without leading "
+                    "zeros or a 0x/0o prefix; allowed: integers 1..4096");
+  CHECK_THROWS_WITH(root.integer("n", 1, 4096), Catch::StartsWith("cfg.yaml:2: n: '0x10' is not a decimal integer"));
+  CHECK_THROWS_WITH(root.integer("k", 1, 4096), Catch::StartsWith("cfg.yaml:3: k: '0o10' is not a decimal integer"));
+  CHECK_THROWS_WITH(root.integers("stride", 1, 8, {1}), Catch::StartsWith("cfg.yaml:4: stride: '02' is not a decimal integer"));
+  CHECK_THROWS_WITH(root.integer("signed", -8, 8), Catch::StartsWith("cfg.yaml:9: signed: '-07' is not a decimal integer"));
+  CHECK(root.integer("zero", 0, 8) == 0);
+  CHECK(root.integer("neg", -8, 8) == 0);
+  CHECK(root.integer("ten", 0, 80) == 10);
+  CHECK_THROWS_WITH(root.integer("half", 0, 8), "cfg.yaml:8: half: '0.5' is not a whole number; allowed: integers 0..8");
+}
+
 TEST_CASE("malformed YAML reports the line of the fault") {
   CHECK_THROWS_WITH(qarch::load_yaml_string("a: [1, 2\nb: 3\n", "bad.yaml"), Catch::StartsWith("bad.yaml:") && Catch::Contains("malformed YAML"));
 }
