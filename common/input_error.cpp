@@ -12,4 +12,45 @@ std::string SourceRef::describe() const {
 InputError::InputError(const SourceRef& where, const std::string& message)
     : std::runtime_error(where.describe() + ": " + message) {}
 
+namespace {
+
+// Length of the UTF-8 sequence at text[i], 0 if it is not valid (RFC 3629:
+// no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF).
+std::size_t utf8_sequence_length(const std::string& text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  }
+  if (length == 0 || i + length > text.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+void require_utf8(const std::string& text, const SourceRef& where) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      throw InputError(where, "not valid UTF-8 text (at byte " + std::to_string(i + 1) + "); names and other strings must be UTF-8");
+    }
+    i += length;
+  }
+}
+
 }  // namespace qarch

@@ -21,6 +21,10 @@ class InputError : public std::runtime_error {
   InputError(const SourceRef& where, const std::string& message);
 };
 
+// Names end up in JSON output, which must be UTF-8 (and YAML text is UTF-8):
+// text that is not is an InputError at `where`.
+void require_utf8(const std::string& text, const SourceRef& where);
+
 inline constexpr int kExitInputError = 2;
 
 }  // namespace qarch

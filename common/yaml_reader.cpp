@@ -214,7 +214,11 @@ YAML::Node YamlMap::required_scalar(const std::string& key) {
   return child;
 }
 
-std::string YamlMap::string(const std::string& key) { return required_scalar(key).Scalar(); }
+std::string YamlMap::string(const std::string& key) {
+  const std::string text = required_scalar(key).Scalar();
+  require_utf8(text, where(key));
+  return text;
+}
 
 std::string YamlMap::string(const std::string& key, const std::string& fallback) {
   return given(key, true) ? string(key) : fallback;

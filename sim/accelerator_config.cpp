@@ -255,7 +255,11 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   };
   AcceleratorConfig c;
   c.source = path;
-  c.name = values.count("general.run_name") ? values["general.run_name"].first : "scalesim";
+  c.name = "scalesim";
+  if (const auto run_name = values.find("general.run_name"); run_name != values.end()) {
+    c.name = run_name->second.first;
+    require_utf8(c.name, SourceRef{path, run_name->second.second, run_name->first});
+  }
   c.clock_hz = 1e9;  // SCALE-Sim counts cycles only.
   // Array and SRAM sizes have the ranges of the YAML keys they stand for.
   c.array.shape.rows = get_int("architecture_presets.ArrayHeight", 1, kMaxArrayDim);

@@ -35,6 +35,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
   std::ifstream in(path);
   if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
   Workload w;
+  require_utf8(path, SourceRef{path, 0, "file path (it names the workload)"});
   w.name = stem(path);
   w.source = path;
   const std::size_t fields_needed = kind == ScaleSimTopologyKind::kGemm ? 4 : 8;
@@ -82,6 +83,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
     }
     Op op;
     op.name = fields[0];
+    require_utf8(op.name, SourceRef{path, line_no, "field 1 (layer name)"});
     if (kind == ScaleSimTopologyKind::kGemm) {
       op.type = OpType::kGemm;
       op.gemm.m = v[0];

@@ -82,6 +82,16 @@ TEST_CASE("SCALE-Sim .cfg array and SRAM sizes have the ranges of the YAML keys 
   }
 }
 
+TEST_CASE("a SCALE-Sim .cfg run_name that is not valid UTF-8 is an error naming the line and key") {
+  // The name ends up in qarch run --json output, which stopped with an internal error.
+  std::string text = qarch::test::read_file(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/32x32_os.cfg");
+  REQUIRE(text.find("run_name = 32x32_os") != std::string::npos);
+  text.replace(text.find("32x32_os"), 8, "caf\xE9");
+  const std::string cfg = qarch::test::write_temp_file("latin1.cfg", text);
+  CHECK_THROWS_WITH(load_scalesim_config(cfg), cfg + ":2: general.run_name: not valid UTF-8 text (at byte 4); "
+                                                     "names and other strings must be UTF-8");
+}
+
 TEST_CASE("a SCALE-Sim .cfg whose SRAMs cannot hold a tile gets the YAML design point's error") {
   // 1 kB SRAMs for a 32x32 array: each half holds 512 of the 1024 one-byte words of a tile.
   const std::string dir = std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/";

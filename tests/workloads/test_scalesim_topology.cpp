@@ -60,3 +60,13 @@ TEST_CASE("qarch import scalesim writes layer names that read back unchanged, wh
   REQUIRE(w.ops.size() == names.size());
   for (std::size_t i = 0; i < names.size(); ++i) CHECK(w.ops[i].name == names[i]);
 }
+
+TEST_CASE("a SCALE-Sim layer name or file name that is not valid UTF-8 is an error naming the file and line") {
+  // Both end up in qarch run --json output, which stopped with an internal error.
+  const auto csv = qarch::test::write_temp_file("latin1.csv", "Layer, M, N, K,\nfc\xE9,4,4,4,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(csv, ScaleSimTopologyKind::kGemm),
+                    csv + ":2: field 1 (layer name): not valid UTF-8 text (at byte 3); names and other strings must be UTF-8");
+  const auto name = qarch::test::write_temp_file("net\xE9.csv", "Layer, M, N, K,\nfc,4,4,4,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(name, ScaleSimTopologyKind::kGemm),
+                    Catch::Contains(": file path (it names the workload): not valid UTF-8 text"));
+}

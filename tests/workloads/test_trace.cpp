@@ -179,3 +179,25 @@ TEST_CASE("a key given twice in a JSON Lines object is an error naming the file,
   CHECK_THROWS_WITH(qarch::workloads::load_trace(header),
                     Catch::StartsWith(header + ":1: header.defaults.weights.format: key given twice"));
 }
+
+TEST_CASE("a name that is not valid UTF-8 is an error naming the file, line and key") {
+  // Such names reached the JSON writer: qarch run --json stopped with an internal error.
+  const std::string op = "name: x\nops:\n  - {name: \"fc\xE9\", type: gemm, m: 1, n: 1, k: 1}\n";
+  CHECK_THROWS_WITH(load_trace_yaml_text(op, "t.yaml"),
+                    "t.yaml:3: ops[0].name: not valid UTF-8 text (at byte 3); names and other strings must be UTF-8");
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: \xC3\x28\nops:\n  - {name: a, type: gemm, m: 1, n: 1, k: 1}\n", "t.yaml"),
+                    Catch::StartsWith("t.yaml:1: name: not valid UTF-8 text (at byte 1)"));
+  const auto jsonl = qarch::test::write_temp_file("latin1.jsonl",
+      "{\"name\": \"j\"}\n{\"name\": \"caf\xE9\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(jsonl),
+                    Catch::StartsWith(jsonl + ":2: ops[0].name: not valid UTF-8 text (at byte 4)"));
+  // Overlong forms, UTF-16 surrogates, code points above U+10FFFF and cut sequences are not UTF-8 either.
+  for (const std::string bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82"}) {
+    CHECK_THROWS_WITH(load_trace_yaml_text("name: \"" + bad + "\"\nops:\n  - {name: a, type: gemm, m: 1, n: 1, k: 1}\n", "t.yaml"),
+                      Catch::Contains("not valid UTF-8"));
+  }
+  // Two-, three- and four-byte characters are fine.
+  const std::string good = "\xC3\xBC\xE2\x82\xAC\xF0\x9F\x98\x80";
+  CHECK(load_trace_yaml_text("name: " + good + "\nops:\n  - {name: " + good + ", type: gemm, m: 1, n: 1, k: 1}\n", "t.yaml")
+            .ops[0].name == good);
+}
