@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <functional>
 #include <limits>
 #include <map>
 
@@ -31,19 +30,28 @@ std::int64_t max_input_bits(const SystolicArrayConfig& a) {
   return bits;
 }
 
-// Each half of a double-buffered scratchpad must hold one array-sized tile of
-// the widest input format. `where` names the key that sets a scratchpad's size.
-void check_scratchpads_hold_a_tile(const AcceleratorConfig& c,
-                                   const std::function<SourceRef(const ScratchpadConfig&)>& where) {
+// A scratchpad's size as the user gave it, at the key that sets it; a unified
+// scratchpad is split evenly between `streams` operand streams.
+struct GivenScratchpad {
+  std::uint64_t size_bytes = 0;
+  int streams = 1;
+  SourceRef where;
+};
+
+// Each half of each operand stream's double buffer must hold one array-sized
+// tile of the widest input format.
+void check_scratchpads_hold_a_tile(const AcceleratorConfig& c, const std::vector<GivenScratchpad>& scratchpads) {
   const std::int64_t tile_bytes = (c.array.shape.rows * c.array.shape.cols * max_input_bits(c.array) + 7) / 8;
-  for (const ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
-    if (s->size_bytes / 2 < static_cast<std::uint64_t>(tile_bytes)) {
-      throw InputError(where(*s),
-                       fmt::format("{} cannot hold one {}x{} tile ({}) in each half of its double buffer; "
+  for (const GivenScratchpad& s : scratchpads) {
+    if (s.size_bytes / s.streams / 2 < static_cast<std::uint64_t>(tile_bytes)) {
+      throw InputError(s.where,
+                       fmt::format("{}{} cannot hold one {}x{} tile ({}) in each half of {} double buffer; "
                                    "need at least {}",
-                                   format_bytes(static_cast<double>(s->size_bytes)), c.array.shape.rows,
-                                   c.array.shape.cols, format_bytes(static_cast<double>(tile_bytes)),
-                                   format_bytes(2.0 * static_cast<double>(tile_bytes))));
+                                   format_bytes(static_cast<double>(s.size_bytes)),
+                                   s.streams > 1 ? ", split between ifmap, filter and ofmap," : "",
+                                   c.array.shape.rows, c.array.shape.cols,
+                                   format_bytes(static_cast<double>(tile_bytes)), s.streams > 1 ? "each" : "its",
+                                   format_bytes(2.0 * s.streams * static_cast<double>(tile_bytes))));
     }
   }
 }
@@ -121,13 +129,16 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
     c.ifmap.name = "ifmap";
     c.filter.name = "filter";
     c.ofmap.name = "ofmap";
+    check_scratchpads_hold_a_tile(c, {{u.size_bytes, 3, sp.where("unified")}});
   } else {
     YamlMap i = sp.map("ifmap"), f = sp.map("filter"), o = sp.map("ofmap");
     c.ifmap = read_scratchpad(i, "ifmap");
     c.filter = read_scratchpad(f, "filter");
     c.ofmap = read_scratchpad(o, "ofmap");
+    check_scratchpads_hold_a_tile(c, {{c.ifmap.size_bytes, 1, sp.where("ifmap")},
+                                      {c.filter.size_bytes, 1, sp.where("filter")},
+                                      {c.ofmap.size_bytes, 1, sp.where("ofmap")}});
   }
-  check_scratchpads_hold_a_tile(c, [&](const ScratchpadConfig& s) { return sp.where(s.name); });
   sp.finish();
 
   YamlMap dram = map.map("dram");
@@ -285,10 +296,12 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   c.ifmap = sram("ifmap");
   c.filter = sram("filter");
   c.ofmap = sram("ofmap");
-  check_scratchpads_hold_a_tile(c, [&](const ScratchpadConfig& s) {
-    const std::string& key = sram_keys.at(s.name);
-    return SourceRef{path, values[key].second, key};
-  });
+  std::vector<GivenScratchpad> srams;
+  for (const ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
+    const std::string& key = sram_keys.at(s->name);
+    srams.push_back({s->size_bytes, 1, SourceRef{path, values[key].second, key}});
+  }
+  check_scratchpads_hold_a_tile(c, srams);
   const std::string mode = values.count("run_presets.InterfaceBandwidth")
                                ? values["run_presets.InterfaceBandwidth"].first
                                : "CALC";

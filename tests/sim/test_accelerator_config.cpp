@@ -106,6 +106,16 @@ TEST_CASE("a SCALE-Sim .cfg whose SRAMs cannot hold a tile gets the YAML design 
   CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.ifmap.size=1 KiB"}), Catch::EndsWith("scratchpads.ifmap: " + tile_error));
 }
 
+TEST_CASE("a unified scratchpad too small for a tile is an error naming scratchpads.unified and the size given") {
+  // The error named scratchpads.ifmap and its third (1 KiB), keys the user never wrote.
+  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads={unified: {size: 3 KiB}}"}),
+                    Catch::EndsWith("scratchpads.unified: 3 KiB, split between ifmap, filter and ofmap, cannot hold "
+                                    "one 32x32 tile (1 KiB) in each half of each double buffer; need at least 6 KiB"));
+  CHECK(builtin_accelerator({"scratchpads={unified: {size: 6 KiB}}"}).ifmap.size_bytes == 2048);
+  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads={unified: {size: 6143 B}}"}),
+                    Catch::Contains("scratchpads.unified: ") && Catch::EndsWith("need at least 6 KiB"));
+}
+
 TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
   const AcceleratorConfig c = builtin_accelerator({"dram={preset: lpddr4-3200, tRCD: 30}"});
   REQUIRE(c.dram.detailed.has_value());
