@@ -70,3 +70,16 @@ TEST_CASE("a SCALE-Sim layer name or file name that is not valid UTF-8 is an err
   CHECK_THROWS_WITH(load_scalesim_topology(name, ScaleSimTopologyKind::kGemm),
                     Catch::Contains(": file path (it names the workload): not valid UTF-8 text"));
 }
+
+TEST_CASE("qarch import scalesim writes a topology path holding a line break into its comment safely") {
+  // The path went into the "# Imported from" comment as it was: its second line became YAML.
+  const std::string topology = qarch::test::write_temp_file("net\nname: x.csv", "Layer, M, N, K,\nfc,4,4,4,\n");
+  const std::string trace = qarch::test::make_temp_dir() + "/net.yaml";
+  REQUIRE(qarch::test::run_qarch("import scalesim --gemm '" + topology + "' -o " + trace).exit_code == 0);
+  const std::string text = qarch::test::read_file(trace);
+  CHECK(text.substr(0, text.find('\n')) ==
+        "# Imported from SCALE-Sim v2 topology " + topology.substr(0, topology.find('\n')) + "\\x0aname: x.csv");
+  const Workload w = load_trace(trace);
+  CHECK(w.name == "net\nname: x");
+  REQUIRE(w.ops.size() == 1);
+}
