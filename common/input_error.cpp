@@ -9,6 +9,19 @@ std::string SourceRef::describe() const {
   return out;
 }
 
+bool SetArgument::covers(const std::string& path) const {
+  return path.compare(0, key_path.size(), key_path) == 0 &&
+         (path.size() == key_path.size() || path[key_path.size()] == '.' || path[key_path.size()] == '[');
+}
+
+SourceRef value_source(const std::string& file, int line, const std::string& key_path,
+                       const std::vector<SetArgument>& set_arguments) {
+  for (auto s = set_arguments.rbegin(); s != set_arguments.rend(); ++s) {
+    if (s->covers(key_path)) return SourceRef{"--set " + s->text, 0, key_path};
+  }
+  return SourceRef{file, line, key_path};
+}
+
 InputError::InputError(const SourceRef& where, const std::string& message)
     : std::runtime_error(where.describe() + ": " + message) {}
 

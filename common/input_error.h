@@ -3,6 +3,7 @@
 // The CLI prints its message on one line and exits with code 2.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace qarch {
 
@@ -14,6 +15,22 @@ struct SourceRef {
 
   std::string describe() const;  // "file:line: key.path"
 };
+
+// A --set argument applied to a document (common/yaml_reader.h apply_override):
+// the key path it assigned, written as YamlMap writes key paths
+// ("compute.systolic_array.formats[0].weights"), and the argument.
+struct SetArgument {
+  std::string key_path;
+  std::string text;  // "key.path=value"
+
+  // True if it gave the value at `path`: it assigned it or a section holding it.
+  bool covers(const std::string& path) const;
+};
+
+// Where the value at `key_path` came from: the last of `set_arguments` that
+// covers it (named as "--set key.path=value"), else `file` at `line`.
+SourceRef value_source(const std::string& file, int line, const std::string& key_path,
+                       const std::vector<SetArgument>& set_arguments);
 
 class InputError : public std::runtime_error {
  public:

@@ -1,5 +1,6 @@
 #include "common/yaml_reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -114,7 +115,7 @@ YAML::Node load_yaml_file(const std::string& path) {
   return root;
 }
 
-void apply_override(YAML::Node& root, const std::string& assignment) {
+SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError(SourceRef{"--set", 0, assignment},
@@ -129,6 +130,10 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
     parts.push_back(part);
   }
   YAML::Node value = load_yaml_string(value_text, "--set " + path);
+  std::string key_path;  // as YamlMap writes it: list items as [i]
+  auto step = [&key_path](const std::string& part, bool list_item) {
+    key_path += list_item ? "[" + part + "]" : (key_path.empty() ? "" : ".") + part;
+  };
   // yaml-cpp nodes are handles: walk with fresh handles, never reassign one.
   std::vector<YAML::Node> chain{root};
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
@@ -140,12 +145,14 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
                          fmt::format("index {} out of range (list has {} items)", idx, cur.size()));
       }
       chain.push_back(cur[idx]);
+      step(parts[i], true);
     } else {
       if (cur.IsScalar()) {
         throw InputError(SourceRef{"--set", 0, path},
                          fmt::format("'{}' is a value, not a section", parts[i - 1]));
       }
       chain.push_back(cur[parts[i]]);
+      step(parts[i], false);
     }
   }
   YAML::Node parent = chain.back();
@@ -155,9 +162,12 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
       throw InputError(SourceRef{"--set", 0, path}, "index out of range");
     }
     parent[idx] = value;
+    step(parts.back(), true);
   } else {
     parent[parts.back()] = value;
+    step(parts.back(), false);
   }
+  return SetArgument{key_path, assignment};
 }
 
 YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path, int line_offset)
@@ -171,8 +181,18 @@ YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path, int li
   }
 }
 
+YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path, std::vector<SetArgument> set_arguments)
+    : YamlMap(std::move(node), std::move(file), std::move(key_path)) {
+  set_arguments_ = std::move(set_arguments);
+  for (SetArgument& s : set_arguments_) s.key_path = child_path(s.key_path);
+}
+
 std::string YamlMap::child_path(const std::string& key) const {
   return key_path_.empty() ? key : key_path_ + "." + key;
+}
+
+SourceRef YamlMap::source(const std::string& path, int line) const {
+  return value_source(file_, line, path, set_arguments_);
 }
 
 bool YamlMap::has(const std::string& key) const {
@@ -181,7 +201,7 @@ bool YamlMap::has(const std::string& key) const {
 }
 
 SourceRef YamlMap::where(const std::string& key) const {
-  if (key.empty()) return SourceRef{file_, line_of(node_) + line_offset_, key_path_};
+  if (key.empty()) return source(key_path_, line_of(node_) + line_offset_);
   // The key's own line: an empty value has no position of its own.
   int line = line_of(node_);
   if (node_.IsMap()) {
@@ -189,7 +209,7 @@ SourceRef YamlMap::where(const std::string& key) const {
       if (kv.first.Scalar() == key) line = line_of(kv.first);
     }
   }
-  return SourceRef{file_, line + line_offset_, child_path(key)};
+  return source(child_path(key), line + line_offset_);
 }
 
 void YamlMap::fail(const std::string& key, const std::string& message) const {
@@ -201,8 +221,11 @@ bool YamlMap::given(const std::string& key, bool has_default) {
   const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
   if (!child.IsDefined()) return false;
   if (child.IsNull()) {
-    fail(key, has_default ? "has no value; write one after the colon, or leave the key out for the default"
-                          : "has no value; write one after the colon");
+    const bool from_set = std::any_of(set_arguments_.begin(), set_arguments_.end(),
+                                      [&](const SetArgument& s) { return s.covers(child_path(key)); });
+    const std::string after = from_set ? "the '='" : "the colon";
+    fail(key, has_default ? "has no value; write one after " + after + ", or leave the key out for the default"
+                          : "has no value; write one after " + after);
   }
   return true;
 }
@@ -374,7 +397,9 @@ std::optional<YamlMap> YamlMap::optional_map(const std::string& key) {
 YamlMap YamlMap::section(const std::string& key) {
   const YAML::Node child = node_[key];
   if (!child.IsMap()) fail(key, "expected a section (indented 'key: value' lines)");
-  return YamlMap(child, file_, child_path(key), line_offset_);
+  YamlMap out(child, file_, child_path(key), line_offset_);
+  out.set_arguments_ = set_arguments_;
+  return out;
 }
 
 std::vector<YamlMap> YamlMap::list_of_maps(const std::string& key) {
@@ -386,10 +411,11 @@ std::vector<YamlMap> YamlMap::list_of_maps(const std::string& key) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string path = fmt::format("{}[{}]", child_path(key), i);
     if (!list[i].IsMap()) {
-      throw InputError(SourceRef{file_, line_of(list[i]) + line_offset_, path},
+      throw InputError(source(path, line_of(list[i]) + line_offset_),
                        "expected a section (indented 'key: value' lines) as a list item");
     }
     out.emplace_back(list[i], file_, path, line_offset_);
+    out.back().set_arguments_ = set_arguments_;
   }
   return out;
 }
@@ -409,7 +435,7 @@ void YamlMap::finish() const {
   for (const auto& kv : node_) {
     const std::string key = kv.first.as<std::string>();
     if (known_.count(key) == 0) {
-      throw InputError(SourceRef{file_, line_of(kv.first) + line_offset_, child_path(key)},
+      throw InputError(source(child_path(key), line_of(kv.first) + line_offset_),
                        fmt::format("unknown key; allowed here: {}", fmt::join(known_, ", ")));
     }
   }

@@ -31,14 +31,18 @@ YAML::Node load_json_line(const std::string& line, const std::string& origin, in
 // Applies "key.path=value" to a document before it is read. The value is
 // parsed as YAML (so "16" stays a scalar and "[1,2]" a list). Path elements
 // that are numbers index into lists. Missing maps are created; whether the key
-// is allowed is decided when the document is read (finish()).
-void apply_override(YAML::Node& root, const std::string& assignment);
+// is allowed is decided when the document is read (finish()). Give what it
+// returns to YamlMap, so errors about the value name the --set argument.
+SetArgument apply_override(YAML::Node& root, const std::string& assignment);
 
 class YamlMap {
  public:
   // line_offset is added to YAML line numbers: a JSON Lines record parsed on
   // its own reports the line it has in the file.
   YamlMap(YAML::Node node, std::string file, std::string key_path, int line_offset = 0);
+  // A document that --set arguments changed (apply_override): an error about a
+  // value one of them set names that argument, not a line of `file`.
+  YamlMap(YAML::Node node, std::string file, std::string key_path, std::vector<SetArgument> set_arguments);
 
   bool has(const std::string& key) const;
   SourceRef where(const std::string& key = "") const;
@@ -94,11 +98,13 @@ class YamlMap {
                             std::int64_t max) const;
   YamlMap section(const std::string& key);  // the map under a present key
   std::string child_path(const std::string& key) const;
+  SourceRef source(const std::string& path, int line) const;  // value_source() of this document
 
   YAML::Node node_;
   std::string file_;
   std::string key_path_;
   int line_offset_ = 0;
+  std::vector<SetArgument> set_arguments_;  // key paths from the root, in the order applied
   std::set<std::string> known_;
 };
 

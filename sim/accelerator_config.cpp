@@ -74,10 +74,14 @@ ScratchpadConfig read_scratchpad(YamlMap& m, const std::string& name) {
   return s;
 }
 
-AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
-  YamlMap map(root, origin, "");
+AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
+                                   const std::vector<std::string>& overrides) {
+  std::vector<SetArgument> set_arguments;
+  for (const std::string& o : overrides) set_arguments.push_back(apply_override(root, o));
+  YamlMap map(root, origin, "", set_arguments);
   AcceleratorConfig c;
   c.source = origin;
+  c.set_arguments = set_arguments;
   c.name = map.string("name");
   c.clock_hz = map.quantity("clock", Dimension::kFrequencyHz);
   // SystemC keeps time in whole picoseconds (1 ps resolution, 2^64 ps at most):
@@ -129,15 +133,15 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin) {
     c.ifmap.name = "ifmap";
     c.filter.name = "filter";
     c.ofmap.name = "ofmap";
-    check_scratchpads_hold_a_tile(c, {{u.size_bytes, 3, sp.where("unified")}});
+    check_scratchpads_hold_a_tile(c, {{u.size_bytes, 3, unified->where("size")}});
   } else {
     YamlMap i = sp.map("ifmap"), f = sp.map("filter"), o = sp.map("ofmap");
     c.ifmap = read_scratchpad(i, "ifmap");
     c.filter = read_scratchpad(f, "filter");
     c.ofmap = read_scratchpad(o, "ofmap");
-    check_scratchpads_hold_a_tile(c, {{c.ifmap.size_bytes, 1, sp.where("ifmap")},
-                                      {c.filter.size_bytes, 1, sp.where("filter")},
-                                      {c.ofmap.size_bytes, 1, sp.where("ofmap")}});
+    check_scratchpads_hold_a_tile(c, {{c.ifmap.size_bytes, 1, i.where("size")},
+                                      {c.filter.size_bytes, 1, f.where("size")},
+                                      {c.ofmap.size_bytes, 1, o.where("size")}});
   }
   sp.finish();
 
@@ -208,15 +212,11 @@ const char* builtin_accelerator_yaml() { return kBuiltinAcceleratorYaml; }
 const char* builtin_workload_yaml() { return kBuiltinWorkloadYaml; }
 
 AcceleratorConfig load_accelerator(const std::string& path, const std::vector<std::string>& overrides) {
-  YAML::Node root = load_yaml_file(path);
-  for (const std::string& o : overrides) apply_override(root, o);
-  return read_accelerator(root, path);
+  return read_accelerator(load_yaml_file(path), path, overrides);
 }
 
 AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides) {
-  YAML::Node root = load_yaml_string(kBuiltinAcceleratorYaml, "built-in");
-  for (const std::string& o : overrides) apply_override(root, o);
-  return read_accelerator(root, "built-in");
+  return read_accelerator(load_yaml_string(kBuiltinAcceleratorYaml, "built-in"), "built-in", overrides);
 }
 
 AcceleratorConfig load_scalesim_config(const std::string& path) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/input_error.h"
 #include "models/memory/cache.h"
 #include "models/memory/dram_config.h"
 #include "models/memory/flash.h"
@@ -61,6 +62,7 @@ struct DmaConfig {
 struct AcceleratorConfig {
   std::string name;
   std::string source;  // file, or "built-in"
+  std::vector<SetArgument> set_arguments;  // the --set arguments applied to it
   double clock_hz = 1e9;
   SystolicArrayConfig array;
   VectorUnitConfig vector_unit;
@@ -81,6 +83,8 @@ struct AcceleratorConfig {
   std::string cost_table_path;
 
   double cycle_seconds() const { return 1.0 / clock_hz; }
+  // Where the value of a key came from, for errors found after loading.
+  SourceRef where(const std::string& key_path) const { return value_source(source, 0, key_path, set_arguments); }
   // Looks up the pair; nullptr when the array cannot run it.
   const MacFormatSupport* find_format_pair(const std::string& weights,
                                            const std::string& inputs) const;

@@ -88,7 +88,7 @@ cost::CostTable cost_table_of(const AcceleratorConfig& c) {
 
 void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plans) {
   const auto config_error = [&](const char* key, const std::exception& e) {
-    return InputError(SourceRef{c.source, 0, key}, e.what());
+    return InputError(c.where(key), e.what());
   };
   cost::CostTable table;
   try {

@@ -100,7 +100,7 @@ Pass array_pass(const std::string& source, const Op& op, const AcceleratorConfig
     for (const MacFormatSupport& f : config.array.formats) {
       pairs += (pairs.empty() ? "" : ", ") + f.weights + " x " + f.inputs;
     }
-    throw InputError(SourceRef{config.source, 0, "compute.systolic_array.formats"},
+    throw InputError(config.where("compute.systolic_array.formats"),
                      fmt::format("op '{}' needs weights {} x inputs {}, which this array does not "
                                  "run; supported: {}",
                                  op.name, op.weights.format, op.inputs.format, pairs));
@@ -283,7 +283,7 @@ class ScaleSimUserSchedule : public FoldSchedule {
       layer = {p.conv.height, p.conv.width, p.conv.filter_height, p.conv.filter_width,
                p.conv.channels, p.conv.filters, p.conv.stride_h};
       if (p.conv.stride_h != p.conv.stride_w || p.conv.pad_top != 0 || p.conv.pad_left != 0) {
-        throw InputError(SourceRef{c.source, 0, "simulation.traffic_model"},
+        throw InputError(c.where("simulation.traffic_model"),
                          fmt::format("pass '{}': the scalesim traffic model needs SCALE-Sim-shaped "
                                      "layers (one stride, no top/left padding)", p.label));
       }
@@ -292,7 +292,7 @@ class ScaleSimUserSchedule : public FoldSchedule {
     }
     const double words_per_cycle = c.dram.bandwidth_bytes_per_s / c.clock_hz;
     if (words_per_cycle < 1 || words_per_cycle != std::floor(words_per_cycle)) {
-      throw InputError(SourceRef{c.source, 0, "dram.bandwidth"},
+      throw InputError(c.where("dram.bandwidth"),
                        "the scalesim traffic model needs a whole number of bytes per cycle");
     }
     const scalesim::ScratchpadSetup setup{c.array.shape.rows, c.array.shape.cols, c.array.shape.dataflow,
@@ -303,7 +303,7 @@ class ScaleSimUserSchedule : public FoldSchedule {
     try {
       replay_ = scalesim::replay_user_bandwidth(layer, setup);
     } catch (const std::invalid_argument& e) {
-      throw InputError(SourceRef{c.source, 0, "simulation.traffic_model"}, e.what());
+      throw InputError(c.where("simulation.traffic_model"), e.what());
     }
   }
   std::int64_t folds() const override { return p_.plan.folds(); }

@@ -254,11 +254,8 @@ Workload load_trace_yaml_text(const std::string& text, const std::string& origin
   return read_yaml_trace(root, origin);
 }
 
-Workload load_trace(const std::string& path, const std::vector<std::string>& overrides) {
+Workload load_trace(const std::string& path) {
   if (ends_with(path, ".jsonl")) {
-    if (!overrides.empty()) {
-      throw InputError(SourceRef{path, 0, ""}, "--set overrides apply to YAML traces only");
-    }
     std::ifstream in(path);
     if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
     return read_jsonl_trace(in, path);
@@ -268,9 +265,7 @@ Workload load_trace(const std::string& path, const std::vector<std::string>& ove
                      "unknown trace type; allowed: .yaml/.yml (trace v1), .jsonl (JSON Lines); "
                      "for SCALE-Sim topologies use `qarch import scalesim`");
   }
-  YAML::Node root = load_yaml_file(path);
-  for (const std::string& o : overrides) apply_override(root, o);
-  return read_yaml_trace(root, path);
+  return read_yaml_trace(load_yaml_file(path), path);
 }
 
 std::string to_yaml(const Workload& w) {

@@ -70,8 +70,8 @@ struct Workload {
 };
 
 // Loads a .yaml/.yml or .jsonl trace; throws qarch::InputError with file,
-// line and key path. `overrides` are key.path=value assignments (YAML only).
-Workload load_trace(const std::string& path, const std::vector<std::string>& overrides = {});
+// line and key path.
+Workload load_trace(const std::string& path);
 Workload load_trace_yaml_text(const std::string& text, const std::string& origin);
 
 // Writes a workload as a v1 YAML trace (used by `qarch import`).

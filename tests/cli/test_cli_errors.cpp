@@ -38,12 +38,31 @@ TEST_CASE("malformed YAML, unknown keys and bad units exit 2 with file, line and
               "cannot hold one 32x32 tile");
 }
 
+TEST_CASE("errors about a value given with --set name the --set argument, in run and validate") {
+  const std::string file = qarch::test::kEdgeAccelerator;
+  const std::pair<std::string, std::string> cases[] = {
+      {"--set clock=abc", "--set clock=abc: clock: 'abc' is not a frequency"},
+      {"--set compute.clock=abc", "--set compute.clock=abc: compute.clock: unknown key"},
+      {"--set \"dram.bandwidth=-3 GB/s\"", "--set dram.bandwidth=-3 GB/s: dram.bandwidth: '-3 GB/s' must be > 0"},
+      {"--set scratchpads.ifmap.size=0.5B",
+       "--set scratchpads.ifmap.size=0.5B: scratchpads.ifmap.size: '0.5B' is not a whole number of bytes"},
+      {"--set \"dram={preset: hbm2}\" --set dram.tRAS=2", "--set dram.tRAS=2: dram.tRAS: tRAS 2 < tRCD 14"},
+      {"--set \"dram={preset: hbm2, tRAS: 2}\"", "--set dram={preset: hbm2, tRAS: 2}: dram.tRAS: tRAS 2 < tRCD 14"},
+  };
+  for (const auto& [args, expected] : cases) {
+    for (const char* cmd : {"run -a ", "validate -a "}) {
+      check_error(cmd + file + " -w " + kTinyTransformer + " " + args, expected);
+    }
+  }
+}
+
 TEST_CASE("what the cost model cannot price is an error before the run, with -q too, and in validate") {
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/acc4.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 16, n: 16, k: 16, accumulator: int4}\n");
   const std::string narrow = "op 'a' (int8*int8->int4) cannot be priced: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
-  const std::string node = "edge-int8-32x32.yaml: cost.node: ";
-  const std::string table = "edge-int8-32x32.yaml: cost.table: /nonexistent.yaml: cannot open file";
+  // Found after loading, these still name the --set argument that gave the value.
+  const std::string node = "--set cost.node=3nm: cost.node: ";
+  const std::string table = "--set cost.table=/nonexistent.yaml: cost.table: /nonexistent.yaml: cannot open file";
   for (const char* cmd : {"run -q", "run"}) {
     check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + dir + "/acc4.yaml", narrow);
     check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set cost.node=3nm", node);

@@ -121,6 +121,40 @@ TEST_CASE("set overrides reach nested keys and list items, and bad paths are err
   CHECK_THROWS_AS(qarch::apply_override(root, "ops.5.m=1"), InputError);
 }
 
+TEST_CASE("errors about a value given with --set name the --set argument, not a line of the file") {
+  YAML::Node root = qarch::load_yaml_string(
+      "clock: 1 GHz\narray:\n  rows: 8\n  cols: 8\nops:\n  - {m: 1}\ndram:\n  bandwidth: 8 GB/s\n", "cfg.yaml");
+  std::vector<qarch::SetArgument> sets;
+  for (const char* s : {"clock=abc", "ops.0.m=-1", "dram={bandwidth: 4 GB/s}", "dram.latency=", "array.rows=2",
+                        "array={rows: 3}"}) {
+    sets.push_back(qarch::apply_override(root, s));
+  }
+  YamlMap map(root, "cfg.yaml", "", sets);
+  CHECK_THROWS_WITH(map.quantity("clock", qarch::Dimension::kFrequencyHz),
+                    Catch::StartsWith("--set clock=abc: clock: 'abc' is not a frequency"));
+  YamlMap op = map.list_of_maps("ops")[0];
+  CHECK_THROWS_WITH(op.integer("m", 1, 100), "--set ops.0.m=-1: ops[0].m: -1 is out of range; allowed: 1..100");
+  // A key inside a section that --set replaced is that argument's; the last
+  // argument that reached a key is its source.
+  YamlMap dram = map.map("dram");
+  CHECK_THROWS_WITH(dram.byte_size("bandwidth", 1, 1024),
+                    Catch::StartsWith("--set dram={bandwidth: 4 GB/s}: dram.bandwidth: '4 GB/s'"));
+  CHECK_THROWS_WITH(dram.quantity("latency", qarch::Dimension::kTimeSeconds, 0.0, true),
+                    "--set dram.latency=: dram.latency: has no value; write one after the '=', or leave the key out "
+                    "for the default");
+  YamlMap array = map.map("array");
+  CHECK_THROWS_WITH(array.integer("rows", 4, 64), "--set array={rows: 3}: array.rows: 3 is out of range; allowed: 4..64");
+
+  YAML::Node other = qarch::load_yaml_string("clock: 1 GHz\narray:\n  rows: 8\n  cols: 8\n", "cfg.yaml");
+  YamlMap partly_set(other, "cfg.yaml", "", {qarch::apply_override(other, "array.colz=4")});
+  YamlMap array2 = partly_set.map("array");
+  array2.integer("rows", 1, 64);
+  array2.integer("cols", 1, 64);
+  CHECK_THROWS_WITH(array2.finish(), "--set array.colz=4: array.colz: unknown key; allowed here: cols, rows");
+  // Values the arguments did not reach keep their file line.
+  CHECK_THROWS_WITH(array2.integer("cols", 16, 64), "cfg.yaml:4: array.cols: 8 is out of range; allowed: 16..64");
+}
+
 TEST_CASE("a key written without a value is an error, not a silent default") {
   YamlMap root = doc("rows:\ncols: ~\nname:\nflag:\nclock:\narray:\nops:\n");
   CHECK_THROWS_WITH(root.integer("rows", 1, 4096, 8),

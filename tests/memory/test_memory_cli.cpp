@@ -66,7 +66,7 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"dram --preset ddr4-2400 --trace " + bad, {bad + ":3:", "below the previous"}},
       {"dram --preset ddr4-2400 --trace " + garbled, {garbled + ":2:"}},
       {"dram --preset ddr9 --trace " + bad, {"unknown DRAM preset 'ddr9'", "hbm3"}},
-      {"dram --preset ddr4-2400 --set tRAS=3 --trace " + bad, {"tRAS 3 < tRCD 16"}},
+      {"dram --preset ddr4-2400 --set tRAS=3 --trace " + bad, {"--set tRAS=3: dram.tRAS: tRAS 3 < tRCD 16"}},
       {"dram --preset ddr4-2400 --set tRAS= --trace " + bad, {"dram.tRAS: has no value"}},
       {"dram --preset hbm2 --trace " + too_far, {too_far + ":2:", "beyond the largest supported cycle"}},
       {"dram --preset ddr4-2400 --request-bytes 0 --trace " + good,

@@ -38,11 +38,33 @@ TEST_CASE("impossible accelerators are rejected with the key and what is allowed
   CHECK_THROWS_WITH(builtin_accelerator({"clock=1 GB"}), Catch::Contains("clock:") && Catch::Contains("GHz"));
   CHECK_THROWS_WITH(builtin_accelerator({"dram.bandwidth=-3 GB/s"}), Catch::Contains("must be > 0"));
   CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.filter.size=1 KiB"}),
-                    Catch::Contains("scratchpads.filter: 1 KiB cannot hold one 32x32 tile"));
+                    Catch::Contains("scratchpads.filter.size: 1 KiB cannot hold one 32x32 tile"));
+  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads={unified: {size: 3 KiB}}"}),
+                    Catch::Contains("scratchpads.unified.size: 1 KiB cannot hold one 32x32 tile"));
   CHECK_THROWS_WITH(builtin_accelerator({"compute.systolic_array.dataflow=rs"}), Catch::Contains("allowed: os, ws, is"));
   CHECK_THROWS_AS(load_accelerator("/nonexistent.yaml"), qarch::InputError);
   const auto bad = qarch::test::write_temp_file("malformed.yaml", "name: x\nclock: [1 GHz\n");
   CHECK_THROWS_WITH(load_accelerator(bad), Catch::Contains("malformed YAML"));
+}
+
+TEST_CASE("errors about a value given with --set name the --set argument, not the line of the file it replaced") {
+  const std::string file = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml";
+  CHECK_THROWS_WITH(load_accelerator(file, {"clock=abc"}),
+                    Catch::StartsWith("--set clock=abc: clock: 'abc' is not a frequency"));
+  CHECK_THROWS_WITH(load_accelerator(file, {"dram.bandwidth=-3 GB/s"}),
+                    "--set dram.bandwidth=-3 GB/s: dram.bandwidth: '-3 GB/s' must be > 0");
+  CHECK_THROWS_WITH(load_accelerator(file, {"scratchpads.ifmap.size=0.5B"}),
+                    "--set scratchpads.ifmap.size=0.5B: scratchpads.ifmap.size: '0.5B' is not a whole number of bytes");
+  CHECK_THROWS_WITH(load_accelerator(file, {"scratchpads.filter.size=1 KiB"}),
+                    Catch::StartsWith("--set scratchpads.filter.size=1 KiB: scratchpads.filter.size: 1 KiB cannot hold"));
+  CHECK_THROWS_WITH(load_accelerator(file, {"compute.clock=1 GHz"}),
+                    Catch::StartsWith("--set compute.clock=1 GHz: compute.clock: unknown key"));
+  CHECK_THROWS_WITH(load_accelerator(file, {"compute.systolic_array.formats.1.weights=int5"}),
+                    Catch::StartsWith("--set compute.systolic_array.formats.1.weights=int5: "
+                                      "compute.systolic_array.formats[1].weights: unknown number format 'int5'"));
+  // A value the file gives keeps its line, whatever else --set changed.
+  CHECK_THROWS_WITH(load_accelerator(file, {"compute.systolic_array.rows=4096"}),
+                    Catch::StartsWith(file + ":18: scratchpads.ifmap.size: 64 KiB cannot hold one 4096x32 tile"));
 }
 
 TEST_CASE("SCALE-Sim .cfg files map to a stall-free or bandwidth-limited design point") {

@@ -39,11 +39,12 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
     memory::dram_preset(opt->preset);  // an unknown name fails here, listing the presets
     YAML::Node node = load_yaml_string("{}", "--preset");
     node["preset"] = opt->preset;
+    std::vector<SetArgument> set_arguments;
     for (const auto& o : opt->overrides) {
-      apply_override(node, o);
+      set_arguments.push_back(apply_override(node, o));
       if (node["preset"].Scalar() != opt->preset) throw InputError("--set preset=...: choose the preset with --preset");
     }
-    YamlMap map(node, "--set", "dram");
+    YamlMap map(node, "--preset " + opt->preset, "dram", set_arguments);
     const memory::DramConfig config = memory::load_dram_config(map);
     const auto trace = memory::read_memory_trace_file(opt->trace);
     ProgressLine progress("replaying " + opt->trace, trace.size());
