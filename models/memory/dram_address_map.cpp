@@ -10,6 +10,29 @@
 namespace qarch::memory {
 namespace {
 
+constexpr int kFields = 7;
+const char* const kNames[kFields] = {"ch", "pc", "ra", "bg", "ba", "ro", "co"};
+// The dram: key whose count each field indexes (co: the bursts in a row of `columns`).
+const char* const kCountKeys[kFields] = {"channels", "pseudo_channels", "ranks", "bank_groups",
+                                         "banks_per_group", "rows", "columns"};
+
+std::array<std::uint64_t, kFields> field_counts(const DramConfig& c) {
+  return {std::uint64_t(c.channels),        std::uint64_t(c.pseudo_channels),
+          std::uint64_t(c.ranks),           std::uint64_t(c.bank_groups),
+          std::uint64_t(c.banks_per_group), std::uint64_t(c.rows),
+          std::uint64_t(c.bursts_per_row())};
+}
+
+// The first field with a count above 1 that the mapping does not list; -1 if none.
+int first_unmapped_field(const DramConfig& c) {
+  const auto counts = field_counts(c);
+  const std::string mapping = ":" + c.address_mapping + ":";
+  for (int f = 0; f < kFields; ++f) {
+    if (counts[f] > 1 && mapping.find(":" + std::string(kNames[f]) + ":") == std::string::npos) return f;
+  }
+  return -1;
+}
+
 int log2_exact(std::uint64_t v) {
   int bits = 0;
   while ((std::uint64_t{1} << bits) < v) ++bits;
@@ -18,13 +41,14 @@ int log2_exact(std::uint64_t v) {
 
 }  // namespace
 
+std::string unmapped_count_key(const DramConfig& config) {
+  const int f = first_unmapped_field(config);
+  return f < 0 ? "" : kCountKeys[f];
+}
+
 DramAddressMap::DramAddressMap(const DramConfig& c) {
-  static const char* const kNames[kFieldCount] = {"ch", "pc", "ra", "bg", "ba", "ro", "co"};
-  const std::uint64_t counts[kFieldCount] = {
-      std::uint64_t(c.channels),        std::uint64_t(c.pseudo_channels),
-      std::uint64_t(c.ranks),           std::uint64_t(c.bank_groups),
-      std::uint64_t(c.banks_per_group), std::uint64_t(c.rows),
-      std::uint64_t(c.bursts_per_row())};
+  static_assert(kFields == kFieldCount);
+  const auto counts = field_counts(c);
   const std::string allowed = "ch, pc, ra, bg, ba, ro, co";
 
   std::vector<int> order;  // most significant first
@@ -48,14 +72,11 @@ DramAddressMap::DramAddressMap(const DramConfig& c) {
     }
     order.push_back(field);
   }
-  for (int f = 0; f < kFieldCount; ++f) {
-    bool present = false;
-    for (int o : order) present = present || o == f;
-    if (!present && counts[f] > 1) {
-      throw InputError(fmt::format(
-          "address_mapping '{}': field '{}' is missing but the device has {} of them",
-          c.address_mapping, kNames[f], counts[f]));
-    }
+  if (const int f = first_unmapped_field(c); f >= 0) {
+    throw InputError(fmt::format(
+        "address_mapping '{}': field '{}' is missing but the device has {} of them; the mapping must "
+        "list every field whose count is above 1, e.g. {}:{}",
+        c.address_mapping, kNames[f], counts[f], c.address_mapping, kNames[f]));
   }
 
   burst_offset_bits_ = log2_exact(std::uint64_t(c.burst_bytes()));

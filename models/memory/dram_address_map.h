@@ -49,4 +49,8 @@ class DramAddressMap {
   int bank_bits_ = 0;
 };
 
+// The dram: key ("channels", "ranks", ...) of the first organisation count
+// above 1 that config.address_mapping has no field for; "" if there is none.
+std::string unmapped_count_key(const DramConfig& config);
+
 }  // namespace qarch::memory

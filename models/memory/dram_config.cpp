@@ -239,7 +239,9 @@ void check_config(const DramConfig& c, const FailFn& fail) {
   try {
     DramAddressMap map(c);
   } catch (const InputError& e) {
-    fail("address_mapping", e.what());
+    // A field the mapping leaves out is the mapping's fault or its count's.
+    const std::string count_key = unmapped_count_key(c);
+    fail(count_key.empty() ? "address_mapping" : "address_mapping," + count_key, e.what());
   }
 }
 

@@ -48,12 +48,22 @@ TEST_CASE("errors about a value given with --set name the --set argument, in run
        "--set scratchpads.ifmap.size=0.5B: scratchpads.ifmap.size: '0.5B' is not a whole number of bytes"},
       {"--set \"dram={preset: hbm2}\" --set dram.tRAS=2", "--set dram.tRAS=2: dram.tRAS: tRAS 2 < tRCD 14"},
       {"--set \"dram={preset: hbm2, tRAS: 2}\"", "--set dram={preset: hbm2, tRAS: 2}: dram.tRAS: tRAS 2 < tRCD 14"},
+      // The preset's address mapping has no channel field: the count is blamed, not dram.preset.
+      {"--set \"dram={preset: hbm2}\" --set dram.channels=2",
+       "--set dram.channels=2: dram.channels: address_mapping 'ro:ba:co:bg:pc': field 'ch' is missing"},
   };
   for (const auto& [args, expected] : cases) {
     for (const char* cmd : {"run -a ", "validate -a "}) {
       check_error(cmd + file + " -w " + kTinyTransformer + " " + args, expected);
     }
   }
+}
+
+TEST_CASE("more DRAM channels than a preset's address mapping covers name dram.channels and the mapping it needs") {
+  check_error("validate -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml"
+              " --set dram.channels=2",
+              "--set dram.channels=2: dram.channels: address_mapping 'ro:ba:co:bg': field 'ch' is missing but the "
+              "device has 2 of them; the mapping must list every field whose count is above 1, e.g. ro:ba:co:bg:ch");
 }
 
 TEST_CASE("what the cost model cannot price is an error before the run, with -q too, and in validate") {

@@ -190,6 +190,16 @@ TEST_CASE("dram config: preset plus overrides, with errors naming file, line and
   CHECK_THROWS_WITH(load("preset: ddr4-2400\naddress_mapping: ro:ba:co\n"),
                     Catch::Contains("acc.yaml:2: dram.address_mapping") &&
                         Catch::Contains("field 'bg' is missing"));
+  // A preset's mapping lists the fields of its own organisation: more
+  // channels or ranks need a mapping with their field, and the count is blamed.
+  CHECK_THROWS_WITH(load("preset: lpddr5-6400\nchannels: 2\n"),
+                    "acc.yaml:2: dram.channels: address_mapping 'ro:ba:co:bg': field 'ch' is missing but the device "
+                    "has 2 of them; the mapping must list every field whose count is above 1, e.g. ro:ba:co:bg:ch");
+  CHECK_THROWS_WITH(load("preset: hbm2\nranks: 2\n"), Catch::StartsWith("acc.yaml:2: dram.ranks: "));
+  CHECK_THROWS_WITH(load("preset: lpddr5-6400\nchannels: 2\naddress_mapping: ro:ba:co\n"),
+                    Catch::StartsWith("acc.yaml:3: dram.address_mapping: "));
+  CHECK(load("preset: lpddr5-6400\nchannels: 2\naddress_mapping: ro:ba:co:bg:ch\n").capacity_bytes() ==
+        2 * dram_preset("lpddr5-6400").capacity_bytes());
   CHECK_THROWS_WITH(load("preset: ddr4-2400\naddress_mapping: ro:ba:co:bg:xx\n"),
                     Catch::Contains("unknown field 'xx'"));
   CHECK_THROWS_WITH(load("preset: ddr4-2400\nrows: 1000\n"),

@@ -68,6 +68,8 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"dram --preset ddr9 --trace " + bad, {"unknown DRAM preset 'ddr9'", "hbm3"}},
       {"dram --preset ddr4-2400 --set tRAS=3 --trace " + bad, {"--set tRAS=3: dram.tRAS: tRAS 3 < tRCD 16"}},
       {"dram --preset ddr4-2400 --set tRAS= --trace " + bad, {"dram.tRAS: has no value"}},
+      {"dram --preset lpddr5-6400 --set channels=2 --trace " + good,
+       {"--set channels=2: dram.channels: address_mapping 'ro:ba:co:bg': field 'ch' is missing", "e.g. ro:ba:co:bg:ch"}},
       {"dram --preset hbm2 --trace " + too_far, {too_far + ":2:", "beyond the largest supported cycle"}},
       {"dram --preset ddr4-2400 --request-bytes 0 --trace " + good,
        {"request size 0 B is out of range; allowed: 1..1048576 B"}},
