@@ -57,6 +57,18 @@ TEST_CASE("qarch dram --set reaches any parameter") {
   CHECK(j["address_mapping"] == "ro:ba:bg:co");
 }
 
+TEST_CASE("qarch dram --set preset=NAME simulates that preset and labels the output with it") {
+  const std::string trace = write_trace("one", "0x0 READ 0\n");
+  const Run json = run("dram --preset ddr4-2400 --set preset=hbm2 --trace " + trace + " --json");
+  REQUIRE(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j["preset"] == "hbm2");
+  CHECK(j["peak_bandwidth_gbps"].get<double>() == Approx(32.0));  // hbm2's, not ddr4-2400's 19.2
+  const Run text = run("dram --preset ddr4-2400 --set preset=hbm2 --trace " + trace);
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::StartsWith("preset hbm2 (ro:ba:co:bg:pc)") && Catch::Contains("(peak 32.00 GB/s)"));
+}
+
 TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line number") {
   const std::string bad = write_trace("bad", "0x40 READ 0\n0x80 READ 5\n0x10 READ 2\n");
   const std::string garbled = write_trace("garbled", "0x40 READ 0\nhello\n");
@@ -82,7 +94,6 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       // A directory opens as a stream that reads nothing: not an empty trace.
       {"dram --preset ddr4-2400 --trace " + qarch::test::make_temp_dir(), {"cannot open trace file"}},
       {"cache --trace " + qarch::test::make_temp_dir(), {"cannot open trace file"}},
-      {"dram --preset ddr4-2400 --set preset=hbm2 --trace " + good, {"choose the preset with --preset"}},
   };
   for (const auto& [command, expected] : cases) {
     INFO(command);

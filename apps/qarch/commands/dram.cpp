@@ -40,10 +40,7 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
     YAML::Node node = load_yaml_string("{}", "--preset");
     node["preset"] = opt->preset;
     std::vector<SetArgument> set_arguments;
-    for (const auto& o : opt->overrides) {
-      set_arguments.push_back(apply_override(node, o));
-      if (node["preset"].Scalar() != opt->preset) throw InputError("--set preset=...: choose the preset with --preset");
-    }
+    for (const auto& o : opt->overrides) set_arguments.push_back(apply_override(node, o));
     YamlMap map(node, "--preset " + opt->preset, "dram", set_arguments);
     const memory::DramConfig config = memory::load_dram_config(map);
     const auto trace = memory::read_memory_trace_file(opt->trace);
@@ -54,7 +51,7 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
     const memory::DramCounters& k = r.counters;
     if (opt->json) {
       nlohmann::json j;
-      j["preset"] = opt->preset;
+      j["preset"] = config.preset;  // --set preset=NAME replaces --preset
       j["address_mapping"] = config.address_mapping;
       j["requests"] = r.requests;
       j["reads"] = r.reads;
@@ -86,7 +83,7 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
                             "max {} cycles\n"
                             "row-hit rate  {:.4f}\n"
                             "commands      ACT {} PRE {} RD {} WR {} REF {}\n",
-                            opt->preset, config.address_mapping, r.requests, r.reads, r.writes,
+                            config.preset, config.address_mapping, r.requests, r.reads, r.writes,
                             opt->request_bytes, r.bandwidth_gbps, config.peak_bandwidth_gbps(),
                             r.last_done_cycle, r.avg_read_latency_cycles, r.avg_read_latency_ns,
                             r.min_read_latency_cycles, r.p50_read_latency_cycles,
