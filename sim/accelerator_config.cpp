@@ -186,6 +186,21 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   if (std::optional<YamlMap> sim = map.optional_map("simulation")) {
     c.traffic_model = sim->choice("traffic_model", {"reuse", "scalesim"}, "reuse");
     c.scalesim_cycle_quirk = sim->boolean("scalesim_cycle_quirk", false);
+    // The scalesim model replays SCALE-Sim's scratchpad at dram.bandwidth
+    // (sim/scalesim/): with a memory model beside it, one of the two would be
+    // left out without a word.
+    const std::pair<bool, SourceRef> memory_models[] = {{c.dram.detailed.has_value(), dram.where("preset")},
+                                                        {c.system_cache.has_value(), map.where("system_cache")},
+                                                        {c.flash.has_value(), map.where("flash")}};
+    for (const auto& [given, where] : memory_models) {
+      if (given && c.traffic_model == "scalesim") {
+        sim->fail("traffic_model",
+                  fmt::format("'scalesim' is not allowed with {} (given at {}): it replays SCALE-Sim's scratchpad "
+                              "at dram.bandwidth and bypasses the DRAM model, system cache and flash; allowed: "
+                              "scalesim with dram.bandwidth (no dram.preset, system_cache or flash), or reuse",
+                              where.key_path, SourceRef{where.file, where.line, ""}.describe()));
+      }
+    }
     sim->finish();
   }
   map.finish();

@@ -66,6 +66,15 @@ TEST_CASE("more DRAM channels than a preset's address mapping covers name dram.c
               "device has 2 of them; the mapping must list every field whose count is above 1, e.g. ro:ba:co:bg:ch");
 }
 
+TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset, naming both keys") {
+  for (const char* cmd : {"validate -a ", "run -a "}) {
+    check_error(cmd + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
+                    kTinyTransformer + " --set simulation.traffic_model=scalesim",
+                "--set simulation.traffic_model=scalesim: simulation.traffic_model: 'scalesim' is not allowed with "
+                "dram.preset (given at " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml:26)");
+  }
+}
+
 TEST_CASE("what the cost model cannot price is an error before the run, with -q too, and in validate") {
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/acc4.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 16, n: 16, k: 16, accumulator: int4}\n");

@@ -67,6 +67,25 @@ TEST_CASE("errors about a value given with --set name the --set argument, not th
                     Catch::StartsWith(file + ":18: scratchpads.ifmap.size: 64 KiB cannot hold one 4096x32 tile"));
 }
 
+TEST_CASE("the scalesim traffic model with a DRAM preset, a system cache or flash is an error naming both keys") {
+  const std::string file = qarch::test::write_temp_file(
+      "scalesim_preset.yaml", std::string(builtin_accelerator_yaml()) + "simulation:\n  traffic_model: scalesim\n");
+  const AcceleratorConfig bandwidth_only = load_accelerator(file);
+  CHECK(bandwidth_only.traffic_model == "scalesim");
+  CHECK_THROWS_WITH(load_accelerator(file, {"dram={preset: hbm2}"}),
+                    Catch::Matches(".*scalesim_preset\\.yaml:[0-9]+: simulation\\.traffic_model: 'scalesim' is not "
+                                   "allowed with dram\\.preset \\(given at --set dram=\\{preset: hbm2\\}\\): .*") &&
+                        Catch::EndsWith("allowed: scalesim with dram.bandwidth (no dram.preset, system_cache or "
+                                        "flash), or reuse"));
+  CHECK_THROWS_WITH(load_accelerator(file, {"system_cache={size: 1 MiB, line: 64 B, ways: 16}"}),
+                    Catch::Contains("simulation.traffic_model: 'scalesim' is not allowed with system_cache (given at "
+                                    "--set system_cache={size: 1 MiB, line: 64 B, ways: 16})"));
+  CHECK_THROWS_WITH(builtin_accelerator({"flash={preset: ufs4.0}", "simulation.traffic_model=scalesim"}),
+                    Catch::StartsWith("--set simulation.traffic_model=scalesim: simulation.traffic_model: 'scalesim' "
+                                      "is not allowed with flash (given at --set flash={preset: ufs4.0})"));
+  CHECK(builtin_accelerator({"dram={preset: hbm2}", "simulation.traffic_model=reuse"}).dram.detailed.has_value());
+}
+
 TEST_CASE("SCALE-Sim .cfg files map to a stall-free or bandwidth-limited design point") {
   const std::string dir = std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/";
   const AcceleratorConfig calc = load_scalesim_config(dir + "128x128_os.cfg");
