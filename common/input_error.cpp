@@ -2,12 +2,13 @@
 
 namespace qarch {
 
-std::string SourceRef::describe() const {
+std::string SourceRef::location() const {
   std::string out = file.empty() ? std::string("<input>") : file;
   if (line > 0) out += ":" + std::to_string(line);
-  if (!key_path.empty()) out += ": " + key_path;
   return out;
 }
+
+std::string SourceRef::describe() const { return key_path.empty() ? location() : location() + ": " + key_path; }
 
 bool SetArgument::covers(const std::string& path) const {
   return path.compare(0, key_path.size(), key_path) == 0 &&

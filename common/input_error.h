@@ -14,10 +14,12 @@ struct SourceRef {
   std::string key_path;
 
   std::string describe() const;  // "file:line: key.path"
+  std::string location() const;  // "file:line"
 };
 
 // A --set argument applied to a document (common/yaml_reader.h apply_override):
-// the key path it assigned, written as YamlMap writes key paths
+// the key path whose value it gave (the key it assigned, or the first section
+// it had to create), written as YamlMap writes key paths
 // ("compute.systolic_array.formats[0].weights"), and the argument.
 struct SetArgument {
   std::string key_path;

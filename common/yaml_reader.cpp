@@ -131,6 +131,7 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
   }
   YAML::Node value = load_yaml_string(value_text, "--set " + path);
   std::string key_path;  // as YamlMap writes it: list items as [i]
+  std::string new_section_path;  // the first section the path creates: the argument gives all of it
   auto step = [&key_path](const std::string& part, bool list_item) {
     key_path += list_item ? "[" + part + "]" : (key_path.empty() ? "" : ".") + part;
   };
@@ -151,8 +152,10 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
         throw InputError(SourceRef{"--set", 0, path},
                          fmt::format("'{}' is a value, not a section", parts[i - 1]));
       }
+      const bool is_new = !static_cast<const YAML::Node&>(cur)[parts[i]].IsDefined();
       chain.push_back(cur[parts[i]]);
       step(parts[i], false);
+      if (is_new && new_section_path.empty()) new_section_path = key_path;
     }
   }
   YAML::Node parent = chain.back();
@@ -167,7 +170,7 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
     parent[parts.back()] = value;
     step(parts.back(), false);
   }
-  return SetArgument{key_path, assignment};
+  return SetArgument{new_section_path.empty() ? key_path : new_section_path, assignment};
 }
 
 YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path, int line_offset)

@@ -123,8 +123,12 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
 
   YamlMap sp = map.map("scratchpads");
   if (std::optional<YamlMap> unified = sp.optional_map("unified")) {
-    if (sp.has("ifmap") || sp.has("filter") || sp.has("ofmap")) {
-      sp.fail("unified", "give either unified or ifmap/filter/ofmap, not both");
+    for (const char* key : {"ifmap", "filter", "ofmap"}) {
+      if (sp.has(key)) {
+        sp.fail(key, fmt::format("not allowed with scratchpads.unified (given at {}): give either unified or "
+                                 "ifmap/filter/ofmap, not both",
+                                 sp.where("unified").location()));
+      }
     }
     // A unified scratchpad is split evenly between the three operand streams.
     ScratchpadConfig u = read_scratchpad(*unified, "unified");
@@ -152,7 +156,10 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   if (dram.has("preset")) {
     // The detailed DRAM model: bandwidth and latency come from its timing.
     for (const char* key : {"bandwidth", "latency"}) {
-      if (dram.has(key)) dram.fail(key, "not allowed with dram.preset: the DRAM model's timing decides it");
+      if (dram.has(key)) {
+        dram.fail(key, fmt::format("not allowed with dram.preset (given at {}): the DRAM model's timing decides it",
+                                   dram.where("preset").location()));
+      }
     }
     const std::string preset = dram.string("preset");
     c.dram.standard = dram.choice("standard", standards, preset.substr(0, preset.find('-')));
@@ -198,7 +205,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
                   fmt::format("'scalesim' is not allowed with {} (given at {}): it replays SCALE-Sim's scratchpad "
                               "at dram.bandwidth and bypasses the DRAM model, system cache and flash; allowed: "
                               "scalesim with dram.bandwidth (no dram.preset, system_cache or flash), or reuse",
-                              where.key_path, SourceRef{where.file, where.line, ""}.describe()));
+                              where.key_path, where.location()));
       }
     }
     sim->finish();

@@ -153,6 +153,10 @@ TEST_CASE("errors about a value given with --set name the --set argument, not a 
   CHECK_THROWS_WITH(array2.finish(), "--set array.colz=4: array.colz: unknown key; allowed here: cols, rows");
   // Values the arguments did not reach keep their file line.
   CHECK_THROWS_WITH(array2.integer("cols", 16, 64), "cfg.yaml:4: array.cols: 8 is out of range; allowed: 16..64");
+  // A section that --set created is all that argument's.
+  YAML::Node third = qarch::load_yaml_string("clock: 1 GHz\n", "cfg.yaml");
+  YamlMap created(third, "cfg.yaml", "", {qarch::apply_override(third, "cache.size=1 KiB")});
+  CHECK_THROWS_WITH(created.map("cache").integer("ways", 1, 16), "--set cache.size=1 KiB: cache.ways: required key is missing");
 }
 
 TEST_CASE("a key written without a value is an error, not a silent default") {

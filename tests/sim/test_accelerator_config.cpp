@@ -62,6 +62,14 @@ TEST_CASE("errors about a value given with --set name the --set argument, not th
   CHECK_THROWS_WITH(load_accelerator(file, {"compute.systolic_array.formats.1.weights=int5"}),
                     Catch::StartsWith("--set compute.systolic_array.formats.1.weights=int5: "
                                       "compute.systolic_array.formats[1].weights: unknown number format 'int5'"));
+  // A key that conflicts with another names where the other was given.
+  CHECK_THROWS_WITH(load_accelerator(file, {"dram.preset=hbm2"}),
+                    file + ":22: dram.bandwidth: not allowed with dram.preset (given at --set dram.preset=hbm2): "
+                           "the DRAM model's timing decides it");
+  const std::string unified = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-fp8-16x16.yaml";
+  CHECK_THROWS_WITH(load_accelerator(unified, {"scratchpads.filter.size=64 KiB"}),
+                    "--set scratchpads.filter.size=64 KiB: scratchpads.filter: not allowed with scratchpads.unified "
+                    "(given at " + unified + ":14): give either unified or ifmap/filter/ofmap, not both");
   // A value the file gives keeps its line, whatever else --set changed.
   CHECK_THROWS_WITH(load_accelerator(file, {"compute.systolic_array.rows=4096"}),
                     Catch::StartsWith(file + ":18: scratchpads.ifmap.size: 64 KiB cannot hold one 4096x32 tile"));
