@@ -40,7 +40,7 @@ TEST_CASE("impossible accelerators are rejected with the key and what is allowed
   CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.filter.size=1 KiB"}),
                     Catch::Contains("scratchpads.filter.size: 1 KiB cannot hold one 32x32 tile"));
   CHECK_THROWS_WITH(builtin_accelerator({"scratchpads={unified: {size: 3 KiB}}"}),
-                    Catch::Contains("scratchpads.unified.size: 1 KiB cannot hold one 32x32 tile"));
+                    Catch::Contains("scratchpads.unified.size: 3 KiB, split between ifmap, filter and ofmap, cannot hold one 32x32 tile"));
   CHECK_THROWS_WITH(builtin_accelerator({"compute.systolic_array.dataflow=rs"}), Catch::Contains("allowed: os, ws, is"));
   CHECK_THROWS_AS(load_accelerator("/nonexistent.yaml"), qarch::InputError);
   const auto bad = qarch::test::write_temp_file("malformed.yaml", "name: x\nclock: [1 GHz\n");
@@ -152,17 +152,17 @@ TEST_CASE("a SCALE-Sim .cfg whose SRAMs cannot hold a tile gets the YAML design 
   const std::string cfg = qarch::test::write_temp_file("tiny.cfg", text);
   const std::string tile_error = "1 KiB cannot hold one 32x32 tile (1 KiB) in each half of its double buffer; need at least 2 KiB";
   CHECK_THROWS_WITH(load_scalesim_config(cfg), cfg + ":7: architecture_presets.IfmapSramSzkB: " + tile_error);
-  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.ifmap.size=1 KiB"}), Catch::EndsWith("scratchpads.ifmap: " + tile_error));
+  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.ifmap.size=1 KiB"}), Catch::EndsWith("scratchpads.ifmap.size: " + tile_error));
 }
 
 TEST_CASE("a unified scratchpad too small for a tile is an error naming scratchpads.unified and the size given") {
   // The error named scratchpads.ifmap and its third (1 KiB), keys the user never wrote.
   CHECK_THROWS_WITH(builtin_accelerator({"scratchpads={unified: {size: 3 KiB}}"}),
-                    Catch::EndsWith("scratchpads.unified: 3 KiB, split between ifmap, filter and ofmap, cannot hold "
+                    Catch::EndsWith("scratchpads.unified.size: 3 KiB, split between ifmap, filter and ofmap, cannot hold "
                                     "one 32x32 tile (1 KiB) in each half of each double buffer; need at least 6 KiB"));
   CHECK(builtin_accelerator({"scratchpads={unified: {size: 6 KiB}}"}).ifmap.size_bytes == 2048);
   CHECK_THROWS_WITH(builtin_accelerator({"scratchpads={unified: {size: 6143 B}}"}),
-                    Catch::Contains("scratchpads.unified: ") && Catch::EndsWith("need at least 6 KiB"));
+                    Catch::Contains("scratchpads.unified.size: ") && Catch::EndsWith("need at least 6 KiB"));
 }
 
 TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
