@@ -1,6 +1,7 @@
 #include "sim/accelerator_config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -207,6 +208,14 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
                               "scalesim with dram.bandwidth (no dram.preset, system_cache or flash), or reuse",
                               where.key_path, where.location()));
       }
+    }
+    // SCALE-Sim's interfaces move whole words (bytes) per cycle.
+    const double bytes_per_cycle = c.dram.bandwidth_bytes_per_s / c.clock_hz;
+    if (c.traffic_model == "scalesim" && c.dram.bandwidth_bytes_per_s > 0 &&
+        (bytes_per_cycle < 1 || bytes_per_cycle != std::floor(bytes_per_cycle))) {
+      dram.fail("bandwidth", fmt::format("{:g} bytes per cycle at this clock; the scalesim traffic model (given at "
+                                         "{}) needs a whole number of bytes per cycle, at least 1",
+                                         bytes_per_cycle, sim->where("traffic_model").location()));
     }
     sim->finish();
   }

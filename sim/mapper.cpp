@@ -290,11 +290,8 @@ class ScaleSimUserSchedule : public FoldSchedule {
     } else {
       layer = {p.m, p.k, 1, p.k, 1, p.n, 1};  // SCALE-Sim's GEMM: ifmap M x K, filter 1 x K
     }
+    // A whole number of bytes per cycle (read_accelerator checks it).
     const double words_per_cycle = c.dram.bandwidth_bytes_per_s / c.clock_hz;
-    if (words_per_cycle < 1 || words_per_cycle != std::floor(words_per_cycle)) {
-      throw InputError(c.where("dram.bandwidth"),
-                       "the scalesim traffic model needs a whole number of bytes per cycle");
-    }
     const scalesim::ScratchpadSetup setup{c.array.shape.rows, c.array.shape.cols, c.array.shape.dataflow,
                                           static_cast<std::int64_t>(c.ifmap.size_bytes),
                                           static_cast<std::int64_t>(c.filter.size_bytes),

@@ -75,10 +75,25 @@ TEST_CASE("errors about a value given with --set name the --set argument, not th
                     Catch::StartsWith(file + ":18: scratchpads.ifmap.size: 64 KiB cannot hold one 4096x32 tile"));
 }
 
+TEST_CASE("the scalesim traffic model needs a whole number of bytes per cycle, checked when the config is read") {
+  // validate said ok and run failed: 25.6 GB/s at 1 GHz is 25.6 bytes per cycle.
+  CHECK_THROWS_WITH(
+      builtin_accelerator({"clock=1 GHz", "dram.bandwidth=25.6 GB/s", "simulation.traffic_model=scalesim"}),
+      Catch::StartsWith("--set dram.bandwidth=25.6 GB/s: dram.bandwidth: 25.6 bytes per cycle at this clock; the "
+                        "scalesim traffic model (given at --set simulation.traffic_model=scalesim) needs a whole "
+                        "number of bytes per cycle, at least 1"));
+  CHECK_THROWS_WITH(
+      builtin_accelerator({"clock=1 GHz", "dram.bandwidth=0.5 GB/s", "simulation.traffic_model=scalesim"}),
+      Catch::Contains("0.5 bytes per cycle"));
+  CHECK(builtin_accelerator({"clock=1 GHz", "dram.bandwidth=32 GB/s", "simulation.traffic_model=scalesim"})
+            .traffic_model == "scalesim");
+  CHECK(builtin_accelerator({"clock=1 GHz", "dram.bandwidth=25.6 GB/s"}).traffic_model == "reuse");
+}
+
 TEST_CASE("the scalesim traffic model with a DRAM preset, a system cache or flash is an error naming both keys") {
   const std::string file = qarch::test::write_temp_file(
       "scalesim_preset.yaml", std::string(builtin_accelerator_yaml()) + "simulation:\n  traffic_model: scalesim\n");
-  const AcceleratorConfig bandwidth_only = load_accelerator(file);
+  const AcceleratorConfig bandwidth_only = load_accelerator(file, {"dram.bandwidth=32 GB/s"});  // 32 B per cycle
   CHECK(bandwidth_only.traffic_model == "scalesim");
   CHECK_THROWS_WITH(load_accelerator(file, {"dram={preset: hbm2}"}),
                     Catch::Matches(".*scalesim_preset\\.yaml:[0-9]+: simulation\\.traffic_model: 'scalesim' is not "
