@@ -40,10 +40,18 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
       {"ofmap", a.dram_ofmap_write_bytes + a.dram_psum_read_bytes, a.sram_ofmap_write_bytes + a.dram_psum_read_bytes}};
   // Weights come from flash when it holds them; everything else from DRAM.
   const std::uint64_t flash_bytes = c.flash ? a.dram_filter_read_bytes : 0;
-  counters.dram = {{c.dram.standard, a.dram_read_bytes() - flash_bytes, a.dram_ofmap_write_bytes}};
   if (c.flash) counters.flash = {{c.flash->preset, flash_bytes, 0}};
-  if (c.system_cache) {
+  if (!c.system_cache) {
+    counters.dram = {{c.dram.standard, a.dram_read_bytes() - flash_bytes, a.dram_ofmap_write_bytes}};
+  } else {
     const auto line = static_cast<std::uint64_t>(c.system_cache->line_bytes);
+    // The DRAM moves what the cache sends it, a line at a time: fills of the
+    // misses and write-backs of dirty victims; write-through sends every
+    // write, and its write misses allocate nothing (per-op activity does not
+    // split misses into reads and writes, so they are priced as fills).
+    const bool write_through = c.system_cache->write_policy == memory::WritePolicy::kWriteThrough;
+    counters.dram = {{c.dram.standard, a.cache_misses * line,
+                      a.cache_writebacks * line + (write_through ? a.dram_ofmap_write_bytes : 0)}};
     // Every lookup reads the set's tags; hits move a line of data, and so do
     // fills and write-backs.
     counters.caches = {{"system_cache", a.cache_lookups, (a.cache_hits + a.cache_writebacks) * line,

@@ -192,6 +192,40 @@ TEST_CASE("a system cache catches operands fetched twice") {
   CHECK(j["cost"]["energy_pj"]["cache"].get<double>() > 0);
 }
 
+TEST_CASE("with a system cache, DRAM energy is priced from the lines the DRAM moved, not the DMA's bytes") {
+  // The GEMM of the test above: the DMA reads 6208 lines (2 x 1024 input +
+  // 64 weight + 2 x 2048 partial-sum lines) and writes 5120 (2 x 2048
+  // partial-sum + 1024 output lines), 724,992 B in all. The DRAM sees the
+  // misses only: 1024 input and 64 weight lines, and a write-allocate fill
+  // for each of the 5120 written lines; nothing is evicted (388 KiB fits
+  // 1 MiB), so no write-backs. 6208 lines x 64 B x 8 bit x 8 pJ/bit (lpddr4,
+  // `qarch cost dram --standard lpddr4`) = 25,427,968 pJ (the DMA's bytes
+  // gave 46,399,488 pJ).
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 1024, n: 64, k: 64}\n");
+  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir +
+                           "/g.yaml --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\" --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  REQUIRE(j["memory"]["system_cache"]["misses"] == 6208);
+  REQUIRE(j["memory"]["system_cache"]["writebacks"] == 0);
+  CHECK(j["cost"]["energy_pj"]["dram"].get<double>() == Approx(25427968.0).epsilon(1e-12));
+
+  // On the detailed LPDDR5 model behind a 64 KiB cache, a 64 Ki-element add
+  // (128 KiB read, 64 KiB written by the DMA) evicts dirty lines: the energy
+  // is the DRAM's own read and write bursts x 64 B x 8 bit x 5.5 pJ/bit
+  // (`qarch cost dram --standard lpddr5`).
+  write_file(dir + "/e.yaml", "name: e\nops:\n  - {name: a, type: elementwise, elements: 65536, operands: 2}\n");
+  const auto d = run_qarch("run -q -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
+                           dir + "/e.yaml --set \"system_cache.size=64 KiB\" --json " + dir + "/d.json");
+  REQUIRE(d.exit_code == 0);
+  const auto k = nlohmann::json::parse(read_file(dir + "/d.json"));
+  const auto& dram = k["memory"]["dram"];
+  REQUIRE(dram["write_bursts"].get<int>() > 0);
+  const double bursts = dram["read_bursts"].get<double>() + dram["write_bursts"].get<double>();
+  CHECK(k["cost"]["energy_pj"]["dram"].get<double>() == Approx(bursts * 64 * 8 * 5.5).epsilon(1e-12));
+}
+
 TEST_CASE("with a system cache, each op carries the cache activity of its traffic and the ops' energies add up") {
   // INT8 elementwise ops through a 1 MiB cache with 64-byte lines, one lookup
   // per line: "a" reads 2 x 64 KiB and writes 64 KiB (2048 + 1024 lines);
