@@ -111,12 +111,29 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
     throw config_error("cost.node", e);
   }
   const cost::ComponentInventory inventory = component_inventory(c);
-  cost::price(activity_counters({}, 0, c), inventory, table, tech);
+  try {
+    cost::price(activity_counters({}, 0, c), inventory, table, tech);
+  } catch (const InputError& e) {
+    throw config_error("compute.systolic_array.formats", e);
+  }
   // One MAC of each format pair an op runs, priced as the run will price it.
   std::set<std::string> checked;
   for (const OpPlan& plan : plans) {
     for (const Pass& pass : plan.passes) {
-      if (pass.unit != Pass::Unit::kSystolicArray || !checked.insert(pass.format_pair).second) continue;
+      if (pass.unit != Pass::Unit::kSystolicArray) continue;
+      // A PE accumulates a format pair in one format: an op that asks for
+      // another would be priced, and its partial sums sized, for a PE the
+      // design does not have.
+      const workloads::Op& op = *plan.op;
+      const MacFormatSupport& pair = *c.find_format_pair(op.weights.format, op.inputs.format);
+      if (op.accumulator != pair.accumulator) {
+        const auto index = &pair - c.array.formats.data();
+        throw InputError(SourceRef{c.source, 0, fmt::format("compute.systolic_array.formats.{}.accumulator", index)},
+                         fmt::format("op '{}' accumulates {} x {} in {}, but the PE accumulates that pair in {}; "
+                                     "allowed: the op's accumulator equal to the pair's",
+                                     op.name, op.weights.format, op.inputs.format, op.accumulator, pair.accumulator));
+      }
+      if (!checked.insert(pass.format_pair).second) continue;
       Activity one_mac;
       one_mac.macs_by_format_pair[pass.format_pair] = 1;
       try {

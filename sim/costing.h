@@ -19,8 +19,10 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& config);
 // fills result.cost and every op's energy_pj.
 void price_run(RunResult& result, const AcceleratorConfig& config);
 // Throws InputError, before anything runs, if price_run would: a cost table
-// that does not load, a node it does not cover (both named by their config
-// key), or an op whose format pair the cost model cannot price (named by op).
+// that does not load, a node it does not cover, a native format pair the
+// cost model cannot price (each named by its config key), an op whose
+// accumulator is not its format pair's (named by op and the pair's key) or
+// whose format pair the cost model cannot price (named by op).
 void check_priceable(const AcceleratorConfig& config, const std::vector<OpPlan>& plans);
 
 }  // namespace qarch::sim

@@ -78,23 +78,47 @@ TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset
 TEST_CASE("what the cost model cannot price is an error before the run, with -q too, and in validate") {
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/acc4.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 16, n: 16, k: 16, accumulator: int4}\n");
-  const std::string narrow = "op 'a' (int8*int8->int4) cannot be priced: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
+  const std::string acc4 = " --set compute.systolic_array.formats.0.accumulator=int4";
+  const std::string narrow = "compute.systolic_array.formats: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
   // Found after loading, these still name the --set argument that gave the value.
   const std::string node = "--set cost.node=3nm: cost.node: ";
   const std::string table = "--set cost.table=/nonexistent.yaml: cost.table: /nonexistent.yaml: cannot open file";
   for (const char* cmd : {"run -q", "run"}) {
-    check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + dir + "/acc4.yaml", narrow);
+    check_error(std::string(cmd) + " -a " + kEdgeAccelerator + acc4 + " -w " + dir + "/acc4.yaml", narrow);
     check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set cost.node=3nm", node);
     check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set cost.table=/nonexistent.yaml",
                 table);
   }
   // validate prints what passed before the check that fails.
-  for (const auto& [args, expected] : {std::pair{" -w " + dir + "/acc4.yaml", narrow},
+  for (const auto& [args, expected] : {std::pair{acc4 + " -w " + dir + "/acc4.yaml", narrow},
                                        std::pair{std::string(" --set cost.node=3nm"), node},
                                        std::pair{std::string(" --set cost.table=/nonexistent.yaml"), table}}) {
     const auto r = run_qarch("validate -a " + kEdgeAccelerator + args);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains(expected));
+  }
+}
+
+TEST_CASE("an op whose accumulator is not its format pair's is an error naming the op and the pair's key") {
+  // A PE accumulates a pair in one format (compute.systolic_array.formats[i].accumulator):
+  // int8 x int8 in int16 on the int32 PE of edge-int8-32x32 was priced as a
+  // cheaper int16 MAC, fp8 in fp32 on an fp16 PE as a dearer one.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/i8a16.yaml", "name: w\nops:\n  - {name: g, type: gemm, m: 64, n: 64, k: 64, accumulator: int16}\n");
+  write_file(dir + "/fp8a32.yaml",
+             "name: w\nops:\n  - {name: g, type: gemm, m: 64, n: 64, k: 64, weights: {format: fp8-e4m3}, "
+             "inputs: {format: fp8-e4m3}, accumulator: fp32, outputs: {format: fp8-e4m3}}\n");
+  const std::string fp8_pair = " --set \"compute.systolic_array.formats.1={weights: fp8-e4m3, inputs: fp8-e4m3, accumulator: fp16}\"";
+  for (const char* cmd : {"run -q", "validate"}) {
+    INFO(cmd);
+    const auto i8 = run_qarch(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + dir + "/i8a16.yaml");
+    CHECK(i8.exit_code == 2);
+    CHECK_THAT(i8.err, Catch::Contains("edge-int8-32x32.yaml: compute.systolic_array.formats.0.accumulator: op 'g' "
+                                       "accumulates int8 x int8 in int16, but the PE accumulates that pair in int32"));
+    const auto fp8 = run_qarch(std::string(cmd) + " -a " + kEdgeAccelerator + fp8_pair + " -w " + dir + "/fp8a32.yaml");
+    CHECK(fp8.exit_code == 2);
+    CHECK_THAT(fp8.err, Catch::Contains("compute.systolic_array.formats.1.accumulator: op 'g' accumulates fp8-e4m3 x "
+                                        "fp8-e4m3 in fp32, but the PE accumulates that pair in fp16"));
   }
 }
 
