@@ -1,13 +1,14 @@
 #include "sim/costing.h"
 
 #include <algorithm>
-#include <set>
 
 #include <fmt/format.h>
 
 #include "common/input_error.h"
 #include "cost/cost_table.h"
+#include "cost/datapath.h"
 #include "cost/technology.h"
+#include "models/numerics/format_registry.h"
 
 namespace qarch::sim {
 namespace {
@@ -21,6 +22,20 @@ void split_mac_key(const std::string& key, std::string* w, std::string* a, std::
   *acc = key.substr(arrow + 2);
 }
 
+// A pair run N > 1 MACs per PE per cycle on integers packs its N products
+// into one multiplier lane N operands wide (cost model: lane / operand bits
+// products per lane); floats have no packed datapath in the model.
+cost::MacOptions packing_of(const MacFormatSupport& pair) {
+  cost::MacOptions options;
+  const numerics::FormatInfo& w = *numerics::find_format(pair.weights);
+  const numerics::FormatInfo& a = *numerics::find_format(pair.inputs);
+  if (pair.macs_per_pe_per_cycle > 1 && w.kind == numerics::FormatKind::kInteger &&
+      a.kind == numerics::FormatKind::kInteger) {
+    options.lane_bits = pair.macs_per_pe_per_cycle * std::max(w.storage_bits, a.storage_bits);
+  }
+  return options;
+}
+
 }  // namespace
 
 cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles, const AcceleratorConfig& c) {
@@ -28,6 +43,7 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
   for (const auto& [key, macs] : a.macs_by_format_pair) {
     cost::MacActivity m;
     split_mac_key(key, &m.weight_format, &m.act_format, &m.acc_format);
+    m.options = packing_of(*c.find_format_pair(m.weight_format, m.act_format));
     m.macs = macs;
     counters.macs.push_back(m);
   }
@@ -62,12 +78,40 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
   return counters;
 }
 
-cost::ComponentInventory component_inventory(const AcceleratorConfig& c) {
+cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const cost::CostTable& table) {
   cost::ComponentInventory inv;
-  // One PE per array position; it is built for the first listed format pair.
-  const MacFormatSupport& native = c.array.formats.front();
-  inv.mac_units.push_back({native.weights, native.inputs, native.accumulator, {},
-                           static_cast<std::uint64_t>(c.array.shape.rows * c.array.shape.cols)});
+  // One PE per array position. It runs every listed pair, so it is as large
+  // as the largest: N MAC units (with their packing) for a pair it runs N
+  // MACs per cycle.
+  const cost::DatapathModel datapath(table);
+  const auto pes = static_cast<std::uint64_t>(c.array.shape.rows * c.array.shape.cols);
+  double largest_um2 = -1;
+  for (std::size_t i = 0; i < c.array.formats.size(); ++i) {
+    const MacFormatSupport& f = c.array.formats[i];
+    const cost::MacOptions options = packing_of(f);
+    if (options.lane_bits && *options.lane_bits > cost::kMaxLaneBits) {
+      const int operand_bits = *options.lane_bits / f.macs_per_pe_per_cycle;
+      throw InputError(SourceRef{c.source, 0, fmt::format("compute.systolic_array.formats.{}.macs_per_pe_per_cycle", i)},
+                       fmt::format("{} {}-bit products per cycle need a {}-bit lane, wider than the cost model's {}-bit "
+                                   "multiplier; allowed: 1..{}",
+                                   f.macs_per_pe_per_cycle, operand_bits, *options.lane_bits, cost::kMaxLaneBits,
+                                   cost::kMaxLaneBits / operand_bits));
+    }
+    double pe_um2 = 0;
+    try {
+      pe_um2 = f.macs_per_pe_per_cycle * datapath
+                                             .mac(*numerics::find_format(f.weights), *numerics::find_format(f.inputs),
+                                                  *numerics::find_format(f.accumulator), options)
+                                             .total()
+                                             .area_um2;
+    } catch (const InputError& e) {
+      throw InputError(SourceRef{c.source, 0, fmt::format("compute.systolic_array.formats.{}", i)}, e.what());
+    }
+    if (pe_um2 > largest_um2) {
+      largest_um2 = pe_um2;
+      inv.mac_units = {{f.weights, f.inputs, f.accumulator, options, pes * static_cast<std::uint64_t>(f.macs_per_pe_per_cycle)}};
+    }
+  }
   // Scratchpad ports are as wide as the array edge they feed, in bytes of the
   // widest input format (at least 64 bits).
   const int port_bits = static_cast<int>(std::max<std::int64_t>(64, std::min<std::int64_t>(1024, c.array.shape.cols * 8)));
@@ -110,14 +154,8 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
   } catch (const InputError& e) {
     throw config_error("cost.node", e);
   }
-  const cost::ComponentInventory inventory = component_inventory(c);
-  try {
-    cost::price(activity_counters({}, 0, c), inventory, table, tech);
-  } catch (const InputError& e) {
-    throw config_error("compute.systolic_array.formats", e);
-  }
-  // One MAC of each format pair an op runs, priced as the run will price it.
-  std::set<std::string> checked;
+  // Prices every listed pair (as the PE's area; InputError naming its key).
+  cost::price(activity_counters({}, 0, c), component_inventory(c, table), table, tech);
   for (const OpPlan& plan : plans) {
     for (const Pass& pass : plan.passes) {
       if (pass.unit != Pass::Unit::kSystolicArray) continue;
@@ -133,14 +171,6 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
                                      "allowed: the op's accumulator equal to the pair's",
                                      op.name, op.weights.format, op.inputs.format, op.accumulator, pair.accumulator));
       }
-      if (!checked.insert(pass.format_pair).second) continue;
-      Activity one_mac;
-      one_mac.macs_by_format_pair[pass.format_pair] = 1;
-      try {
-        cost::price(activity_counters(one_mac, 0, c), inventory, table, tech);
-      } catch (const InputError& e) {
-        throw InputError(fmt::format("op '{}' ({}) cannot be priced: {}", plan.op->name, pass.format_pair, e.what()));
-      }
     }
   }
 }
@@ -148,7 +178,7 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
 void price_run(RunResult& r, const AcceleratorConfig& c) {
   const cost::CostTable table = cost_table_of(c);
   const cost::TechnologyPoint tech = cost::resolve_technology(table, c.technology_node);
-  const cost::ComponentInventory inventory = component_inventory(c);
+  const cost::ComponentInventory inventory = component_inventory(c, table);
   r.cost = cost::price(activity_counters(r.activity, r.total_cycles, c), inventory, table, tech);
   for (OpResult& op : r.ops) {
     op.energy_pj = cost::price(activity_counters(op.activity, op.cycles, c), inventory, table, tech).energy_pj.total();

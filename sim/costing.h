@@ -13,16 +13,16 @@ namespace qarch::sim {
 
 cost::ActivityCounters activity_counters(const Activity& activity, std::int64_t cycles,
                                          const AcceleratorConfig& config);
-cost::ComponentInventory component_inventory(const AcceleratorConfig& config);
+// The PEs are priced as the largest of the listed format pairs, with packing.
+cost::ComponentInventory component_inventory(const AcceleratorConfig& config, const cost::CostTable& table);
 // Prices the run and each of its ops (their energies add up to the run's)
 // with the config's table (built-in unless cost.table is set) and node;
 // fills result.cost and every op's energy_pj.
 void price_run(RunResult& result, const AcceleratorConfig& config);
 // Throws InputError, before anything runs, if price_run would: a cost table
-// that does not load, a node it does not cover, a native format pair the
-// cost model cannot price (each named by its config key), an op whose
-// accumulator is not its format pair's (named by op and the pair's key) or
-// whose format pair the cost model cannot price (named by op).
+// that does not load, a node it does not cover, a listed format pair the cost
+// model cannot price (each named by its config key), or an op whose
+// accumulator is not its format pair's (named by op and the pair's key).
 void check_priceable(const AcceleratorConfig& config, const std::vector<OpPlan>& plans);
 
 }  // namespace qarch::sim

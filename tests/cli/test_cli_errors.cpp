@@ -79,7 +79,7 @@ TEST_CASE("what the cost model cannot price is an error before the run, with -q 
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/acc4.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 16, n: 16, k: 16, accumulator: int4}\n");
   const std::string acc4 = " --set compute.systolic_array.formats.0.accumulator=int4";
-  const std::string narrow = "compute.systolic_array.formats: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
+  const std::string narrow = "compute.systolic_array.formats.0: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
   // Found after loading, these still name the --set argument that gave the value.
   const std::string node = "--set cost.node=3nm: cost.node: ";
   const std::string table = "--set cost.table=/nonexistent.yaml: cost.table: /nonexistent.yaml: cannot open file";
@@ -89,6 +89,9 @@ TEST_CASE("what the cost model cannot price is an error before the run, with -q 
     check_error(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set cost.table=/nonexistent.yaml",
                 table);
   }
+  check_error("run -q -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set compute.systolic_array.formats.0.macs_per_pe_per_cycle=16",
+              "edge-int8-32x32.yaml: compute.systolic_array.formats.0.macs_per_pe_per_cycle: 16 8-bit products per cycle "
+              "need a 128-bit lane, wider than the cost model's 64-bit multiplier; allowed: 1..8");
   // validate prints what passed before the check that fails.
   for (const auto& [args, expected] : {std::pair{acc4 + " -w " + dir + "/acc4.yaml", narrow},
                                        std::pair{std::string(" --set cost.node=3nm"), node},

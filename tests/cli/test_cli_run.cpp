@@ -226,6 +226,26 @@ TEST_CASE("with a system cache, DRAM energy is priced from the lines the DRAM mo
   CHECK(k["cost"]["energy_pj"]["dram"].get<double>() == Approx(bursts * 64 * 8 * 5.5).epsilon(1e-12));
 }
 
+TEST_CASE("a PE is priced as the largest of its format pairs, and packed MACs with their lane") {
+  // edge-int4-lpddr5-cache's PE runs int4 x int8 two MACs per cycle and
+  // int8 x int8 one. Packed, the two int4 x int8 products share a lane twice
+  // the wider operand: 16 bits. At 16 nm (`qarch cost mac --weights int4
+  // --acts int8 --acc int32 --node 16nm --lane-bits 16`) a packed MAC is
+  // 153.49728 um2 and 0.0489786 pJ, so the PE is 2 x 153.49728 = 306.99 um2,
+  // more than one int8 x int8 MAC (107.10 um2, same command with --weights
+  // int8 and no --lane-bits). It was priced as one unpacked int4 x int8 MAC:
+  // 82.08 um2 and 0.04578 pJ.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 32, n: 32, k: 64, weights: {format: int4}}\n");
+  const auto r = run_qarch("run -q -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
+                           dir + "/g.yaml --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  CHECK(j["cost"]["area_um2"]["compute"].get<double>() == Approx(32 * 32 * 2 * 153.49728125).epsilon(1e-9));
+  REQUIRE(j["macs"]["int4*int8->int32"] == 32 * 32 * 64);
+  CHECK(j["cost"]["energy_pj"]["compute"].get<double>() == Approx(32 * 32 * 64 * 0.04897864089).epsilon(1e-9));
+}
+
 TEST_CASE("with a system cache, each op carries the cache activity of its traffic and the ops' energies add up") {
   // INT8 elementwise ops through a 1 MiB cache with 64-byte lines, one lookup
   // per line: "a" reads 2 x 64 KiB and writes 64 KiB (2048 + 1024 lines);
