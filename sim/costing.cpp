@@ -91,7 +91,7 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
     const cost::MacOptions options = packing_of(f);
     if (options.lane_bits && *options.lane_bits > cost::kMaxLaneBits) {
       const int operand_bits = *options.lane_bits / f.macs_per_pe_per_cycle;
-      throw InputError(SourceRef{c.source, 0, fmt::format("compute.systolic_array.formats.{}.macs_per_pe_per_cycle", i)},
+      throw InputError(c.where(fmt::format("compute.systolic_array.formats.{}.macs_per_pe_per_cycle", i)),
                        fmt::format("{} {}-bit products per cycle need a {}-bit lane, wider than the cost model's {}-bit "
                                    "multiplier; allowed: 1..{}",
                                    f.macs_per_pe_per_cycle, operand_bits, *options.lane_bits, cost::kMaxLaneBits,
@@ -105,7 +105,7 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
                                              .total()
                                              .area_um2;
     } catch (const InputError& e) {
-      throw InputError(SourceRef{c.source, 0, fmt::format("compute.systolic_array.formats.{}", i)}, e.what());
+      throw InputError(c.where(fmt::format("compute.systolic_array.formats.{}", i)), e.what());
     }
     if (pe_um2 > largest_um2) {
       largest_um2 = pe_um2;
@@ -166,7 +166,7 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
       const MacFormatSupport& pair = *c.find_format_pair(op.weights.format, op.inputs.format);
       if (op.accumulator != pair.accumulator) {
         const auto index = &pair - c.array.formats.data();
-        throw InputError(SourceRef{c.source, 0, fmt::format("compute.systolic_array.formats.{}.accumulator", index)},
+        throw InputError(c.where(fmt::format("compute.systolic_array.formats.{}.accumulator", index)),
                          fmt::format("op '{}' accumulates {} x {} in {}, but the PE accumulates that pair in {}; "
                                      "allowed: the op's accumulator equal to the pair's",
                                      op.name, op.weights.format, op.inputs.format, op.accumulator, pair.accumulator));
