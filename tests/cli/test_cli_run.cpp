@@ -170,6 +170,21 @@ TEST_CASE("weights in flash stream at the flash's sequential bandwidth and are p
   CHECK(j["cost"]["energy_pj"]["dram"].get<double>() < 0.01 * j["cost"]["energy_pj"]["flash"].get<double>());
 }
 
+namespace {
+
+// The 1024x64x64 int8 GEMM of the two tests below on the 32x32 ws array
+// behind a 1 MiB write-back system cache with 64-byte lines: its JSON result.
+nlohmann::json run_gemm_through_system_cache() {
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 1024, n: 64, k: 64}\n");
+  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir +
+                           "/g.yaml --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\" --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(read_file(dir + "/r.json"));
+}
+
+}  // namespace
+
 TEST_CASE("a system cache catches operands fetched twice") {
   // 1024x64x64 int8 GEMM on the 32x32 ws array (2 row folds over k, 2 column
   // folds over n): the 64 KiB input does not fit half its 64 KiB scratchpad,
@@ -179,12 +194,7 @@ TEST_CASE("a system cache catches operands fetched twice") {
   // read back for row fold 1 (2 x 128 KiB). Through a 1 MiB write-back cache
   // with 64-byte lines: 2 x 1024 + 64 + 2 x 2048 line reads; the second input
   // pass (1024 lines) and every partial-sum read (just written) hit.
-  const std::string dir = qarch::test::make_temp_dir();
-  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 1024, n: 64, k: 64}\n");
-  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir +
-                           "/g.yaml --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\" --json " + dir + "/r.json");
-  REQUIRE(r.exit_code == 0);
-  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  const nlohmann::json j = run_gemm_through_system_cache();
   const auto& cache = j["memory"]["system_cache"];
   CHECK(cache["reads"] == 2 * 1024 + 64 + 2 * 2048);
   CHECK(cache["hits"].get<int>() >= 1024 + 2 * 2048);
@@ -201,12 +211,7 @@ TEST_CASE("with a system cache, DRAM energy is priced from the lines the DRAM mo
   // 1 MiB), so no write-backs. 6208 lines x 64 B x 8 bit x 8 pJ/bit (lpddr4,
   // `qarch cost dram --standard lpddr4`) = 25,427,968 pJ (the DMA's bytes
   // gave 46,399,488 pJ).
-  const std::string dir = qarch::test::make_temp_dir();
-  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 1024, n: 64, k: 64}\n");
-  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir +
-                           "/g.yaml --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\" --json " + dir + "/r.json");
-  REQUIRE(r.exit_code == 0);
-  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  const nlohmann::json j = run_gemm_through_system_cache();
   REQUIRE(j["memory"]["system_cache"]["misses"] == 6208);
   REQUIRE(j["memory"]["system_cache"]["writebacks"] == 0);
   CHECK(j["cost"]["energy_pj"]["dram"].get<double>() == Approx(25427968.0).epsilon(1e-12));
@@ -215,6 +220,7 @@ TEST_CASE("with a system cache, DRAM energy is priced from the lines the DRAM mo
   // (128 KiB read, 64 KiB written by the DMA) evicts dirty lines: the energy
   // is the DRAM's own read and write bursts x 64 B x 8 bit x 5.5 pJ/bit
   // (`qarch cost dram --standard lpddr5`).
+  const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/e.yaml", "name: e\nops:\n  - {name: a, type: elementwise, elements: 65536, operands: 2}\n");
   const auto d = run_qarch("run -q -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
                            dir + "/e.yaml --set \"system_cache.size=64 KiB\" --json " + dir + "/d.json");
