@@ -66,28 +66,31 @@ double stored_bytes_per_element(const std::string& source, const Op& op, const w
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-// SRAM accesses of a pass, in elements (SCALE-Sim v2's counts, checked on
-// every reference layer in shared/reference/scalesim/closed_form_check.csv).
+// SRAM accesses of a pass, in elements: SCALE-Sim v2's counts (checked on
+// every reference layer in shared/reference/scalesim/closed_form_check.csv)
+// with the reduction dimension taken as its k elements. The plan maps
+// ceil(k / p) reduction steps for a PE doing p MACs per cycle, but each step
+// reads p elements; at p = 1, SCALE-Sim's case, the two are the same.
 void count_sram(Pass& p, const compute::SystolicArrayShape& a) {
   const compute::FoldPlan& f = p.plan;
-  const auto Sr = static_cast<std::uint64_t>(f.spatial_rows), Sc = static_cast<std::uint64_t>(f.spatial_cols),
-             T = static_cast<std::uint64_t>(f.temporal), cfr = static_cast<std::uint64_t>(f.row_folds),
+  const auto m = static_cast<std::uint64_t>(p.m), n = static_cast<std::uint64_t>(p.n),
+             k = static_cast<std::uint64_t>(p.k), cfr = static_cast<std::uint64_t>(f.row_folds),
              cfc = static_cast<std::uint64_t>(f.col_folds);
   switch (a.dataflow) {
-    case Dataflow::kOutputStationary:
-      p.sram_ifmap_reads = cfc * Sr * T;
-      p.sram_filter_reads = cfr * T * Sc;
-      p.sram_ofmap_writes = Sr * Sc;
+    case Dataflow::kOutputStationary:  // Sr = m, Sc = n, T = k
+      p.sram_ifmap_reads = cfc * m * k;
+      p.sram_filter_reads = cfr * k * n;
+      p.sram_ofmap_writes = m * n;
       break;
-    case Dataflow::kWeightStationary:
-      p.sram_ifmap_reads = cfc * T * Sr;
-      p.sram_filter_reads = Sr * Sc;
-      p.sram_ofmap_writes = cfr * T * Sc;
+    case Dataflow::kWeightStationary:  // Sr = k, Sc = n, T = m
+      p.sram_ifmap_reads = cfc * m * k;
+      p.sram_filter_reads = k * n;
+      p.sram_ofmap_writes = cfr * m * n;
       break;
-    case Dataflow::kInputStationary:
-      p.sram_ifmap_reads = Sr * Sc;
-      p.sram_filter_reads = cfc * T * Sr;
-      p.sram_ofmap_writes = cfr * Sc * T;
+    case Dataflow::kInputStationary:  // Sr = k, Sc = m, T = n
+      p.sram_ifmap_reads = k * m;
+      p.sram_filter_reads = cfc * n * k;
+      p.sram_ofmap_writes = cfr * m * n;
       break;
   }
 }

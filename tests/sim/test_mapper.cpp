@@ -79,3 +79,29 @@ TEST_CASE("a group size that does not divide the reduction dimension is an error
   CHECK_THROWS_WITH(sim::plan_workload(w, sim::builtin_accelerator()),
                     Catch::StartsWith("t.yaml: op g, weights: int4 as a [256 x 500] tensor"));
 }
+
+TEST_CASE("SRAM reads count the elements read, also when a PE packs two MACs per cycle") {
+  // int4 weights x int8 inputs run 2 MACs per PE per cycle: 64x512x512 maps
+  // 512 / 2 = 256 reduction steps, but every step reads 2 elements, so each
+  // of the 64x512 inputs and 512x512 weights is still read whole.
+  const auto w = workloads::load_trace_yaml_text(
+      "name: p\nops:\n  - {name: g, type: gemm, m: 64, n: 512, k: 512, weights: {format: int4}}\n", "t.yaml");
+  SECTION("ws: Sr = 256 steps -> 8 row folds, Sc = n = 512 -> 16 column folds") {
+    const auto p = sim::plan_workload(w, sim::builtin_accelerator())[0].passes[0];
+    CHECK(p.sram_ifmap_reads == 16 * 64 * 512);   // every input once per column fold: 524,288
+    CHECK(p.sram_filter_reads == 512 * 512);      // every weight once: 262,144
+    CHECK(p.sram_ofmap_writes == 8 * 64 * 512);   // one write per output per row fold
+  }
+  SECTION("os: Sr = m = 64 -> 2 row folds, Sc = n = 512 -> 16 column folds") {
+    const auto p = sim::plan_workload(w, sim::builtin_accelerator({"compute.systolic_array.dataflow=os"}))[0].passes[0];
+    CHECK(p.sram_ifmap_reads == 16 * 64 * 512);   // inputs once per column fold
+    CHECK(p.sram_filter_reads == 2 * 512 * 512);  // weights once per row fold
+    CHECK(p.sram_ofmap_writes == 64 * 512);
+  }
+  SECTION("is: Sr = 256 steps -> 8 row folds, Sc = m = 64 -> 2 column folds") {
+    const auto p = sim::plan_workload(w, sim::builtin_accelerator({"compute.systolic_array.dataflow=is"}))[0].passes[0];
+    CHECK(p.sram_ifmap_reads == 64 * 512);        // every input once
+    CHECK(p.sram_filter_reads == 2 * 512 * 512);  // weights once per column fold
+    CHECK(p.sram_ofmap_writes == 8 * 64 * 512);
+  }
+}
