@@ -276,8 +276,13 @@ RunResult Controller::result() const {
               std::ceil(static_cast<double>(pass.sram_ifmap_reads) * pass.input_bytes_per_element));
           rec.activity.sram_filter_read_bytes = static_cast<std::uint64_t>(
               std::ceil(static_cast<double>(pass.sram_filter_reads) * pass.weight_bytes_per_element));
-          rec.activity.sram_ofmap_write_bytes = static_cast<std::uint64_t>(
-              std::ceil(static_cast<double>(pass.sram_ofmap_writes) * pass.output_bytes_per_element));
+          // Partial sums are written and read back at the accumulator's
+          // width; only the last row fold writes the output format.
+          const double psum_bytes = static_cast<double>(pass.sram_psum_reads) * pass.psum_bytes_per_output;
+          rec.activity.sram_ofmap_read_bytes = static_cast<std::uint64_t>(std::ceil(psum_bytes));
+          rec.activity.sram_ofmap_write_bytes = static_cast<std::uint64_t>(std::ceil(
+              static_cast<double>(pass.sram_ofmap_writes - pass.sram_psum_reads) * pass.output_bytes_per_element +
+              psum_bytes));
           // Against the array's peak for this format pair (packed PEs do
           // macs_per_pe_per_cycle MACs a cycle), so it never exceeds 1.
           const double peak_macs = static_cast<double>(rec.cycles) * pes * pass.macs_per_pe_per_cycle;

@@ -93,6 +93,7 @@ void count_sram(Pass& p, const compute::SystolicArrayShape& a) {
       p.sram_ofmap_writes = cfr * m * n;
       break;
   }
+  p.sram_psum_reads = p.sram_ofmap_writes - m * n;
 }
 
 Pass array_pass(const std::string& source, const Op& op, const AcceleratorConfig& config, std::string label, std::int64_t m,

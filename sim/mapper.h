@@ -56,8 +56,10 @@ struct Pass {
   std::string format_pair;          // "weights*inputs->accumulator"
   int macs_per_pe_per_cycle = 1;
   compute::FoldPlan plan;
-  // SRAM accesses in elements (SCALE-Sim's closed form, per pass).
-  std::uint64_t sram_ifmap_reads = 0, sram_filter_reads = 0, sram_ofmap_writes = 0;
+  // SRAM accesses in elements (SCALE-Sim's closed form, per pass). Of the
+  // ofmap writes, m * n are outputs and the rest partial sums (ws/is row folds
+  // before the last), each read back by the next row fold to accumulate.
+  std::uint64_t sram_ifmap_reads = 0, sram_filter_reads = 0, sram_ofmap_writes = 0, sram_psum_reads = 0;
   // Unique operand bytes in DRAM.
   double ifmap_bytes = 0, filter_bytes = 0, ofmap_bytes = 0, psum_bytes_per_output = 4;
   double input_bytes_per_element = 1, weight_bytes_per_element = 1, output_bytes_per_element = 1;

@@ -15,7 +15,8 @@ nlohmann::json activity_json(const Activity& a) {
       {"pe_idle_cycles", a.pe_idle_cycles},
       {"folds", a.folds},
       {"vector_element_ops", a.vector_element_ops},
-      {"sram_read_bytes", {{"ifmap", a.sram_ifmap_read_bytes}, {"filter", a.sram_filter_read_bytes}}},
+      {"sram_read_bytes",
+       {{"ifmap", a.sram_ifmap_read_bytes}, {"filter", a.sram_filter_read_bytes}, {"ofmap", a.sram_ofmap_read_bytes}}},
       {"sram_write_bytes", {{"ofmap", a.sram_ofmap_write_bytes}}},
       {"dram_read_bytes",
        {{"ifmap", a.dram_ifmap_read_bytes}, {"filter", a.dram_filter_read_bytes}, {"psum", a.dram_psum_read_bytes}}},
@@ -30,7 +31,7 @@ nlohmann::json activity_json(const Activity& a) {
 nlohmann::json bytes_json(const Activity& a) {
   return {{"dram_read", a.dram_read_bytes()},
           {"dram_write", a.dram_ofmap_write_bytes},
-          {"sram_read", a.sram_ifmap_read_bytes + a.sram_filter_read_bytes},
+          {"sram_read", a.sram_ifmap_read_bytes + a.sram_filter_read_bytes + a.sram_ofmap_read_bytes},
           {"sram_write", a.sram_ofmap_write_bytes}};
 }
 
@@ -44,6 +45,7 @@ void Activity::add(const Activity& o) {
   vector_element_ops += o.vector_element_ops;
   sram_ifmap_read_bytes += o.sram_ifmap_read_bytes;
   sram_filter_read_bytes += o.sram_filter_read_bytes;
+  sram_ofmap_read_bytes += o.sram_ofmap_read_bytes;
   sram_ofmap_write_bytes += o.sram_ofmap_write_bytes;
   dram_ifmap_read_bytes += o.dram_ifmap_read_bytes;
   dram_filter_read_bytes += o.dram_filter_read_bytes;

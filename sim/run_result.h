@@ -25,8 +25,10 @@ struct Activity {
   std::uint64_t pe_idle_cycles = 0;
   std::uint64_t folds = 0;
   std::uint64_t vector_element_ops = 0;
-  // Scratchpad accesses in bytes.
-  std::uint64_t sram_ifmap_read_bytes = 0, sram_filter_read_bytes = 0, sram_ofmap_write_bytes = 0;
+  // Scratchpad accesses by the array in bytes; the ofmap reads are partial
+  // sums read back to accumulate (ws/is), at the accumulator's width.
+  std::uint64_t sram_ifmap_read_bytes = 0, sram_filter_read_bytes = 0;
+  std::uint64_t sram_ofmap_read_bytes = 0, sram_ofmap_write_bytes = 0;
   // DRAM traffic in bytes, per operand stream.
   std::uint64_t dram_ifmap_read_bytes = 0, dram_filter_read_bytes = 0;
   std::uint64_t dram_ofmap_write_bytes = 0, dram_psum_read_bytes = 0;

@@ -50,6 +50,18 @@ TEST_CASE("int4 weights packed two per PE halve the folds and the weight bytes")
   CHECK(r.activity.dram_filter_read_bytes == 256 * 512 / 2);
 }
 
+TEST_CASE("partial sums go through the ofmap scratchpad at the accumulator's width") {
+  const auto config = sim::builtin_accelerator({"dram.bandwidth=unlimited", "dram.latency=0 ns"});
+  const auto r = sim::run_simulation(config, gemm(64, 512, 512));
+  // ws on 32x32: k = 512 -> 16 row folds, each writing its 64 x 512 sums once.
+  // The first 15 write int32 partial sums, the last int8 outputs:
+  // 15 * 32,768 * 4 B + 32,768 * 1 B = 1,998,848 B; row folds 2..16 read
+  // the previous partial sums back: 15 * 32,768 * 4 B = 1,966,080 B.
+  CHECK(r.activity.sram_ofmap_write_bytes == 1998848);
+  CHECK(r.activity.sram_ofmap_read_bytes == 1966080);
+  CHECK(r.ops[0].passes[0].sram_ofmap_writes == 16 * 32768);  // SCALE-Sim's count, in elements
+}
+
 TEST_CASE("DRAM latency is paid once per transfer, not once per burst") {
   // One 64x32x32 fold: 2 KiB of inputs and 1 KiB of weights arrive after
   // 1 us latency + 3 KiB / 25.6 GB/s; the output write adds 1 us + 2 KiB / 25.6 GB/s.
