@@ -48,12 +48,14 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
     counters.macs.push_back(m);
   }
   counters.idle_pe_cycles = a.pe_idle_cycles;
-  // Scratchpads are read by the array and written by the DMA (inputs), or
-  // written by the array and read by the DMA (outputs, spilled partial sums).
+  // Scratchpads are read by the array and written by the DMA (inputs); the
+  // ofmap one is written by the array (outputs, partial sums), read by the
+  // DMA (outputs, spilled partial sums) and by the array (partial sums it
+  // accumulates onto), and written by the DMA (spilled partial sums back).
   counters.scratchpads = {
       {"ifmap", a.sram_ifmap_read_bytes, a.dram_ifmap_read_bytes},
       {"filter", a.sram_filter_read_bytes, a.dram_filter_read_bytes},
-      {"ofmap", a.dram_ofmap_write_bytes + a.dram_psum_read_bytes, a.sram_ofmap_write_bytes + a.dram_psum_read_bytes}};
+      {"ofmap", a.dram_ofmap_write_bytes + a.sram_ofmap_read_bytes, a.sram_ofmap_write_bytes + a.dram_psum_read_bytes}};
   // Weights come from flash when it holds them; everything else from DRAM.
   const std::uint64_t flash_bytes = c.flash ? a.dram_filter_read_bytes : 0;
   if (c.flash) counters.flash = {{c.flash->preset, flash_bytes, 0}};
