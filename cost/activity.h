@@ -51,6 +51,7 @@ struct OffChipActivity {  // DRAM or flash
 struct ActivityCounters {
   std::vector<MacActivity> macs;
   std::uint64_t idle_pe_cycles = 0;  // no dynamic energy; idle PEs leak (priced via area x time)
+  std::uint64_t vector_ops = 0;      // vector-unit element operations, one MAC of a vector lane each
   std::vector<RegisterFileActivity> register_files;
   std::vector<SramActivity> scratchpads;
   std::vector<CacheActivity> caches;
@@ -85,6 +86,7 @@ struct CacheGeometry {
 
 struct ComponentInventory {
   std::vector<MacUnits> mac_units;
+  MacUnits vector_lanes;  // the vector unit: count lanes, each one MAC unit of these formats
   std::vector<NamedSram> register_files;  // geometry.width_bits = register width
   std::vector<NamedSram> scratchpads;
   std::vector<CacheGeometry> caches;

@@ -65,6 +65,14 @@ CostReport price(const ActivityCounters& counters, const ComponentInventory& inv
     const UnitCost unit = mac_unit(datapath, u.weight_format, u.act_format, u.acc_format, u.options);
     r.area_um2.compute += static_cast<double>(u.count) * unit.area_um2 * af;
   }
+  // The vector unit: each element operation one MAC of a lane (not counted
+  // in ops, which are the array's).
+  if (counters.vector_ops > 0 || inventory.vector_lanes.count > 0) {
+    const MacUnits& v = inventory.vector_lanes;
+    const UnitCost lane = mac_unit(datapath, v.weight_format, v.act_format, v.acc_format, v.options);
+    r.energy_pj.compute += static_cast<double>(counters.vector_ops) * lane.energy_pj * ef;
+    r.area_um2.compute += static_cast<double>(v.count) * lane.area_um2 * af;
+  }
 
   for (const RegisterFileActivity& a : counters.register_files) {
     const SramGeometry& g = find_named(inventory.register_files, a.name, "register file").geometry;

@@ -18,7 +18,7 @@
 namespace qarch::cost {
 
 struct EnergyBreakdownPj {
-  double compute = 0;       // MACs, gated MACs
+  double compute = 0;       // MACs, gated MACs, vector-unit operations
   double sram = 0;          // scratchpads and register files
   double cache = 0;         // tag + data arrays
   double dram = 0;
@@ -29,7 +29,7 @@ struct EnergyBreakdownPj {
 };
 
 struct AreaBreakdownUm2 {
-  double compute = 0;  // MAC units
+  double compute = 0;  // MAC units, vector lanes
   double sram = 0;     // scratchpads and register files
   double cache = 0;
   double other = 0;    // inventory.other_logic_um2, scaled

@@ -48,6 +48,7 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
     counters.macs.push_back(m);
   }
   counters.idle_pe_cycles = a.pe_idle_cycles;
+  counters.vector_ops = a.vector_element_ops;
   // Scratchpads are read by the array and written by the DMA (inputs); the
   // ofmap one is written by the array (outputs, partial sums), read by the
   // DMA (outputs, spilled partial sums) and by the array (partial sums it
@@ -87,7 +88,7 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
   // MACs per cycle.
   const cost::DatapathModel datapath(table);
   const auto pes = static_cast<std::uint64_t>(c.array.shape.rows * c.array.shape.cols);
-  double largest_um2 = -1;
+  double largest_um2 = -1, largest_lane_um2 = -1;
   for (std::size_t i = 0; i < c.array.formats.size(); ++i) {
     const MacFormatSupport& f = c.array.formats[i];
     const cost::MacOptions options = packing_of(f);
@@ -99,19 +100,30 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
                                    f.macs_per_pe_per_cycle, operand_bits, *options.lane_bits, cost::kMaxLaneBits,
                                    cost::kMaxLaneBits / operand_bits));
     }
-    double pe_um2 = 0;
+    double pe_um2 = 0, lane_um2 = 0;
     try {
-      pe_um2 = f.macs_per_pe_per_cycle * datapath
-                                             .mac(*numerics::find_format(f.weights), *numerics::find_format(f.inputs),
-                                                  *numerics::find_format(f.accumulator), options)
-                                             .total()
-                                             .area_um2;
+      const auto mac_um2 = [&](const cost::MacOptions& o) {
+        return datapath
+            .mac(*numerics::find_format(f.weights), *numerics::find_format(f.inputs),
+                 *numerics::find_format(f.accumulator), o)
+            .total()
+            .area_um2;
+      };
+      pe_um2 = f.macs_per_pe_per_cycle * mac_um2(options);
+      lane_um2 = mac_um2({});
     } catch (const InputError& e) {
       throw InputError(c.where(fmt::format("compute.systolic_array.formats.{}", i)), e.what());
     }
     if (pe_um2 > largest_um2) {
       largest_um2 = pe_um2;
       inv.mac_units = {{f.weights, f.inputs, f.accumulator, options, pes * static_cast<std::uint64_t>(f.macs_per_pe_per_cycle)}};
+    }
+    // A vector lane does one element operation per cycle on any pair the
+    // array takes: one unpacked MAC of the largest (an approximation: the
+    // vector unit has no datapath of its own in the cost model).
+    if (lane_um2 > largest_lane_um2) {
+      largest_lane_um2 = lane_um2;
+      inv.vector_lanes = {f.weights, f.inputs, f.accumulator, {}, static_cast<std::uint64_t>(c.vector_unit.lanes)};
     }
   }
   // Scratchpad ports are as wide as the array edge they feed, in bytes of the

@@ -240,14 +240,15 @@ TEST_CASE("a PE is priced as the largest of its format pairs, and packed MACs wi
   // 153.49728 um2 and 0.0489786 pJ, so the PE is 2 x 153.49728 = 306.99 um2,
   // more than one int8 x int8 MAC (107.10 um2, same command with --weights
   // int8 and no --lane-bits). It was priced as one unpacked int4 x int8 MAC:
-  // 82.08 um2 and 0.04578 pJ.
+  // 82.08 um2 and 0.04578 pJ. Its 32 vector lanes add 32 unpacked int8 x
+  // int8 MACs (107.10376 um2 each).
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 32, n: 32, k: 64, weights: {format: int4}}\n");
   const auto r = run_qarch("run -q -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
                            dir + "/g.yaml --json " + dir + "/r.json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
-  CHECK(j["cost"]["area_um2"]["compute"].get<double>() == Approx(32 * 32 * 2 * 153.49728125).epsilon(1e-9));
+  CHECK(j["cost"]["area_um2"]["compute"].get<double>() == Approx(32 * 32 * 2 * 153.49728125 + 32 * 107.10376).epsilon(1e-9));
   REQUIRE(j["macs"]["int4*int8->int32"] == 32 * 32 * 64);
   CHECK(j["cost"]["energy_pj"]["compute"].get<double>() == Approx(32 * 32 * 64 * 0.04897864089).epsilon(1e-9));
 }
@@ -318,4 +319,25 @@ TEST_CASE("the ofmap scratchpad's energy includes the partial sums the array rea
   REQUIRE(j["bytes"]["sram_read"] == 524288 + 262144 + 1966080);
   REQUIRE(j["bytes"]["sram_write"] == 1998848);
   CHECK(j["cost"]["energy_pj"]["sram"].get<double>() == Approx(5079040.0 / 32 * 12.08700107117385).epsilon(1e-9));
+}
+
+TEST_CASE("vector-unit ops are priced as one MAC of a lane each, and the lanes add area") {
+  // 4096 int8 elements, 2 operands, on edge-int8-32x32: one chunk on 32
+  // lanes, 128 cycles, 4096 element operations. A lane is one unpacked MAC of
+  // the largest pair the array takes, int8 x int8 -> int32 (int4 x int8 and
+  // int4 x int4 unpacked are smaller); at 16 nm (`qarch cost mac --weights
+  // int8 --acts int8 --acc int32 --node 16nm`) 107.10376 um2 and
+  // 0.0599111717 pJ. Compute energy 4096 x 0.0599111717 = 245.39 pJ (it was
+  // 0); compute area the PEs' 32 x 32 x 2 x 153.49728125 um2 (as above) plus
+  // 32 lanes x 107.10376 = 3,427.32 um2 (it was the PEs' alone).
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/e.yaml", "name: e\nops:\n  - {name: e, type: elementwise, elements: 4096, operands: 2}\n");
+  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir + "/e.yaml --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  REQUIRE(j["ops"][0]["activity"]["vector_element_ops"] == 4096);
+  CHECK(j["cost"]["energy_pj"]["compute"].get<double>() == Approx(4096 * 0.059911171666686).epsilon(1e-9));
+  CHECK(j["cost"]["area_um2"]["compute"].get<double>() ==
+        Approx(32 * 32 * 2 * 153.49728125093202 + 32 * 107.10376).epsilon(1e-9));
+  CHECK(j["ops"][0]["energy_pj"].get<double>() == Approx(j["energy_pj"].get<double>()).epsilon(1e-9));
 }
