@@ -172,15 +172,21 @@ TEST_CASE("weights in flash stream at the flash's sequential bandwidth and are p
 
 namespace {
 
+// `qarch run -q -a ACCELERATOR_ARGS -w <workload>` on a workload written from
+// `workload_yaml`: its JSON result.
+nlohmann::json run_workload(const std::string& accelerator_args, const std::string& workload_yaml) {
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/w.yaml", workload_yaml);
+  const auto r = run_qarch("run -q -a " + accelerator_args + " -w " + dir + "/w.yaml --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(read_file(dir + "/r.json"));
+}
+
 // The 1024x64x64 int8 GEMM of the two tests below on the 32x32 ws array
 // behind a 1 MiB write-back system cache with 64-byte lines: its JSON result.
 nlohmann::json run_gemm_through_system_cache() {
-  const std::string dir = qarch::test::make_temp_dir();
-  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 1024, n: 64, k: 64}\n");
-  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir +
-                           "/g.yaml --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\" --json " + dir + "/r.json");
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(read_file(dir + "/r.json"));
+  return run_workload(kEdgeAccelerator + " --set \"system_cache={size: 1 MiB, line: 64 B, ways: 16}\"",
+                      "name: g\nops:\n  - {name: g, type: gemm, m: 1024, n: 64, k: 64}\n");
 }
 
 }  // namespace
@@ -311,11 +317,7 @@ TEST_CASE("the ofmap scratchpad's energy includes the partial sums the array rea
   // 5,079,040 B in 32-byte accesses at 12.08700107 pJ each (`qarch cost sram
   // --size 64KiB --banks 4 --width 256 --node 16nm`). Without the read-back
   // the scratchpads were priced for 3,112,960 B: 1,175,823 pJ.
-  const std::string dir = qarch::test::make_temp_dir();
-  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 64, n: 512, k: 512}\n");
-  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir + "/g.yaml --json " + dir + "/r.json");
-  REQUIRE(r.exit_code == 0);
-  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  const auto j = run_workload(kEdgeAccelerator, "name: g\nops:\n  - {name: g, type: gemm, m: 64, n: 512, k: 512}\n");
   REQUIRE(j["bytes"]["sram_read"] == 524288 + 262144 + 1966080);
   REQUIRE(j["bytes"]["sram_write"] == 1998848);
   CHECK(j["cost"]["energy_pj"]["sram"].get<double>() == Approx(5079040.0 / 32 * 12.08700107117385).epsilon(1e-9));
@@ -330,11 +332,8 @@ TEST_CASE("vector-unit ops are priced as one MAC of a lane each, and the lanes a
   // 0.0599111717 pJ. Compute energy 4096 x 0.0599111717 = 245.39 pJ (it was
   // 0); compute area the PEs' 32 x 32 x 2 x 153.49728125 um2 (as above) plus
   // 32 lanes x 107.10376 = 3,427.32 um2 (it was the PEs' alone).
-  const std::string dir = qarch::test::make_temp_dir();
-  write_file(dir + "/e.yaml", "name: e\nops:\n  - {name: e, type: elementwise, elements: 4096, operands: 2}\n");
-  const auto r = run_qarch("run -q -a " + kEdgeAccelerator + " -w " + dir + "/e.yaml --json " + dir + "/r.json");
-  REQUIRE(r.exit_code == 0);
-  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  const auto j =
+      run_workload(kEdgeAccelerator, "name: e\nops:\n  - {name: e, type: elementwise, elements: 4096, operands: 2}\n");
   REQUIRE(j["ops"][0]["activity"]["vector_element_ops"] == 4096);
   CHECK(j["cost"]["energy_pj"]["compute"].get<double>() == Approx(4096 * 0.059911171666686).epsilon(1e-9));
   CHECK(j["cost"]["area_um2"]["compute"].get<double>() ==
