@@ -66,6 +66,13 @@ const char* dimension_units_help(Dimension d) {
 
 double parse_quantity(std::string_view text, Dimension dimension) {
   const std::string_view s = trim(text);
+  // Decimal only: stod would also read hexadecimal ("0x10 GHz" as 16 GHz).
+  const std::size_t digits = s.find_first_not_of("+-");
+  if (digits != std::string_view::npos && s.size() > digits + 1 && s[digits] == '0' &&
+      (s[digits + 1] == 'x' || s[digits + 1] == 'X')) {
+    throw std::invalid_argument(
+        fmt::format("'{}' is not {}: numbers are written in decimal", s, dimension_units_help(dimension)));
+  }
   std::size_t pos = 0;
   double value = 0.0;
   try {

@@ -318,7 +318,21 @@ std::vector<std::int64_t> YamlMap::integers(const std::string& key, std::int64_t
 }
 
 double YamlMap::number(const std::string& key, double min, double max) {
-  const YAML::Node scalar = required_scalar(key);
+  return real_number(key, required_scalar(key), min, max);
+}
+
+std::vector<double> YamlMap::numbers(const std::string& key, std::size_t count, double min, double max) {
+  const YAML::Node value = node(key);
+  if (!value.IsSequence() || value.size() != count) fail(key, fmt::format("expected a list of {} numbers", count));
+  std::vector<double> out;
+  for (const YAML::Node& item : value) {
+    if (!item.IsScalar()) fail(key, fmt::format("expected a list of {} numbers", count));
+    out.push_back(real_number(key, item, min, max));
+  }
+  return out;
+}
+
+double YamlMap::real_number(const std::string& key, const YAML::Node& scalar, double min, double max) const {
   const std::string& text = scalar.Scalar();
   if (is_quoted(scalar)) {
     fail(key, fmt::format("\"{}\" is a string (quoted); allowed: numbers {}..{}, written without quotes",

@@ -65,6 +65,8 @@ class YamlMap {
                                      const std::vector<std::int64_t>& fallback);
   double number(const std::string& key, double min, double max);
   double number(const std::string& key, double min, double max, double fallback);
+  // A list of exactly `count` numbers, each in [min, max] (energy_poly: [a, b, c]).
+  std::vector<double> numbers(const std::string& key, std::size_t count, double min, double max);
   bool boolean(const std::string& key, bool fallback);
   // A value with a unit, e.g. "64 KiB"; must be > 0 unless allow_zero.
   double quantity(const std::string& key, Dimension dimension, bool allow_zero = false);
@@ -96,6 +98,7 @@ class YamlMap {
   YAML::Node required_scalar(const std::string& key);
   std::int64_t whole_number(const std::string& key, const YAML::Node& scalar, std::int64_t min,
                             std::int64_t max) const;
+  double real_number(const std::string& key, const YAML::Node& scalar, double min, double max) const;
   YamlMap section(const std::string& key);  // the map under a present key
   std::string child_path(const std::string& key) const;
   SourceRef source(const std::string& path, int line) const;  // value_source() of this document

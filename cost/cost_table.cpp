@@ -46,12 +46,9 @@ NodeEntry read_node(YamlMap node, double feature_nm) {
   } else {
     out.area_factor = node.number("area_factor", 1e-6, 100.0);
     if (node.has("energy_poly")) {
-      const YAML::Node poly = node.node("energy_poly");
-      if (!poly.IsSequence() || poly.size() != 3) {
-        node.fail("energy_poly", "expected three coefficients [a, b, c] of a V^2 + b V + c");
-      }
-      std::array<double, 3> c{};
-      for (std::size_t i = 0; i < 3; ++i) c[i] = poly[i].as<double>();
+      // The three coefficients [a, b, c] of a V^2 + b V + c.
+      const std::vector<double> poly = node.numbers("energy_poly", 3, -1e6, 1e6);
+      const std::array<double, 3> c{poly[0], poly[1], poly[2]};
       if (!(c[0] > 0)) node.fail("energy_poly", "a must be > 0: the energy of a V^2 + b V + c rises with V only then");
       out.energy_poly = c;
       const double e = c[0] * out.vdd_nominal_v * out.vdd_nominal_v + c[1] * out.vdd_nominal_v + c[2];

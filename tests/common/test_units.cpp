@@ -26,6 +26,11 @@ TEST_CASE("wrong or missing units are rejected with the allowed units") {
   CHECK_THROWS_WITH(parse_quantity("1 GHz", Dimension::kBytes), Catch::Contains("unit 'GHz'"));
   CHECK_THROWS_WITH(parse_quantity("fast", Dimension::kFrequencyHz), Catch::Contains("MHz"));
   CHECK_THROWS_AS(parse_quantity("10 parsecs", Dimension::kTimeSeconds), std::invalid_argument);
+  // Decimal only: stod read "0x10 GHz" as 16 GHz.
+  CHECK_THROWS_WITH(parse_quantity("0x10 GHz", Dimension::kFrequencyHz),
+                    Catch::StartsWith("'0x10 GHz' is not a frequency") && Catch::EndsWith("written in decimal"));
+  CHECK_THROWS_WITH(parse_quantity("-0X1p3", Dimension::kDimensionless), Catch::EndsWith("written in decimal"));
+  CHECK(parse_quantity("0.5 GHz", Dimension::kFrequencyHz) == 0.5e9);
 }
 
 TEST_CASE("format_bytes picks the largest binary prefix") {

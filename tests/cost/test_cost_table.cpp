@@ -61,6 +61,19 @@ TEST_CASE("an unknown node name and a relative node that does not exist are reje
                     Catch::Contains("no entry for the base node 40nm"));
 }
 
+TEST_CASE("energy_poly coefficients are numbers, each checked, with the key named") {
+  // They were read with yaml-cpp's as<double>(): a word gave an internal error, a quoted number was taken.
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("energy_poly: [0.1776,", "energy_poly: [abc,"), "mine.yaml"),
+                    Catch::StartsWith("mine.yaml:") && Catch::Contains("stillmaker2017.nodes.7nm.energy_poly") &&
+                        Catch::Contains("'abc' is not a plain number"));
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("energy_poly: [0.1776,", "energy_poly: [\"0.1776\","),
+                                                  "mine.yaml"),
+                    Catch::Contains("energy_poly: \"0.1776\" is a string (quoted)"));
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("energy_poly: [0.1776,", "energy_poly: [[0.1776],"),
+                                                  "mine.yaml"),
+                    Catch::Contains("energy_poly: expected a list of 3 numbers"));
+}
+
 TEST_CASE("unknown keys and unreadable files are errors") {
   CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("wire:\n", "wire:\n  resistance: 1\n"), "mine.yaml"),
                     Catch::Contains("wire.resistance: unknown key"));
