@@ -25,6 +25,9 @@ class DramSystem {
   // returns that cycle.
   std::uint64_t accept_burst(std::uint64_t address, bool is_write, std::uint64_t cycle,
                              std::uint32_t tag);
+  // The same for a burst already decoded with address_map().
+  std::uint64_t accept_burst(const DramAddress& address, bool is_write, std::uint64_t cycle,
+                             std::uint32_t tag);
   // Runs every channel until its queues are empty.
   void drain();
   DramCounters counters() const;

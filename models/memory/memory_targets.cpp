@@ -74,7 +74,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   for (std::uint64_t a = first; a < end; a += burst) {
     const DramAddress d = dram_.address_map().decode(a);
     std::uint64_t& port_free = port_free_cycle_[d.channel * std::uint64_t(pseudo_channels_) + d.pseudo_channel];
-    cycle = dram_.accept_burst(a, p.is_write(), std::max(cycle, port_free), 0);
+    cycle = dram_.accept_burst(d, p.is_write(), std::max(cycle, port_free), 0);
     port_free = cycle + 1;
   }
   last_cycle_ = cycle;
