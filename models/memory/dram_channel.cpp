@@ -47,6 +47,7 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
     unit_pc_[u] = std::uint8_t(u / ranks_);
     unit_rank_[u] = std::uint8_t(u % ranks_);
   }
+  note_next_refresh();
   // Activated requests leave the queue for a per-bank active slot.
   const int slots = depth_[0] + depth_[1] + banks;
   entries_.resize(slots);
@@ -203,10 +204,13 @@ void DramChannel::refresh_candidate(int bank) {
   cand_ready_[bank] = later(local, group_ready_flat()[cand_group_slot_[bank]]);
 }
 
-std::uint64_t DramChannel::next_event_cycle() {
-  if (plan_valid_) return plan_.cycle;
-  if (update_write_mode()) dirty_mask_ = ~std::uint64_t{0};
-
+void DramChannel::plan_refresh() {
+  // No refresh pending and none due yet (nearly every choice): the earliest
+  // due one, kept by issue_refresh().
+  if (pending_bank_mask_ == 0 && next_refresh_due_ > now_) {
+    plan_ = Plan{next_refresh_due_, kRefreshPriority, Kind::kRefreshDue, next_refresh_unit_, 0, kNone};
+    return;
+  }
   // Refresh: becomes pending at its due cycle and then blocks the unit's
   // requests (not the activated ones); PREA closes the open banks, then REF.
   // The earliest refresh event wins; among equal cycles the lowest unit.
@@ -238,6 +242,21 @@ std::uint64_t DramChannel::next_event_cycle() {
     }
   }
   plan_ = Plan{refresh_cycle, kRefreshPriority, refresh_kind, refresh_unit, 0, kNone};
+}
+
+void DramChannel::note_next_refresh() {
+  next_refresh_unit_ = 0;
+  for (int u = 1; u < units_; ++u) {
+    if (refresh_due_[u] < refresh_due_[next_refresh_unit_]) next_refresh_unit_ = u;
+  }
+  next_refresh_due_ = refresh_due_[next_refresh_unit_];
+}
+
+std::uint64_t DramChannel::next_event_cycle() {
+  if (plan_valid_) return plan_.cycle;
+  if (update_write_mode()) dirty_mask_ = ~std::uint64_t{0};
+
+  plan_refresh();
 
   // Requests: one cached candidate per bank (recomputed when the bank, its
   // queue or the mode changed), timed against the shared constraints.
@@ -352,6 +371,7 @@ void DramChannel::run_idle_until(std::uint64_t cycle) {
       unit_bank_next_act_max_[u] += shift;
     }
     counters_.refreshes += periods * std::uint64_t(units_);
+    next_refresh_due_ += shift;
     plan_valid_ = false;
     dirty_mask_ = ~std::uint64_t{0};
   }
@@ -434,6 +454,7 @@ void DramChannel::issue_refresh(int unit, std::uint64_t t) {
   dirty_mask_ |= unit_bank_mask_[unit];
   pending_bank_mask_ &= ~unit_bank_mask_[unit];
   refresh_due_[unit] += t_.tREFI;
+  note_next_refresh();
   cmd_free_[0] = t + 1;
   ++counters_.refreshes;
 }

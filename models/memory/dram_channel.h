@@ -134,6 +134,8 @@ class DramChannel {
   enum : std::uint8_t { kCandActivate, kCandPrecharge, kCandRead, kCandWrite, kCandKinds };
 
   bool update_write_mode();  // true if the mode changed
+  void plan_refresh();       // sets plan_ to the next refresh event
+  void note_next_refresh();  // next_refresh_due_ / _unit_ from refresh_due_
   void refresh_candidate(int bank);
   void compute_unit_ready(std::uint64_t banks);  // for the units holding `banks`
   std::uint64_t unit_ready(int kind, int unit) const;
@@ -214,6 +216,9 @@ class DramChannel {
   std::uint64_t faw_[kMaxUnits][4] = {};  // ring of four: ACT cycle + tFAW
   std::uint8_t faw_pos_[kMaxUnits] = {};
   std::uint64_t refresh_due_[kMaxUnits] = {};
+  // The earliest refresh_due_ and its unit (the lowest among equals).
+  std::uint64_t next_refresh_due_ = 0;
+  int next_refresh_unit_ = 0;
   // A REF holds every bank of its unit until REF + tRFC: kept per unit, not
   // per bank (a bank's ACT waits for the later of the two).
   std::uint64_t unit_refresh_end_[kMaxUnits] = {};
