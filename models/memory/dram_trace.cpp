@@ -1,10 +1,17 @@
 #include "models/memory/dram_trace.h"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
+#include <climits>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 #include <boost/histogram.hpp>
 #include <fmt/format.h>
@@ -15,17 +22,25 @@
 namespace qarch::memory {
 namespace {
 
-bool parse_u64(const char*& p, int base, std::uint64_t& out) {
+// Digit values, 16 for a character that is not a hexadecimal digit.
+constexpr std::array<std::uint8_t, 256> kDigitValue = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (auto& v : t) v = 16;
+  for (int c = '0'; c <= '9'; ++c) t[c] = std::uint8_t(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = std::uint8_t(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = std::uint8_t(c - 'A' + 10);
+  return t;
+}();
+
+// An unsigned number in base 10 or 16 at p (p moves past it); false if there
+// is no digit or it is above 2^64 - 1.
+template <unsigned base>
+bool parse_u64(const char*& p, std::uint64_t& out) {
   const char* start = p;
+  constexpr std::uint64_t limit = ~std::uint64_t{0} / base;  // largest value that may take another digit
   std::uint64_t v = 0;
-  for (;; ++p) {
-    int d;
-    const char ch = *p;
-    if (ch >= '0' && ch <= '9') d = ch - '0';
-    else if (base == 16 && ch >= 'a' && ch <= 'f') d = ch - 'a' + 10;
-    else if (base == 16 && ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
-    else break;
-    if (v > (~std::uint64_t{0} - d) / std::uint64_t(base)) return false;  // overflow
+  for (unsigned d; (d = kDigitValue[static_cast<unsigned char>(*p)]) < base; ++p) {
+    if (v > limit || v * base > ~std::uint64_t{0} - d) return false;
     v = v * base + d;
   }
   out = v;
@@ -99,94 +114,314 @@ class ReplaySink : public DramBurstSink {
 
 }  // namespace
 
-std::vector<MemoryTraceRecord> parse_memory_trace(std::istream& in, const std::string& origin) {
-  std::vector<MemoryTraceRecord> out;
-  std::string line;
-  int line_no = 0;
-  std::uint64_t previous_cycle = 0;
-  auto fail = [&](const std::string& why) {
-    throw InputError(SourceRef{origin, line_no, ""},
-                     fmt::format("{}: '{}'; expected '0xADDRESS READ|WRITE CYCLE' "
-                                 "(DRAMSim3 trace format, cycles in memory clocks, non-decreasing)",
-                                 why, line));
-  };
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.find('\0') != std::string::npos) fail("NUL byte in the line (is this a text file?)");
-    const char* p = line.c_str();
-    skip_space(p);
-    if (*p == '\0' || *p == '#') continue;
-    MemoryTraceRecord r;
-    int base = 10;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-      p += 2;
-      base = 16;
-    }
-    if (!parse_u64(p, base, r.address) || (*p != ' ' && *p != '\t')) fail("bad address");
-    skip_space(p);
-    if (std::strncmp(p, "READ", 4) == 0) {
-      p += 4;
-    } else if (std::strncmp(p, "WRITE", 5) == 0) {
-      r.is_write = true;
-      p += 5;
-    } else {
-      fail("operation is not READ or WRITE");
-    }
-    if (*p != ' ' && *p != '\t') fail("missing cycle");
-    skip_space(p);
-    if (!parse_u64(p, 10, r.cycle)) fail("bad cycle");
-    if (r.cycle > kMaxTraceCycle) {
-      fail(fmt::format("cycle {} is beyond the largest supported cycle {} (2^53)", r.cycle, kMaxTraceCycle));
-    }
-    skip_space(p);
-    if (*p != '\0') fail("unexpected text after the cycle");
-    if (!out.empty() && r.cycle < previous_cycle) {
-      fail(fmt::format("cycle {} is below the previous line's cycle {}", r.cycle, previous_cycle));
-    }
-    previous_cycle = r.cycle;
-    out.push_back(r);
+namespace {
+
+// Bytes read from the trace at a time; a line may not be longer than
+// kMaxTraceLineBytes (a valid one is at most about 50).
+constexpr std::size_t kTraceReadBytes = std::size_t{1} << 20;
+constexpr std::size_t kMaxTraceLineBytes = 4096;
+// Records the parser thread hands over at a time, and how many such blocks
+// it may be ahead of the caller.
+constexpr std::size_t kRecordsPerBlock = 8192;
+constexpr std::size_t kBlocksAhead = 4;
+
+// The text of a trace, line by line, into records (one thread).
+class TraceLineParser {
+ public:
+  TraceLineParser(std::istream& in, std::string origin)
+      : in_(in), origin_(std::move(origin)), buffer_(kTraceReadBytes + kMaxTraceLineBytes + 1) {}
+  bool next(MemoryTraceRecord& record);
+  std::uint64_t parsed_bytes() const { return parsed_bytes_; }
+
+ private:
+  bool next_line(char*& begin, char*& end);
+  void parse_line(char* begin, char* end, MemoryTraceRecord& record);
+  [[noreturn]] void fail(const std::string& message) const;
+
+  std::istream& in_;
+  std::string origin_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;  // unparsed bytes are buffer_[begin_, end_)
+  std::size_t end_ = 0;
+  bool at_eof_ = false;
+  std::uint64_t parsed_bytes_ = 0;
+  std::uint64_t line_no_ = 0;
+  std::uint64_t previous_cycle_ = 0;
+};
+
+void TraceLineParser::fail(const std::string& message) const {
+  if (line_no_ > std::uint64_t(INT_MAX)) {
+    throw InputError(SourceRef{origin_, 0, ""}, fmt::format("line {}: {}", line_no_, message));
   }
+  throw InputError(SourceRef{origin_, int(line_no_), ""}, message);
+}
+
+// The next line in buffer_ as [begin, end), end at its '\n' (or at the end
+// of the data for a last line without one); false at the end of the trace.
+bool TraceLineParser::next_line(char*& begin, char*& end) {
+  for (;;) {
+    char* const data = buffer_.data();
+    char* const nl = static_cast<char*>(std::memchr(data + begin_, '\n', end_ - begin_));
+    if (std::size_t(nl ? nl - data : std::ptrdiff_t(end_)) - begin_ > kMaxTraceLineBytes) {
+      ++line_no_;
+      fail(fmt::format("line longer than {} characters (is this a text file?); expected "
+                       "'0xADDRESS READ|WRITE CYCLE'",
+                       kMaxTraceLineBytes));
+    }
+    if (nl) {
+      begin = data + begin_;
+      end = nl;
+      begin_ = std::size_t(nl - data) + 1;
+      return true;
+    }
+    if (at_eof_) {
+      if (begin_ == end_) return false;
+      begin = data + begin_;  // a last line without '\n'
+      end = data + end_;
+      begin_ = end_;
+      return true;
+    }
+    // Keep the partial line, then read more after it.
+    std::memmove(data, data + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    in_.read(data + end_, std::streamsize(kTraceReadBytes));
+    end_ += std::size_t(in_.gcount());
+    if (in_.bad()) throw InputError(SourceRef{origin_, 0, ""}, "cannot read trace file");
+    if (in_.eof()) at_eof_ = true;
+  }
+}
+
+bool TraceLineParser::next(MemoryTraceRecord& record) {
+  char* begin;
+  char* end;
+  while (next_line(begin, end)) {
+    ++line_no_;
+    parsed_bytes_ += std::uint64_t(end - begin) + 1;
+    *end = '\0';  // the '\n', or the spare byte after the data
+    const char* p = begin;
+    skip_space(p);
+    if ((*p == '\0' && p == end) || *p == '#') continue;
+    parse_line(begin, end, record);
+    return true;
+  }
+  return false;
+}
+
+void TraceLineParser::parse_line(char* begin, char* end, MemoryTraceRecord& r) {
+  auto bad = [&](const std::string& why) {
+    const std::string line(begin, end);
+    const bool has_nul = line.find('\0') != std::string::npos;
+    fail(fmt::format("{}: '{}'; expected '0xADDRESS READ|WRITE CYCLE' "
+                     "(DRAMSim3 trace format, cycles in memory clocks, non-decreasing)",
+                     has_nul ? std::string("NUL byte in the line (is this a text file?)") : why, line));
+  };
+  const char* p = begin;
+  skip_space(p);
+  r = MemoryTraceRecord{};
+  const bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+  if (hex) p += 2;
+  if (!(hex ? parse_u64<16>(p, r.address) : parse_u64<10>(p, r.address)) || (*p != ' ' && *p != '\t')) {
+    bad("bad address");
+  }
+  skip_space(p);
+  if (p[0] == 'R' && p[1] == 'E' && p[2] == 'A' && p[3] == 'D') {
+    p += 4;
+  } else if (p[0] == 'W' && p[1] == 'R' && p[2] == 'I' && p[3] == 'T' && p[4] == 'E') {
+    r.is_write = true;
+    p += 5;
+  } else {
+    bad("operation is not READ or WRITE");
+  }
+  if (*p != ' ' && *p != '\t') bad("missing cycle");
+  skip_space(p);
+  if (!parse_u64<10>(p, r.cycle)) bad("bad cycle");
+  if (r.cycle > kMaxTraceCycle) {
+    bad(fmt::format("cycle {} is beyond the largest supported cycle {} (2^53)", r.cycle, kMaxTraceCycle));
+  }
+  skip_space(p);
+  if (p != end) bad("unexpected text after the cycle");
+  if (r.cycle < previous_cycle_) {
+    bad(fmt::format("cycle {} is below the previous line's cycle {}", r.cycle, previous_cycle_));
+  }
+  previous_cycle_ = r.cycle;
+}
+
+}  // namespace
+
+// The parser thread and the blocks it hands over.
+struct MemoryTraceReader::Parser {
+  struct Block {
+    std::vector<MemoryTraceRecord> records;
+    std::uint64_t parsed_bytes = 0;
+    std::exception_ptr error;  // after the records
+    bool last = false;
+  };
+
+  Parser(std::unique_ptr<std::istream> owned, std::istream& in, std::string origin)
+      : owned_stream(std::move(owned)), lines(in, std::move(origin)) {}
+  ~Parser() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    if (thread.joinable()) thread.join();
+  }
+  void run();
+
+  std::unique_ptr<std::istream> owned_stream;
+  TraceLineParser lines;  // the parser thread's only
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<Block> ready;                            // parsed, not handed out yet
+  std::vector<std::vector<MemoryTraceRecord>> spare;  // storage of handed-out blocks
+  bool stop = false;
+  // The caller's side only.
+  std::exception_ptr error;
+  bool finished = false;
+  std::thread thread;
+};
+
+void MemoryTraceReader::Parser::run() {
+  for (bool last = false; !last;) {
+    Block block;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait(lock, [this] { return stop || ready.size() < kBlocksAhead; });
+      if (stop) return;
+      if (!spare.empty()) {
+        block.records = std::move(spare.back());
+        spare.pop_back();
+      }
+    }
+    block.records.clear();
+    block.records.reserve(kRecordsPerBlock);
+    try {
+      MemoryTraceRecord record;
+      while (block.records.size() < kRecordsPerBlock && lines.next(record)) block.records.push_back(record);
+      last = block.records.size() < kRecordsPerBlock;
+    } catch (...) {
+      block.error = std::current_exception();
+      last = true;
+    }
+    block.parsed_bytes = lines.parsed_bytes();
+    block.last = last;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ready.push_back(std::move(block));
+    }
+    changed.notify_all();
+  }
+}
+
+namespace {
+
+std::unique_ptr<std::istream> open_trace(const std::string& path) {
+  auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+  std::error_code ec;
+  if (!*file || std::filesystem::is_directory(path, ec)) {
+    throw InputError(SourceRef{path, 0, ""}, "cannot open trace file");
+  }
+  return file;
+}
+
+}  // namespace
+
+MemoryTraceReader::MemoryTraceReader(const std::string& path)
+    : MemoryTraceReader(open_trace(path), nullptr, path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) size_bytes_ = std::filesystem::file_size(path, ec);
+}
+
+MemoryTraceReader::MemoryTraceReader(std::istream& in, std::string origin)
+    : MemoryTraceReader(nullptr, &in, std::move(origin)) {}
+
+MemoryTraceReader::MemoryTraceReader(std::unique_ptr<std::istream> owned, std::istream* borrowed,
+                                     std::string origin) {
+  std::istream& stream = owned ? *owned : *borrowed;
+  parser_ = std::make_unique<Parser>(std::move(owned), stream, std::move(origin));
+  parser_->thread = std::thread([parser = parser_.get()] { parser->run(); });
+}
+
+MemoryTraceReader::~MemoryTraceReader() = default;
+
+bool MemoryTraceReader::next_block() {
+  Parser& p = *parser_;
+  for (;;) {
+    if (p.error) std::rethrow_exception(std::exchange(p.error, nullptr));
+    if (p.finished) return false;
+    Parser::Block block;
+    {
+      std::unique_lock<std::mutex> lock(p.mutex);
+      p.changed.wait(lock, [&p] { return !p.ready.empty(); });
+      block = std::move(p.ready.front());
+      p.ready.pop_front();
+      p.spare.push_back(std::move(records_));
+    }
+    p.changed.notify_all();
+    records_ = std::move(block.records);
+    position_ = 0;
+    parsed_bytes_ = block.parsed_bytes;
+    p.error = block.error;
+    p.finished = block.last;
+    if (!records_.empty()) return true;
+  }
+}
+
+std::vector<MemoryTraceRecord> parse_memory_trace(std::istream& in, const std::string& origin) {
+  MemoryTraceReader reader(in, origin);
+  std::vector<MemoryTraceRecord> out;
+  MemoryTraceRecord r;
+  while (reader.next(r)) out.push_back(r);
   return out;
 }
 
-std::vector<MemoryTraceRecord> read_memory_trace_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in || std::filesystem::is_directory(path)) throw InputError(SourceRef{path, 0, ""}, "cannot open trace file");
-  std::vector<MemoryTraceRecord> trace = parse_memory_trace(in, path);
-  if (in.bad()) throw InputError(SourceRef{path, 0, ""}, "cannot read trace file");
-  return trace;
-}
+struct DramReplay::State {
+  State(const DramConfig& config, int request_bytes)
+      : dram(config, &sink),
+        request_bytes(request_bytes),
+        burst_bytes(config.burst_bytes()),
+        bursts(std::max(1, (request_bytes + burst_bytes - 1) / burst_bytes)) {}
+  ReplaySink sink;
+  DramSystem dram;
+  int request_bytes;
+  int burst_bytes;
+  int bursts;
+  std::uint64_t next_free_cycle = 0;  // one new request per memory clock
+  DramReplayResult result;
+};
 
-DramReplayResult replay_memory_trace(const DramConfig& config, const std::vector<MemoryTraceRecord>& trace,
-                                     int request_bytes, const std::function<void(std::uint64_t)>& progress) {
+DramReplay::DramReplay(const DramConfig& config, int request_bytes) {
   if (request_bytes <= 0 || request_bytes > kMaxRequestBytes) {
     throw InputError(fmt::format("request size {} B is out of range; allowed: 1..{} B", request_bytes,
                                  kMaxRequestBytes));
   }
-  const int burst_bytes = config.burst_bytes();
-  const int bursts = std::max(1, (request_bytes + burst_bytes - 1) / burst_bytes);
-  ReplaySink sink;
-  DramSystem dram(config, &sink);
+  state_ = std::make_unique<State>(config, request_bytes);
+}
 
-  std::uint64_t next_free_cycle = 0;  // one new request per memory clock
-  std::uint64_t id = 0;
-  DramReplayResult result;
-  for (const MemoryTraceRecord& r : trace) {
-    std::uint64_t cycle = std::max(r.cycle, next_free_cycle);
-    const std::uint32_t tag = sink.start(bursts, r.is_write);
-    for (int b = 0; b < bursts; ++b) {
-      cycle = dram.accept_burst(r.address + std::uint64_t(b) * burst_bytes, r.is_write, cycle, tag);
-      if (b == 0) sink.at(tag).accept_cycle = cycle;
-    }
-    next_free_cycle = cycle + 1;
-    ++id;
-    if (progress && id % kReplayProgressRequests == 0) progress(id);
-    if (r.is_write) ++result.writes; else ++result.reads;
+DramReplay::~DramReplay() = default;
+
+void DramReplay::issue(const MemoryTraceRecord& r) {
+  State& s = *state_;
+  std::uint64_t cycle = std::max(r.cycle, s.next_free_cycle);
+  const std::uint32_t tag = s.sink.start(s.bursts, r.is_write);
+  for (int b = 0; b < s.bursts; ++b) {
+    cycle = s.dram.accept_burst(r.address + std::uint64_t(b) * s.burst_bytes, r.is_write, cycle, tag);
+    if (b == 0) s.sink.at(tag).accept_cycle = cycle;
   }
-  dram.drain();
+  s.next_free_cycle = cycle + 1;
+  if (r.is_write) ++s.result.writes; else ++s.result.reads;
+}
 
-  result.requests = trace.size();
-  result.bytes = result.requests * std::uint64_t(request_bytes);
+DramReplayResult DramReplay::finish() {
+  State& s = *state_;
+  s.dram.drain();
+  const DramConfig& config = s.dram.config();
+  ReplaySink& sink = s.sink;
+  DramReplayResult result = s.result;
+  result.requests = result.reads + result.writes;
+  result.bytes = result.requests * std::uint64_t(s.request_bytes);
   result.last_done_cycle = sink.last_done;
   result.tCK_ns = config.tCK_ns;
   if (sink.last_done > 0) {
@@ -215,10 +450,17 @@ DramReplayResult replay_memory_trace(const DramConfig& config, const std::vector
       }
     }
   }
-  result.counters = dram.counters();
+  result.counters = s.dram.counters();
   const std::uint64_t columns = result.counters.row_hits + result.counters.row_misses;
   if (columns > 0) result.row_hit_rate = double(result.counters.row_hits) / double(columns);
   return result;
+}
+
+DramReplayResult replay_memory_trace(const DramConfig& config, const std::vector<MemoryTraceRecord>& trace,
+                                     int request_bytes) {
+  DramReplay replay(config, request_bytes);
+  for (const MemoryTraceRecord& r : trace) replay.issue(r);
+  return replay.finish();
 }
 
 }  // namespace qarch::memory

@@ -3,8 +3,12 @@
 // at 0.1-0.3 M requests/s on this machine: ../shared/reference/dram/simspeed.csv).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
+#include <unistd.h>
 
 #include "models/memory/cache.h"
 #include "models/memory/dram_config.h"
@@ -69,17 +73,73 @@ void BM_DramTraceReference(benchmark::State& state, const std::string& config_na
   replay(state, testing::reference_config(config_name), saturated(pattern));
 }
 
+const char* const kReferenceConfigs[] = {"DDR4-2400R_4Gb_x8_1rank_64bit|map=Ro:Ba:Bg:Co",
+                                         "DDR4-2400R_4Gb_x8_1rank_64bit|map=Ro:Ba:Co:Bg",
+                                         "LPDDR4-3200_2x16ganged_32bit_8bank|map=Ro:Ba:Co",
+                                         "HBM2-2Gbps_1channel_2PC_128bit|map=Ro:Ba:Bg:Co",
+                                         "HBM2-2Gbps_1channel_2PC_128bit|map=Ro:Ba:Co:Bg"};
+
 const bool kReferenceRegistered = [] {
-  for (const char* config_name : {"DDR4-2400R_4Gb_x8_1rank_64bit|map=Ro:Ba:Bg:Co",
-                                  "DDR4-2400R_4Gb_x8_1rank_64bit|map=Ro:Ba:Co:Bg",
-                                  "LPDDR4-3200_2x16ganged_32bit_8bank|map=Ro:Ba:Co",
-                                  "HBM2-2Gbps_1channel_2PC_128bit|map=Ro:Ba:Bg:Co",
-                                  "HBM2-2Gbps_1channel_2PC_128bit|map=Ro:Ba:Co:Bg"}) {
+  for (const char* config_name : kReferenceConfigs) {
     for (const char* pattern : kPatterns) {
       const std::string name = std::string("BM_DramTraceReference/") + config_name + "/" + pattern;
       benchmark::RegisterBenchmark(name.c_str(), BM_DramTraceReference, std::string(config_name),
                                    std::string(pattern))
           ->Unit(benchmark::kMillisecond);
+    }
+  }
+  return true;
+}();
+
+// The same cases as `qarch dram --trace FILE` runs them: each iteration
+// reads and parses the saturated trace from a file (DRAMSim3 text, as
+// gen_traces.py writes it) while replaying it; wall time, as the reader
+// parses on a thread of its own. Named
+// BM_DramTraceFile/<config_name>/<pattern>; scripts/bench.sh shows them beside
+// BM_DramTraceReference (trace already in memory, as the peers were timed).
+const std::string& trace_file(const std::string& pattern) {
+  static std::map<std::string, std::string> paths;
+  static struct Cleanup {
+    ~Cleanup() {
+      for (const auto& [pattern, path] : paths) std::remove(path.c_str());
+    }
+  } cleanup;
+  auto it = paths.find(pattern);
+  if (it == paths.end()) {
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("qarch_bench_" + std::to_string(::getpid()) + "_" + pattern + ".trace"))
+                                 .string();
+    std::ofstream(path, std::ios::binary) << testing::reference_trace_text(saturated(pattern));
+    it = paths.emplace(pattern, path).first;
+  }
+  return it->second;
+}
+
+void BM_DramTraceFile(benchmark::State& state, const std::string& config_name, const std::string& pattern) {
+  const DramConfig config = testing::reference_config(config_name);
+  const std::string& path = trace_file(pattern);
+  std::int64_t requests = 0;
+  for (auto _ : state) {
+    MemoryTraceReader reader(path);
+    DramReplay replay(config);
+    MemoryTraceRecord record;
+    while (reader.next(record)) {
+      replay.issue(record);
+      ++requests;
+    }
+    benchmark::DoNotOptimize(replay.finish().bandwidth_gbps);
+  }
+  state.SetItemsProcessed(requests);
+}
+
+const bool kFileRegistered = [] {
+  for (const char* config_name : kReferenceConfigs) {
+    for (const char* pattern : kPatterns) {
+      const std::string name = std::string("BM_DramTraceFile/") + config_name + "/" + pattern;
+      benchmark::RegisterBenchmark(name.c_str(), BM_DramTraceFile, std::string(config_name),
+                                   std::string(pattern))
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();  // the parser thread's work is not in this thread's CPU time
     }
   }
   return true;

@@ -243,12 +243,70 @@ TEST_CASE("trace lines that do not parse or go back in time are errors with the 
   CHECK_THROWS_WITH(parse("0xZZ READ 0\n"), Catch::StartsWith("t.trace:1:") && Catch::Contains("bad address"));
   CHECK_THROWS_WITH(parse("0x40 READ\n"), Catch::StartsWith("t.trace:1:") && Catch::Contains("missing cycle"));
   CHECK_THROWS_WITH(parse("0x40 READ 7 extra\n"), Catch::Contains("unexpected text"));
-  CHECK_THROWS_WITH(read_memory_trace_file("/nonexistent/x.trace"), Catch::Contains("cannot open"));
+  CHECK_THROWS_WITH(MemoryTraceReader("/nonexistent/x.trace"), Catch::Contains("cannot open"));
   CHECK(parse("0x40 READ 9007199254740992\n").size() == 1);  // 2^53, the largest cycle
   CHECK_THROWS_WITH(parse("0x40 READ 0\n0x40 READ 9007199254740993\n"),
                     Catch::StartsWith("t.trace:2:") && Catch::Contains("beyond the largest supported cycle"));
   CHECK_THROWS_WITH(parse(std::string("0x40 READ 0\n0x80 READ 1\0\n", 25)),
                     Catch::StartsWith("t.trace:2:") && Catch::Contains("NUL byte"));
+}
+
+TEST_CASE("the trace reader streams long traces in blocks, in order, with the right line numbers") {
+  // 300 000 lines (about 6 MB: several of the reader's 1 MiB reads and many
+  // of its record blocks), line i = address 64 i, a write every third, cycle
+  // i / 2; CRLF endings and a comment every 1000 lines, no final newline.
+  const int lines = 300000;
+  std::string text;
+  for (int i = 0; i < lines; ++i) {
+    if (i % 1000 == 999) text += "# comment\r\n";
+    text += fmt::format("0x{:x} {} {}\r\n", std::uint64_t(i) * 64, i % 3 == 2 ? "WRITE" : "READ", i / 2);
+  }
+  text.resize(text.size() - 2);
+  SECTION("every record, in order") {
+    std::istringstream in(text);
+    MemoryTraceReader reader(in, "long.trace");
+    MemoryTraceRecord r;
+    int n = 0;
+    bool in_order = true;
+    while (reader.next(r)) {
+      in_order = in_order && r.address == std::uint64_t(n) * 64 && r.is_write == (n % 3 == 2) &&
+                 r.cycle == std::uint64_t(n / 2);
+      ++n;
+    }
+    CHECK(in_order);
+    CHECK(n == lines);
+    CHECK(reader.bytes_parsed() == text.size() + 1);  // the missing final newline counted as read
+    CHECK_FALSE(reader.next(r));
+  }
+  SECTION("a bad line far into the trace: the records before it, then its line number") {
+    // Line 250 000 of the file (comments count) is record 249 751.
+    const int bad_line = 250000;
+    std::size_t at = 0;
+    for (int i = 1; i < bad_line; ++i) at = text.find('\n', at) + 1;
+    std::string broken = text;
+    broken.replace(at, broken.find('\r', at) - at, "0x40 FETCH 1");
+    std::istringstream in(broken);
+    MemoryTraceReader reader(in, "long.trace");
+    MemoryTraceRecord r;
+    int n = 0;
+    CHECK_THROWS_WITH(
+        [&] {
+          while (reader.next(r)) ++n;
+        }(),
+        Catch::StartsWith("long.trace:250000:") && Catch::Contains("not READ or WRITE"));
+    CHECK(n == bad_line - 1 - (bad_line - 1) / 1001);
+  }
+  SECTION("a reader dropped half way stops its parser") {
+    std::istringstream in(text);
+    MemoryTraceReader reader(in, "long.trace");
+    MemoryTraceRecord r;
+    for (int i = 0; i < 10; ++i) REQUIRE(reader.next(r));
+  }  // the destructor joins the parser thread: a hang here fails the test by its timeout
+}
+
+TEST_CASE("a trace line longer than any valid one is an error, not a memory hog") {
+  CHECK_THROWS_WITH(parse("0x40 READ 0\n" + std::string(10000, '0') + " READ 1\n"),
+                    Catch::StartsWith("t.trace:2:") && Catch::Contains("longer than 4096 characters"));
 }
 
 TEST_CASE("a long idle gap costs no time and shifts nothing but the refresh count") {

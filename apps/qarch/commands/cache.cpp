@@ -62,12 +62,13 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
     node["seed"] = opt->seed;
     YamlMap map(node, "command line", "cache");
     const memory::CacheConfig config = memory::load_cache_config(map);
-    const auto trace = memory::read_memory_trace_file(opt->trace);
     memory::Cache cache(config);
-    ProgressLine progress("replaying " + opt->trace, trace.size());
-    for (std::size_t i = 0; i < trace.size(); ++i) {
-      cache.access(trace[i].address, trace[i].is_write);
-      if ((i + 1) % memory::kReplayProgressRequests == 0) progress.update(i + 1);
+    memory::MemoryTraceReader reader(opt->trace);
+    ProgressLine progress("replaying " + opt->trace + ", bytes", reader.size_bytes());
+    memory::MemoryTraceRecord record;
+    for (std::uint64_t n = 1; reader.next(record); ++n) {
+      cache.access(record.address, record.is_write);
+      if (n % memory::kReplayProgressRequests == 0) progress.update(reader.bytes_parsed());
     }
     progress.finish();
     const memory::CacheCounters& k = cache.counters();

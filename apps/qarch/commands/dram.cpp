@@ -43,10 +43,15 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
     for (const auto& o : opt->overrides) set_arguments.push_back(apply_override(node, o));
     YamlMap map(node, "--preset " + opt->preset, "dram", set_arguments);
     const memory::DramConfig config = memory::load_dram_config(map);
-    const auto trace = memory::read_memory_trace_file(opt->trace);
-    ProgressLine progress("replaying " + opt->trace, trace.size());
-    const memory::DramReplayResult r = memory::replay_memory_trace(
-        config, trace, opt->request_bytes, [&progress](std::uint64_t done) { progress.update(done); });
+    memory::DramReplay replay(config, opt->request_bytes);
+    memory::MemoryTraceReader reader(opt->trace);  // streamed: a trace of any length fits
+    ProgressLine progress("replaying " + opt->trace + ", bytes", reader.size_bytes());
+    memory::MemoryTraceRecord record;
+    for (std::uint64_t n = 1; reader.next(record); ++n) {
+      replay.issue(record);
+      if (n % memory::kReplayProgressRequests == 0) progress.update(reader.bytes_parsed());
+    }
+    const memory::DramReplayResult r = replay.finish();
     progress.finish();
     const memory::DramCounters& k = r.counters;
     if (opt->json) {
