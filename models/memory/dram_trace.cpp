@@ -162,7 +162,8 @@ bool TraceLineParser::next_line(char*& begin, char*& end) {
   for (;;) {
     char* const data = buffer_.data();
     char* const nl = static_cast<char*>(std::memchr(data + begin_, '\n', end_ - begin_));
-    if (std::size_t(nl ? nl - data : std::ptrdiff_t(end_)) - begin_ > kMaxTraceLineBytes) {
+    const std::size_t line_end = nl ? std::size_t(nl - data) : end_;
+    if (line_end - begin_ > kMaxTraceLineBytes) {
       ++line_no_;
       fail(fmt::format("line longer than {} characters (is this a text file?); expected "
                        "'0xADDRESS READ|WRITE CYCLE'",

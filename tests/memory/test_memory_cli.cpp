@@ -74,6 +74,7 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
   const std::string garbled = write_trace("garbled", "0x40 READ 0\nhello\n");
   const std::string good = write_trace("good", "0x40 READ 0\n");
   const std::string too_far = write_trace("too_far", "0x40 READ 0\n0x80 READ 9007199254740993\n");
+  const std::string long_line = write_trace("long_line", "0x40 READ 0\n0x" + std::string(5000, '0') + " READ 1\n");
   const std::pair<std::string, std::vector<std::string>> cases[] = {
       {"dram --preset ddr4-2400 --trace " + bad, {bad + ":3:", "below the previous"}},
       {"dram --preset ddr4-2400 --trace " + garbled, {garbled + ":2:"}},
@@ -83,6 +84,8 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"dram --preset lpddr5-6400 --set channels=2 --trace " + good,
        {"--set channels=2: dram.channels: address_mapping 'ro:ba:co:bg': field 'ch' is missing", "e.g. ro:ba:co:bg:ch"}},
       {"dram --preset hbm2 --trace " + too_far, {too_far + ":2:", "beyond the largest supported cycle"}},
+      {"dram --preset ddr4-2400 --trace " + long_line, {long_line + ":2:", "longer than 4096 characters"}},
+      {"cache --trace " + long_line, {long_line + ":2:", "longer than 4096 characters"}},
       {"dram --preset ddr4-2400 --request-bytes 0 --trace " + good,
        {"request size 0 B is out of range; allowed: 1..1048576 B"}},
       {"cache --size 32KiB --policy mru --trace " + bad, {"allowed: lru, plru, fifo, random"}},
