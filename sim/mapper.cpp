@@ -274,6 +274,46 @@ class VectorSchedule : public FoldSchedule {
   std::int64_t chunk_elements_ = 1, chunks_ = 1;
 };
 
+bool uses_scalesim_user_schedule(const AcceleratorConfig& c) {
+  return c.traffic_model == "scalesim" && c.dram.bandwidth_bytes_per_s > 0;
+}
+
+// The pass as SCALE-Sim's USER-bandwidth model sees it: one topology row and
+// its scratchpads. InputError (naming simulation.traffic_model) for a pass
+// SCALE-Sim cannot express; planning checks every pass with it, so that
+// `qarch validate` refuses what `qarch run` would.
+struct ScaleSimUserLayer {
+  scalesim::ConvLayer layer;
+  scalesim::ScratchpadSetup setup;
+};
+ScaleSimUserLayer scalesim_user_layer(const Pass& p, const AcceleratorConfig& c) {
+  ScaleSimUserLayer l;
+  if (p.from_conv) {
+    if (p.conv.stride_h != p.conv.stride_w || p.conv.pad_top != 0 || p.conv.pad_left != 0) {
+      throw InputError(c.where("simulation.traffic_model"),
+                       fmt::format("pass '{}': the scalesim traffic model needs SCALE-Sim-shaped "
+                                   "layers (one stride, no top/left padding)", p.label));
+    }
+    l.layer = {p.conv.height, p.conv.width, p.conv.filter_height, p.conv.filter_width,
+               p.conv.channels, p.conv.filters, p.conv.stride_h};
+  } else {
+    l.layer = {p.m, p.k, 1, p.k, 1, p.n, 1};  // SCALE-Sim's GEMM: ifmap M x K, filter 1 x K
+  }
+  // A whole number of bytes per cycle (read_accelerator checks it).
+  const double words_per_cycle = c.dram.bandwidth_bytes_per_s / c.clock_hz;
+  l.setup = {c.array.shape.rows, c.array.shape.cols, c.array.shape.dataflow,
+             static_cast<std::int64_t>(c.ifmap.size_bytes),
+             static_cast<std::int64_t>(c.filter.size_bytes),
+             static_cast<std::int64_t>(c.ofmap.size_bytes),
+             static_cast<std::int64_t>(words_per_cycle)};
+  try {
+    scalesim::check_user_bandwidth_layer(l.layer, l.setup);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(c.where("simulation.traffic_model"), fmt::format("pass '{}': {}", p.label, e.what()));
+  }
+  return l;
+}
+
 // Traffic model "scalesim" with limited bandwidth: SCALE-Sim v2's own
 // double-buffered scratchpad (USER mode), replayed per layer
 // (sim/scalesim/, docs/scalesim_user_bandwidth.md). Its stalls are charged per
@@ -282,29 +322,11 @@ class VectorSchedule : public FoldSchedule {
 class ScaleSimUserSchedule : public FoldSchedule {
  public:
   ScaleSimUserSchedule(const Pass& p, const AcceleratorConfig& c) : p_(p), shape_(c.array.shape) {
-    scalesim::ConvLayer layer;
-    if (p.from_conv) {
-      layer = {p.conv.height, p.conv.width, p.conv.filter_height, p.conv.filter_width,
-               p.conv.channels, p.conv.filters, p.conv.stride_h};
-      if (p.conv.stride_h != p.conv.stride_w || p.conv.pad_top != 0 || p.conv.pad_left != 0) {
-        throw InputError(c.where("simulation.traffic_model"),
-                         fmt::format("pass '{}': the scalesim traffic model needs SCALE-Sim-shaped "
-                                     "layers (one stride, no top/left padding)", p.label));
-      }
-    } else {
-      layer = {p.m, p.k, 1, p.k, 1, p.n, 1};  // SCALE-Sim's GEMM: ifmap M x K, filter 1 x K
-    }
-    // A whole number of bytes per cycle (read_accelerator checks it).
-    const double words_per_cycle = c.dram.bandwidth_bytes_per_s / c.clock_hz;
-    const scalesim::ScratchpadSetup setup{c.array.shape.rows, c.array.shape.cols, c.array.shape.dataflow,
-                                          static_cast<std::int64_t>(c.ifmap.size_bytes),
-                                          static_cast<std::int64_t>(c.filter.size_bytes),
-                                          static_cast<std::int64_t>(c.ofmap.size_bytes),
-                                          static_cast<std::int64_t>(words_per_cycle)};
+    const ScaleSimUserLayer l = scalesim_user_layer(p, c);
     try {
-      replay_ = scalesim::replay_user_bandwidth(layer, setup);
+      replay_ = scalesim::replay_user_bandwidth(l.layer, l.setup);
     } catch (const std::invalid_argument& e) {
-      throw InputError(c.where("simulation.traffic_model"), e.what());
+      throw InputError(c.where("simulation.traffic_model"), fmt::format("pass '{}': {}", p.label, e.what()));
     }
   }
   std::int64_t folds() const override { return p_.plan.folds(); }
@@ -420,7 +442,10 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
         plan.passes.push_back(vector_pass(workload.source, op, op.elements, 1, kSoftmaxOpsPerElement));
         break;
     }
-    for (const Pass& p : plan.passes) passes_in_all += p.repeat;
+    for (const Pass& p : plan.passes) {
+      passes_in_all += p.repeat;
+      if (p.unit == Pass::Unit::kSystolicArray && uses_scalesim_user_schedule(config)) scalesim_user_layer(p, config);
+    }
     if (passes_in_all > kMaxPassesPerRun) {
       throw InputError(SourceRef{workload.source, 0, "ops." + op.name},
                        fmt::format("with this op the workload has {} passes (each gemm batch and each depthwise "
@@ -436,7 +461,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
 
 std::unique_ptr<FoldSchedule> make_fold_schedule(const Pass& pass, const AcceleratorConfig& config) {
   if (pass.unit == Pass::Unit::kVectorUnit) return std::make_unique<VectorSchedule>(pass, config);
-  if (config.traffic_model == "scalesim" && config.dram.bandwidth_bytes_per_s > 0) {
+  if (uses_scalesim_user_schedule(config)) {
     return std::make_unique<ScaleSimUserSchedule>(pass, config);
   }
   return std::make_unique<ReuseSchedule>(pass, config);

@@ -227,7 +227,9 @@ ColumnRange skewed_columns(std::int64_t q, std::int64_t offset, std::int64_t spa
   return {std::max<std::int64_t>(0, q - offset - span + 1), std::min(used, q - offset + 1)};
 }
 
-void validate(const ConvLayer& l, const ScratchpadSetup& s) {
+}  // namespace
+
+void check_user_bandwidth_layer(const ConvLayer& l, const ScratchpadSetup& s) {
   auto positive = [](std::int64_t v, const char* name) {
     if (v < 1) throw std::invalid_argument(fmt::format("SCALE-Sim replay: {} must be >= 1, got {}", name, v));
   };
@@ -257,10 +259,8 @@ void validate(const ConvLayer& l, const ScratchpadSetup& s) {
   }
 }
 
-}  // namespace
-
 UserBandwidthReplay replay_user_bandwidth(const ConvLayer& layer, const ScratchpadSetup& setup) {
-  validate(layer, setup);
+  check_user_bandwidth_layer(layer, setup);
   const IfmapOperand ifmap(layer);
   const FilterOperand filter{ifmap.window()};
   const std::int64_t pixels = ifmap.pixels();       // E

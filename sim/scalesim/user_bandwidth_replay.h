@@ -52,6 +52,11 @@ struct UserBandwidthReplay {
   std::int64_t ifmap_prefetches = 0, filter_prefetches = 0;
 };
 
+// Throws std::invalid_argument for a layer or setup the replay cannot run
+// (sizes below 1, a filter larger than the ifmap, an operand of 2^31 words or
+// more); replay_user_bandwidth checks with it first.
+void check_user_bandwidth_layer(const ConvLayer& layer, const ScratchpadSetup& setup);
+
 // Throws std::invalid_argument for a malformed layer or setup.
 UserBandwidthReplay replay_user_bandwidth(const ConvLayer& layer, const ScratchpadSetup& setup);
 

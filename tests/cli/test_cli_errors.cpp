@@ -75,6 +75,36 @@ TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset
   }
 }
 
+TEST_CASE("validate and run refuse a conv that the scalesim traffic model cannot express, naming the pass") {
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string accelerator = std::string(QARCH_SOURCE_DIR) +
+                                  "/accelerators/scalesim-32x32-ws.yaml --set dram.bandwidth=32GB/s"
+                                  " --set simulation.traffic_model=scalesim";
+  const std::pair<const char*, const char*> layers[] = {
+      {"padded", "{name: conv1, type: conv2d, c: 3, h: 16, w: 16, k: 8, r: 3, s: 3, padding: 1}"},
+      {"strided", "{name: conv1, type: conv2d, c: 3, h: 16, w: 16, k: 8, r: 3, s: 3, stride: [2, 1]}"},
+  };
+  for (const auto& [name, op] : layers) {
+    const std::string workload = dir + "/" + name + ".yaml";
+    write_file(workload, std::string("name: w\nops:\n  - ") + op + "\n");
+    const std::string expected =
+        "simulation.traffic_model: pass 'conv1': the scalesim traffic model needs SCALE-Sim-shaped layers "
+        "(one stride, no top/left padding)";
+    check_error("run -a " + accelerator + " -w " + workload, expected);
+    // validate passes each file on its own, then refuses the pair.
+    const auto r = run_qarch("validate -a " + accelerator + " -w " + workload);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(expected));
+    CHECK_THAT(r.out, !Catch::Contains("runs on"));
+  }
+  // What SCALE-Sim can express (one stride in both directions, no padding) validates.
+  write_file(dir + "/plain.yaml", "name: w\nops:\n  - {name: conv1, type: conv2d, c: 3, h: 16, w: 16, k: 8, r: 3, "
+                                  "s: 3, stride: 2}\n");
+  const auto r = run_qarch("validate -a " + accelerator + " -w " + dir + "/plain.yaml");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("w runs on scalesim-32x32-ws: ok"));
+}
+
 TEST_CASE("what the cost model cannot price is an error before the run, with -q too, and in validate") {
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/acc4.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 16, n: 16, k: 16, accumulator: int4}\n");
