@@ -340,3 +340,20 @@ TEST_CASE("vector-unit ops are priced as one MAC of a lane each, and the lanes a
         Approx(32 * 32 * 2 * 153.49728125093202 + 32 * 107.10376).epsilon(1e-9));
   CHECK(j["ops"][0]["energy_pj"].get<double>() == Approx(j["energy_pj"].get<double>()).epsilon(1e-9));
 }
+
+TEST_CASE("qarch run --json writes valid JSON when the input paths are not UTF-8") {
+  // Names inside the files must be UTF-8 (the YAML reader says so); file
+  // names need not be.
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string accelerator = dir + "/acc\xff.yaml";  // Latin-1 file names
+  const std::string workload = dir + "/caf\xe9.yaml";
+  write_file(accelerator, read_file(kEdgeAccelerator));
+  write_file(workload, "name: w\nops:\n  - {name: g, type: gemm, m: 16, n: 16, k: 16}\n");
+  const auto r = run_qarch("run -q -a '" + accelerator + "' -w '" + workload + "' --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  // Each byte that is not UTF-8 becomes U+FFFD; the rest of the path stays.
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  CHECK(j["accelerator"]["source"] == dir + "/acc\xef\xbf\xbd.yaml");
+  CHECK(j["workload"]["source"] == dir + "/caf\xef\xbf\xbd.yaml");
+}
