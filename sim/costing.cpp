@@ -1,6 +1,7 @@
 #include "sim/costing.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -152,7 +153,7 @@ cost::CostTable cost_table_of(const AcceleratorConfig& c) {
 
 }  // namespace
 
-void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plans) {
+RunPricing check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plans) {
   const auto config_error = [&](const char* key, const std::exception& e) {
     return InputError(c.where(key), e.what());
   };
@@ -169,7 +170,8 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
     throw config_error("cost.node", e);
   }
   // Prices every listed pair (as the PE's area; InputError naming its key).
-  cost::price(activity_counters({}, 0, c), component_inventory(c, table), table, tech);
+  cost::ComponentInventory inventory = component_inventory(c, table);
+  cost::price(activity_counters({}, 0, c), inventory, table, tech);
   for (const OpPlan& plan : plans) {
     for (const Pass& pass : plan.passes) {
       if (pass.unit != Pass::Unit::kSystolicArray) continue;
@@ -187,15 +189,14 @@ void check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>& plan
       }
     }
   }
+  return {std::move(table), tech, std::move(inventory)};
 }
 
-void price_run(RunResult& r, const AcceleratorConfig& c) {
-  const cost::CostTable table = cost_table_of(c);
-  const cost::TechnologyPoint tech = cost::resolve_technology(table, c.technology_node);
-  const cost::ComponentInventory inventory = component_inventory(c, table);
-  r.cost = cost::price(activity_counters(r.activity, r.total_cycles, c), inventory, table, tech);
+void price_run(RunResult& r, const AcceleratorConfig& c, const RunPricing& p) {
+  r.cost = cost::price(activity_counters(r.activity, r.total_cycles, c), p.inventory, p.table, p.technology);
   for (OpResult& op : r.ops) {
-    op.energy_pj = cost::price(activity_counters(op.activity, op.cycles, c), inventory, table, tech).energy_pj.total();
+    op.energy_pj =
+        cost::price(activity_counters(op.activity, op.cycles, c), p.inventory, p.table, p.technology).energy_pj.total();
   }
 }
 

@@ -18,7 +18,7 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   elaborated = true;
   // Plan first: unsupported formats are reported before any module exists.
   const std::vector<OpPlan> plans = plan_workload(workload, config);
-  check_priceable(config, plans);
+  const RunPricing pricing = check_priceable(config, plans);
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   AcceleratorTop top("qarch", config, plans);
   // Long runs show progress on a terminal (nothing when stderr is piped).
@@ -29,7 +29,7 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   result.memory = top.memory_counters();
   result.workload = workload.name;
   result.workload_source = workload.source;
-  if (options.price) price_run(result, config);
+  if (options.price) price_run(result, config, pricing);
   return result;
 }
 
