@@ -57,6 +57,18 @@ const FormatInfo& element_format(const FormatInfo& f) {
   return numerics::format_info(f.element_format);
 }
 
+int products_per_lane(const FormatInfo& weights, const FormatInfo& acts, int lane_bits) {
+  const FormatInfo& w = element_format(weights);
+  const FormatInfo& a = element_format(acts);
+  if (is_float(w) || is_float(a)) throw InputError("lane packing models integer operands only");
+  const int op_bits = std::max(w.storage_bits, a.storage_bits);
+  if (lane_bits < op_bits || lane_bits > kMaxLaneBits) {
+    throw InputError(fmt::format("a lane holds at least one {}-bit operand and is at most {} bits wide; allowed: {}..{}",
+                                 op_bits, kMaxLaneBits, op_bits, kMaxLaneBits));
+  }
+  return lane_bits / op_bits;
+}
+
 DatapathModel::DatapathModel(const CostTable& table)
     : table_(table), logic_pj_per_um2_(table.logic.int_add_8b_pj / table.logic.int_add_8b_um2) {
   // Fit the product rounding/normalisation energy of a stand-alone FP
@@ -229,17 +241,8 @@ PricedUnit DatapathModel::mac(const FormatInfo& weights, const FormatInfo& acts,
   PricedUnit u;
   int products_per_lane = 1;
   if (options.lane_bits) {
-    if (is_float(w) || is_float(a)) {
-      throw InputError("lane packing (--lane-bits) models integer operands only");
-    }
     const int lane_bits = *options.lane_bits;
-    const int op_bits = std::max(w.storage_bits, a.storage_bits);
-    if (lane_bits < op_bits || lane_bits > kMaxLaneBits) {
-      throw InputError(fmt::format("--lane-bits {}: a lane holds at least one {}-bit operand and is at most {} bits "
-                                   "wide; allowed: {}..{}",
-                                   lane_bits, op_bits, kMaxLaneBits, op_bits, kMaxLaneBits));
-    }
-    products_per_lane = lane_bits / op_bits;
+    products_per_lane = cost::products_per_lane(w, a, lane_bits);  // InputError if it cannot pack
     // One lane-wide array; the cross terms between sub-words are gated off,
     // so only the products' share of the array switches. Carry-kill muxes
     // split the partial products.

@@ -40,6 +40,10 @@ struct PricedUnit {
 // law runs through Horowitz's 8- and 32-bit points; wider is beyond the model.
 inline constexpr int kMaxLaneBits = 64;
 
+// Products of a `lane_bits`-wide packing lane for these operands (integer
+// only); InputError naming the allowed widths otherwise.
+int products_per_lane(const numerics::FormatInfo& weights, const numerics::FormatInfo& activations, int lane_bits);
+
 struct MacOptions {
   // Integer operands packed into multiplier lanes this wide (e.g. two int4
   // products on an 8-bit lane), operand width..kMaxLaneBits; empty = one

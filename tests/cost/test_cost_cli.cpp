@@ -72,6 +72,9 @@ TEST_CASE("zero, negative and absurd widths and sizes are errors naming the opti
           std::string::npos);
     CHECK(r.out.find("allowed: 8..64") != std::string::npos);
   }
+  const Result fp = run("cost mac --weights fp8-e4m3 --acts int8 --acc fp32 --lane-bits 16");
+  CHECK(fp.code == 2);
+  CHECK(fp.out.find("qarch: error: --lane-bits 16: lane packing models integer operands only") != std::string::npos);
   // a bit-serial PE has no lanes: --lane-bits was ignored there, whatever its value
   const Result serial = run("cost mac --weights int8 --acts int8 --acc int32 --bit-serial --lane-bits 0");
   CHECK(serial.code == 2);

@@ -5,9 +5,11 @@
 #include <optional>
 #include <string>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "apps/qarch/commands.h"
+#include "common/input_error.h"
 #include "common/yaml_reader.h"
 #include "cost/cost_table.h"
 #include "cost/datapath.h"
@@ -99,6 +101,13 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
       unit = pe.per_cycle;
       cycles = pe.cycles_per_mac;
     } else {
+      if (mac->lane_bits) {
+        try {
+          cost::products_per_lane(w, a, *mac->lane_bits);
+        } catch (const InputError& e) {
+          throw InputError(fmt::format("--lane-bits {}: {}", *mac->lane_bits, e.what()));
+        }
+      }
       cost::MacOptions options;
       options.lane_bits = mac->lane_bits;
       options.sparsity_2_4 = mac->sparsity;
