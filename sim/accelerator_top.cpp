@@ -44,7 +44,7 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorCo
   }
 }
 
-MemoryCounters AcceleratorTop::memory_counters() const {
+MemoryCounters AcceleratorTop::memory_counters() {
   MemoryCounters all;
   for (const auto& cache : system_caches) {
     const memory::CacheCounters& c = cache->cache_counters();
@@ -70,7 +70,7 @@ MemoryCounters AcceleratorTop::memory_counters() const {
   }
   for (const auto& port : dram_model_ports) {
     auto& counts = all["dram"];
-    for (const auto& [name, count] : port->dram_counters().named()) counts[name] += count;
+    for (const auto& [name, count] : port->dram_counters_at(sc_core::sc_time_stamp()).named()) counts[name] += count;
   }
   return all;
 }

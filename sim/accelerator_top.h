@@ -34,9 +34,10 @@ class AcceleratorTop : public sc_core::sc_module {
   std::unique_ptr<memory::FlashTarget> flash;                       // holds the weights
   Controller controller;
 
-  // What the memory models counted, by model ("dram" for the detailed DRAM
-  // model, "system_cache", "flash"), summed over ports.
-  MemoryCounters memory_counters() const;
+  // What the memory models counted by the current simulation time, by model
+  // ("dram" for the detailed DRAM model, "system_cache", "flash"), summed
+  // over ports.
+  MemoryCounters memory_counters();
 };
 
 }  // namespace qarch::sim

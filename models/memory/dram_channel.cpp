@@ -21,7 +21,7 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
       burst_cycles_(c.burst_cycles()),
       act_cycles_(c.act_command_cycles),
       cas_cycles_(c.cas_command_cycles),
-      rtw_(c.timing.CL + c.burst_cycles() + 2 - c.timing.CWL),
+      rtw_(std::uint64_t(std::max(0, c.timing.CL + c.burst_cycles() + 2 - c.timing.CWL))),
       closed_page_(c.page_policy == PagePolicy::kClosed),
       ranks_(c.ranks),
       bank_groups_per_unit_(c.bank_groups),

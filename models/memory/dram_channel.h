@@ -182,7 +182,10 @@ class DramChannel {
   int burst_cycles_;
   int act_cycles_;
   int cas_cycles_;
-  int rtw_;  // RD to WR, same rank: CL + burst + 2 - CWL (Ramulator's formula)
+  // RD to WR, same rank: CL + burst + 2 - CWL (Ramulator's formula), at
+  // least 0: a write latency that long already puts the write data after
+  // the read data.
+  std::uint64_t rtw_;
   bool closed_page_;
   int ranks_;
   int bank_groups_per_unit_;

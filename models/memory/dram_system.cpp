@@ -42,6 +42,10 @@ void DramSystem::drain() {
   }
 }
 
+void DramSystem::run_until(std::uint64_t cycle) {
+  for (auto& ch : channels_) ch.run_until(cycle);
+}
+
 DramCounters DramSystem::counters() const {
   DramCounters sum;
   for (const auto& ch : channels_) sum += ch.counters();

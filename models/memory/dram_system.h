@@ -30,6 +30,10 @@ class DramSystem {
                              std::uint32_t tag);
   // Runs every channel until its queues are empty.
   void drain();
+  // Runs every channel's events before `cycle`: once drained, the refreshes
+  // an idle channel keeps issuing, so that every channel's counters cover
+  // the same time.
+  void run_until(std::uint64_t cycle);
   DramCounters counters() const;
 
  private:

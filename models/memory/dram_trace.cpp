@@ -9,6 +9,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -95,7 +96,11 @@ class ReplaySink : public DramBurstSink {
     ++read_count;
     min_latency = std::min(min_latency, latency);
     max_latency = std::max(max_latency, latency);
-    histogram(double(latency));
+    if (latency < kDenseLatencyBins) {
+      histogram(double(latency));
+    } else {
+      ++long_latencies[latency];
+    }
   }
 
   std::uint64_t last_done = 0;
@@ -103,9 +108,12 @@ class ReplaySink : public DramBurstSink {
   std::uint64_t read_count = 0;
   std::uint64_t min_latency = ~std::uint64_t{0};
   std::uint64_t max_latency = 0;
-  // 1-cycle bins up to 8192 cycles; longer latencies land in the overflow bin.
-  decltype(boost::histogram::make_histogram(boost::histogram::axis::integer<>(0, 8192))) histogram =
-      boost::histogram::make_histogram(boost::histogram::axis::integer<>(0, 8192));
+  // 1-cycle bins: a dense histogram below kDenseLatencyBins cycles, where
+  // nearly every read lands, and a sparse one (latency -> reads) above.
+  static constexpr int kDenseLatencyBins = 8192;
+  decltype(boost::histogram::make_histogram(boost::histogram::axis::integer<>(0, kDenseLatencyBins))) histogram =
+      boost::histogram::make_histogram(boost::histogram::axis::integer<>(0, kDenseLatencyBins));
+  std::map<std::uint64_t, std::uint64_t> long_latencies;
 
  private:
   std::vector<Request> requests_;
@@ -211,31 +219,33 @@ bool TraceLineParser::next(MemoryTraceRecord& record) {
 
 void TraceLineParser::parse_line(char* begin, char* end, MemoryTraceRecord& r) {
   auto bad = [&](const std::string& why) {
-    const std::string line(begin, end);
-    const bool has_nul = line.find('\0') != std::string::npos;
+    std::string line;  // as printed: a NUL byte would end the message
+    bool has_nul = false;
+    for (const char* c = begin; c != end; ++c) {
+      has_nul = has_nul || *c == '\0';
+      line += *c == '\0' ? std::string("\\0") : std::string(1, *c);
+    }
     fail(fmt::format("{}: '{}'; expected '0xADDRESS READ|WRITE CYCLE' "
-                     "(DRAMSim3 trace format, cycles in memory clocks, non-decreasing)",
+                     "(DRAMSim3 trace format: address in hexadecimal, cycles in memory clocks, non-decreasing)",
                      has_nul ? std::string("NUL byte in the line (is this a text file?)") : why, line));
   };
   const char* p = begin;
   skip_space(p);
   r = MemoryTraceRecord{};
-  const bool hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
-  if (hex) p += 2;
-  if (!(hex ? parse_u64<16>(p, r.address) : parse_u64<10>(p, r.address)) || (*p != ' ' && *p != '\t')) {
-    bad("bad address");
-  }
+  // The address is hexadecimal, "0x" optional, as DRAMSim3 reads it (std::hex).
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) p += 2;
+  if (!parse_u64<16>(p, r.address) || (*p != ' ' && *p != '\t')) bad("bad address");
   skip_space(p);
   if (p[0] == 'R' && p[1] == 'E' && p[2] == 'A' && p[3] == 'D') {
     p += 4;
   } else if (p[0] == 'W' && p[1] == 'R' && p[2] == 'I' && p[3] == 'T' && p[4] == 'E') {
     r.is_write = true;
     p += 5;
-  } else {
-    bad("operation is not READ or WRITE");
   }
-  if (*p != ' ' && *p != '\t') bad("missing cycle");
+  const char* const after_operation = p;
   skip_space(p);
+  if (p == end) bad("missing cycle");
+  if (p == after_operation) bad("operation is not READ or WRITE");
   if (!parse_u64<10>(p, r.cycle)) bad("bad cycle");
   if (r.cycle > kMaxTraceCycle) {
     bad(fmt::format("cycle {} is beyond the largest supported cycle {} (2^53)", r.cycle, kMaxTraceCycle));
@@ -383,12 +393,12 @@ struct DramReplay::State {
       : dram(config, &sink),
         request_bytes(request_bytes),
         burst_bytes(config.burst_bytes()),
-        bursts(std::max(1, (request_bytes + burst_bytes - 1) / burst_bytes)) {}
+        burst_shift(__builtin_ctzll(burst_bytes)) {}
   ReplaySink sink;
   DramSystem dram;
   int request_bytes;
-  int burst_bytes;
-  int bursts;
+  std::uint64_t burst_bytes;  // a power of two (validate_dram_config)
+  int burst_shift;
   std::uint64_t next_free_cycle = 0;  // one new request per memory clock
   DramReplayResult result;
 };
@@ -406,9 +416,13 @@ DramReplay::~DramReplay() = default;
 void DramReplay::issue(const MemoryTraceRecord& r) {
   State& s = *state_;
   std::uint64_t cycle = std::max(r.cycle, s.next_free_cycle);
-  const std::uint32_t tag = s.sink.start(s.bursts, r.is_write);
-  for (int b = 0; b < s.bursts; ++b) {
-    cycle = s.dram.accept_burst(r.address + std::uint64_t(b) * s.burst_bytes, r.is_write, cycle, tag);
+  // The bursts holding [address, address + request bytes).
+  const std::uint64_t offset = r.address & (s.burst_bytes - 1);
+  const std::uint64_t first = r.address - offset;
+  const int bursts = int((offset + std::uint64_t(s.request_bytes) + s.burst_bytes - 1) >> s.burst_shift);
+  const std::uint32_t tag = s.sink.start(bursts, r.is_write);
+  for (int b = 0; b < bursts; ++b) {
+    cycle = s.dram.accept_burst(first + std::uint64_t(b) * s.burst_bytes, r.is_write, cycle, tag);
     if (b == 0) s.sink.at(tag).accept_cycle = cycle;
   }
   s.next_free_cycle = cycle + 1;
@@ -418,8 +432,9 @@ void DramReplay::issue(const MemoryTraceRecord& r) {
 DramReplayResult DramReplay::finish() {
   State& s = *state_;
   s.dram.drain();
-  const DramConfig& config = s.dram.config();
   ReplaySink& sink = s.sink;
+  s.dram.run_until(sink.last_done);  // commands before the last completion, in every channel
+  const DramConfig& config = s.dram.config();
   DramReplayResult result = s.result;
   result.requests = result.reads + result.writes;
   result.bytes = result.requests * std::uint64_t(s.request_bytes);
@@ -437,15 +452,15 @@ DramReplayResult DramReplay::finish() {
     const double targets[3] = {0.50, 0.90, 0.99};
     std::uint64_t* outs[3] = {&result.p50_read_latency_cycles, &result.p90_read_latency_cycles,
                               &result.p99_read_latency_cycles};
+    auto& bins = result.read_latency_histogram;
+    for (auto&& bin : boost::histogram::indexed(sink.histogram)) {
+      if (*bin != 0) bins.emplace_back(std::uint64_t(bin.bin()), std::uint64_t(*bin));
+    }
+    bins.insert(bins.end(), sink.long_latencies.begin(), sink.long_latencies.end());
     std::uint64_t cumulative = 0;
     int next = 0;
-    for (auto&& bin : boost::histogram::indexed(sink.histogram, boost::histogram::coverage::all)) {
-      const auto count = std::uint64_t(*bin);
-      if (count == 0) continue;
-      const std::uint64_t latency =
-          bin.index() >= 8192 ? sink.max_latency : std::uint64_t(bin.bin());
+    for (const auto& [latency, count] : bins) {
       cumulative += count;
-      result.read_latency_histogram.emplace_back(latency, count);
       while (next < 3 && double(cumulative) >= targets[next] * double(sink.read_count)) {
         *outs[next++] = latency;
       }

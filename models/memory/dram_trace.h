@@ -77,7 +77,7 @@ struct DramReplayResult {
   double avg_read_latency_ns = 0;
   std::uint64_t min_read_latency_cycles = 0;
   std::uint64_t max_read_latency_cycles = 0;
-  // Read-latency percentiles (cycles), from a 1-cycle-bin histogram.
+  // Read-latency percentiles (cycles), exact: from a histogram with 1-cycle bins.
   std::uint64_t p50_read_latency_cycles = 0;
   std::uint64_t p90_read_latency_cycles = 0;
   std::uint64_t p99_read_latency_cycles = 0;
@@ -88,8 +88,9 @@ struct DramReplayResult {
 };
 
 // Replays a trace in order, at most one new request per memory clock and
-// never before its cycle; each request of `request_bytes` is split into
-// bursts (HBM: a 64 B request is two 32 B bursts, sent in the same cycle).
+// never before its cycle; each request of `request_bytes` is split into the
+// bursts holding its bytes (HBM: a 64 B request is two 32 B bursts, sent in
+// the same cycle; an unaligned one may take one more burst).
 // Requests are fed one at a time, so a trace need not be held in memory.
 inline constexpr int kMaxRequestBytes = 1 << 20;
 class DramReplay {

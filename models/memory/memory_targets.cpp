@@ -86,6 +86,11 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+DramCounters DramTarget::dram_counters_at(const sc_core::sc_time& now) {
+  dram_.run_until(cycle_at(now, tck_));
+  return dram_.counters();
+}
+
 unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& p) {
   move_data(data_, p);
   return p.get_data_length();

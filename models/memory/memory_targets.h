@@ -43,7 +43,9 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
   tlm_utils::simple_target_socket<DramTarget> socket;
 
   DramTarget(sc_core::sc_module_name name, const DramConfig& config);
-  DramCounters dram_counters() const { return dram_.counters(); }
+  // The counters at simulation time `now`: idle channels keep refreshing
+  // until then.
+  DramCounters dram_counters_at(const sc_core::sc_time& now);
   const TransferCounters& transfer_counters() const { return transfers_; }
 
  private:

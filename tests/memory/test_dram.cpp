@@ -69,12 +69,76 @@ TEST_CASE("isolated reads cost tRCD+CL+burst (closed bank), CL+burst (hit), tRP+
   }
 }
 
+TEST_CASE("a write latency longer than CL + burst + 2 delays only the write's own data") {
+  // Ramulator's read-to-write gap CL + burst + 2 - CWL is negative here:
+  // the write's data already starts after the read's, so no gap applies.
+  DramConfig c = dram_preset("ddr4-2400");
+  c.timing.CWL = 100;
+  SECTION("a read then a write in another bank group") {
+    // ACT (read) at 0; the write arrives at 1, its ACT waits tRRD_S = 4, its
+    // WR tRCD = 16 more (also RD at 16 + tCCD_S); data ends at WR + CWL + burst.
+    const auto r = replay_memory_trace(c, parse("0x0 READ 0\n0x40 WRITE 1\n"));
+    CHECK(r.max_read_latency_cycles == 16 + 16 + 4);
+    CHECK(r.last_done_cycle == 4 + 16 + 100 + 4);
+  }
+  SECTION("a read then writes to other rows finish (this hung)") {
+    c.timing.CWL = 200;
+    const auto r =
+        replay_memory_trace(c, parse("0x35eb56180 READ 0\n0x242650640 WRITE 2\n0x1dd933140 WRITE 6\n"));
+    CHECK(r.requests == 3);
+    CHECK(r.counters.write_bursts == 2);
+    CHECK(r.last_done_cycle >= 6 + 16 + 200 + 4);
+  }
+}
+
+TEST_CASE("read latencies of 8192 cycles and more have their own histogram bins and percentiles") {
+  // CL = 9000: the first read costs tRCD + CL + burst = 9020 cycles; the
+  // second, a row hit arriving at 200, CL + burst = 9004.
+  DramConfig c = dram_preset("ddr4-2400");
+  c.timing.CL = 9000;
+  const auto r = replay_memory_trace(c, parse("0x0 READ 0\n0x100 READ 200\n"));
+  CHECK(r.min_read_latency_cycles == 9004);
+  CHECK(r.max_read_latency_cycles == 9020);
+  CHECK(r.p50_read_latency_cycles == 9004);
+  CHECK(r.p90_read_latency_cycles == 9020);
+  CHECK(r.p99_read_latency_cycles == 9020);
+  using Bins = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+  CHECK(r.read_latency_histogram == Bins{{9004, 1}, {9020, 1}});
+}
+
+TEST_CASE("every channel refreshes until the last completion, used or not") {
+  // Two DDR4-2400 channels, requests in channel 0 only: at cycle 0 and at
+  // 5 tREFI + 400 = 47200, after the fifth refresh (46800 + tRFC 312) has
+  // closed the bank: done at 47200 + tRCD + CL + burst = 47236. Each channel
+  // refreshes at tREFI, 2 tREFI, ... 5 tREFI = 46800.
+  DramConfig c = dram_preset("ddr4-2400");
+  c.channels = 2;
+  c.address_mapping = "ch:ro:ba:co:bg";
+  const auto r = replay_memory_trace(c, parse("0x0 READ 0\n0x100 READ 47200\n"));
+  REQUIRE(r.last_done_cycle == 47236);
+  CHECK(r.counters.refreshes == 2 * 5);
+}
+
 TEST_CASE("HBM2 64-byte requests are two 32-byte bursts and the latency runs to the second") {
   DramConfig c = dram_preset("hbm2");
   c.address_mapping = "ro:ba:bg:pc:co";  // both halves in one bank: RD, then RD + tCCD_L
   const auto r = replay_memory_trace(c, parse("0x0 READ 0\n"));
   CHECK(r.counters.read_bursts == 2);
   CHECK(r.avg_read_latency_cycles == 14 + 4 + 14 + 2);  // tRCD + tCCD_L + CL + burst
+}
+
+TEST_CASE("a request takes every burst that holds one of its bytes") {
+  // 64 B bursts (DDR4, BL8 x 64 bit): a 64 B request at 0x20 covers
+  // 0x20..0x5f, bytes of the bursts at 0x0 and 0x40; at 0x40, one burst.
+  const auto unaligned = replay_memory_trace(dram_preset("ddr4-2400"), parse("0x20 READ 0\n"));
+  CHECK(unaligned.counters.read_bursts == 2);
+  CHECK(unaligned.bytes == 64);
+  const auto aligned = replay_memory_trace(dram_preset("ddr4-2400"), parse("0x40 WRITE 0\n"));
+  CHECK(aligned.counters.write_bursts == 1);
+  // 32 B bursts (HBM2): a 64 B request at 0x10 covers three.
+  CHECK(replay_memory_trace(dram_preset("hbm2"), parse("0x10 READ 0\n")).counters.read_bursts == 3);
+  // A 100 B request at 0x0 of 64 B bursts: two.
+  CHECK(replay_memory_trace(dram_preset("ddr4-2400"), parse("0x0 READ 0\n"), 100).counters.read_bursts == 2);
 }
 
 TEST_CASE("a read that waits behind more requests than the queues hold still has its latency counted") {
@@ -248,7 +312,16 @@ TEST_CASE("trace lines that do not parse or go back in time are errors with the 
   CHECK_THROWS_WITH(parse("0x40 READ 0\n0x40 READ 9007199254740993\n"),
                     Catch::StartsWith("t.trace:2:") && Catch::Contains("beyond the largest supported cycle"));
   CHECK_THROWS_WITH(parse(std::string("0x40 READ 0\n0x80 READ 1\0\n", 25)),
-                    Catch::StartsWith("t.trace:2:") && Catch::Contains("NUL byte"));
+                    Catch::StartsWith("t.trace:2:") && Catch::Contains("NUL byte") &&
+                        Catch::Contains("'0x80 READ 1\\0'; expected"));
+  CHECK_THROWS_WITH(parse("0x40 READX 5\n"), Catch::Contains("not READ or WRITE"));
+  CHECK_THROWS_WITH(parse("0x40 READ \r\n"), Catch::Contains("missing cycle"));
+  // The address is hexadecimal with or without "0x", as DRAMSim3 reads it.
+  const auto bare = parse("40 READ 0\nff WRITE 1\n0XaB READ 2\n");
+  REQUIRE(bare.size() == 3);
+  CHECK(bare[0].address == 0x40);
+  CHECK(bare[1].address == 0xff);
+  CHECK(bare[2].address == 0xab);
 }
 
 TEST_CASE("the trace reader streams long traces in blocks, in order, with the right line numbers") {

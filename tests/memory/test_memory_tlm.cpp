@@ -70,7 +70,7 @@ void check_streams_at_trace_bandwidth(const std::string& preset) {
   INFO(preset << ": TLM " << tlm_gbps << " GB/s, trace mode " << trace_gbps << " GB/s");
   CHECK(tlm_gbps == Approx(trace_gbps).epsilon(0.03));
   CHECK(dram.transfer_counters().read_bytes == total);
-  CHECK(dram.dram_counters().read_bursts == total / std::uint64_t(config.burst_bytes()));
+  CHECK(dram.dram_counters_at(sc_core::sc_time_stamp()).read_bursts == total / std::uint64_t(config.burst_bytes()));
 }
 
 TEST_CASE("DramTarget streams a weight tile at trace-mode bandwidth (ddr4-2400)") {
@@ -156,7 +156,7 @@ TEST_CASE("CacheTarget sends a call's write-backs after its fills, so a DRAM row
     for (std::uint64_t a = 0; a < 16 * 1024; a += 4096) self.transfer(false, 0x100000 + a, tile);
   };
   sc_core::sc_start();
-  const DramCounters d = dram.dram_counters();
+  const DramCounters d = dram.dram_counters_at(sc_core::sc_time_stamp());
   REQUIRE(d.refreshes == 0);
   // Writes: 256 write-allocate fills of row 0 in 8 banks (4 bank groups x
   // banks 0, 1): 8 ACTs. Reads: each 4 KiB call fills 64 lines of row 32 in
