@@ -182,10 +182,11 @@ RunPricing check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>
       const MacFormatSupport& pair = *c.find_format_pair(op.weights.format, op.inputs.format);
       if (op.accumulator != pair.accumulator) {
         const auto index = &pair - c.array.formats.data();
-        throw InputError(c.where(fmt::format("compute.systolic_array.formats.{}.accumulator", index)),
-                         fmt::format("op '{}' accumulates {} x {} in {}, but the PE accumulates that pair in {}; "
+        throw InputError(op.where,
+                         fmt::format("op '{}' accumulates {} x {} in {}, but the PE accumulates that pair in {} ({}); "
                                      "allowed: the op's accumulator equal to the pair's",
-                                     op.name, op.weights.format, op.inputs.format, op.accumulator, pair.accumulator));
+                                     op.name, op.weights.format, op.inputs.format, op.accumulator, pair.accumulator,
+                                     c.where(fmt::format("compute.systolic_array.formats.{}.accumulator", index)).describe()));
       }
     }
   }

@@ -28,8 +28,7 @@ double bytes_per_element(const std::string& format) {
 // block format (mxfp4, nvfp4, ...) brings its own blocks and scales. A single
 // per-tensor scale (and zero-point) sits in a register, not in DRAM beside
 // the data, so per-tensor operands take their bare storage bits.
-double stored_bytes_per_element(const std::string& source, const Op& op, const workloads::OperandFormat& f,
-                                const char* operand, std::int64_t rows, std::int64_t cols) {
+double stored_bytes_per_element(const workloads::OperandFormat& f, std::int64_t rows, std::int64_t cols) {
   using workloads::ScaleGranularity;
   const bool block_format = numerics::format_info(f.format).kind == numerics::FormatKind::kBlock;
   if (!block_format && f.granularity == ScaleGranularity::kTensor) return bytes_per_element(f.format);
@@ -59,8 +58,7 @@ double stored_bytes_per_element(const std::string& source, const Op& op, const w
     const numerics::Quantizer quantizer(q);
     return quantizer.effective_bits_per_element(static_cast<int>(rows), static_cast<int>(cols)) / 8.0;
   } catch (const std::exception& e) {
-    throw InputError(SourceRef{source, 0, "op " + op.name + ", " + operand},
-                     fmt::format("{} as a [{} x {}] tensor: {}", f.format, rows, cols, e.what()));
+    throw InputError(f.where, fmt::format("{} as a [{} x {}] tensor: {}", f.format, rows, cols, e.what()));
   }
 }
 
@@ -96,18 +94,18 @@ void count_sram(Pass& p, const compute::SystolicArrayShape& a) {
   p.sram_psum_reads = p.sram_ofmap_writes - m * n;
 }
 
-Pass array_pass(const std::string& source, const Op& op, const AcceleratorConfig& config, std::string label, std::int64_t m,
-                std::int64_t n, std::int64_t k, double ifmap_elements) {
+Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label, std::int64_t m, std::int64_t n,
+                std::int64_t k, double ifmap_elements) {
   const MacFormatSupport* support = config.find_format_pair(op.weights.format, op.inputs.format);
   if (support == nullptr) {
     std::string pairs;
     for (const MacFormatSupport& f : config.array.formats) {
       pairs += (pairs.empty() ? "" : ", ") + f.weights + " x " + f.inputs;
     }
-    throw InputError(config.where("compute.systolic_array.formats"),
-                     fmt::format("op '{}' needs weights {} x inputs {}, which this array does not "
-                                 "run; supported: {}",
-                                 op.name, op.weights.format, op.inputs.format, pairs));
+    throw InputError(op.where, fmt::format("op '{}' needs weights {} x inputs {}, which the array does not run "
+                                           "({}); supported: {}",
+                                           op.name, op.weights.format, op.inputs.format,
+                                           config.where("compute.systolic_array.formats").describe(), pairs));
   }
   Pass p;
   p.label = std::move(label);
@@ -120,9 +118,9 @@ Pass array_pass(const std::string& source, const Op& op, const AcceleratorConfig
   count_sram(p, config.array.shape);
   // DRAM holds operands with their scales and zero-points; the array reads
   // bare elements from the scratchpads.
-  p.ifmap_bytes = ifmap_elements * stored_bytes_per_element(source, op, op.inputs, "inputs", m, k);
-  p.filter_bytes = static_cast<double>(k * n) * stored_bytes_per_element(source, op, op.weights, "weights", n, k);
-  p.ofmap_bytes = static_cast<double>(m * n) * stored_bytes_per_element(source, op, op.outputs, "outputs", m, n);
+  p.ifmap_bytes = ifmap_elements * stored_bytes_per_element(op.inputs, m, k);
+  p.filter_bytes = static_cast<double>(k * n) * stored_bytes_per_element(op.weights, n, k);
+  p.ofmap_bytes = static_cast<double>(m * n) * stored_bytes_per_element(op.outputs, m, n);
   p.psum_bytes_per_output = bytes_per_element(op.accumulator);
   p.input_bytes_per_element = bytes_per_element(op.inputs.format);
   p.weight_bytes_per_element = bytes_per_element(op.weights.format);
@@ -357,14 +355,14 @@ class ScaleSimUserSchedule : public FoldSchedule {
   scalesim::UserBandwidthReplay replay_;
 };
 
-Pass vector_pass(const std::string& source, const Op& op, std::int64_t elements, std::int64_t operands, std::int64_t ops_per_element) {
+Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std::int64_t ops_per_element) {
   Pass p;
   p.label = op.name;
   p.unit = Pass::Unit::kVectorUnit;
   p.m = elements;  // elements per operand
   p.element_ops = static_cast<std::uint64_t>(elements * ops_per_element);
-  p.ifmap_bytes = static_cast<double>(elements * operands) * stored_bytes_per_element(source, op, op.inputs, "inputs", 1, elements);
-  p.ofmap_bytes = static_cast<double>(elements) * stored_bytes_per_element(source, op, op.outputs, "outputs", 1, elements);
+  p.ifmap_bytes = static_cast<double>(elements * operands) * stored_bytes_per_element(op.inputs, 1, elements);
+  p.ofmap_bytes = static_cast<double>(elements) * stored_bytes_per_element(op.outputs, 1, elements);
   return p;
 }
 
@@ -405,7 +403,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
     plan.op = &op;
     switch (op.type) {
       case OpType::kGemm: {
-        Pass p = array_pass(workload.source, op, config, op.name, op.gemm.m, op.gemm.n, op.gemm.k,
+        Pass p = array_pass(op, config, op.name, op.gemm.m, op.gemm.n, op.gemm.k,
                             static_cast<double>(op.gemm.m * op.gemm.k));
         p.repeat = op.gemm.batch;
         plan.passes.push_back(p);
@@ -414,7 +412,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
       case OpType::kConv2d: {
         const auto& c = op.conv;
         const std::int64_t m = c.batch * c.out_height() * c.out_width();
-        Pass p = array_pass(workload.source, op, config, op.name, m, c.filters, c.filter_height * c.filter_width * c.channels,
+        Pass p = array_pass(op, config, op.name, m, c.filters, c.filter_height * c.filter_width * c.channels,
                             static_cast<double>(c.batch * c.height * c.width * c.channels));
         p.from_conv = true;
         p.conv = c;
@@ -425,7 +423,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
         const auto& c = op.conv;
         const std::int64_t m = c.batch * c.out_height() * c.out_width();
         for (std::int64_t ch = 0; ch < c.channels; ++ch) {
-          Pass p = array_pass(workload.source, op, config, fmt::format("{}Channel_{}", op.name, ch), m, c.filters,
+          Pass p = array_pass(op, config, fmt::format("{}Channel_{}", op.name, ch), m, c.filters,
                               c.filter_height * c.filter_width,
                               static_cast<double>(c.batch * c.height * c.width));
           p.from_conv = true;
@@ -436,10 +434,10 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
         break;
       }
       case OpType::kElementwise:
-        plan.passes.push_back(vector_pass(workload.source, op, op.elements, op.elementwise_operands, 1));
+        plan.passes.push_back(vector_pass(op, op.elements, op.elementwise_operands, 1));
         break;
       case OpType::kSoftmax:
-        plan.passes.push_back(vector_pass(workload.source, op, op.elements, 1, kSoftmaxOpsPerElement));
+        plan.passes.push_back(vector_pass(op, op.elements, 1, kSoftmaxOpsPerElement));
         break;
     }
     for (const Pass& p : plan.passes) {
@@ -447,7 +445,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
       if (p.unit == Pass::Unit::kSystolicArray && uses_scalesim_user_schedule(config)) scalesim_user_layer(p, config);
     }
     if (passes_in_all > kMaxPassesPerRun) {
-      throw InputError(SourceRef{workload.source, 0, "ops." + op.name},
+      throw InputError(op.where,
                        fmt::format("with this op the workload has {} passes (each gemm batch and each depthwise "
                                    "conv channel is one); every pass is simulated and recorded, so at most {} "
                                    "are allowed",

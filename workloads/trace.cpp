@@ -29,9 +29,10 @@ std::string checked_format(YamlMap& map, const std::string& key, const std::stri
 }
 
 OperandFormat read_operand(YamlMap& op, const std::string& key, const OperandFormat& fallback) {
-  std::optional<YamlMap> m = op.optional_map(key);
-  if (!m) return fallback;
   OperandFormat f = fallback;
+  f.where = op.where(key);
+  std::optional<YamlMap> m = op.optional_map(key);
+  if (!m) return f;
   f.format = checked_format(*m, "format", fallback.format);
   const std::string g = m->choice("granularity", kGranularities, to_string(fallback.granularity));
   for (std::size_t i = 0; i < kGranularities.size(); ++i) {
@@ -93,6 +94,7 @@ void read_padding(YamlMap& m, Conv2dShape& c) {
 
 Op read_op(YamlMap& m, const Defaults& d) {
   Op op;
+  op.where = m.where();
   op.name = m.string("name");
   const std::string type = m.choice("type", kOpTypes);
   for (std::size_t i = 0; i < kOpTypes.size(); ++i) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/input_error.h"
+
 namespace qarch::workloads {
 
 enum class OpType { kGemm, kConv2d, kDepthwiseConv2d, kElementwise, kSoftmax };
@@ -21,6 +23,9 @@ struct OperandFormat {
   std::int64_t group_size = 0;           // elements per scale for group/block
   bool symmetric = true;
   std::string scale_format = "fp32";
+  // In an op: where the operand is given (its key in the trace, or the op's
+  // line when the op takes the default), for errors found when planning.
+  SourceRef where;
 };
 
 // GEMM view of an op, the shape the MAC array sees: an [m x k] by [k x n]
@@ -51,6 +56,7 @@ struct Conv2dShape {
 
 struct Op {
   std::string name;
+  SourceRef where;  // the op in its trace: file, line, key path ("ops[3]")
   OpType type = OpType::kGemm;
   GemmShape gemm;          // gemm
   Conv2dShape conv;        // conv2d, depthwise_conv2d

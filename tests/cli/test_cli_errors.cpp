@@ -132,7 +132,7 @@ TEST_CASE("what the cost model cannot price is an error before the run, with -q 
   }
 }
 
-TEST_CASE("an op whose accumulator is not its format pair's is an error naming the op and the pair's key") {
+TEST_CASE("an op whose accumulator is not its format pair's is an error naming the op's line and the pair's key") {
   // A PE accumulates a pair in one format (compute.systolic_array.formats[i].accumulator):
   // int8 x int8 in int16 on the int32 PE of edge-int8-32x32 was priced as a
   // cheaper int16 MAC, fp8 in fp32 on an fp16 PE as a dearer one.
@@ -146,12 +146,14 @@ TEST_CASE("an op whose accumulator is not its format pair's is an error naming t
     INFO(cmd);
     const auto i8 = run_qarch(std::string(cmd) + " -a " + kEdgeAccelerator + " -w " + dir + "/i8a16.yaml");
     CHECK(i8.exit_code == 2);
-    CHECK_THAT(i8.err, Catch::Contains("edge-int8-32x32.yaml: compute.systolic_array.formats.0.accumulator: op 'g' "
-                                       "accumulates int8 x int8 in int16, but the PE accumulates that pair in int32"));
+    CHECK_THAT(i8.err, Catch::Contains("i8a16.yaml:3: ops[0]: op 'g' accumulates int8 x int8 in int16, but the PE "
+                                       "accumulates that pair in int32 (" + kEdgeAccelerator +
+                                       ": compute.systolic_array.formats.0.accumulator)"));
     const auto fp8 = run_qarch(std::string(cmd) + " -a " + kEdgeAccelerator + fp8_pair + " -w " + dir + "/fp8a32.yaml");
     CHECK(fp8.exit_code == 2);
-    CHECK_THAT(fp8.err, Catch::Contains("compute.systolic_array.formats.1.accumulator: op 'g' accumulates fp8-e4m3 x "
-                                        "fp8-e4m3 in fp32, but the PE accumulates that pair in fp16"));
+    CHECK_THAT(fp8.err, Catch::Contains("fp8a32.yaml:3: ops[0]: op 'g' accumulates fp8-e4m3 x fp8-e4m3 in fp32, but "
+                                        "the PE accumulates that pair in fp16 (" + kEdgeAccelerator +
+                                        ": compute.systolic_array.formats.1.accumulator)"));
   }
 }
 
@@ -169,7 +171,42 @@ TEST_CASE("missing files, bad CSV and bad traces exit 2") {
   // Each batch is a simulated, recorded pass: 10^8 of them used to run out of memory.
   write_file(dir + "/batch.yaml", "name: b\nops:\n  - {name: a, type: gemm, m: 8, n: 8, k: 8, batch: 100000000}\n");
   check_error("run -a " + kEdgeAccelerator + " -w " + dir + "/batch.yaml",
-              "batch.yaml: ops.a: with this op the workload has 100000000 passes");
+              "batch.yaml:3: ops[0]: with this op the workload has 100000000 passes");
+}
+
+TEST_CASE("an operand format the array does not run or cannot store is an error at the op's line in the trace") {
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/pair.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 8, n: 8, k: 8}\n"
+                                 "  - name: b\n    type: gemm\n    m: 8\n    n: 8\n    k: 8\n"
+                                 "    weights: {format: fp16}\n");
+  // JSON Lines: the op on line 3 (the header is line 1, line 2 is blank).
+  write_file(dir + "/pair.jsonl", "{\"name\": \"w\"}\n\n{\"name\": \"b\", \"type\": \"gemm\", \"m\": 8, \"n\": 8, "
+                                  "\"k\": 8, \"inputs\": {\"format\": \"fp8-e4m3\"}}\n");
+  // 16 elements per row cannot be cut into groups of 7 or 32.
+  write_file(dir + "/defaults.yaml", "name: w\ndefaults:\n  outputs: {format: int4, granularity: group, group_size: 7}\n"
+                                     "ops:\n  - name: s\n    type: softmax\n    rows: 1\n    cols: 16\n");
+  write_file(dir + "/group.yaml", "name: w\nops:\n  - name: g\n    type: gemm\n    m: 8\n    n: 8\n    k: 16\n"
+                                  "    weights:\n      format: int4\n      granularity: group\n      group_size: 32\n");
+  const std::string pair = "which the array does not run (" + kEdgeAccelerator +
+                           ": compute.systolic_array.formats); supported: int8 x int8, int4 x int8, int4 x int4";
+  const std::pair<std::string, std::string> cases[] = {
+      {"pair.yaml", "pair.yaml:4: ops[1]: op 'b' needs weights fp16 x inputs int8, " + pair},
+      {"pair.jsonl", "pair.jsonl:3: ops[0]: op 'b' needs weights int8 x inputs fp8-e4m3, " + pair},
+      // An operand taken from the defaults is named at the op that takes it.
+      {"defaults.yaml",
+       "defaults.yaml:5: ops[0].outputs: int4 as a [1 x 16] tensor: group size 7 does not divide the row length 16 "
+       "(shape 1x16)"},
+      {"group.yaml",
+       "group.yaml:8: ops[0].weights: int4 as a [8 x 16] tensor: group size 32 does not divide the row length 16 "
+       "(shape 8x16)"},
+  };
+  for (const auto& [file, expected] : cases) {
+    check_error("run -a " + kEdgeAccelerator + " -w " + dir + "/" + file, expected);
+    // validate passes each file on its own, then refuses the pair.
+    const auto r = run_qarch("validate -a " + kEdgeAccelerator + " -w " + dir + "/" + file);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "qarch: error: " + dir + "/" + expected + "\n");
+  }
 }
 
 TEST_CASE("usage errors exit 2 while help and version exit 0") {

@@ -77,7 +77,7 @@ TEST_CASE("a group size that does not divide the reduction dimension is an error
       "name: s\nops:\n  - {name: g, type: gemm, m: 16, n: 256, k: 500, weights: {format: int4, granularity: group, group_size: 128}}\n",
       "t.yaml");
   CHECK_THROWS_WITH(sim::plan_workload(w, sim::builtin_accelerator()),
-                    Catch::StartsWith("t.yaml: op g, weights: int4 as a [256 x 500] tensor"));
+                    Catch::StartsWith("t.yaml:3: ops[0].weights: int4 as a [256 x 500] tensor"));
 }
 
 TEST_CASE("SRAM reads count the elements read, also when a PE packs two MACs per cycle") {
