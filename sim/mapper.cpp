@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
+#include "common/checked_math.h"
 #include "common/input_error.h"
 #include "models/numerics/format_registry.h"
 #include "models/numerics/quantizer.h"
@@ -56,7 +58,7 @@ double stored_bytes_per_element(const workloads::OperandFormat& f, std::int64_t 
       }
     }
     const numerics::Quantizer quantizer(q);
-    return quantizer.effective_bits_per_element(static_cast<int>(rows), static_cast<int>(cols)) / 8.0;
+    return quantizer.effective_bits_per_element(rows, cols) / 8.0;
   } catch (const std::exception& e) {
     throw InputError(f.where, fmt::format("{} as a [{} x {}] tensor: {}", f.format, rows, cols, e.what()));
   }
@@ -360,7 +362,14 @@ Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std
   p.label = op.name;
   p.unit = Pass::Unit::kVectorUnit;
   p.m = elements;  // elements per operand
-  p.element_ops = static_cast<std::uint64_t>(elements * ops_per_element);
+  const std::optional<std::int64_t> element_ops = checked_multiply(elements, ops_per_element);
+  if (!element_ops) {
+    throw InputError(op.where, fmt::format("{} elements at {} operations each do not fit in 64 bits; allowed: at most "
+                                           "{} elements",
+                                           elements, ops_per_element,
+                                           std::numeric_limits<std::int64_t>::max() / ops_per_element));
+  }
+  p.element_ops = static_cast<std::uint64_t>(*element_ops);
   p.ifmap_bytes = static_cast<double>(elements * operands) * stored_bytes_per_element(op.inputs, 1, elements);
   p.ofmap_bytes = static_cast<double>(elements) * stored_bytes_per_element(op.outputs, 1, elements);
   return p;

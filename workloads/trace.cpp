@@ -1,12 +1,14 @@
 #include "workloads/trace.h"
 
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/checked_math.h"
 #include "common/input_error.h"
 #include "common/yaml_reader.h"
 #include "models/numerics/format_registry.h"
@@ -15,6 +17,9 @@ namespace qarch::workloads {
 namespace {
 
 constexpr std::int64_t kMaxDim = std::int64_t{1} << 40;
+constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
+// The quantizer takes a group or block edge as an int.
+constexpr std::int64_t kMaxGroupSize = std::numeric_limits<int>::max();
 const std::vector<std::string> kOpTypes{"gemm", "conv2d", "depthwise_conv2d", "elementwise",
                                         "softmax"};
 const std::vector<std::string> kGranularities{"tensor", "channel", "group", "token", "block"};
@@ -41,7 +46,7 @@ OperandFormat read_operand(YamlMap& op, const std::string& key, const OperandFor
   const bool grouped = f.granularity == ScaleGranularity::kGroup ||
                        f.granularity == ScaleGranularity::kBlock;
   if (grouped) {
-    f.group_size = m->integer("group_size", 1, kMaxDim);
+    f.group_size = m->integer("group_size", 1, kMaxGroupSize);
   } else if (m->has("group_size")) {
     m->fail("group_size", "group_size is only allowed with granularity group or block");
   }
@@ -92,6 +97,35 @@ void read_padding(YamlMap& m, Conv2dShape& c) {
   }
 }
 
+// One factor of a count derived from an op: its name, value and the key it comes from.
+struct Factor {
+  const char* name;
+  std::int64_t value;
+  const char* key;
+};
+
+// A count the simulator derives from an op (MACs, elements) as a product of
+// its sizes, kept in 64 bits; an error at the largest factor's key when it
+// does not fit. The mapper's other products (GEMM dimensions after im2col,
+// operand elements, SRAM access counts) are each at most the op's MACs.
+std::int64_t checked_count(const YamlMap& m, const char* count, std::initializer_list<Factor> factors) {
+  std::optional<std::int64_t> product = 1;
+  const Factor* largest = factors.begin();
+  std::vector<const char*> names;
+  std::vector<std::int64_t> values;
+  for (const Factor& f : factors) {
+    if (product) product = checked_multiply(*product, f.value);
+    if (f.value > largest->value) largest = &f;
+    names.push_back(f.name);
+    values.push_back(f.value);
+  }
+  if (!product) {
+    m.fail(largest->key, fmt::format("{} {} = {} do not fit in 64 bits; allowed: a product of at most {} (2^63 - 1)",
+                                     count, fmt::join(names, " x "), fmt::join(values, " x "), kMaxCount));
+  }
+  return *product;
+}
+
 Op read_op(YamlMap& m, const Defaults& d) {
   Op op;
   op.where = m.where();
@@ -106,6 +140,8 @@ Op read_op(YamlMap& m, const Defaults& d) {
       op.gemm.m = m.integer("m", 1, kMaxDim);
       op.gemm.n = m.integer("n", 1, kMaxDim);
       op.gemm.k = m.integer("k", 1, kMaxDim);
+      checked_count(m, "the MACs",
+                    {{"batch", op.gemm.batch, "batch"}, {"m", op.gemm.m, "m"}, {"n", op.gemm.n, "n"}, {"k", op.gemm.k, "k"}});
       break;
     case OpType::kConv2d:
     case OpType::kDepthwiseConv2d: {
@@ -127,6 +163,12 @@ Op read_op(YamlMap& m, const Defaults& d) {
                                 c.height + c.pad_top + c.pad_bottom,
                                 c.width + c.pad_left + c.pad_right));
       }
+      checked_count(m, "the input elements",
+                    {{"n", c.batch, "n"}, {"h", c.height, "h"}, {"w", c.width, "w"}, {"c", c.channels, "c"}});
+      checked_count(m, "the MACs",
+                    {{"n", c.batch, "n"}, {"E_h", c.out_height(), "h"}, {"E_w", c.out_width(), "w"},
+                     {"k", c.filters, "k"}, {"r", c.filter_height, "r"}, {"s", c.filter_width, "s"},
+                     {"c", c.channels, "c"}});
       break;
     }
     case OpType::kElementwise:
@@ -136,7 +178,7 @@ Op read_op(YamlMap& m, const Defaults& d) {
     case OpType::kSoftmax:
       op.softmax_rows = m.integer("rows", 1, kMaxDim);
       op.softmax_cols = m.integer("cols", 1, kMaxDim);
-      op.elements = op.softmax_rows * op.softmax_cols;
+      op.elements = checked_count(m, "the elements", {{"rows", op.softmax_rows, "rows"}, {"cols", op.softmax_cols, "cols"}});
       break;
   }
   op.weights = read_operand(m, "weights", d.weights);
@@ -147,14 +189,23 @@ Op read_op(YamlMap& m, const Defaults& d) {
   return op;
 }
 
-void check_unique_names(const Workload& w) {
+// Names are unique, and the workload's MACs in all fit in 64 bits.
+void check_workload(const Workload& w) {
   std::set<std::string> seen;
+  std::int64_t macs = 0;
   for (const Op& op : w.ops) {
     if (!seen.insert(op.name).second) {
       throw InputError(SourceRef{w.source, 0, "ops"},
                        fmt::format("op name '{}' appears more than once; names must be unique",
                                    op.name));
     }
+    const std::optional<std::int64_t> total = checked_add(macs, op_macs(op));
+    if (!total) {
+      throw InputError(op.where, fmt::format("the workload's MACs up to this op, {} + {}, do not fit in 64 bits; "
+                                             "allowed: at most {} (2^63 - 1) in all",
+                                             macs, op_macs(op), kMaxCount));
+    }
+    macs = *total;
   }
 }
 
@@ -168,7 +219,7 @@ Workload read_yaml_trace(YAML::Node root, const std::string& origin) {
   for (YamlMap& op : map.list_of_maps("ops")) w.ops.push_back(read_op(op, d));
   if (w.ops.empty()) map.fail("ops", "the trace has no ops");
   map.finish();
-  check_unique_names(w);
+  check_workload(w);
   return w;
 }
 
@@ -202,7 +253,7 @@ Workload read_jsonl_trace(std::istream& in, const std::string& origin) {
   }
   if (!have_header) throw InputError(SourceRef{origin, 0, ""}, "empty trace: no header line");
   if (w.ops.empty()) throw InputError(SourceRef{origin, line_no, ""}, "the trace has no ops");
-  check_unique_names(w);
+  check_workload(w);
   return w;
 }
 

@@ -75,7 +75,7 @@ Quantizer::Quantizer(QuantizerConfig config)
   if (config_.tensor_scale && scale_codec_.is_integer()) throw std::invalid_argument("tensor scale needs a float scale format");
 }
 
-void Quantizer::check_shape(int rows, int cols) const {
+void Quantizer::check_shape(std::int64_t rows, std::int64_t cols) const {
   if (rows <= 0 || cols <= 0) throw std::invalid_argument(fmt::format("tensor shape {}x{} is empty", rows, cols));
   if (config_.granularity == Granularity::kPerGroup && cols % config_.group_size != 0) {
     throw std::invalid_argument(fmt::format("group size {} does not divide the row length {} (shape {}x{})",
@@ -88,7 +88,7 @@ void Quantizer::check_shape(int rows, int cols) const {
   }
 }
 
-int Quantizer::group_count(int rows, int cols) const {
+std::int64_t Quantizer::group_count(std::int64_t rows, std::int64_t cols) const {
   check_shape(rows, cols);
   switch (config_.granularity) {
     case Granularity::kPerTensor:
@@ -123,8 +123,8 @@ int Quantizer::group_of(int row, int col, int rows, int cols) const {
 
 int Quantizer::scale_bits() const { return scale_codec_.bits(); }
 
-double Quantizer::effective_bits_per_element(int rows, int cols) const {
-  const double elements = double(rows) * cols;
+double Quantizer::effective_bits_per_element(std::int64_t rows, std::int64_t cols) const {
+  const double elements = double(rows) * double(cols);
   const int zp_bits = config_.symmetric ? 0 : (config_.zero_point_bits > 0 ? config_.zero_point_bits : element_.bits());
   const double overhead = double(group_count(rows, cols)) * (scale_bits() + zp_bits) + (config_.tensor_scale ? 32.0 : 0.0);
   return element_.bits() + overhead / elements;
@@ -176,7 +176,7 @@ double Quantizer::group_scale(double lo, double hi, double tensor_scale, std::ui
 }
 
 QuantizedTensor Quantizer::quantize(const std::vector<double>& values, int rows, int cols) const {
-  const int groups = group_count(rows, cols);
+  const std::int64_t groups = group_count(rows, cols);
   if (values.size() != std::size_t(rows) * std::size_t(cols)) {
     throw std::invalid_argument(fmt::format("{} values given for a {}x{} tensor", values.size(), rows, cols));
   }
@@ -205,7 +205,7 @@ QuantizedTensor Quantizer::quantize(const std::vector<double>& values, int rows,
   q.scale_codes.resize(groups);
   q.scales.resize(groups);
   if (!config_.symmetric) q.zero_points.resize(groups);
-  for (int g = 0; g < groups; ++g) {
+  for (std::int64_t g = 0; g < groups; ++g) {
     std::int32_t zp = 0;
     q.scales[g] = group_scale(lo[g], hi[g], q.tensor_scale, &q.scale_codes[g], &zp);
     if (!config_.symmetric) q.zero_points[g] = zp;

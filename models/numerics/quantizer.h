@@ -56,16 +56,17 @@ class Quantizer {
   QuantizedTensor quantize(const std::vector<double>& values, int rows, int cols) const;
   std::vector<double> dequantize(const QuantizedTensor& q) const;
 
-  int group_count(int rows, int cols) const;
+  // Shapes are 64-bit: a workload's operand can have more than 2^31 rows.
+  std::int64_t group_count(std::int64_t rows, std::int64_t cols) const;
   int group_of(int row, int col, int rows, int cols) const;
   // Element bits plus amortised scale, zero-point and tensor-scale storage:
   // int4, group 128, fp16 scale, symmetric: 4 + 16/128 = 4.125.
-  double effective_bits_per_element(int rows, int cols) const;
+  double effective_bits_per_element(std::int64_t rows, std::int64_t cols) const;
   int scale_bits() const;
   const QuantizerConfig& config() const { return config_; }
 
  private:
-  void check_shape(int rows, int cols) const;
+  void check_shape(std::int64_t rows, std::int64_t cols) const;
   double group_scale(double lo, double hi, double tensor_scale, std::uint32_t* scale_code, std::int32_t* zero_point) const;
 
   QuantizerConfig config_;

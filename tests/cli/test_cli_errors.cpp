@@ -209,6 +209,18 @@ TEST_CASE("an operand format the array does not run or cannot store is an error 
   }
 }
 
+TEST_CASE("a conv whose sizes overflow 64 bits is refused at load in run and validate, not an internal error") {
+  // h x w = 2^80 wrapped to 0: "internal error: plan_folds: ... must be >= 1", exit 1.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/conv.yaml", "name: w\nops:\n  - name: c\n    type: conv2d\n    c: 1\n    h: 1099511627776\n"
+                                 "    w: 1099511627776\n    k: 1\n    r: 1\n    s: 1\n");
+  for (const std::string& cmd : {"run -a " + kEdgeAccelerator, std::string("validate")}) {
+    check_error(cmd + " -w " + dir + "/conv.yaml",
+                "conv.yaml:6: ops[0].h: the input elements n x h x w x c = 1 x 1099511627776 x 1099511627776 x 1 do "
+                "not fit in 64 bits; allowed: a product of at most 9223372036854775807 (2^63 - 1)");
+  }
+}
+
 TEST_CASE("usage errors exit 2 while help and version exit 0") {
   CHECK(run_qarch("").exit_code == 2);
   CHECK(run_qarch("frobnicate").exit_code == 2);

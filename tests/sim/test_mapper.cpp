@@ -105,3 +105,21 @@ TEST_CASE("SRAM reads count the elements read, also when a PE packs two MACs per
     CHECK(p.sram_ofmap_writes == 8 * 64 * 512);
   }
 }
+
+TEST_CASE("a grouped operand with more than 2^31 elements along a row is sized, not cut to an int") {
+  // k = 2^32 was narrowed to 0: "tensor shape 256x0 is empty".
+  const auto w = workloads::load_trace_yaml_text(
+      "name: s\nops:\n  - {name: g, type: gemm, m: 1, n: 4, k: 4294967296, weights: {format: int4, granularity: group, "
+      "group_size: 128, scale_format: fp16}}\n", "t.yaml");
+  CHECK(sim::plan_workload(w, sim::builtin_accelerator())[0].passes[0].filter_bytes ==
+        Approx(4294967296.0 * 4 * 4.125 / 8));
+}
+
+TEST_CASE("a softmax whose element operations do not fit in 64 bits is an error at the op's line") {
+  // 2^62 elements fit; 4 operations each (2^64) do not.
+  const auto w = workloads::load_trace_yaml_text(
+      "name: s\nops:\n  - {name: s, type: softmax, rows: 1099511627776, cols: 4194304}\n", "t.yaml");
+  CHECK_THROWS_WITH(sim::plan_workload(w, sim::builtin_accelerator()),
+                    "t.yaml:3: ops[0]: 4611686018427387904 elements at 4 operations each do not fit in 64 bits; "
+                    "allowed: at most 2305843009213693951 elements");
+}

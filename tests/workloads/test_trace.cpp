@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <limits>
 
 #include "common/input_error.h"
 #include "tests/support/run_qarch.h"
@@ -200,4 +201,39 @@ TEST_CASE("a name that is not valid UTF-8 is an error naming the file, line and 
   const std::string good = "\xC3\xBC\xE2\x82\xAC\xF0\x9F\x98\x80";
   CHECK(load_trace_yaml_text("name: " + good + "\nops:\n  - {name: " + good + ", type: gemm, m: 1, n: 1, k: 1}\n", "t.yaml")
             .ops[0].name == good);
+}
+
+TEST_CASE("sizes whose product does not fit in 64 bits are errors naming the line, the largest factor's key and the limit") {
+  // Each wrapped silently: softmax elements, gemm MACs (reported as 0), conv
+  // input elements; a conv's im2col m wrapped to 0 and stopped with an internal error.
+  const auto op = [](const std::string& fields) { return "name: x\nops:\n  - {name: a, " + fields + "}\n"; };
+  const std::string limit = "do not fit in 64 bits; allowed: a product of at most 9223372036854775807 (2^63 - 1)";
+  CHECK_THROWS_WITH(load_trace_yaml_text(op("type: softmax, rows: 4294967296, cols: 4294967297"), "t.yaml"),
+                    "t.yaml:3: ops[0].cols: the elements rows x cols = 4294967296 x 4294967297 " + limit);
+  CHECK_THROWS_WITH(load_trace_yaml_text(op("type: gemm, m: 1099511627776, n: 16777216, k: 1"), "t.yaml"),
+                    "t.yaml:3: ops[0].m: the MACs batch x m x n x k = 1 x 1099511627776 x 16777216 x 1 " + limit);
+  // 2^40 x 2^22 x 2 = 2^63, one more than the largest count.
+  CHECK_THROWS_WITH(load_trace_yaml_text(op("type: gemm, m: 1099511627776, n: 4194304, k: 2"), "t.yaml"),
+                    Catch::StartsWith("t.yaml:3: ops[0].m: the MACs"));
+  CHECK_THROWS_WITH(load_trace_yaml_text(op("type: conv2d, c: 1, h: 4294967296, w: 4294967297, k: 1, r: 1, s: 1"), "t.yaml"),
+                    "t.yaml:3: ops[0].w: the input elements n x h x w x c = 1 x 4294967296 x 4294967297 x 1 " + limit);
+  // The input fits (2^40 elements), the MACs (2^64) do not.
+  for (const char* type : {"conv2d", "depthwise_conv2d"}) {
+    CHECK_THROWS_WITH(load_trace_yaml_text(op(std::string("type: ") + type +
+                                              ", c: 1048576, h: 1024, w: 1024, k: 16777216, r: 1, s: 1"), "t.yaml"),
+                      "t.yaml:3: ops[0].k: the MACs n x E_h x E_w x k x r x s x c = 1 x 1024 x 1024 x 16777216 x 1 x 1 x "
+                      "1048576 " + limit);
+  }
+  // 2^63 - 1 = 7^2 * 73 * 127 * 337 * 92737 * 649657 is the largest count: it loads.
+  const auto largest = load_trace_yaml_text(op("type: gemm, m: 454279, n: 31252369, k: 649657"), "t.yaml");
+  CHECK(qarch::workloads::op_macs(largest.ops[0]) == std::numeric_limits<std::int64_t>::max());
+  // Two ops of 2^62 MACs each: the workload's total is 2^63.
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: x\nops:\n  - {name: a, type: gemm, m: 1099511627776, n: 4194304, k: 1}\n"
+                                         "  - {name: b, type: gemm, m: 1099511627776, n: 4194304, k: 1}\n", "t.yaml"),
+                    "t.yaml:4: ops[1]: the workload's MACs up to this op, 4611686018427387904 + 4611686018427387904, do "
+                    "not fit in 64 bits; allowed: at most 9223372036854775807 (2^63 - 1) in all");
+  // The quantizer takes a group edge as an int: 2^31 was cut to 0 and refused with a wrong reason.
+  CHECK_THROWS_WITH(load_trace_yaml_text(op("type: gemm, m: 1, n: 1, k: 4294967296, weights: {format: int4, "
+                                            "granularity: group, group_size: 2147483648}"), "t.yaml"),
+                    "t.yaml:3: ops[0].weights.group_size: 2147483648 is out of range; allowed: 1..2147483647");
 }
