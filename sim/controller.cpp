@@ -15,10 +15,11 @@ namespace {
 constexpr int kIfmap = 0, kFilter = 1, kOfmap = 2;
 }  // namespace
 
-// Operand regions split the DRAM's capacity in four (ifmap, filter, ofmap,
-// spare), as SCALE-Sim gives each operand its own offset.
+// Operand regions split the DRAM's address space in four (ifmap, filter,
+// ofmap, spare), as SCALE-Sim gives each operand its own offset; planning
+// checked that each stream's operands fit their region.
 std::uint64_t Controller::address(int stream, std::uint64_t base, std::uint64_t offset) const {
-  return static_cast<std::uint64_t>(stream) * region_bytes_ + (base + offset) % region_bytes_;
+  return static_cast<std::uint64_t>(stream) * region_bytes_ + base + offset;
 }
 
 Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
@@ -33,7 +34,7 @@ Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& co
       dma_(dma),
       system_caches_(system_caches),
       cycle_(config.cycle_seconds(), sc_core::SC_SEC),
-      region_bytes_((config.dram.detailed ? config.dram.detailed->capacity_bytes() : std::uint64_t{1} << 42) / 4) {
+      region_bytes_(operand_stream_bytes(config)) {
   std::vector<std::pair<std::size_t, std::size_t>> passes;  // (op, pass)
   for (std::size_t o = 0; o < plans_.size(); ++o) {
     schedules_.emplace_back(plans_[o].passes.size());

@@ -83,7 +83,7 @@ class Controller : public sc_core::sc_module {
   static constexpr std::size_t kRing = 4;
   // The DRAM address of `offset` bytes into an operand of stream `stream`
   // (0 ifmap, 1 filter, 2 ofmap) placed at `base`: each stream has a quarter
-  // of the DRAM and addresses wrap within it.
+  // of the DRAM (operand_stream_bytes).
   std::uint64_t address(int stream, std::uint64_t base, std::uint64_t offset) const;
   std::uint64_t region_bytes_ = 0;
   sc_core::sc_time load_done_[kRing], store_done_[kRing];

@@ -8,6 +8,7 @@
 
 #include "common/checked_math.h"
 #include "common/input_error.h"
+#include "common/units.h"
 #include "models/numerics/format_registry.h"
 #include "models/numerics/quantizer.h"
 #include "sim/scalesim/user_bandwidth_replay.h"
@@ -375,29 +376,72 @@ Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std
   return p;
 }
 
-// Lays the passes' operands out one after another in their streams' DRAM
-// regions, 4 KiB aligned (the controller wraps addresses at a region's end).
-// Each op's operands are its own: an op's outputs are not placed where the
-// next op reads its inputs.
-void place_operands(std::vector<OpPlan>& plans) {
-  constexpr std::uint64_t kAlign = 4096;
-  auto aligned = [](double bytes) {
-    return (static_cast<std::uint64_t>(std::ceil(bytes)) + kAlign - 1) / kAlign * kAlign;
+// Without a capacity (the DRAM stand-in, flash) a stream has 1 TiB.
+constexpr std::uint64_t kStreamBytesWithoutCapacity = std::uint64_t{1} << 40;
+
+// The address space an operand stream has, and what sets it (for errors).
+struct StreamSpace {
+  std::uint64_t bytes = 0;
+  std::string source;
+};
+
+StreamSpace stream_space(const AcceleratorConfig& c, bool in_flash) {
+  if (in_flash) {
+    return {kStreamBytesWithoutCapacity, fmt::format("the address space of weights in flash ({})", c.where("flash").describe())};
+  }
+  if (!c.dram.detailed) {
+    return {kStreamBytesWithoutCapacity, fmt::format("a quarter of the 4 TiB the bandwidth-only DRAM addresses ({}, no "
+                                                     "preset)", c.where("dram").describe())};
+  }
+  const memory::DramConfig& d = *c.dram.detailed;
+  return {operand_stream_bytes(c),
+          fmt::format("a quarter of the DRAM's {} ({}: channels x pseudo_channels x ranks x bank_groups x "
+                      "banks_per_group x rows x columns x bus_width_bits / 8 = {} x {} x {} x {} x {} x {} x {} x {} / 8)",
+                      format_bytes(static_cast<double>(d.capacity_bytes())), c.where("dram").describe(), d.channels,
+                      d.pseudo_channels, d.ranks, d.bank_groups, d.banks_per_group, d.rows, d.columns,
+                      d.bus_width_bits)};
+}
+
+// Lays the passes' operands out one after another in their streams' address
+// space, 4 KiB aligned; InputError naming the op with which a stream no longer
+// fits (its addresses would wrap onto other operands). Each op's operands are
+// its own: an op's outputs are not placed where the next op reads its inputs.
+void place_operands(std::vector<OpPlan>& plans, const AcceleratorConfig& config) {
+  struct Stream {
+    const char* operands;
+    StreamSpace space;
+    std::uint64_t used = 0;
   };
-  std::uint64_t ifmap = 0, filter = 0, ofmap = 0;
+  Stream ifmap{"inputs", stream_space(config, false)};
+  Stream filter{"weights", stream_space(config, config.flash.has_value())};
+  Stream ofmap{"outputs (with spilled partial sums)", stream_space(config, false)};
+  // Sizes stay doubles until they are known to fit: a pass's bytes can exceed 64 bits.
+  constexpr double kAlign = 4096;
+  auto aligned = [](double bytes) { return std::ceil(bytes / kAlign) * kAlign; };
+  auto place = [&](const Op& op, const Pass& p, Stream& s, double bytes, std::uint64_t& base, std::uint64_t& stride) {
+    const double footprint = static_cast<double>(s.used) + aligned(bytes) * static_cast<double>(p.repeat);
+    if (footprint > static_cast<double>(s.space.bytes)) {
+      throw InputError(op.where, fmt::format("with this op the workload's {} need {:.0f} B ({}), more than the {} B ({}) "
+                                             "their stream has: {}; allowed: at most {} B of {} over all ops (each op's "
+                                             "operands are its own)",
+                                             s.operands, footprint, format_bytes(footprint), s.space.bytes,
+                                             format_bytes(static_cast<double>(s.space.bytes)), s.space.source,
+                                             s.space.bytes, s.operands));
+    }
+    stride = static_cast<std::uint64_t>(aligned(bytes));
+    base = s.used;
+    s.used += stride * static_cast<std::uint64_t>(p.repeat);
+  };
+  // Partial sums spill only where the reduction runs over row folds (ws, is:
+  // T x Sc = m x n of them); os accumulates inside the PEs.
+  const bool spills = config.array.shape.dataflow != Dataflow::kOutputStationary;
   for (OpPlan& plan : plans) {
     for (Pass& p : plan.passes) {
-      const double psum_bytes = static_cast<double>(p.plan.temporal * p.plan.spatial_cols) * p.psum_bytes_per_output;
-      p.ifmap_stride = aligned(p.ifmap_bytes);
-      p.filter_stride = aligned(p.filter_bytes);
-      p.ofmap_stride = aligned(p.ofmap_bytes) + aligned(psum_bytes);
-      p.ifmap_base = ifmap;
-      p.filter_base = filter;
-      p.ofmap_base = ofmap;
-      const auto repeats = static_cast<std::uint64_t>(p.repeat);
-      ifmap += p.ifmap_stride * repeats;
-      filter += p.filter_stride * repeats;
-      ofmap += p.ofmap_stride * repeats;
+      const double psum_bytes =
+          spills ? static_cast<double>(p.plan.temporal * p.plan.spatial_cols) * p.psum_bytes_per_output : 0;
+      place(*plan.op, p, ifmap, p.ifmap_bytes, p.ifmap_base, p.ifmap_stride);
+      place(*plan.op, p, filter, p.filter_bytes, p.filter_base, p.filter_stride);
+      place(*plan.op, p, ofmap, aligned(p.ofmap_bytes) + psum_bytes, p.ofmap_base, p.ofmap_stride);
     }
   }
 }
@@ -462,8 +506,12 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
     }
     plans.push_back(std::move(plan));
   }
-  place_operands(plans);
+  place_operands(plans, config);
   return plans;
+}
+
+std::uint64_t operand_stream_bytes(const AcceleratorConfig& config) {
+  return config.dram.detailed ? config.dram.detailed->capacity_bytes() / 4 : kStreamBytesWithoutCapacity;
 }
 
 std::unique_ptr<FoldSchedule> make_fold_schedule(const Pass& pass, const AcceleratorConfig& config) {

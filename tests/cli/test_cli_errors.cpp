@@ -221,6 +221,42 @@ TEST_CASE("a conv whose sizes overflow 64 bits is refused at load in run and val
   }
 }
 
+TEST_CASE("operands larger than their quarter of the DRAM are refused by run and validate, naming the sizes and keys") {
+  // A 32768 x 32768 int4 GEMV has 512 MiB of weights; hbm2 holds 1 GiB, 256 MiB
+  // per operand stream. Its addresses wrapped: a 512 MiB system cache reported
+  // the second half of the weights as 4194304 hits.
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string datacenter = std::string(QARCH_SOURCE_DIR) + "/accelerators/datacenter-int4-128x128.yaml";
+  const std::string hbm2 = " --set \"dram={preset: hbm2}\"";
+  const std::string cache = " --set \"system_cache={size: 512 MiB, line: 64 B, ways: 16}\"";
+  const std::string gemv = "name: w\ndefaults:\n  weights: {format: int4}\nops:\n  - {name: g, type: gemm, m: 1, ";
+  write_file(dir + "/512mib.yaml", gemv + "n: 32768, k: 32768}\n");
+  write_file(dir + "/256mib.yaml", gemv + "n: 16384, k: 32768}\n");
+  const std::string expected =
+      "512mib.yaml:5: ops[0]: with this op the workload's weights need 536870912 B (512 MiB), more than the 268435456 "
+      "B (256 MiB) their stream has: a quarter of the DRAM's 1 GiB (--set dram={preset: hbm2}: dram: channels x "
+      "pseudo_channels x ranks x bank_groups x banks_per_group x rows x columns x bus_width_bits / 8 = 1 x 2 x 1 x 4 x "
+      "4 x 32768 x 128 x 64 / 8); allowed: at most 268435456 B of weights over all ops (each op's operands are its own)";
+  check_error("run -a " + datacenter + hbm2 + cache + " -w " + dir + "/512mib.yaml", expected);
+  const auto refused = run_qarch("validate -a " + datacenter + hbm2 + " -w " + dir + "/512mib.yaml");
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err == "qarch: error: " + dir + "/" + expected + "\n");
+  // Weights that fill their stream exactly fit; weights in flash are not in the
+  // DRAM, and an os array keeps no partial sums beside its outputs.
+  CHECK(run_qarch("validate -a " + datacenter + hbm2 + " -w " + dir + "/256mib.yaml").exit_code == 0);
+  CHECK(run_qarch("validate -a " + datacenter + hbm2 + " --set \"flash={preset: ufs4.0}\" -w " + dir + "/512mib.yaml")
+            .exit_code == 0);
+  // 16 rows make a 512 KiB LPDDR5: the example's first op no longer fits (it ran, all addresses aliased).
+  check_error("run -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml --set dram.rows=16 -w " +
+                  kTinyTransformer,
+              "tiny-transformer.yaml:12: ops[0]: with this op the workload's weights need");
+  check_error("run -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml --set dram.rows=16 -w " +
+                  kTinyTransformer,
+              "a quarter of the DRAM's 512 KiB (" + std::string(QARCH_SOURCE_DIR) +
+                  "/accelerators/edge-int4-lpddr5-cache.yaml: dram: channels x pseudo_channels x ranks x bank_groups x "
+                  "banks_per_group x rows x columns x bus_width_bits / 8 = 1 x 1 x 1 x 4 x 4 x 16 x 1024 x 16 / 8)");
+}
+
 TEST_CASE("usage errors exit 2 while help and version exit 0") {
   CHECK(run_qarch("").exit_code == 2);
   CHECK(run_qarch("frobnicate").exit_code == 2);

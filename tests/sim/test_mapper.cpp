@@ -123,3 +123,21 @@ TEST_CASE("a softmax whose element operations do not fit in 64 bits is an error 
                     "t.yaml:3: ops[0]: 4611686018427387904 elements at 4 operations each do not fit in 64 bits; "
                     "allowed: at most 2305843009213693951 elements");
 }
+
+TEST_CASE("operands beyond their stream's address space are refused at the op that passes it, not wrapped") {
+  // The stand-in DRAM addresses 4 TiB, 1 TiB (2^40 B) per operand stream: a
+  // 2^20 x 2^20 int8 input fills the inputs' stream exactly.
+  const auto config = sim::builtin_accelerator();
+  const auto fits = workloads::load_trace_yaml_text(
+      "name: s\nops:\n  - {name: g, type: gemm, m: 1048576, n: 1, k: 1048576}\n", "t.yaml");
+  CHECK(sim::plan_workload(fits, config)[0].passes[0].ifmap_stride == std::uint64_t{1} << 40);
+  // Placed after another op's 4 KiB (each op's operands are its own), it needs 2^40 + 4 KiB.
+  const auto over = workloads::load_trace_yaml_text(
+      "name: s\nops:\n  - {name: a, type: gemm, m: 1, n: 1, k: 1}\n  - {name: g, type: gemm, m: 1048576, n: 1, k: 1048576}\n",
+      "t.yaml");
+  CHECK_THROWS_WITH(sim::plan_workload(over, config),
+                    "t.yaml:4: ops[1]: with this op the workload's inputs need 1099511631872 B (1024 GiB), more than the "
+                    "1099511627776 B (1024 GiB) their stream has: a quarter of the 4 TiB the bandwidth-only DRAM "
+                    "addresses (built-in: dram, no preset); allowed: at most 1099511627776 B of inputs over all ops "
+                    "(each op's operands are its own)");
+}
