@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cmath>
 #include <stdexcept>
-#include <utility>
 
 #include <fmt/format.h>
 
@@ -28,6 +27,25 @@ constexpr std::array kBandwidthUnits{
     Unit{"MiB/s", 1048576.0}, Unit{"GiB/s", 1073741824.0}};
 constexpr std::array kTimeUnits{Unit{"s", 1.0}, Unit{"ms", 1e-3}, Unit{"us", 1e-6},
                                 Unit{"ns", 1e-9}, Unit{"ps", 1e-12}};
+
+// The units a value is written in (format_quantity), smallest first.
+constexpr std::array kByteOutputUnits{Unit{"B", 1.0}, Unit{"KiB", 1024.0}, Unit{"MiB", 1048576.0},
+                                      Unit{"GiB", 1073741824.0}};
+constexpr std::array kFrequencyOutputUnits = kFrequencyUnits;
+constexpr std::array kBandwidthOutputUnits{Unit{"B/s", 1.0}, Unit{"kB/s", 1e3}, Unit{"MB/s", 1e6},
+                                           Unit{"GB/s", 1e9}, Unit{"TB/s", 1e12}};
+constexpr std::array kTimeOutputUnits{Unit{"ps", 1e-12}, Unit{"ns", 1e-9}, Unit{"us", 1e-6},
+                                      Unit{"ms", 1e-3}, Unit{"s", 1.0}};
+
+// With the largest unit not above the value, else the smallest.
+template <std::size_t N>
+std::string with_unit(double value, const std::array<Unit, N>& units) {
+  const Unit* unit = &units.front();
+  for (const Unit& u : units) {
+    if (u.scale <= std::fabs(value)) unit = &u;
+  }
+  return fmt::format("{:g} {}", value / unit->scale, unit->name);
+}
 
 template <std::size_t N>
 bool lookup(const std::array<Unit, N>& units, std::string_view name, double* scale) {
@@ -84,6 +102,7 @@ double parse_quantity(std::string_view text, Dimension dimension) {
     throw std::invalid_argument(fmt::format("'{}' is not a finite number", s));
   }
   const std::string_view unit = trim(s.substr(pos));
+  if (unit.empty() && value == 0) return 0.0;  // zero in any unit
   double scale = 0.0;
   bool ok = false;
   switch (dimension) {
@@ -107,13 +126,22 @@ double parse_quantity(std::string_view text, Dimension dimension) {
   return value * scale;
 }
 
-std::string format_bytes(double bytes) {
-  constexpr std::array<std::pair<double, const char*>, 4> prefixes{
-      {{1073741824.0, "GiB"}, {1048576.0, "MiB"}, {1024.0, "KiB"}, {1.0, "B"}}};
-  for (const auto& [scale, name] : prefixes) {
-    if (std::fabs(bytes) >= scale) return fmt::format("{:g} {}", bytes / scale, name);
+std::string describe_range(const QuantityRange& range, Dimension dimension) {
+  const std::string span = format_quantity(range.min, dimension) + " .. " + format_quantity(range.max, dimension);
+  return range.zero_allowed ? "0, or " + span : span;
+}
+
+std::string format_bytes(double bytes) { return with_unit(bytes, kByteOutputUnits); }
+
+std::string format_quantity(double value, Dimension dimension) {
+  switch (dimension) {
+    case Dimension::kBytes: return format_bytes(value);
+    case Dimension::kFrequencyHz: return with_unit(value, kFrequencyOutputUnits);
+    case Dimension::kBandwidthBps: return with_unit(value, kBandwidthOutputUnits);
+    case Dimension::kTimeSeconds: return with_unit(value, kTimeOutputUnits);
+    case Dimension::kDimensionless: break;
   }
-  return fmt::format("{:g} B", bytes);
+  return fmt::format("{:g}", value);
 }
 
 }  // namespace qarch

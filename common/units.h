@@ -18,11 +18,32 @@ enum class Dimension {
 
 const char* dimension_units_help(Dimension d);  // "B, KiB, MiB, ... (e.g. 64 KiB)"
 
-// Parses "<number> <unit>" (space optional). Throws std::invalid_argument
-// with a message naming the allowed units; callers add file/line context.
+// Parses "<number> <unit>" (space optional); 0 needs no unit. Throws
+// std::invalid_argument with a message naming the allowed units; callers add
+// file/line context.
 double parse_quantity(std::string_view text, Dimension dimension);
+
+// The values a quantity may take, in SI base units: min..max, and 0 as well
+// when zero_allowed (a latency of 0, or else at least the 1 ps resolution).
+struct QuantityRange {
+  double min = 0;
+  double max = 0;
+  bool zero_allowed = false;
+};
+// Memory latencies and bandwidths (DRAM stand-in, flash). SystemC keeps time
+// in whole picoseconds, at most 2^64 ps (213 days): a latency is 0 or at
+// least 1 ps, and a latency of 1 s or a 1 GiB transfer at 1 MB/s (18 min)
+// stays far inside it. 100 TB/s is beyond any memory one chip has.
+inline constexpr QuantityRange kMemoryLatencyRange{1e-12, 1.0, true};
+inline constexpr QuantityRange kMemoryBandwidthRange{1e6, 1e14};
+
+// "1 ps .. 1 s", "0, or 1 ps .. 1 s".
+std::string describe_range(const QuantityRange& range, Dimension dimension);
 
 // Formats a byte count with a binary prefix: 65536 -> "64 KiB".
 std::string format_bytes(double bytes);
+// Formats a quantity with the largest decimal unit not above it (bytes: the
+// binary prefix of format_bytes): 1e-12 s -> "1 ps", 1e14 B/s -> "100 TB/s".
+std::string format_quantity(double value, Dimension dimension);
 
 }  // namespace qarch

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -366,33 +367,40 @@ bool YamlMap::boolean(const std::string& key, bool fallback) {
   fail(key, fmt::format("'{}' is not a boolean; allowed: true, false", text));
 }
 
-double YamlMap::quantity(const std::string& key, Dimension dimension, bool allow_zero) {
+double YamlMap::unchecked_quantity(const std::string& key, Dimension dimension, const QuantityRange& range) {
   const std::string text = required_scalar(key).Scalar();
-  double value = 0;
   try {
-    value = parse_quantity(text, dimension);
+    return parse_quantity(text, dimension);
   } catch (const std::invalid_argument& e) {
+    // A number below a range of positive values is out of it whatever its unit:
+    // say so, not that the unit is missing.
+    const double number = std::strtod(text.c_str(), nullptr);
+    if (number < 0) check_range(key, number, dimension, range);
     fail(key, e.what());
   }
-  if (value < 0 || (!allow_zero && value == 0)) {
-    fail(key, fmt::format("'{}' must be {}", text, allow_zero ? ">= 0" : "> 0"));
-  }
+}
+
+void YamlMap::check_range(const std::string& key, double value, Dimension dimension,
+                          const QuantityRange& range) const {
+  if ((value == 0 && range.zero_allowed) || (value >= range.min && value <= range.max)) return;
+  fail(key, fmt::format("'{}' is out of range; allowed: {}", node_[key].Scalar(), describe_range(range, dimension)));
+}
+
+double YamlMap::quantity(const std::string& key, Dimension dimension, const QuantityRange& range) {
+  const double value = unchecked_quantity(key, dimension, range);
+  check_range(key, value, dimension, range);
   return value;
 }
 
-double YamlMap::quantity(const std::string& key, Dimension dimension, double fallback,
-                         bool allow_zero) {
-  return given(key, true) ? quantity(key, dimension, allow_zero) : fallback;
+double YamlMap::quantity(const std::string& key, Dimension dimension, const QuantityRange& range, double fallback) {
+  return given(key, true) ? quantity(key, dimension, range) : fallback;
 }
 
 std::uint64_t YamlMap::byte_size(const std::string& key, std::uint64_t min, std::uint64_t max) {
-  const double bytes = quantity(key, Dimension::kBytes, min == 0);
-  const std::string& text = node_[key].Scalar();
-  if (bytes != std::floor(bytes)) fail(key, fmt::format("'{}' is not a whole number of bytes", text));
-  if (bytes < double(min) || bytes > double(max)) {
-    fail(key, fmt::format("'{}' is out of range; allowed: {} .. {}", text, format_bytes(double(min)),
-                          format_bytes(double(max))));
-  }
+  const QuantityRange range{double(min), double(max)};
+  const double bytes = unchecked_quantity(key, Dimension::kBytes, range);
+  if (bytes != std::floor(bytes)) fail(key, fmt::format("'{}' is not a whole number of bytes", node_[key].Scalar()));
+  check_range(key, bytes, Dimension::kBytes, range);
   return std::uint64_t(bytes);
 }
 

@@ -68,10 +68,9 @@ class YamlMap {
   // A list of exactly `count` numbers, each in [min, max] (energy_poly: [a, b, c]).
   std::vector<double> numbers(const std::string& key, std::size_t count, double min, double max);
   bool boolean(const std::string& key, bool fallback);
-  // A value with a unit, e.g. "64 KiB"; must be > 0 unless allow_zero.
-  double quantity(const std::string& key, Dimension dimension, bool allow_zero = false);
-  double quantity(const std::string& key, Dimension dimension, double fallback,
-                  bool allow_zero = false);
+  // A value with a unit, e.g. "100 ns", in SI base units within `range`.
+  double quantity(const std::string& key, Dimension dimension, const QuantityRange& range);
+  double quantity(const std::string& key, Dimension dimension, const QuantityRange& range, double fallback);
 
   // A size such as "64 KiB": a whole number of bytes in [min, max].
   std::uint64_t byte_size(const std::string& key, std::uint64_t min, std::uint64_t max);
@@ -99,6 +98,10 @@ class YamlMap {
   std::int64_t whole_number(const std::string& key, const YAML::Node& scalar, std::int64_t min,
                             std::int64_t max) const;
   double real_number(const std::string& key, const YAML::Node& scalar, double min, double max) const;
+  // The value with its unit, not yet checked against `range` (a negative
+  // number without a unit is already out of it).
+  double unchecked_quantity(const std::string& key, Dimension dimension, const QuantityRange& range);
+  void check_range(const std::string& key, double value, Dimension dimension, const QuantityRange& range) const;
   YamlMap section(const std::string& key);  // the map under a present key
   std::string child_path(const std::string& key) const;
   SourceRef source(const std::string& path, int line) const;  // value_source() of this document

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -84,12 +83,9 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   c.source = origin;
   c.set_arguments = set_arguments;
   c.name = map.string("name");
-  c.clock_hz = map.quantity("clock", Dimension::kFrequencyHz);
   // SystemC keeps time in whole picoseconds (1 ps resolution, 2^64 ps at most):
   // the period must be many picoseconds, and a run of 10^13 cycles must fit.
-  if (c.clock_hz < 1e6 || c.clock_hz > 100e9) {
-    map.fail("clock", fmt::format("{:g} Hz is out of range; allowed: 1 MHz .. 100 GHz", c.clock_hz));
-  }
+  c.clock_hz = map.quantity("clock", Dimension::kFrequencyHz, {1e6, 100e9});
 
   YamlMap compute = map.map("compute");
   YamlMap array = compute.map("systolic_array");
@@ -169,9 +165,9 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
     if (dram.has("bandwidth") && dram.string("bandwidth") == "unlimited") {
       c.dram.bandwidth_bytes_per_s = 0;
     } else {
-      c.dram.bandwidth_bytes_per_s = dram.quantity("bandwidth", Dimension::kBandwidthBps);
+      c.dram.bandwidth_bytes_per_s = dram.quantity("bandwidth", Dimension::kBandwidthBps, kMemoryBandwidthRange);
     }
-    c.dram.latency_s = dram.quantity("latency", Dimension::kTimeSeconds, 0.0, /*allow_zero=*/true);
+    c.dram.latency_s = dram.quantity("latency", Dimension::kTimeSeconds, kMemoryLatencyRange, 0.0);
     c.dram.standard = dram.choice("standard", standards, "lpddr4");
   }
   dram.finish();
@@ -341,9 +337,11 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     c.dram.latency_s = 0;
   } else if (mode == "USER") {
     // One Bandwidth (words/cycle) for each of the IFMAP, filter and OFMAP
-    // interfaces, DRAM read latency one cycle (SCALE-Sim v2 read_buffer.py).
+    // interfaces, DRAM read latency one cycle (SCALE-Sim v2 read_buffer.py);
+    // at most dram.bandwidth's 100 TB/s at the 1 GHz clock.
     c.dram.bandwidth_bytes_per_s =
-        static_cast<double>(get_int("architecture_presets.Bandwidth", 1, std::numeric_limits<std::int64_t>::max())) *
+        static_cast<double>(get_int("architecture_presets.Bandwidth", 1,
+                                    static_cast<std::int64_t>(kMemoryBandwidthRange.max / c.clock_hz))) *
         c.clock_hz;
     c.dram.latency_s = 1.0 / c.clock_hz;
     c.dram.per_operand_ports = true;

@@ -285,7 +285,9 @@ DramConfig load_dram_config(YamlMap& m) {
   DramConfig c = dram_preset(name);
   const bool rcdwr_follows = c.timing.tRCDWR == c.timing.tRCD;
 
-  const double tCK_s = m.quantity("tCK", Dimension::kTimeSeconds, 0.0);  // 0: not given
+  // DRAM clocks of 10 MHz (LPDDR4's slowest, JESD209-4) to 10 GHz: qarch run
+  // keeps the period in whole picoseconds (SystemC), under 0.5 % off from 100 ps.
+  const double tCK_s = m.quantity("tCK", Dimension::kTimeSeconds, {100e-12, 100e-9}, 0.0);  // 0: not given
   if (tCK_s > 0) c.tCK_ns = tCK_s * 1e9;
   auto count = [&](const char* key, int& field, int max) {
     field = int(m.integer(key, 1, max, field));

@@ -11,6 +11,9 @@ using qarch::test::write_file;
 
 namespace {
 
+// A design point with the DRAM model (lpddr5-6400) and a system cache.
+const std::string kCacheAccelerator = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml";
+
 void check_error(const std::string& args, const std::string& expected) {
   INFO("qarch " << args);
   const auto r = run_qarch(args);
@@ -31,9 +34,9 @@ TEST_CASE("malformed YAML, unknown keys and bad units exit 2 with file, line and
   check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set compute.systolic_array.rows=0", "rows: 0 is out of range");
   // Beyond these the picosecond period rounds to nothing or the run time overflows.
   check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"clock=1e4 GHz\"",
-              "clock: 1e+13 Hz is out of range; allowed: 1 MHz .. 100 GHz");
+              "clock: '1e4 GHz' is out of range; allowed: 1 MHz .. 100 GHz");
   check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"clock=1e-9 Hz\"",
-              "clock: 1e-09 Hz is out of range");
+              "clock: '1e-9 Hz' is out of range");
   check_error("run -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set \"scratchpads.ifmap.size=1 KiB\"",
               "cannot hold one 32x32 tile");
 }
@@ -43,7 +46,7 @@ TEST_CASE("errors about a value given with --set name the --set argument, in run
   const std::pair<std::string, std::string> cases[] = {
       {"--set clock=abc", "--set clock=abc: clock: 'abc' is not a frequency"},
       {"--set compute.clock=abc", "--set compute.clock=abc: compute.clock: unknown key"},
-      {"--set \"dram.bandwidth=-3 GB/s\"", "--set dram.bandwidth=-3 GB/s: dram.bandwidth: '-3 GB/s' must be > 0"},
+      {"--set \"dram.bandwidth=-3 GB/s\"", "--set dram.bandwidth=-3 GB/s: dram.bandwidth: '-3 GB/s' is out of range"},
       {"--set scratchpads.ifmap.size=0.5B",
        "--set scratchpads.ifmap.size=0.5B: scratchpads.ifmap.size: '0.5B' is not a whole number of bytes"},
       {"--set \"dram={preset: hbm2}\" --set dram.tRAS=2", "--set dram.tRAS=2: dram.tRAS: tRAS 2 < tRCD 14"},
@@ -64,6 +67,43 @@ TEST_CASE("more DRAM channels than a preset's address mapping covers name dram.c
               " --set dram.channels=2",
               "--set dram.channels=2: dram.channels: address_mapping 'ro:ba:co:bg': field 'ch' is missing but the "
               "device has 2 of them; the mapping must list every field whose count is above 1, e.g. ro:ba:co:bg:ch");
+}
+
+TEST_CASE("times and bandwidths outside their documented ranges exit 2 naming the key and the range") {
+  // Before, 1e7 s and 1e-30 B/s overflowed SystemC's picosecond clock (a run of
+  // ~2^63 ps), and times below its 1 ps resolution were accepted.
+  const std::pair<std::string, std::string> cases[] = {
+      {kEdgeAccelerator + " --set \"dram.latency=1e7 s\"",
+       "--set dram.latency=1e7 s: dram.latency: '1e7 s' is out of range; allowed: 0, or 1 ps .. 1 s"},
+      {kEdgeAccelerator + " --set \"dram.latency=0.4 ps\"", "dram.latency: '0.4 ps' is out of range"},
+      {kEdgeAccelerator + " --set \"dram.bandwidth=1e-30 B/s\"",
+       "--set dram.bandwidth=1e-30 B/s: dram.bandwidth: '1e-30 B/s' is out of range; allowed: 1 MB/s .. 100 TB/s"},
+      {kEdgeAccelerator + " --set \"dram.bandwidth=1000 TB/s\"", "dram.bandwidth: '1000 TB/s' is out of range"},
+      {kCacheAccelerator + " --set \"dram.tCK=1e9 s\"",
+       "--set dram.tCK=1e9 s: dram.tCK: '1e9 s' is out of range; allowed: 100 ps .. 100 ns"},
+      {kCacheAccelerator + " --set \"dram.tCK=0.001 ps\"", "dram.tCK: '0.001 ps' is out of range"},
+      {kEdgeAccelerator + " --set \"flash={preset: ufs4.0, write_latency: 0.4 ps}\"",
+       "flash.write_latency: '0.4 ps' is out of range; allowed: 0, or 1 ps .. 1 s"},
+      {kEdgeAccelerator + " --set \"flash={preset: ufs4.0, seq_write_bandwidth: 1e15 B/s}\"",
+       "flash.seq_write_bandwidth: '1e15 B/s' is out of range; allowed: 1 MB/s .. 100 TB/s"},
+  };
+  for (const auto& [args, expected] : cases) {
+    for (const char* cmd : {"run -a ", "validate -a "}) check_error(cmd + args + " -w " + kTinyTransformer, expected);
+  }
+}
+
+TEST_CASE("a size of 0 or below is out of range, not a size without a unit") {
+  const std::pair<std::string, std::string> cases[] = {
+      {kCacheAccelerator + " --set system_cache.size=0", "system_cache.size: '0' is out of range; allowed: 1 B .. 1 GiB"},
+      {kCacheAccelerator + " --set \"system_cache.line=-64 B\"",
+       "system_cache.line: '-64 B' is out of range; allowed: 1 B .. 1 MiB"},
+      {kEdgeAccelerator + " --set scratchpads.ifmap.size=0", "scratchpads.ifmap.size: '0' is out of range; allowed: 1 B .. 1024 GiB"},
+      {kEdgeAccelerator + " --set dma.burst=0", "dma.burst: '0' is out of range; allowed: 1 B .. 1 GiB"},
+      {kEdgeAccelerator + " --set dma.burst=-4096", "dma.burst: '-4096' is out of range; allowed: 1 B .. 1 GiB"},
+      {kEdgeAccelerator + " --set \"flash={preset: ufs4.0, page: -4 KiB}\"",
+       "flash.page: '-4 KiB' is out of range; allowed: 1 B .. 1 GiB"},
+  };
+  for (const auto& [args, expected] : cases) check_error("validate -a " + args, expected);
 }
 
 TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset, naming both keys") {

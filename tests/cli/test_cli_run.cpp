@@ -292,8 +292,8 @@ TEST_CASE("bad cache and flash sections are rejected with the key") {
   // latencies and bandwidths that would overflow the picosecond clock are refused.
   const std::pair<std::string, std::string> cases[] = {
       {"flash={preset: ufs4.0, page: 0.5 B}", "flash.page: '0.5 B' is not a whole number of bytes"},
-      {"flash={preset: ufs4.0, read_latency: 10 s}", "flash.read_latency: 10 s is out of range; allowed: 0 .. 1 s"},
-      {"flash={preset: ufs4.0, seq_read_bandwidth: 0.1 B/s}", "flash.seq_read_bandwidth: 0.1 B/s is out of range"},
+      {"flash={preset: ufs4.0, read_latency: 10 s}", "flash.read_latency: '10 s' is out of range; allowed: 0, or 1 ps .. 1 s"},
+      {"flash={preset: ufs4.0, seq_read_bandwidth: 0.1 B/s}", "flash.seq_read_bandwidth: '0.1 B/s' is out of range; allowed: 1 MB/s .. 100 TB/s"},
       {"system_cache={size: 1000.5 B}", "system_cache.size: '1000.5 B' is not a whole number of bytes"},
       {"system_cache={size: 64 GiB}", "system_cache.size: '64 GiB' is out of range; allowed: 1 B .. 1 GiB"},
   };

@@ -33,6 +33,26 @@ TEST_CASE("wrong or missing units are rejected with the allowed units") {
   CHECK(parse_quantity("0.5 GHz", Dimension::kFrequencyHz) == 0.5e9);
 }
 
+TEST_CASE("0 needs no unit: it is zero in any unit") {
+  // A size of 0 was refused for having no unit instead of for being out of range.
+  CHECK(parse_quantity("0", Dimension::kBytes) == 0.0);
+  CHECK(parse_quantity("0", Dimension::kTimeSeconds) == 0.0);
+  CHECK(parse_quantity("-0", Dimension::kBandwidthBps) == 0.0);
+  CHECK_THROWS_WITH(parse_quantity("-5", Dimension::kBytes), Catch::Contains("has no unit"));
+}
+
+TEST_CASE("format_quantity writes a value with the largest decimal unit not above it") {
+  CHECK(qarch::format_quantity(1e-12, Dimension::kTimeSeconds) == "1 ps");
+  CHECK(qarch::format_quantity(100e-9, Dimension::kTimeSeconds) == "100 ns");
+  CHECK(qarch::format_quantity(2.0, Dimension::kTimeSeconds) == "2 s");
+  CHECK(qarch::format_quantity(1e14, Dimension::kBandwidthBps) == "100 TB/s");
+  CHECK(qarch::format_quantity(0.5, Dimension::kBandwidthBps) == "0.5 B/s");
+  CHECK(qarch::format_quantity(1e6, Dimension::kFrequencyHz) == "1 MHz");
+  CHECK(qarch::format_quantity(65536, Dimension::kBytes) == "64 KiB");
+  CHECK(qarch::describe_range(qarch::kMemoryLatencyRange, Dimension::kTimeSeconds) == "0, or 1 ps .. 1 s");
+  CHECK(qarch::describe_range(qarch::kMemoryBandwidthRange, Dimension::kBandwidthBps) == "1 MB/s .. 100 TB/s");
+}
+
 TEST_CASE("format_bytes picks the largest binary prefix") {
   CHECK(qarch::format_bytes(65536) == "64 KiB");
   CHECK(qarch::format_bytes(1536) == "1.5 KiB");

@@ -14,7 +14,7 @@ YamlMap doc(const std::string& text) {
 
 TEST_CASE("unknown keys are rejected with file, line, key path and the allowed keys") {
   YamlMap root = doc("clock: 1 GHz\narray:\n  rows: 8\n  colz: 8\n");
-  root.quantity("clock", qarch::Dimension::kFrequencyHz);
+  root.quantity("clock", qarch::Dimension::kFrequencyHz, {1e6, 1e11});
   YamlMap array = root.map("array");
   array.integer("rows", 1, 4096);
   array.integer("cols", 1, 4096, 8);
@@ -26,8 +26,22 @@ TEST_CASE("out-of-range, non-integer and wrong-unit values name the key and the 
   YamlMap root = doc("rows: -4\ncols: 3.5\nsize: 64 GHz\nflow: xs\n");
   CHECK_THROWS_WITH(root.integer("rows", 1, 4096), "cfg.yaml:1: rows: -4 is out of range; allowed: 1..4096");
   CHECK_THROWS_WITH(root.integer("cols", 1, 4096), Catch::Contains("cfg.yaml:2: cols: '3.5' is not a whole number"));
-  CHECK_THROWS_WITH(root.quantity("size", qarch::Dimension::kBytes), Catch::Contains("cfg.yaml:3: size:") && Catch::Contains("KiB"));
+  CHECK_THROWS_WITH(root.quantity("size", qarch::Dimension::kBytes, {1, 1e9}), Catch::Contains("cfg.yaml:3: size:") && Catch::Contains("KiB"));
   CHECK_THROWS_WITH(root.choice("flow", {"os", "ws", "is"}), "cfg.yaml:4: flow: 'xs' is not allowed; allowed: os, ws, is");
+}
+
+TEST_CASE("a quantity outside its range is refused with the range in units") {
+  YamlMap root = doc("fast: 0.4 ps\nlong: 1e7 s\nnone: 0\nok: 1 ps\nsize: 0\nneg: -1 KiB\nbare: -1\n");
+  CHECK_THROWS_WITH(root.quantity("fast", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange),
+                    "cfg.yaml:1: fast: '0.4 ps' is out of range; allowed: 0, or 1 ps .. 1 s");
+  CHECK_THROWS_WITH(root.quantity("long", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange),
+                    "cfg.yaml:2: long: '1e7 s' is out of range; allowed: 0, or 1 ps .. 1 s");
+  CHECK(root.quantity("none", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange) == 0.0);
+  CHECK(root.quantity("ok", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange) == 1e-12);
+  CHECK_THROWS_WITH(root.byte_size("size", 1, 1 << 30), "cfg.yaml:5: size: '0' is out of range; allowed: 1 B .. 1 GiB");
+  CHECK_THROWS_WITH(root.byte_size("neg", 1, 1 << 30), "cfg.yaml:6: neg: '-1 KiB' is out of range; allowed: 1 B .. 1 GiB");
+  // Negative whatever its unit: it was refused for having none.
+  CHECK_THROWS_WITH(root.byte_size("bare", 1, 1 << 30), "cfg.yaml:7: bare: '-1' is out of range; allowed: 1 B .. 1 GiB");
 }
 
 TEST_CASE("a quoted number or boolean is a string, refused where a number or boolean belongs") {
@@ -116,7 +130,7 @@ TEST_CASE("set overrides reach nested keys and list items, and bad paths are err
   YamlMap map(root, "cfg.yaml", "");
   CHECK(map.map("array").integer("rows", 1, 4096) == 64);
   CHECK(map.list_of_maps("ops")[0].integer("m", 1, 100) == 7);
-  CHECK(map.map("dram").quantity("latency", qarch::Dimension::kTimeSeconds) == Approx(50e-9));
+  CHECK(map.map("dram").quantity("latency", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange) == Approx(50e-9));
   CHECK_THROWS_AS(qarch::apply_override(root, "novalue"), InputError);
   CHECK_THROWS_AS(qarch::apply_override(root, "ops.5.m=1"), InputError);
 }
@@ -130,7 +144,7 @@ TEST_CASE("errors about a value given with --set name the --set argument, not a 
     sets.push_back(qarch::apply_override(root, s));
   }
   YamlMap map(root, "cfg.yaml", "", sets);
-  CHECK_THROWS_WITH(map.quantity("clock", qarch::Dimension::kFrequencyHz),
+  CHECK_THROWS_WITH(map.quantity("clock", qarch::Dimension::kFrequencyHz, {1e6, 1e11}),
                     Catch::StartsWith("--set clock=abc: clock: 'abc' is not a frequency"));
   YamlMap op = map.list_of_maps("ops")[0];
   CHECK_THROWS_WITH(op.integer("m", 1, 100), "--set ops.0.m=-1: ops[0].m: -1 is out of range; allowed: 1..100");
@@ -139,7 +153,7 @@ TEST_CASE("errors about a value given with --set name the --set argument, not a 
   YamlMap dram = map.map("dram");
   CHECK_THROWS_WITH(dram.byte_size("bandwidth", 1, 1024),
                     Catch::StartsWith("--set dram={bandwidth: 4 GB/s}: dram.bandwidth: '4 GB/s'"));
-  CHECK_THROWS_WITH(dram.quantity("latency", qarch::Dimension::kTimeSeconds, 0.0, true),
+  CHECK_THROWS_WITH(dram.quantity("latency", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange, 0.0),
                     "--set dram.latency=: dram.latency: has no value; write one after the '=', or leave the key out "
                     "for the default");
   YamlMap array = map.map("array");
@@ -166,7 +180,7 @@ TEST_CASE("a key written without a value is an error, not a silent default") {
   CHECK_THROWS_WITH(root.integer("cols", 1, 4096), "cfg.yaml:2: cols: has no value; write one after the colon");
   CHECK_THROWS_WITH(root.string("name", "x"), Catch::StartsWith("cfg.yaml:3: name: has no value"));
   CHECK_THROWS_WITH(root.boolean("flag", true), Catch::StartsWith("cfg.yaml:4: flag: has no value"));
-  CHECK_THROWS_WITH(root.quantity("clock", qarch::Dimension::kFrequencyHz, 1e9), Catch::StartsWith("cfg.yaml:5: clock: has no value"));
+  CHECK_THROWS_WITH(root.quantity("clock", qarch::Dimension::kFrequencyHz, {1e6, 1e11}, 1e9), Catch::StartsWith("cfg.yaml:5: clock: has no value"));
   CHECK_THROWS_WITH(root.optional_map("array"), Catch::StartsWith("cfg.yaml:6: array: has no value"));
   CHECK_THROWS_WITH(root.list_of_maps("ops"), Catch::StartsWith("cfg.yaml:7: ops: has no value"));
   // Absent keys still take the fallback.
@@ -179,3 +193,4 @@ TEST_CASE("a section or list item that is not a section names its key path") {
   CHECK_THROWS_WITH(root.map("array"), "cfg.yaml:1: array: expected a section (indented 'key: value' lines)");
   CHECK_THROWS_WITH(root.list_of_maps("ops"), Catch::StartsWith("cfg.yaml:3: ops[0]: expected a section"));
 }
+

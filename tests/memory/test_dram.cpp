@@ -279,7 +279,7 @@ TEST_CASE("dram config: preset plus overrides, with errors naming file, line and
                     Catch::Contains("acc.yaml:2: dram.burst_length: burst_length 1 is not a whole number of clocks"));
   CHECK_THROWS_WITH(load("preset: ddr4-2400\nbank_groups: 64\n"),
                     Catch::Contains("acc.yaml:2: dram.bank_groups: 256 banks per channel"));
-  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntCK: 0 ns\n"), Catch::Contains("acc.yaml:2: dram.tCK: '0 ns' must be > 0"));
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntCK: 0 ns\n"), Catch::Contains("acc.yaml:2: dram.tCK: '0 ns' is out of range; allowed: 100 ps .. 100 ns"));
   CHECK_THROWS_WITH(load("preset: ddr4-2400\naddress_mapping:\n"),
                     Catch::Contains("acc.yaml:2: dram.address_mapping: has no value"));
   CHECK(load("preset: ddr4-2400\ntCK: 0.5 ns\n").tCK_ns == Approx(0.5));

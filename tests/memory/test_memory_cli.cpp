@@ -81,6 +81,9 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"dram --preset ddr9 --trace " + bad, {"unknown DRAM preset 'ddr9'", "hbm3"}},
       {"dram --preset ddr4-2400 --set tRAS=3 --trace " + bad, {"--set tRAS=3: dram.tRAS: tRAS 3 < tRCD 16"}},
       {"dram --preset ddr4-2400 --set tRAS= --trace " + bad, {"dram.tRAS: has no value"}},
+      // A clock period of 1e300 s printed inf and null latencies.
+      {"dram --preset ddr4-2400 --set \"tCK=1e300 s\" --trace " + good,
+       {"--set tCK=1e300 s: dram.tCK: '1e300 s' is out of range; allowed: 100 ps .. 100 ns"}},
       {"dram --preset lpddr5-6400 --set channels=2 --trace " + good,
        {"--set channels=2: dram.channels: address_mapping 'ro:ba:co:bg': field 'ch' is missing", "e.g. ro:ba:co:bg:ch"}},
       {"dram --preset hbm2 --trace " + too_far, {too_far + ":2:", "beyond the largest supported cycle"}},

@@ -36,7 +36,7 @@ TEST_CASE("impossible accelerators are rejected with the key and what is allowed
   CHECK_THROWS_WITH(builtin_accelerator({"compute.systolic_array.rows=0"}),
                     Catch::Contains("compute.systolic_array.rows: 0 is out of range; allowed: 1..65536"));
   CHECK_THROWS_WITH(builtin_accelerator({"clock=1 GB"}), Catch::Contains("clock:") && Catch::Contains("GHz"));
-  CHECK_THROWS_WITH(builtin_accelerator({"dram.bandwidth=-3 GB/s"}), Catch::Contains("must be > 0"));
+  CHECK_THROWS_WITH(builtin_accelerator({"dram.bandwidth=-3 GB/s"}), Catch::Contains("is out of range; allowed: 1 MB/s .. 100 TB/s"));
   CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.filter.size=1 KiB"}),
                     Catch::Contains("scratchpads.filter.size: 1 KiB cannot hold one 32x32 tile"));
   CHECK_THROWS_WITH(builtin_accelerator({"scratchpads={unified: {size: 3 KiB}}"}),
@@ -52,7 +52,7 @@ TEST_CASE("errors about a value given with --set name the --set argument, not th
   CHECK_THROWS_WITH(load_accelerator(file, {"clock=abc"}),
                     Catch::StartsWith("--set clock=abc: clock: 'abc' is not a frequency"));
   CHECK_THROWS_WITH(load_accelerator(file, {"dram.bandwidth=-3 GB/s"}),
-                    "--set dram.bandwidth=-3 GB/s: dram.bandwidth: '-3 GB/s' must be > 0");
+                    "--set dram.bandwidth=-3 GB/s: dram.bandwidth: '-3 GB/s' is out of range; allowed: 1 MB/s .. 100 TB/s");
   CHECK_THROWS_WITH(load_accelerator(file, {"scratchpads.ifmap.size=0.5B"}),
                     "--set scratchpads.ifmap.size=0.5B: scratchpads.ifmap.size: '0.5B' is not a whole number of bytes");
   CHECK_THROWS_WITH(load_accelerator(file, {"scratchpads.filter.size=1 KiB"}),
@@ -144,6 +144,15 @@ TEST_CASE("SCALE-Sim .cfg array and SRAM sizes have the ranges of the YAML keys 
     CHECK_THROWS_WITH(load_scalesim_config(qarch::test::write_temp_file("range.cfg", text)),
                       Catch::Contains(": " + key + ": ") && Catch::EndsWith(range));
   }
+}
+
+TEST_CASE("a SCALE-Sim .cfg Bandwidth has dram.bandwidth's range: at most 100 TB/s at the 1 GHz clock") {
+  // Before, any int64 was taken (9.2e27 B/s).
+  const std::string dir = std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/";
+  std::string text = qarch::test::read_file(dir + "32x32_ws_user_bw2.cfg");
+  text.replace(text.find("Bandwidth : 2"), 13, "Bandwidth : 100001");
+  CHECK_THROWS_WITH(load_scalesim_config(qarch::test::write_temp_file("bw.cfg", text)),
+                    Catch::EndsWith(":13: architecture_presets.Bandwidth: 100001 is out of range; allowed: 1..100000"));
 }
 
 TEST_CASE("a SCALE-Sim .cfg run_name that is not valid UTF-8 is an error naming the line and key") {
