@@ -158,8 +158,14 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
                                    dram.where("preset").location()));
       }
     }
-    const std::string preset = dram.string("preset");
-    c.dram.standard = dram.choice("standard", standards, preset.substr(0, preset.find('-')));
+    // The preset's name starts with its standard (lpddr5-6400: lpddr5), which prices its energy.
+    const std::string preset = dram.choice("preset", memory::dram_preset_names());
+    c.dram.standard = preset.substr(0, preset.find('-'));
+    if (dram.has("standard")) {
+      dram.fail("standard", fmt::format("not allowed with dram.preset (given at {}): the preset's standard, {}, "
+                                        "prices the DRAM's energy",
+                                        dram.where("preset").location(), c.dram.standard));
+    }
     c.dram.detailed = memory::load_dram_config(dram);  // also rejects unknown keys
   } else {
     if (dram.has("bandwidth") && dram.string("bandwidth") == "unlimited") {

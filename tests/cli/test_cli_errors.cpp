@@ -106,6 +106,15 @@ TEST_CASE("a size of 0 or below is out of range, not a size without a unit") {
   for (const auto& [args, expected] : cases) check_error("validate -a " + args, expected);
 }
 
+TEST_CASE("dram.standard with a DRAM preset is refused: the preset's standard prices the energy") {
+  // Before, lpddr5-6400 with standard ddr4 was priced as DDR4.
+  for (const char* cmd : {"run -a ", "validate -a "}) {
+    check_error(cmd + kCacheAccelerator + " -w " + kTinyTransformer + " --set dram.standard=ddr4",
+                "--set dram.standard=ddr4: dram.standard: not allowed with dram.preset (given at " + kCacheAccelerator +
+                    ":26): the preset's standard, lpddr5, prices the DRAM's energy");
+  }
+}
+
 TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset, naming both keys") {
   for (const char* cmd : {"validate -a ", "run -a "}) {
     check_error(cmd + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +

@@ -199,4 +199,9 @@ TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces ban
                     Catch::Contains("dram.bandwidth: not allowed with dram.preset"));
   CHECK_THROWS_WITH(builtin_accelerator({"dram={preset: ddr9}"}), Catch::Contains("ddr4-2400"));
   CHECK_THROWS_WITH(builtin_accelerator({"dram={preset: ddr4-2400, tRAS: 3}"}), Catch::Contains("tRAS"));
+  // Before, a standard that contradicts the preset priced the energy.
+  CHECK_THROWS_WITH(builtin_accelerator({"dram={preset: lpddr4-3200, standard: lpddr4}"}),
+                    "--set dram={preset: lpddr4-3200, standard: lpddr4}: dram.standard: not allowed with dram.preset "
+                    "(given at --set dram={preset: lpddr4-3200, standard: lpddr4}): the preset's standard, lpddr4, "
+                    "prices the DRAM's energy");
 }
