@@ -53,7 +53,6 @@ CacheConfig load_cache_config(YamlMap& m) {
   c.write_policy = m.choice("write_policy", {"wb", "wt"}, "wb") == "wb" ? WritePolicy::kWriteBack
                                                                        : WritePolicy::kWriteThrough;
   c.hit_latency_cycles = int(m.integer("hit_latency_cycles", 0, 1 << 20, c.hit_latency_cycles));
-  c.miss_latency_cycles = int(m.integer("miss_latency_cycles", 0, 1 << 20, c.miss_latency_cycles));
   c.mshrs = int(m.integer("mshrs", 1, 4096, c.mshrs));
   m.finish();
   check(c, [&](const std::string& key, const std::string& message) { m.fail(key, message); });

@@ -40,14 +40,16 @@ struct CacheConfig {
   std::uint64_t seed = 1;         // for "random"
   WritePolicy write_policy = WritePolicy::kWriteBack;
   int hit_latency_cycles = 1;
-  int miss_latency_cycles = 20;   // fill time when no downstream model is attached
+  // Fill time when no downstream model is attached (not a config key: in
+  // qarch run the DRAM behind the cache times every fill).
+  int miss_latency_cycles = 20;
   int mshrs = 8;
 
   std::uint32_t sets() const { return std::uint32_t(size_bytes / line_bytes / ways); }
 };
 
 // Keys: size, line, ways, banks, replacement, seed, write_policy (wb|wt),
-// hit_latency_cycles, miss_latency_cycles, mshrs.
+// hit_latency_cycles, mshrs.
 CacheConfig load_cache_config(YamlMap& map);
 void validate_cache_config(const CacheConfig& config);  // InputError naming the key
 

@@ -115,6 +115,11 @@ TEST_CASE("dram.standard with a DRAM preset is refused: the preset's standard pr
   }
 }
 
+TEST_CASE("system_cache.miss_latency_cycles is an unknown key: the DRAM behind the cache times its fills") {
+  check_error("run -a " + kCacheAccelerator + " -w " + kTinyTransformer + " --set system_cache.miss_latency_cycles=5",
+              "--set system_cache.miss_latency_cycles=5: system_cache.miss_latency_cycles: unknown key; allowed here:");
+}
+
 TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset, naming both keys") {
   for (const char* cmd : {"validate -a ", "run -a "}) {
     check_error(cmd + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
