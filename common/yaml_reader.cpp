@@ -220,6 +220,18 @@ void YamlMap::fail(const std::string& key, const std::string& message) const {
   throw InputError(where(key), message);
 }
 
+std::string YamlMap::blamed_key(const std::vector<std::string>& keys) const {
+  for (auto s = set_arguments_.rbegin(); s != set_arguments_.rend(); ++s) {
+    for (const std::string& key : keys) {
+      if (has(key) && s->covers(child_path(key))) return key;
+    }
+  }
+  for (const std::string& key : keys) {
+    if (has(key)) return key;
+  }
+  return "";
+}
+
 bool YamlMap::given(const std::string& key, bool has_default) {
   known_.insert(key);
   const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];

@@ -89,6 +89,9 @@ class YamlMap {
   void finish() const;
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  // Of the keys an error is about (most likely culprit first), the one to name:
+  // the one the last --set argument gave, else the first given; "" if none is.
+  std::string blamed_key(const std::vector<std::string>& keys) const;
 
  private:
   // Marks `key` known; true if it is present. A key written without a value

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/input_error.h"
+#include "common/units.h"
 #include "common/yaml_reader.h"
 
 namespace qarch::memory {
@@ -12,33 +13,36 @@ namespace {
 
 bool is_power_of_two(std::uint64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
+// `fail(keys, message)`: the keys involved, most likely culprit first.
 template <typename Fail>
 void check(const CacheConfig& c, Fail fail) {
   if (!is_power_of_two(std::uint64_t(c.line_bytes))) {
-    fail("line", fmt::format("{} B is not a power of two", c.line_bytes));
+    fail({"line"}, fmt::format("{} B is not a power of two", c.line_bytes));
   }
-  if (c.ways < 1) fail("ways", "must be at least 1");
+  if (c.ways < 1) fail({"ways"}, "must be at least 1");
   const std::uint64_t set_bytes = std::uint64_t(c.line_bytes) * c.ways;
   if (c.size_bytes < set_bytes || c.size_bytes % set_bytes != 0) {
-    fail("size", fmt::format("{} B is not a whole number of sets of {} ways x {} B lines",
-                             c.size_bytes, c.ways, c.line_bytes));
+    fail({"size", "line", "ways"},
+         fmt::format("size {} is not a whole number of sets of {} ways x {} lines ({} a set)",
+                     format_bytes(double(c.size_bytes)), c.ways, format_bytes(c.line_bytes),
+                     format_bytes(double(set_bytes))));
   }
   if (c.banks < 1 || c.sets() % std::uint32_t(c.banks) != 0) {
-    fail("banks", fmt::format("{} banks do not divide the {} sets", c.banks, c.sets()));
+    fail({"banks", "size", "line", "ways"}, fmt::format("{} banks do not divide the {} sets", c.banks, c.sets()));
   }
-  if (c.mshrs < 1) fail("mshrs", "must be at least 1");
+  if (c.mshrs < 1) fail({"mshrs"}, "must be at least 1");
   try {
     make_replacement_policy(c.replacement, 1, c.ways, c.seed);
   } catch (const InputError& e) {
-    fail("replacement", e.what());
+    fail({"replacement", "ways"}, e.what());
   }
 }
 
 }  // namespace
 
 void validate_cache_config(const CacheConfig& config) {
-  check(config, [](const std::string& key, const std::string& message) {
-    throw InputError("cache." + key + ": " + message);
+  check(config, [](const std::vector<std::string>& keys, const std::string& message) {
+    throw InputError("cache." + keys.front() + ": " + message);
   });
 }
 
@@ -55,7 +59,10 @@ CacheConfig load_cache_config(YamlMap& m) {
   c.hit_latency_cycles = int(m.integer("hit_latency_cycles", 0, 1 << 20, c.hit_latency_cycles));
   c.mshrs = int(m.integer("mshrs", 1, 4096, c.mshrs));
   m.finish();
-  check(c, [&](const std::string& key, const std::string& message) { m.fail(key, message); });
+  check(c, [&](const std::vector<std::string>& keys, const std::string& message) {
+    const std::string key = m.blamed_key(keys);
+    m.fail(key.empty() ? keys.front() : key, message);
+  });
   return c;
 }
 

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <functional>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -188,13 +187,13 @@ const PresetEntry kPresets[] = {
 
 bool is_power_of_two(std::int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
-// `keys`: the parameter(s) involved, comma-separated, most likely culprit first.
-using FailFn = std::function<void(const std::string& keys, const std::string& message)>;
+// `keys`: the parameter(s) involved, most likely culprit first.
+using FailFn = std::function<void(const std::vector<std::string>& keys, const std::string& message)>;
 
 void check_config(const DramConfig& c, const FailFn& fail) {
   const auto& t = c.timing;
   auto pow2 = [&](const char* key, std::int64_t v) {
-    if (!is_power_of_two(v)) fail(key, fmt::format("{} is not a power of two", v));
+    if (!is_power_of_two(v)) fail({key}, fmt::format("{} is not a power of two", v));
   };
   pow2("channels", c.channels);
   pow2("pseudo_channels", c.pseudo_channels);
@@ -205,43 +204,47 @@ void check_config(const DramConfig& c, const FailFn& fail) {
   pow2("columns", c.columns);
   pow2("bus_width_bits", c.bus_width_bits);
   pow2("burst_length", c.burst_length);
-  if (c.bus_width_bits < 8) fail("bus_width_bits", "must be at least 8");
+  if (c.bus_width_bits < 8) fail({"bus_width_bits"}, "must be at least 8");
   if (c.burst_length > c.columns) {
-    fail("burst_length,columns", fmt::format("burst_length {} is larger than the {} columns per row",
+    fail({"burst_length", "columns"}, fmt::format("burst_length {} is larger than the {} columns per row",
                                              c.burst_length, c.columns));
   }
   if (c.burst_length % c.data_beats_per_clock != 0) {
-    fail("burst_length,data_beats_per_clock",
+    fail({"burst_length", "data_beats_per_clock"},
          fmt::format("burst_length {} is not a whole number of clocks at {} beats per clock",
                      c.burst_length, c.data_beats_per_clock));
   }
   if (c.banks_per_channel() > 64) {
-    fail("banks_per_group,bank_groups,ranks,pseudo_channels", fmt::format("{} banks per channel (pseudo_channels x ranks x "
+    fail({"banks_per_group", "bank_groups", "ranks", "pseudo_channels"}, fmt::format("{} banks per channel (pseudo_channels x ranks x "
                                         "bank_groups x banks_per_group); at most 64 are supported",
                                         c.banks_per_channel()));
   }
-  if (t.tRAS < t.tRCD) fail("tRAS,tRCD", fmt::format("tRAS {} < tRCD {}: a row must stay open at least until it can be read", t.tRAS, t.tRCD));
-  if (t.tRC < t.tRAS) fail("tRC,tRAS", fmt::format("tRC {} < tRAS {}", t.tRC, t.tRAS));
-  if (t.tRC < t.tRP) fail("tRC,tRP", fmt::format("tRC {} < tRP {}", t.tRC, t.tRP));
-  if (t.tRRD_L < t.tRRD_S) fail("tRRD_L,tRRD_S", fmt::format("tRRD_L {} < tRRD_S {}", t.tRRD_L, t.tRRD_S));
-  if (t.tCCD_L < t.tCCD_S) fail("tCCD_L,tCCD_S", fmt::format("tCCD_L {} < tCCD_S {}", t.tCCD_L, t.tCCD_S));
-  if (t.tWTR_L < t.tWTR_S) fail("tWTR_L,tWTR_S", fmt::format("tWTR_L {} < tWTR_S {}", t.tWTR_L, t.tWTR_S));
+  if (t.tRAS < t.tRCD) fail({"tRAS", "tRCD"}, fmt::format("tRAS {} < tRCD {}: a row must stay open at least until it can be read", t.tRAS, t.tRCD));
+  if (t.tRC < t.tRAS) fail({"tRC", "tRAS"}, fmt::format("tRC {} < tRAS {}", t.tRC, t.tRAS));
+  if (t.tRC < t.tRP) fail({"tRC", "tRP"}, fmt::format("tRC {} < tRP {}", t.tRC, t.tRP));
+  if (t.tRRD_L < t.tRRD_S) fail({"tRRD_L", "tRRD_S"}, fmt::format("tRRD_L {} < tRRD_S {}", t.tRRD_L, t.tRRD_S));
+  if (t.tCCD_L < t.tCCD_S) fail({"tCCD_L", "tCCD_S"}, fmt::format("tCCD_L {} < tCCD_S {}", t.tCCD_L, t.tCCD_S));
+  if (t.tWTR_L < t.tWTR_S) fail({"tWTR_L", "tWTR_S"}, fmt::format("tWTR_L {} < tWTR_S {}", t.tWTR_L, t.tWTR_S));
   if (t.tCCD_S < c.burst_cycles()) {
-    fail("tCCD_S,burst_length,data_beats_per_clock", fmt::format("tCCD_S {} is shorter than a burst ({} cycles): data would overlap",
+    fail({"tCCD_S", "burst_length", "data_beats_per_clock"}, fmt::format("tCCD_S {} is shorter than a burst ({} cycles): data would overlap",
                                t.tCCD_S, c.burst_cycles()));
   }
-  if (t.tFAW < t.tRRD_S) fail("tFAW,tRRD_S", fmt::format("tFAW {} < tRRD_S {}", t.tFAW, t.tRRD_S));
-  if (t.tREFI <= t.tRFC) fail("tREFI,tRFC", fmt::format("tREFI {} <= tRFC {}: the device would never leave refresh", t.tREFI, t.tRFC));
+  if (t.tFAW < t.tRRD_S) fail({"tFAW", "tRRD_S"}, fmt::format("tFAW {} < tRRD_S {}", t.tFAW, t.tRRD_S));
+  if (t.tREFI <= t.tRFC) fail({"tREFI", "tRFC"}, fmt::format("tREFI {} <= tRFC {}: the device would never leave refresh", t.tREFI, t.tRFC));
   if (c.write_low_watermark >= c.write_high_watermark) {
-    fail("write_low_watermark,write_high_watermark", fmt::format("{} is not below write_high_watermark {}",
-                                            c.write_low_watermark, c.write_high_watermark));
+    fail({"write_low_watermark", "write_high_watermark"},
+         fmt::format("write_low_watermark {} is not below write_high_watermark {}: writes drain from above the "
+                     "high watermark until below the low one",
+                     c.write_low_watermark, c.write_high_watermark));
   }
   try {
     DramAddressMap map(c);
   } catch (const InputError& e) {
     // A field the mapping leaves out is the mapping's fault or its count's.
     const std::string count_key = unmapped_count_key(c);
-    fail(count_key.empty() ? "address_mapping" : "address_mapping," + count_key, e.what());
+    fail(count_key.empty() ? std::vector<std::string>{"address_mapping"}
+                           : std::vector<std::string>{"address_mapping", count_key},
+         e.what());
   }
 }
 
@@ -275,8 +278,8 @@ DramConfig dram_preset(const std::string& name) {
 }
 
 void validate_dram_config(const DramConfig& config) {
-  check_config(config, [](const std::string& keys, const std::string& message) {
-    throw InputError("dram." + keys.substr(0, keys.find(',')) + ": " + message);
+  check_config(config, [](const std::vector<std::string>& keys, const std::string& message) {
+    throw InputError("dram." + keys.front() + ": " + message);
   });
 }
 
@@ -345,12 +348,10 @@ DramConfig load_dram_config(YamlMap& m) {
                        ? AddressHash::kXor
                        : AddressHash::kNone;
   m.finish();
-  check_config(c, [&](const std::string& keys, const std::string& message) {
-    // Point at the first involved key the user wrote, else at the preset line.
-    std::stringstream ss(keys);
-    for (std::string key; std::getline(ss, key, ',');) {
-      if (m.has(key)) m.fail(key, message);
-    }
+  check_config(c, [&](const std::vector<std::string>& keys, const std::string& message) {
+    // Point at an involved key the user wrote, else at the preset line.
+    const std::string key = m.blamed_key(keys);
+    if (!key.empty()) m.fail(key, message);
     m.fail("preset", message + " (values from preset '" + name + "')");
   });
   return c;

@@ -120,6 +120,25 @@ TEST_CASE("system_cache.miss_latency_cycles is an unknown key: the DRAM behind t
               "--set system_cache.miss_latency_cycles=5: system_cache.miss_latency_cycles: unknown key; allowed here:");
 }
 
+TEST_CASE("an error about a combination of keys names the one --set gave") {
+  const std::pair<std::string, std::string> cases[] = {
+      // 1 MiB lines x 16 ways do not fit the file's 1 MiB cache; the file's size line was blamed.
+      {"--set \"system_cache.line=1 MiB\"",
+       "--set system_cache.line=1 MiB: system_cache.line: size 1 MiB is not a whole number of sets of 16 ways x "
+       "1 MiB lines (16 MiB a set)"},
+      {"--set system_cache.ways=3",
+       "--set system_cache.ways=3: system_cache.ways: size 1 MiB is not a whole number of sets of 3 ways x 64 B lines"},
+      // The preset's watermarks are 0.2 and 0.8: the message named the other one as the key.
+      {"--set dram.write_low_watermark=0.9",
+       "--set dram.write_low_watermark=0.9: dram.write_low_watermark: write_low_watermark 0.9 is not below "
+       "write_high_watermark 0.8"},
+      {"--set dram.write_high_watermark=0.1",
+       "--set dram.write_high_watermark=0.1: dram.write_high_watermark: write_low_watermark 0.2 is not below "
+       "write_high_watermark 0.1"},
+  };
+  for (const auto& [args, expected] : cases) check_error("validate -a " + kCacheAccelerator + " " + args, expected);
+}
+
 TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset, naming both keys") {
   for (const char* cmd : {"validate -a ", "run -a "}) {
     check_error(cmd + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +

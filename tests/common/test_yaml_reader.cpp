@@ -194,3 +194,15 @@ TEST_CASE("a section or list item that is not a section names its key path") {
   CHECK_THROWS_WITH(root.list_of_maps("ops"), Catch::StartsWith("cfg.yaml:3: ops[0]: expected a section"));
 }
 
+TEST_CASE("an error about several keys names the one the last --set argument gave, else the first given") {
+  YAML::Node root = qarch::load_yaml_string("size: 1 MiB\nline: 64 B\nways: 4\n", "cfg.yaml");
+  const std::vector<qarch::SetArgument> sets{qarch::apply_override(root, "ways=2"),
+                                             qarch::apply_override(root, "line=1 MiB")};
+  const YamlMap set(root, "cfg.yaml", "", sets);
+  CHECK(set.blamed_key({"size", "line", "ways"}) == "line");
+  CHECK(set.blamed_key({"size", "ways"}) == "ways");
+  const YamlMap file = doc("size: 1 MiB\nline: 64 B\n");
+  CHECK(file.blamed_key({"banks", "line", "size"}) == "line");
+  CHECK(file.blamed_key({"banks", "ways"}).empty());
+}
+
