@@ -374,9 +374,10 @@ bool YamlMap::boolean(const std::string& key, bool fallback) {
   if (is_quoted(scalar)) {
     fail(key, fmt::format("\"{}\" is a string (quoted); allowed: true, false, written without quotes", text));
   }
-  if (text == "true" || text == "yes" || text == "on") return true;
-  if (text == "false" || text == "no" || text == "off") return false;
-  fail(key, fmt::format("'{}' is not a boolean; allowed: true, false", text));
+  // YAML 1.2 and JSON booleans: YAML 1.1's yes/no/on/off are strings there.
+  if (text == "true") return true;
+  if (text == "false") return false;
+  fail(key, fmt::format("'{}' is not a boolean; allowed: true, false (not yes/no, on/off or 1/0)", text));
 }
 
 double YamlMap::unchecked_quantity(const std::string& key, Dimension dimension, const QuantityRange& range) {

@@ -67,6 +67,7 @@ class YamlMap {
   double number(const std::string& key, double min, double max, double fallback);
   // A list of exactly `count` numbers, each in [min, max] (energy_poly: [a, b, c]).
   std::vector<double> numbers(const std::string& key, std::size_t count, double min, double max);
+  // true or false, as in YAML 1.2 and JSON.
   bool boolean(const std::string& key, bool fallback);
   // A value with a unit, e.g. "100 ns", in SI base units within `range`.
   double quantity(const std::string& key, Dimension dimension, const QuantityRange& range);

@@ -139,6 +139,17 @@ TEST_CASE("an error about a combination of keys names the one --set gave") {
   for (const auto& [args, expected] : cases) check_error("validate -a " + kCacheAccelerator + " " + args, expected);
 }
 
+TEST_CASE("booleans are true or false only, as in YAML 1.2 and JSON") {
+  // yes was taken as true and 1 refused.
+  for (const char* value : {"yes", "1", "on", "no"}) {
+    check_error("validate -a " + kCacheAccelerator + " --set dram.split_command_bus=" + value,
+                "--set dram.split_command_bus=" + std::string(value) + ": dram.split_command_bus: '" + value +
+                    "' is not a boolean; allowed: true, false");
+  }
+  const auto ok = run_qarch("validate -a " + kCacheAccelerator + " --set dram.split_command_bus=true");
+  CHECK(ok.exit_code == 0);
+}
+
 TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset, naming both keys") {
   for (const char* cmd : {"validate -a ", "run -a "}) {
     check_error(cmd + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +

@@ -194,6 +194,15 @@ TEST_CASE("a section or list item that is not a section names its key path") {
   CHECK_THROWS_WITH(root.list_of_maps("ops"), Catch::StartsWith("cfg.yaml:3: ops[0]: expected a section"));
 }
 
+TEST_CASE("booleans are true or false, as in YAML 1.2 and JSON") {
+  YamlMap root = doc("a: yes\nb: 1\nc: true\nd: false\n");
+  CHECK_THROWS_WITH(root.boolean("a", false),
+                    "cfg.yaml:1: a: 'yes' is not a boolean; allowed: true, false (not yes/no, on/off or 1/0)");
+  CHECK_THROWS_WITH(root.boolean("b", false), Catch::StartsWith("cfg.yaml:2: b: '1' is not a boolean"));
+  CHECK(root.boolean("c", false));
+  CHECK_FALSE(root.boolean("d", true));
+}
+
 TEST_CASE("an error about several keys names the one the last --set argument gave, else the first given") {
   YAML::Node root = qarch::load_yaml_string("size: 1 MiB\nline: 64 B\nways: 4\n", "cfg.yaml");
   const std::vector<qarch::SetArgument> sets{qarch::apply_override(root, "ways=2"),
