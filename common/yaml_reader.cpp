@@ -62,6 +62,15 @@ int second_document_line(const std::string& text, const YAML::Node& first, const
   return start + 1;
 }
 
+// "a:b:" (a --set value, or a line under a key) is a section {a:b: null} in
+// YAML: the text as written, or nothing for any other node.
+std::optional<std::string> text_ending_in_colon(const YAML::Node& node) {
+  if (!node.IsMap() || node.Style() == YAML::EmitterStyle::Flow || node.size() != 1) return std::nullopt;
+  const auto entry = *node.begin();
+  if (!entry.first.IsScalar() || !entry.second.IsNull()) return std::nullopt;
+  return entry.first.Scalar() + ":";
+}
+
 enum class Syntax { kYaml, kJsonLine };
 
 // Every YAML or JSON text qarch reads is parsed here: one document, no key
@@ -249,12 +258,17 @@ bool YamlMap::given(const std::string& key, bool has_default) {
 YAML::Node YamlMap::required_scalar(const std::string& key) {
   if (!given(key, false)) fail(key, "required key is missing");
   YAML::Node child = node_[key];
+  if (const std::optional<std::string> text = text_ending_in_colon(child)) {
+    fail(key, fmt::format("'{}' ends with ':', which YAML reads as a section; expected a single value", *text));
+  }
   if (!child.IsScalar()) fail(key, "expected a single value, not a list or section");
   return child;
 }
 
 std::string YamlMap::string(const std::string& key) {
-  const std::string text = required_scalar(key).Scalar();
+  // A string may end in ':' (--set dram.address_mapping=ro:ba:co:bg:), which YAML reads as a section.
+  const std::optional<std::string> ends_in_colon = given(key, false) ? text_ending_in_colon(node_[key]) : std::nullopt;
+  const std::string text = ends_in_colon ? *ends_in_colon : required_scalar(key).Scalar();
   require_utf8(text, where(key));
   return text;
 }

@@ -1,6 +1,5 @@
 #include "models/memory/dram_address_map.h"
 
-#include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
@@ -52,8 +51,15 @@ DramAddressMap::DramAddressMap(const DramConfig& c) {
   const std::string allowed = "ch, pc, ra, bg, ba, ro, co";
 
   std::vector<int> order;  // most significant first
-  std::stringstream ss(c.address_mapping);
-  for (std::string part; std::getline(ss, part, ':');) {
+  for (std::size_t begin = 0, end = 0; end != std::string::npos; begin = end + 1) {
+    end = c.address_mapping.find(':', begin);
+    const std::string part = c.address_mapping.substr(begin, end - begin);  // to the end when npos
+    if (part.empty()) {
+      throw InputError(fmt::format(
+          "address_mapping '{}': empty field {} (a ':' at either end or two in a row); fields are colon-separated, "
+          "most significant first, from: {} (e.g. ro:ba:co:bg)",
+          c.address_mapping, order.size() + 1, allowed));
+    }
     int field = -1;
     for (int f = 0; f < kFieldCount; ++f) {
       if (part == kNames[f]) field = f;

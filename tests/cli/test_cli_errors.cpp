@@ -150,6 +150,18 @@ TEST_CASE("booleans are true or false only, as in YAML 1.2 and JSON") {
   CHECK(ok.exit_code == 0);
 }
 
+TEST_CASE("an address mapping with an empty field is refused, listing the allowed fields") {
+  // The trailing ':' made YAML read a section ("expected a single value"); quoted, it was accepted.
+  for (const char* set : {"'dram.address_mapping=\"ro:ba:co:bg:\"'", "dram.address_mapping=ro::ba:co:bg",
+                          "dram.address_mapping=:ro:ba:co:bg"}) {
+    check_error("validate -a " + kCacheAccelerator + " --set " + set, "empty field");
+  }
+  check_error("validate -a " + kCacheAccelerator + " --set dram.address_mapping=ro:ba:co:bg:",
+              "--set dram.address_mapping=ro:ba:co:bg:: dram.address_mapping: address_mapping 'ro:ba:co:bg:': empty "
+              "field 5 (a ':' at either end or two in a row); fields are colon-separated, most significant first, "
+              "from: ch, pc, ra, bg, ba, ro, co (e.g. ro:ba:co:bg)");
+}
+
 TEST_CASE("validate and run refuse the scalesim traffic model with a DRAM preset, naming both keys") {
   for (const char* cmd : {"validate -a ", "run -a "}) {
     check_error(cmd + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +

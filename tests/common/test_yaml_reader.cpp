@@ -215,3 +215,13 @@ TEST_CASE("an error about several keys names the one the last --set argument gav
   CHECK(file.blamed_key({"banks", "ways"}).empty());
 }
 
+TEST_CASE("a value ending in ':' is that text where a string belongs, and an error where a number does") {
+  // YAML reads "--set key=a:b:" as a section {a:b: null}.
+  YAML::Node root = qarch::load_yaml_string("name: x\n", "cfg.yaml");
+  std::vector<qarch::SetArgument> sets{qarch::apply_override(root, "name=ro:ba:"),
+                                       qarch::apply_override(root, "rows=3:")};
+  YamlMap map(root, "cfg.yaml", "", sets);
+  CHECK(map.string("name") == "ro:ba:");
+  CHECK_THROWS_WITH(map.integer("rows", 1, 8),
+                    "--set rows=3:: rows: '3:' ends with ':', which YAML reads as a section; expected a single value");
+}
