@@ -1,7 +1,10 @@
 #include "apps/qarch/cli.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -9,6 +12,17 @@
 #include "common/input_error.h"
 
 namespace qarch::cli {
+namespace {
+
+// Results go to stdout through C stdio (std::cout is synchronised with it), so
+// a write that failed (a full disk, a closed pipe) only shows here.
+int check_stdout(int exit_code) {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return exit_code;
+  std::fprintf(stderr, "qarch: error: cannot write standard output: %s\n", std::strerror(errno));
+  return kExitInputError;
+}
+
+}  // namespace
 
 int run(int argc, char* argv[]) {
 
@@ -28,7 +42,7 @@ int run(int argc, char* argv[]) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
-    return app.exit(e);
+    return check_stdout(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitInputError;
@@ -39,7 +53,7 @@ int run(int argc, char* argv[]) {
     std::fprintf(stderr, "qarch: internal error: %s\n", e.what());
     return 1;
   }
-  return status.exit_code;
+  return check_stdout(status.exit_code);
 }
 
 }  // namespace qarch::cli

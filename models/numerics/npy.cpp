@@ -244,11 +244,4 @@ std::string serialize_npy(const NdArray& array) {
   return out;
 }
 
-void write_npy(const std::string& path, const NdArray& array) {
-  std::ofstream out(path, std::ios::binary);
-  const std::string bytes = serialize_npy(array);
-  out.write(bytes.data(), std::streamsize(bytes.size()));
-  if (!out) throw std::invalid_argument(fmt::format("{}: cannot write", path));
-}
-
 }  // namespace qarch::numerics

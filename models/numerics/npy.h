@@ -33,6 +33,5 @@ struct NdArray {
 NdArray parse_npy(const std::string& content, const std::string& source);
 NdArray read_npy(const std::string& path);
 std::string serialize_npy(const NdArray& array);  // version 1.0
-void write_npy(const std::string& path, const NdArray& array);
 
 }  // namespace qarch::numerics

@@ -1,6 +1,10 @@
 // Bad inputs give one clear line on stderr and exit code 2.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <string>
+#include <vector>
+
 #include "tests/support/run_qarch.h"
 
 using qarch::test::kDataDir;
@@ -8,6 +12,7 @@ using qarch::test::kEdgeAccelerator;
 using qarch::test::kTinyTransformer;
 using qarch::test::run_qarch;
 using qarch::test::write_file;
+using qarch::test::write_temp_file;
 
 namespace {
 
@@ -362,4 +367,38 @@ TEST_CASE("usage errors exit 2 while help and version exit 0") {
   const auto version = run_qarch("--version");
   CHECK(version.exit_code == 0);
   CHECK_THAT(version.out, Catch::StartsWith("qarch "));
+}
+
+TEST_CASE("results that cannot be written to stdout are an error naming the reason, exit 2") {
+  // (A qarch before this fix, run as root with --json /dev/full, replaced the device by a file.)
+  REQUIRE(std::filesystem::is_character_file("/dev/full"));
+  const std::string trace = write_temp_file("t.trace", "0x0 READ 0\n0x40 WRITE 1\n");
+  for (const std::string& args : std::vector<std::string>{
+           "demo", "run -a " + kEdgeAccelerator + " -w " + kTinyTransformer, "validate -a " + kEdgeAccelerator,
+        "import scalesim " + kDataDir + "/scalesim/topologies/alexnet.csv", "numerics info int8",
+        "numerics table int8 --json", "cost mac --weights int8 --acts int8 --acc int32",
+        "dram --preset ddr4-2400 --trace " + trace, "dram --preset ddr4-2400 --json --trace " + trace,
+        "cache --trace " + trace, "cache --json --trace " + trace, "cache --help"}) {
+    INFO("qarch " << args);
+    const auto r = run_qarch(args, "/dev/full");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "qarch: error: cannot write standard output: No space left on device\n");
+  }
+}
+
+TEST_CASE("result files that cannot be written are an error naming the file and the reason, and leave nothing") {
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string missing = dir + "/no-such-dir/result.json";
+  check_error("demo --json " + missing, "qarch: error: cannot write " + missing + ": No such file or directory");
+  CHECK(!std::filesystem::exists(missing + ".partial"));
+  check_error("import scalesim " + kDataDir + "/scalesim/topologies/alexnet.csv -o " + dir,
+              "qarch: error: cannot write " + dir + ": Is a directory");
+  // A device is written in place, never replaced by a file.
+  check_error("demo --json /dev/full", "qarch: error: cannot write /dev/full: No space left on device");
+  CHECK(std::filesystem::is_character_file("/dev/full"));
+  // /dev/stdout is a link to the command's stdout: the result lands there.
+  const auto to_stdout = run_qarch("import scalesim " + kDataDir + "/scalesim/topologies/alexnet.csv -o /dev/stdout");
+  CHECK(to_stdout.exit_code == 0);
+  CHECK_THAT(to_stdout.out, Catch::StartsWith("# Imported from SCALE-Sim v2 topology"));
+  CHECK(std::filesystem::is_symlink("/dev/stdout"));
 }

@@ -10,11 +10,11 @@
 
 namespace qarch::test {
 
-CommandResult run_qarch(const std::string& args) {
+CommandResult run_qarch(const std::string& args, const std::string& stdout_path) {
   const std::string dir = make_temp_dir();
   const std::string out = dir + "/stdout", err = dir + "/stderr";
   const std::string cmd = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + QARCH_BINARY + " " + args +
-                          " >" + out + " 2>" + err + " </dev/null";
+                          " >" + (stdout_path.empty() ? out : stdout_path) + " 2>" + err + " </dev/null";
   const int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

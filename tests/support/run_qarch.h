@@ -17,7 +17,8 @@ struct CommandResult {
   std::string err;
 };
 
-CommandResult run_qarch(const std::string& args);
+// stdout_path: where the command's stdout goes instead (e.g. /dev/full); out is then empty.
+CommandResult run_qarch(const std::string& args, const std::string& stdout_path = "");
 std::string make_temp_dir();
 void write_file(const std::string& path, const std::string& text);
 // Writes `text` to a file `name` in a fresh temporary folder; returns its path.

@@ -21,8 +21,8 @@ void add_demo_command(CLI::App& app, CommandStatus&) {
     const workloads::Workload workload =
         workloads::load_trace_yaml_text(sim::builtin_workload_yaml(), "built-in");
     const sim::RunResult result = sim::run_simulation(config, workload);
+    if (!json->empty()) sim::write_json_file(result, *json);  // first, as qarch run does
     print_summary(result, stdout);
-    if (!json->empty()) sim::write_json_file(result, *json);
   });
 }
 

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/qarch/commands.h"
+#include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "models/numerics/element_codec.h"
 #include "models/numerics/error_metrics.h"
@@ -468,7 +469,7 @@ void run_format_matmul(const MatmulArgs& a) {
     const float v = float(y[i]);  // exact: accumulator values are fp32 values
     std::memcpy(out.bytes.data() + 4 * i, &v, 4);
   }
-  numerics::write_npy(a.out_path, out);
+  write_file_atomically(a.out_path, numerics::serialize_npy(out));
   const numerics::ErrorMetrics e = numerics::compare_to_reference(reference, y);
   std::printf("%s x %s GEMM, %s accumulation: %dx%dx%d, %zu float32 outputs written to %s; vs float64 reference: %s\n",
               a.format.c_str(), b_format.c_str(), accumulator.c_str(), m, n, k, y.size(), a.out_path.c_str(),
@@ -540,7 +541,7 @@ void add_matmul(CLI::App& numerics) {
         p.y_scale = *a->y_scale;
         p.y_zero_point = a->y_zero_point.value_or(0);
         const numerics::NdArray y = numerics::qlinear_matmul(lhs, rhs, p);
-        numerics::write_npy(a->out_path, y);
+        write_file_atomically(a->out_path, numerics::serialize_npy(y));
         // error of the quantized output against the float product of the dequantized inputs
         const std::vector<double> reference = numerics::matmul_dequantized_reference(lhs, rhs, p);
         std::vector<double> dequantized(y.element_count());
@@ -555,7 +556,7 @@ void add_matmul(CLI::App& numerics) {
       }
       const numerics::NdArray y = numerics::matmul_integer(lhs, rhs, a->a_zero_point.empty() ? 0 : a->a_zero_point[0],
                                                            a->b_zero_point.empty() ? 0 : a->b_zero_point[0]);
-      numerics::write_npy(a->out_path, y);
+      write_file_atomically(a->out_path, numerics::serialize_npy(y));
       std::printf("MatMulInteger: %zu int32 outputs written to %s\n", y.element_count(), a->out_path.c_str());
     });
   });

@@ -48,9 +48,10 @@ void execute(const RunCommandOptions& o) {
   sim::RunOptions run_options;
   run_options.price = !o.quiet || !o.json.empty();  // SCALE-Sim's CSVs carry no energy
   const sim::RunResult result = sim::run_simulation(config, workload, run_options);
-  if (!o.quiet) print_summary(result, stdout);
+  // Files first: a summary on stdout means every result was written.
   if (!o.json.empty()) sim::write_json_file(result, o.json);
   if (scalesim && !o.outdir.empty()) sim::write_scalesim_reports(result, o.outdir);
+  if (!o.quiet) print_summary(result, stdout);
 }
 
 }  // namespace
