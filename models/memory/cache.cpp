@@ -27,6 +27,14 @@ void check(const CacheConfig& c, Fail fail) {
                      format_bytes(double(c.size_bytes)), c.ways, format_bytes(c.line_bytes),
                      format_bytes(double(set_bytes))));
   }
+  const std::uint64_t lines = c.size_bytes / std::uint64_t(c.line_bytes);
+  if (lines > kMaxCacheLines) {
+    fail({"size", "line"}, fmt::format("{} in {} B lines is {} lines, whose state ({} B each) needs {}; the model takes at "
+                             "most {} lines ({}): give a larger line or a smaller size",
+                             format_bytes(double(c.size_bytes)), c.line_bytes, lines, kCacheStateBytesPerLine,
+                             format_bytes(double(lines * kCacheStateBytesPerLine)), kMaxCacheLines,
+                             format_bytes(double(kMaxCacheLines * kCacheStateBytesPerLine))));
+  }
   if (c.banks < 1 || c.sets() % std::uint32_t(c.banks) != 0) {
     fail({"banks", "size", "line", "ways"}, fmt::format("{} banks do not divide the {} sets", c.banks, c.sets()));
   }

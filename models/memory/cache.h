@@ -27,9 +27,14 @@ namespace qarch::memory {
 
 enum class WritePolicy { kWriteBack, kWriteThrough };  // with / without write-allocate
 
-// Largest cache and line the config reader takes (the model keeps a tag per line).
+// Largest cache and line the config reader takes.
 inline constexpr std::uint64_t kMaxCacheBytes = std::uint64_t{1} << 30;
 inline constexpr std::uint64_t kMaxCacheLineBytes = std::uint64_t{1} << 20;
+// The model holds the state of every line from the start: tag, fill cycle and
+// LRU/FIFO stamp (8 B each), valid and dirty flags (1 B each). It takes at
+// most 2^24 lines (a 1 GiB cache of 64 B lines), 416 MiB of state.
+inline constexpr std::uint64_t kCacheStateBytesPerLine = 26;
+inline constexpr std::uint64_t kMaxCacheLines = std::uint64_t{1} << 24;
 
 struct CacheConfig {
   std::uint64_t size_bytes = 32 * 1024;

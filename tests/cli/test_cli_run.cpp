@@ -296,6 +296,9 @@ TEST_CASE("bad cache and flash sections are rejected with the key") {
       {"flash={preset: ufs4.0, seq_read_bandwidth: 0.1 B/s}", "flash.seq_read_bandwidth: '0.1 B/s' is out of range; allowed: 1 MB/s .. 100 TB/s"},
       {"system_cache={size: 1000.5 B}", "system_cache.size: '1000.5 B' is not a whole number of bytes"},
       {"system_cache={size: 64 GiB}", "system_cache.size: '64 GiB' is out of range; allowed: 1 B .. 1 GiB"},
+      {"system_cache={size: 1 GiB, line: 16 B}",
+       "system_cache.size: 1 GiB in 16 B lines is 67108864 lines, whose state (26 B each) needs 1.625 GiB; the model "
+       "takes at most 16777216 lines (416 MiB)"},
   };
   for (const auto& [set, expected] : cases) {
     INFO(set);

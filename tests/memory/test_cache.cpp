@@ -223,4 +223,15 @@ TEST_CASE("cache config errors name the key") {
                     Catch::Contains("cache.replacement") && Catch::Contains("power-of-two"));
   CHECK_THROWS_WITH(load("replacement: mru\n"), Catch::Contains("allowed: lru, plru, fifo, random"));
   CHECK_THROWS_WITH(load("line: 48 B\n"), Catch::Contains("cache.line"));
+  // The model holds 26 B of state for each of size / line lines, at most 2^24 of them.
+  CHECK(load("size: 1 GiB\nline: 64 B\nways: 1\n").sets() == (1u << 24));
+  CHECK_THROWS_WITH(load("size: 1 GiB\nline: 32 B\nways: 1\n"),
+                    Catch::Contains("acc.yaml:1: cache.size: 1 GiB in 32 B lines is 33554432 lines, whose state "
+                                    "(26 B each) needs 832 MiB; the model takes at most 16777216 lines (416 MiB): "
+                                    "give a larger line or a smaller size"));
+  CacheConfig huge;
+  huge.size_bytes = kMaxCacheBytes;
+  huge.line_bytes = 1;
+  huge.ways = 1;
+  CHECK_THROWS_WITH(validate_cache_config(huge), Catch::StartsWith("cache.size: 1 GiB in 1 B lines"));
 }

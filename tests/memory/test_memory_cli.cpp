@@ -97,6 +97,10 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"cache --seed -1 --trace " + bad, {"cache.seed: -1 is out of range"}},
       {"cache --size 1TB --trace " + good, {"cache.size: '1TB' is out of range; allowed: 1 B .. 1 GiB"}},
       {"cache --line 64.5 --trace " + good, {"cache.line: '64.5 B' is not a whole number of bytes"}},
+      // 2^26 lines of 26 B of model state each: refused before any is allocated.
+      {"cache --size 1GiB --line 16 --ways 1 --trace " + good,
+       {"command line: cache.size: 1 GiB in 16 B lines is 67108864 lines, whose state (26 B each) needs 1.625 GiB; "
+        "the model takes at most 16777216 lines (416 MiB): give a larger line or a smaller size"}},
       // A directory opens as a stream that reads nothing: not an empty trace.
       {"dram --preset ddr4-2400 --trace " + qarch::test::make_temp_dir(), {"cannot open trace file"}},
       {"cache --trace " + qarch::test::make_temp_dir(), {"cannot open trace file"}},
