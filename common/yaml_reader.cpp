@@ -305,15 +305,14 @@ std::int64_t YamlMap::whole_number(const std::string& key, const YAML::Node& sca
                           "zeros or a 0x/0o prefix; allowed: integers {}..{}",
                           text, min, max));
   }
-  std::size_t pos = 0;
+  if (text.size() == sign || text.find_first_not_of("0123456789", sign) != std::string::npos) {
+    fail(key, fmt::format("'{}' is not a whole number; allowed: integers {}..{}", text, min, max));
+  }
   long long value = 0;
   try {
-    value = std::stoll(text, &pos, 10);
-  } catch (const std::exception&) {
-    pos = 0;
-  }
-  if (pos == 0 || pos != text.size()) {
-    fail(key, fmt::format("'{}' is not a whole number; allowed: integers {}..{}", text, min, max));
+    value = std::stoll(text, nullptr, 10);
+  } catch (const std::out_of_range&) {  // beyond 64 bits, so beyond any key's range
+    fail(key, fmt::format("{} is out of range; allowed: {}..{}", text, min, max));
   }
   if (value < min || value > max) {
     fail(key, fmt::format("{} is out of range; allowed: {}..{}", value, min, max));

@@ -23,8 +23,11 @@ TEST_CASE("unknown keys are rejected with file, line, key path and the allowed k
 }
 
 TEST_CASE("out-of-range, non-integer and wrong-unit values name the key and the allowed range") {
-  YamlMap root = doc("rows: -4\ncols: 3.5\nsize: 64 GHz\nflow: xs\n");
+  YamlMap root = doc("rows: -4\ncols: 3.5\nsize: 64 GHz\nflow: xs\nseed: 18446744073709551615\nlow: -99999999999999999999\n");
   CHECK_THROWS_WITH(root.integer("rows", 1, 4096), "cfg.yaml:1: rows: -4 is out of range; allowed: 1..4096");
+  // Whole numbers beyond 64 bits are out of range too, not "not a whole number".
+  CHECK_THROWS_WITH(root.integer("seed", 0, 100), "cfg.yaml:5: seed: 18446744073709551615 is out of range; allowed: 0..100");
+  CHECK_THROWS_WITH(root.integer("low", -8, 8), "cfg.yaml:6: low: -99999999999999999999 is out of range; allowed: -8..8");
   CHECK_THROWS_WITH(root.integer("cols", 1, 4096), Catch::Contains("cfg.yaml:2: cols: '3.5' is not a whole number"));
   CHECK_THROWS_WITH(root.quantity("size", qarch::Dimension::kBytes, {1, 1e9}), Catch::Contains("cfg.yaml:3: size:") && Catch::Contains("KiB"));
   CHECK_THROWS_WITH(root.choice("flow", {"os", "ws", "is"}), "cfg.yaml:4: flow: 'xs' is not allowed; allowed: os, ws, is");

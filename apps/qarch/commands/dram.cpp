@@ -33,7 +33,8 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
   cmd->add_option("--trace", opt->trace, "trace file, cycles in memory clocks")->required();
   cmd->add_option("--set", opt->overrides,
                   "override a DRAM parameter, e.g. --set address_mapping=ro:ba:co:bg --set tRCD=18");
-  cmd->add_option("--request-bytes", opt->request_bytes, "bytes per trace request, 1..1048576 (default 64)");
+  cmd->add_option("--request-bytes", opt->request_bytes, "bytes per trace request")
+      ->check(CLI::Range(1, memory::kMaxRequestBytes));
   cmd->add_flag("--json", opt->json, "print JSON instead of text");
   cmd->callback([opt] {
     memory::dram_preset(opt->preset);  // an unknown name fails here, listing the presets
