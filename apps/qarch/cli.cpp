@@ -12,7 +12,18 @@
 #include "common/input_error.h"
 
 namespace qarch::cli {
+
 namespace {
+
+// "qarch cache": the command line up to the deepest subcommand given.
+std::string command_path(const CLI::App& app) {
+  std::string path = "qarch";
+  for (const CLI::App* command = &app; !command->get_subcommands().empty();) {
+    command = command->get_subcommands().front();
+    path += " " + command->get_name();
+  }
+  return path;
+}
 
 // Results go to stdout through C stdio (std::cout is synchronised with it), so
 // a write that failed (a full disk, a closed pipe) only shows here.
@@ -44,7 +55,7 @@ int run(int argc, char* argv[]) {
   } catch (const CLI::Success& e) {
     return check_stdout(app.exit(e));
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    std::fprintf(stderr, "qarch: error: %s; see %s --help\n", e.what(), command_path(app).c_str());
     return kExitInputError;
   } catch (const InputError& e) {
     std::fprintf(stderr, "qarch: error: %s\n", e.what());

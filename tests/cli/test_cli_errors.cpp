@@ -359,8 +359,16 @@ TEST_CASE("operands larger than their quarter of the DRAM are refused by run and
 }
 
 TEST_CASE("usage errors exit 2 while help and version exit 0") {
-  CHECK(run_qarch("").exit_code == 2);
-  CHECK(run_qarch("frobnicate").exit_code == 2);
+  // One line, as any other error, with a pointer to the help of the command given.
+  check_error("", "qarch: error: A subcommand is required; see qarch --help");
+  check_error("frobnicate", "qarch: error: A subcommand is required; see qarch --help");
+  check_error("import", "qarch: error: A subcommand is required; see qarch import --help");
+  check_error("cache --frob --trace t", "qarch: error: The following argument was not expected: --frob; see qarch cache --help");
+  check_error("cache", "qarch: error: --trace is required; see qarch cache --help");
+  check_error("numerics encode int8 1 --rounding up",
+              "qarch: error: --rounding: up not in {nearest-even,toward-zero,stochastic}; see qarch numerics encode --help");
+  check_error("dram --preset ddr4-2400 --trace t --request-bytes abc",
+              "qarch: error: --request-bytes: Value abc not in range 1 to 1048576; see qarch dram --help");
   const auto help = run_qarch("run --help");
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Catch::Contains("--scalesim-config"));
