@@ -13,6 +13,10 @@
 
 namespace qarch::cli {
 
+const CLI::Validator kPathGiven(
+    [](const std::string& path) { return path.empty() ? std::string("the path is empty, so it names no file") : std::string(); },
+    "");
+
 namespace {
 
 // "qarch cache": the command line up to the deepest subcommand given.

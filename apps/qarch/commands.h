@@ -11,6 +11,10 @@ struct CommandStatus {
   int exit_code = 0;
 };
 
+// For every option that names a file or folder: an empty path is refused
+// ("--trace: the path is empty, so it names no file") rather than opened.
+extern const CLI::Validator kPathGiven;
+
 // One line per subcommand, in the order `qarch --help` lists them.
 void add_run_command(CLI::App& app, CommandStatus& status);
 void add_demo_command(CLI::App& app, CommandStatus& status);

@@ -358,6 +358,31 @@ TEST_CASE("operands larger than their quarter of the DRAM are refused by run and
                   "banks_per_group x rows x columns x bus_width_bits / 8 = 1 x 1 x 1 x 4 x 4 x 16 x 1024 x 16 / 8)");
 }
 
+TEST_CASE("an empty path is refused as naming no file, for every option that takes one") {
+  const std::string arch = " -a " + kEdgeAccelerator, work = " -w " + kTinyTransformer;
+  const std::pair<std::string, std::string> cases[] = {
+      {"run -a ''" + work, "--accelerator"},
+      {"run" + arch + " -w ''", "--workload"},
+      {"run" + arch + work + " --json ''", "--json"},
+      {"run --scalesim-config '' --topology t.csv", "--scalesim-config"},
+      {"run --scalesim-config s.cfg --topology ''", "--topology"},
+      {"run --scalesim-config s.cfg --topology t.csv --outdir ''", "--outdir"},
+      {"demo --json ''", "--json"},
+      {"validate -a ''", "--accelerator"},
+      {"validate -w ''", "--workload"},
+      {"import scalesim ''", "topology"},
+      {"import scalesim t.csv -o ''", "--out"},
+      {"cost mac --weights int8 --acts int8 --acc int32 --table ''", "--table"},
+      {"numerics quantize int8 --in ''", "--in"},
+      {"numerics matmul --a '' --b b.npy --out y.npy", "--a"},
+      {"numerics matmul --a a.npy --b '' --out y.npy", "--b"},
+      {"numerics matmul --a a.npy --b b.npy --out ''", "--out"},
+      {"dram --preset ddr4-2400 --trace ''", "--trace"},
+      {"cache --trace ''", "--trace"},
+  };
+  for (const auto& [args, option] : cases) check_error(args, "qarch: error: " + option + ": the path is empty, so it names no file");
+}
+
 TEST_CASE("usage errors exit 2 while help and version exit 0") {
   // One line, as any other error, with a pointer to the help of the command given.
   check_error("", "qarch: error: A subcommand is required; see qarch --help");

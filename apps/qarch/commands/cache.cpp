@@ -49,7 +49,7 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
   cmd->add_option("--write-policy", opt->write_policy,
                   "wb (write-back, write-allocate) or wt (write-through, no write-allocate)");
   cmd->add_option("--seed", opt->seed, "seed of the random policy");
-  cmd->add_option("--trace", opt->trace, "trace file")->required();
+  cmd->add_option("--trace", opt->trace, "trace file")->required()->check(kPathGiven);
   cmd->add_flag("--json", opt->json, "print JSON instead of text");
   cmd->callback([opt] {
     YAML::Node node = load_yaml_string("{}", "command line");

@@ -34,7 +34,8 @@ void add_tech_options(CLI::App* cmd, TechOptions& o) {
                   "supply voltage in V (default: the node's nominal); at most 5 V and not below the minimum of the "
                   "node's fitted energy polynomial (stillmaker2017: 0.165 V at 45nm, 0.41 V at 32nm, 0.257 V at 7nm)");
   cmd->add_option("--scaling", o.scaling, "technology scaling set of the table (stillmaker2017, classical)");
-  cmd->add_option("--table", o.table_path, "cost table YAML (default: the built-in cost/tables/default.yaml)");
+  cmd->add_option("--table", o.table_path, "cost table YAML (default: the built-in cost/tables/default.yaml)")
+      ->check(kPathGiven);
   cmd->add_flag("--json", o.json, "print JSON");
 }
 

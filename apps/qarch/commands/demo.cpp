@@ -15,7 +15,7 @@ void add_demo_command(CLI::App& app, CommandStatus&) {
   CLI::App* demo = app.add_subcommand(
       "demo", "Run the built-in design point (accelerators/edge-int8-32x32.yaml) on the built-in "
               "workload (workloads/examples/tiny-transformer.yaml)");
-  demo->add_option("--json", *json, "also write the result as JSON to FILE");
+  demo->add_option("--json", *json, "also write the result as JSON to FILE")->check(kPathGiven);
   demo->callback([json] {
     const sim::AcceleratorConfig config = sim::builtin_accelerator();
     const workloads::Workload workload =

@@ -30,7 +30,7 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
                   "DRAM preset: ddr4-2400, ddr4-3200, ddr5-4800, lpddr4-3200, lpddr5-6400, "
                   "lpddr5x-8533, hbm2, hbm3")
       ->required();
-  cmd->add_option("--trace", opt->trace, "trace file, cycles in memory clocks")->required();
+  cmd->add_option("--trace", opt->trace, "trace file, cycles in memory clocks")->required()->check(kPathGiven);
   cmd->add_option("--set", opt->overrides,
                   "override a DRAM parameter, e.g. --set address_mapping=ro:ba:co:bg --set tRCD=18");
   cmd->add_option("--request-bytes", opt->request_bytes, "bytes per trace request")

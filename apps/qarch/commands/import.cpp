@@ -34,9 +34,9 @@ void add_import_command(CLI::App& app, CommandStatus&) {
   import->require_subcommand(1);
   auto o = std::make_shared<ImportOptions>();
   CLI::App* scalesim = import->add_subcommand("scalesim", "SCALE-Sim v2 topology CSV -> trace v1 YAML");
-  scalesim->add_option("topology", o->topology, "topology CSV")->required();
+  scalesim->add_option("topology", o->topology, "topology CSV")->required()->check(kPathGiven);
   scalesim->add_flag("--gemm", o->gemm, "the CSV has M,N,K rows (SCALE-Sim -i gemm)");
-  scalesim->add_option("-o,--out", o->out, "write the trace here (default: stdout)");
+  scalesim->add_option("-o,--out", o->out, "write the trace here (default: stdout)")->check(kPathGiven);
   scalesim->callback([o] {
     const workloads::Workload w = workloads::load_scalesim_topology(
         o->topology, o->gemm ? workloads::ScaleSimTopologyKind::kGemm : workloads::ScaleSimTopologyKind::kConv);

@@ -311,7 +311,7 @@ void add_quantize(CLI::App& numerics) {
   auto a = std::make_shared<QuantizeArgs>();
   cmd->add_option("format", a->format, "Element format (int4, fp8-e4m3, ...) or block format (mxfp4, nvfp4, ...)")->required();
   cmd->add_option("values", a->values, "Values, row-major (or --in)");
-  cmd->add_option("--in", a->in_path, "float32 .npy input (1-D or 2-D)");
+  cmd->add_option("--in", a->in_path, "float32 .npy input (1-D or 2-D)")->check(kPathGiven);
   cmd->add_option("--shape", a->shape, "ROWSxCOLS of the values (default 1xN)");
   cmd->add_option("--granularity", a->granularity, "per-tensor | per-channel | per-token | per-group | per-block");
   cmd->add_option("--group-size", a->group_size, "Elements along a row sharing a scale (per-group)");
@@ -498,9 +498,13 @@ void add_matmul(CLI::App& numerics) {
       "when only zero-points are (batch dimensions broadcast as ONNX MatMul); with --format, a GEMM in a float "
       "(fp8-e4m3, ...) or block format (mxfp8-e4m3, mxfp4, nvfp4, ...) on float32 inputs");
   auto a = std::make_shared<MatmulArgs>();
-  cmd->add_option("--a", a->a_path, "A: int8/uint8 .npy [..., M, K] (float32 [M, K] with --format)")->required();
-  cmd->add_option("--b", a->b_path, "B: int8/uint8 .npy [..., K, N] (float32 [K, N] with --format)")->required();
-  cmd->add_option("--out", a->out_path, "Y .npy to write")->required();
+  cmd->add_option("--a", a->a_path, "A: int8/uint8 .npy [..., M, K] (float32 [M, K] with --format)")
+      ->required()
+      ->check(kPathGiven);
+  cmd->add_option("--b", a->b_path, "B: int8/uint8 .npy [..., K, N] (float32 [K, N] with --format)")
+      ->required()
+      ->check(kPathGiven);
+  cmd->add_option("--out", a->out_path, "Y .npy to write")->required()->check(kPathGiven);
   cmd->add_option("--a-scale", a->a_scale, "Scale of A: one value, or comma-separated per row (M, or batches*M)")->delimiter(',');
   cmd->add_option("--a-zero-point", a->a_zero_point, "Zero-point of A: as many as scales")->delimiter(',');
   cmd->add_option("--b-scale", a->b_scale, "Scale of B: one value, or comma-separated per column (N, or batches*N)")->delimiter(',');

@@ -59,14 +59,14 @@ void execute(const RunCommandOptions& o) {
 void add_run_command(CLI::App& app, CommandStatus&) {
   auto opts = std::make_shared<RunCommandOptions>();
   CLI::App* run = app.add_subcommand("run", "Simulate a workload on an accelerator design point");
-  run->add_option("-a,--accelerator", opts->accelerator, "accelerator config (YAML)");
-  run->add_option("-w,--workload", opts->workload, "workload trace (.yaml or .jsonl)");
+  run->add_option("-a,--accelerator", opts->accelerator, "accelerator config (YAML)")->check(kPathGiven);
+  run->add_option("-w,--workload", opts->workload, "workload trace (.yaml or .jsonl)")->check(kPathGiven);
   run->add_option("--set", opts->overrides, "override an accelerator key: key.path=value (repeatable)");
-  run->add_option("--json", opts->json, "write the result as JSON to FILE");
-  run->add_option("--scalesim-config", opts->scalesim_config, "SCALE-Sim v2 .cfg instead of -a");
-  run->add_option("--topology", opts->topology, "SCALE-Sim v2 topology CSV instead of -w");
+  run->add_option("--json", opts->json, "write the result as JSON to FILE")->check(kPathGiven);
+  run->add_option("--scalesim-config", opts->scalesim_config, "SCALE-Sim v2 .cfg instead of -a")->check(kPathGiven);
+  run->add_option("--topology", opts->topology, "SCALE-Sim v2 topology CSV instead of -w")->check(kPathGiven);
   run->add_flag("--gemm", opts->gemm, "the topology has M,N,K rows (SCALE-Sim -i gemm)");
-  run->add_option("--outdir", opts->outdir, "write SCALE-Sim's three report CSVs here");
+  run->add_option("--outdir", opts->outdir, "write SCALE-Sim's three report CSVs here")->check(kPathGiven);
   run->add_flag("-q,--quiet", opts->quiet, "no summary table on stdout");
   run->callback([opts] { execute(*opts); });
 }

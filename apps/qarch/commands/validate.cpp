@@ -22,8 +22,8 @@ struct ValidateOptions {
 void add_validate_command(CLI::App& app, CommandStatus&) {
   auto o = std::make_shared<ValidateOptions>();
   CLI::App* cmd = app.add_subcommand("validate", "Check an accelerator config and/or a workload trace");
-  cmd->add_option("-a,--accelerator", o->accelerator, "accelerator config (YAML)");
-  cmd->add_option("-w,--workload", o->workload, "workload trace (.yaml or .jsonl)");
+  cmd->add_option("-a,--accelerator", o->accelerator, "accelerator config (YAML)")->check(kPathGiven);
+  cmd->add_option("-w,--workload", o->workload, "workload trace (.yaml or .jsonl)")->check(kPathGiven);
   cmd->add_option("--set", o->overrides, "override an accelerator key: key.path=value");
   cmd->callback([o] {
     if (o->accelerator.empty() && o->workload.empty()) throw InputError("give -a ARCH.yaml, -w TRACE, or both");
