@@ -29,6 +29,14 @@ std::string command_path(const CLI::App& app) {
   return path;
 }
 
+// --help shows each option's default, but an empty list is none ("--set TEXT=[]").
+void hide_empty_list_defaults(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_default_str() == "[]") option->default_str("");
+  }
+  for (CLI::App* command : app.get_subcommands(nullptr)) hide_empty_list_defaults(*command);
+}
+
 // Results go to stdout through C stdio (std::cout is synchronised with it), so
 // a write that failed (a full disk, a closed pipe) only shows here.
 int check_stdout(int exit_code) {
@@ -44,6 +52,7 @@ int run(int argc, char* argv[]) {
   CLI::App app{"qarch: accelerator simulator and cost model for quantized neural networks"};
   app.set_version_flag("--version", std::string("qarch ") + QARCH_VERSION);
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();
   CommandStatus status;
   add_run_command(app, status);
   add_demo_command(app, status);
@@ -53,6 +62,7 @@ int run(int argc, char* argv[]) {
   add_numerics_command(app, status);
   add_dram_command(app, status);
   add_cache_command(app, status);
+  hide_empty_list_defaults(app);
 
   try {
     app.parse(argc, argv);

@@ -435,3 +435,19 @@ TEST_CASE("result files that cannot be written are an error naming the file and 
   CHECK_THAT(to_stdout.out, Catch::StartsWith("# Imported from SCALE-Sim v2 topology"));
   CHECK(std::filesystem::is_symlink("/dev/stdout"));
 }
+
+TEST_CASE("qarch COMMAND --help shows each option's default, and no default for a list") {
+  const auto cache = run_qarch("cache --help");
+  CHECK(cache.exit_code == 0);
+  for (const char* option : {"--size TEXT=32KiB", "--line TEXT=64", "--ways TEXT=8", "--banks TEXT=1",
+                             "--policy TEXT=lru", "--write-policy TEXT=wb", "--seed TEXT=1"}) {
+    CHECK_THAT(cache.out, Catch::Contains(option));
+  }
+  CHECK_THAT(run_qarch("dram --help").out, Catch::Contains("=64") && Catch::Contains("--set TEXT ...") &&
+                                               !Catch::Contains("[]"));
+  CHECK_THAT(run_qarch("cost sram --help").out,
+             Catch::Contains("--width INT=64") && Catch::Contains("--banks INT=1") && Catch::Contains("--node TEXT=45nm"));
+  CHECK_THAT(run_qarch("numerics quantize --help").out,
+             Catch::Contains("=nearest-even") && Catch::Contains("--scale-format TEXT=fp32") &&
+                 Catch::Contains("--seed UINT=1"));
+}

@@ -29,7 +29,7 @@ struct TechOptions {
 };
 
 void add_tech_options(CLI::App* cmd, TechOptions& o) {
-  cmd->add_option("--node", o.node, "technology node, e.g. 7nm (default 45nm, the table's base)");
+  cmd->add_option("--node", o.node, "technology node, e.g. 7nm (45nm is the table's base)");
   cmd->add_option("--vdd", o.vdd_v,
                   "supply voltage in V (default: the node's nominal); at most 5 V and not below the minimum of the "
                   "node's fitted energy polynomial (stillmaker2017: 0.165 V at 45nm, 0.41 V at 32nm, 0.257 V at 7nm)");
@@ -137,8 +137,8 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   CLI::App* sram_cmd = cost_cmd->add_subcommand("sram", "energy per access and area of an on-chip SRAM");
   sram_cmd->add_option("--size", sram->size, "capacity with a unit, e.g. 1MiB or 32 KiB; whole bytes, 1 B..1024 GiB")
       ->required();
-  sram_cmd->add_option("--width", sram->width_bits, "bits per access (default 64)");
-  sram_cmd->add_option("--banks", sram->banks, "number of banks (default 1)");
+  sram_cmd->add_option("--width", sram->width_bits, "bits per access");
+  sram_cmd->add_option("--banks", sram->banks, "number of banks");
   add_tech_options(sram_cmd, sram->tech);
   sram_cmd->callback([sram]() {
     const Context c = context(sram->tech);
