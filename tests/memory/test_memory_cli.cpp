@@ -3,7 +3,6 @@
 
 #include <array>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,10 +23,9 @@ Run run(const std::string& args) {
   return {r.exit_code, r.out + r.err};
 }
 
+// In a folder of its own: tests run in parallel, and other checkouts' tests too.
 std::string write_trace(const std::string& name, const std::string& text) {
-  const std::string path = "/tmp/qarch_test_memory_" + name + ".trace";
-  std::ofstream(path) << text;
-  return path;
+  return qarch::test::write_temp_file(name + ".trace", text);
 }
 
 }  // namespace
