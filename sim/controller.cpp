@@ -190,6 +190,11 @@ void Controller::compute_thread() {
     computed_ = g + 1;
     computed_event_.notify(sc_core::SC_ZERO_TIME);
     if (progress_ && computed_ % kProgressFolds == 0) progress_(computed_, total_folds_);
+    if (sc_core::sc_time_stamp() > sc_core::sc_time(kMaxSimulatedPs, sc_core::SC_PS)) {
+      passed_time_limit_ = true;
+      sc_core::sc_stop();
+      return;
+    }
     if (c.fold + 1 == schedule_of(c).folds()) {
       const auto now = static_cast<std::int64_t>(std::llround(sc_core::sc_time_stamp() / cycle_));
       rec.cycles = now - pass_start;

@@ -41,6 +41,12 @@ class Controller : public sc_core::sc_module {
   // Called with (folds done, total folds) every kProgressFolds folds.
   void on_progress(std::function<void(std::int64_t, std::int64_t)> callback) { progress_ = std::move(callback); }
   static constexpr std::int64_t kProgressFolds = 4096;
+  // SystemC counts time in picoseconds up to 2^64 ps (213 days) and wraps
+  // past it without a word. The run stops after the first fold that ends
+  // beyond 2^62 ps (53 days): with the config's ranges no fold lasts anywhere
+  // near 2^62 ps, so time has not wrapped by then. result() is not valid then.
+  static constexpr double kMaxSimulatedPs = 4611686018427387904.0;  // 2^62
+  bool passed_time_limit() const { return passed_time_limit_; }
 
  private:
   // Position in the fold sequence: op -> pass -> repeat -> fold.
@@ -78,6 +84,7 @@ class Controller : public sc_core::sc_module {
   std::vector<std::vector<std::vector<std::int64_t>>> pass_start_cycle_;
 
   std::int64_t loaded_ = 0, computed_ = 0, stored_ = 0, total_folds_ = 0;
+  bool passed_time_limit_ = false;
   // Completion times of the last few folds' loads and stores (ring buffers:
   // no thread is more than two folds ahead of another).
   static constexpr std::size_t kRing = 4;

@@ -4,6 +4,9 @@
 
 #include <systemc>
 
+#include <fmt/format.h>
+
+#include "common/input_error.h"
 #include "common/terminal.h"
 #include "sim/accelerator_top.h"
 #include "sim/costing.h"
@@ -25,6 +28,14 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   ProgressLine progress("simulating " + workload.name, static_cast<std::uint64_t>(top.controller.total_folds()));
   top.controller.on_progress([&progress](std::int64_t done, std::int64_t) { progress.update(static_cast<std::uint64_t>(done)); });
   sc_core::sc_start();
+  if (top.controller.passed_time_limit()) {
+    const double days = sc_core::sc_time_stamp().to_seconds() / 86400;
+    throw InputError(SourceRef{workload.source, 0, ""},
+                     fmt::format("the run passed {:.0f} days of simulated time and was stopped: qarch keeps time "
+                                 "in picoseconds and simulates at most 2^62 ps ({:.0f} days); allowed: a smaller "
+                                 "workload, or a faster clock or memory (clock, dram.bandwidth, dram.latency, flash)",
+                                 days, Controller::kMaxSimulatedPs * 1e-12 / 86400));
+  }
   RunResult result = top.controller.result();
   result.memory = top.memory_counters();
   result.workload = workload.name;

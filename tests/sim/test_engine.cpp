@@ -84,3 +84,15 @@ TEST_CASE("in SCALE-Sim quirk mode each pass reports one cycle less, taken off i
   CHECK(r.stall_cycles == 0);
   CHECK(r.ops[0].passes[0].compute_cycles + r.ops[0].passes[0].stall_cycles == r.ops[0].passes[0].cycles);
 }
+
+TEST_CASE("a run that passes 2^62 ps of simulated time is stopped with an error, not wrapped") {
+  // SystemC time ends at 2^64 ps. The config's ranges keep a single fold far
+  // below 2^62 ps (4.6e6 s), so reaching the limit takes a very long run; set
+  // past the ranges here, a 2e-4 B/s DRAM needs 5.1e6 s for each 1 KiB
+  // operand of one 32 x 32 x 32 fold, and the first fold ends past 2^62 ps.
+  auto config = sim::builtin_accelerator({});
+  config.dram.bandwidth_bytes_per_s = 2e-4;
+  CHECK_THROWS_WITH(sim::run_simulation(config, gemm(32, 32, 32)),
+                    Catch::StartsWith("t.yaml: the run passed") && Catch::Contains("days of simulated time") &&
+                        Catch::Contains("at most 2^62 ps (53 days)"));
+}
