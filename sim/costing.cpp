@@ -95,7 +95,7 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
     const cost::MacOptions options = packing_of(f);
     if (options.lane_bits && *options.lane_bits > cost::kMaxLaneBits) {
       const int operand_bits = *options.lane_bits / f.macs_per_pe_per_cycle;
-      throw InputError(c.where(fmt::format("compute.systolic_array.formats.{}.macs_per_pe_per_cycle", i)),
+      throw InputError(c.where(fmt::format("compute.systolic_array.formats[{}].macs_per_pe_per_cycle", i)),
                        fmt::format("{} {}-bit products per cycle need a {}-bit lane, wider than the cost model's {}-bit "
                                    "multiplier; allowed: 1..{}",
                                    f.macs_per_pe_per_cycle, operand_bits, *options.lane_bits, cost::kMaxLaneBits,
@@ -113,7 +113,7 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
       pe_um2 = f.macs_per_pe_per_cycle * mac_um2(options);
       lane_um2 = mac_um2({});
     } catch (const InputError& e) {
-      throw InputError(c.where(fmt::format("compute.systolic_array.formats.{}", i)), e.what());
+      throw InputError(c.where(fmt::format("compute.systolic_array.formats[{}]", i)), e.what());
     }
     if (pe_um2 > largest_um2) {
       largest_um2 = pe_um2;
@@ -186,7 +186,7 @@ RunPricing check_priceable(const AcceleratorConfig& c, const std::vector<OpPlan>
                          fmt::format("op '{}' accumulates {} x {} in {}, but the PE accumulates that pair in {} ({}); "
                                      "allowed: the op's accumulator equal to the pair's",
                                      op.name, op.weights.format, op.inputs.format, op.accumulator, pair.accumulator,
-                                     c.where(fmt::format("compute.systolic_array.formats.{}.accumulator", index)).describe()));
+                                     c.where(fmt::format("compute.systolic_array.formats[{}].accumulator", index)).describe()));
       }
     }
   }

@@ -210,7 +210,7 @@ TEST_CASE("what the cost model cannot price is an error before the run, with -q 
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/acc4.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 16, n: 16, k: 16, accumulator: int4}\n");
   const std::string acc4 = " --set compute.systolic_array.formats.0.accumulator=int4";
-  const std::string narrow = "compute.systolic_array.formats.0: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
+  const std::string narrow = "compute.systolic_array.formats[0]: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
   // Found after loading, these still name the --set argument that gave the value.
   const std::string node = "--set cost.node=3nm: cost.node: ";
   const std::string table = "--set cost.table=/nonexistent.yaml: cost.table: /nonexistent.yaml: cannot open file";
@@ -221,7 +221,8 @@ TEST_CASE("what the cost model cannot price is an error before the run, with -q 
                 table);
   }
   check_error("run -q -a " + kEdgeAccelerator + " -w " + kTinyTransformer + " --set compute.systolic_array.formats.0.macs_per_pe_per_cycle=16",
-              "edge-int8-32x32.yaml: compute.systolic_array.formats.0.macs_per_pe_per_cycle: 16 8-bit products per cycle "
+              "--set compute.systolic_array.formats.0.macs_per_pe_per_cycle=16: "
+              "compute.systolic_array.formats[0].macs_per_pe_per_cycle: 16 8-bit products per cycle "
               "need a 128-bit lane, wider than the cost model's 64-bit multiplier; allowed: 1..8");
   // validate prints what passed before the check that fails.
   for (const auto& [args, expected] : {std::pair{acc4 + " -w " + dir + "/acc4.yaml", narrow},
@@ -249,12 +250,13 @@ TEST_CASE("an op whose accumulator is not its format pair's is an error naming t
     CHECK(i8.exit_code == 2);
     CHECK_THAT(i8.err, Catch::Contains("i8a16.yaml:3: ops[0]: op 'g' accumulates int8 x int8 in int16, but the PE "
                                        "accumulates that pair in int32 (" + kEdgeAccelerator +
-                                       ": compute.systolic_array.formats.0.accumulator)"));
+                                       ": compute.systolic_array.formats[0].accumulator)"));
     const auto fp8 = run_qarch(std::string(cmd) + " -a " + kEdgeAccelerator + fp8_pair + " -w " + dir + "/fp8a32.yaml");
     CHECK(fp8.exit_code == 2);
     CHECK_THAT(fp8.err, Catch::Contains("fp8a32.yaml:3: ops[0]: op 'g' accumulates fp8-e4m3 x fp8-e4m3 in fp32, but "
-                                        "the PE accumulates that pair in fp16 (" + kEdgeAccelerator +
-                                        ": compute.systolic_array.formats.1.accumulator)"));
+                                        "the PE accumulates that pair in fp16 (--set compute.systolic_array."
+                                        "formats.1={weights: fp8-e4m3, inputs: fp8-e4m3, accumulator: fp16}: "
+                                        "compute.systolic_array.formats[1].accumulator)"));
   }
 }
 
