@@ -171,7 +171,11 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
     if (dram.has("bandwidth") && dram.string("bandwidth") == "unlimited") {
       c.dram.bandwidth_bytes_per_s = 0;
     } else {
-      c.dram.bandwidth_bytes_per_s = dram.quantity("bandwidth", Dimension::kBandwidthBps, kMemoryBandwidthRange);
+      try {
+        c.dram.bandwidth_bytes_per_s = dram.quantity("bandwidth", Dimension::kBandwidthBps, kMemoryBandwidthRange);
+      } catch (const InputError& e) {
+        throw InputError(std::string(e.what()) + "; or unlimited (no bandwidth limit)");
+      }
     }
     c.dram.latency_s = dram.quantity("latency", Dimension::kTimeSeconds, kMemoryLatencyRange, 0.0);
     c.dram.standard = dram.choice("standard", standards, "lpddr4");

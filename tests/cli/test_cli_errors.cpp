@@ -82,7 +82,11 @@ TEST_CASE("times and bandwidths outside their documented ranges exit 2 naming th
        "--set dram.latency=1e7 s: dram.latency: '1e7 s' is out of range; allowed: 0, or 1 ps .. 1 s"},
       {kEdgeAccelerator + " --set \"dram.latency=0.4 ps\"", "dram.latency: '0.4 ps' is out of range"},
       {kEdgeAccelerator + " --set \"dram.bandwidth=1e-30 B/s\"",
-       "--set dram.bandwidth=1e-30 B/s: dram.bandwidth: '1e-30 B/s' is out of range; allowed: 1 MB/s .. 100 TB/s"},
+       "--set dram.bandwidth=1e-30 B/s: dram.bandwidth: '1e-30 B/s' is out of range; allowed: 1 MB/s .. 100 TB/s; "
+       "or unlimited (no bandwidth limit)"},
+      {kEdgeAccelerator + " --set dram.bandwidth=0", "dram.bandwidth: '0' is out of range; allowed: 1 MB/s .. 100 TB/s; "
+                                                     "or unlimited (no bandwidth limit)"},
+      {kEdgeAccelerator + " --set dram.bandwidth=fast", "e.g. 25.6 GB/s; or unlimited (no bandwidth limit)"},
       {kEdgeAccelerator + " --set \"dram.bandwidth=1000 TB/s\"", "dram.bandwidth: '1000 TB/s' is out of range"},
       {kCacheAccelerator + " --set \"dram.tCK=1e9 s\"",
        "--set dram.tCK=1e9 s: dram.tCK: '1e9 s' is out of range; allowed: 100 ps .. 100 ns"},

@@ -52,7 +52,8 @@ TEST_CASE("errors about a value given with --set name the --set argument, not th
   CHECK_THROWS_WITH(load_accelerator(file, {"clock=abc"}),
                     Catch::StartsWith("--set clock=abc: clock: 'abc' is not a frequency"));
   CHECK_THROWS_WITH(load_accelerator(file, {"dram.bandwidth=-3 GB/s"}),
-                    "--set dram.bandwidth=-3 GB/s: dram.bandwidth: '-3 GB/s' is out of range; allowed: 1 MB/s .. 100 TB/s");
+                    "--set dram.bandwidth=-3 GB/s: dram.bandwidth: '-3 GB/s' is out of range; allowed: 1 MB/s .. 100 TB/s; "
+                    "or unlimited (no bandwidth limit)");
   CHECK_THROWS_WITH(load_accelerator(file, {"scratchpads.ifmap.size=0.5B"}),
                     "--set scratchpads.ifmap.size=0.5B: scratchpads.ifmap.size: '0.5B' is not a whole number of bytes");
   CHECK_THROWS_WITH(load_accelerator(file, {"scratchpads.filter.size=1 KiB"}),
