@@ -170,46 +170,71 @@ class ReuseSchedule : public FoldSchedule {
     const std::int64_t j = index / f.row_folds;  // column fold (outer)
     const std::int64_t i = index % f.row_folds;  // row fold (inner)
     const std::int64_t rows = f.rows_used(i, shape_.rows), cols = f.cols_used(j, shape_.cols);
-    const double row_share = static_cast<double>(rows) / static_cast<double>(f.spatial_rows);
-    const double col_share = static_cast<double>(cols) / static_cast<double>(f.spatial_cols);
     FoldWork w = array_fold(p_, shape_, index);
     // Which fold index each operand's slice follows: row fold i, column fold j
     // or both (a new tile every fold).
     const bool first_of_row_slice = fetch_row_slice(i, j, index);
-    // Offsets: a row slice starts at its share of the operand, a column slice
-    // likewise, a tile (i, j) in tile order (column folds outer).
-    const double row_start = static_cast<double>(i * shape_.rows) / static_cast<double>(f.spatial_rows);
-    const double col_start = static_cast<double>(j * shape_.cols) / static_cast<double>(f.spatial_cols);
-    const double tile_start = col_start + row_start * col_share;
+    // Slices in fetch order: row slice i of the Sr rows, column slice j of the
+    // Sc columns, tile (i, j) in tile order (column folds outer).
+    const std::int64_t first_row = i * shape_.rows, first_col = j * shape_.cols;
+    const std::int64_t tiles_before = first_col * f.spatial_rows + first_row * cols;
+    const std::int64_t tile_parts = f.spatial_rows * f.spatial_cols;
     switch (shape_.dataflow) {
-      case Dataflow::kOutputStationary:  // rows: m, cols: n, T: k
-        w.ifmap_read_bytes = first_of_row_slice ? bytes(p_.ifmap_bytes * row_share) : 0;
-        w.ifmap_offset = bytes(p_.ifmap_bytes * row_start);
-        w.filter_read_bytes = i == 0 ? bytes(p_.filter_bytes * col_share) : 0;
-        w.filter_offset = bytes(p_.filter_bytes * col_start);
-        w.ofmap_write_bytes = bytes(p_.ofmap_bytes * row_share * col_share);
-        w.ofmap_offset = bytes(p_.ofmap_bytes * tile_start);
+      case Dataflow::kOutputStationary: {  // rows: m, cols: n, T: k
+        const Span ifmap = span(p_.ifmap_bytes, first_row, rows, f.spatial_rows);
+        const Span filter = span(p_.filter_bytes, first_col, cols, f.spatial_cols);
+        const Span ofmap = span(p_.ofmap_bytes, tiles_before, rows * cols, tile_parts);
+        w.ifmap_read_bytes = first_of_row_slice ? ifmap.bytes : 0;
+        w.ifmap_offset = ifmap.offset;
+        w.filter_read_bytes = i == 0 ? filter.bytes : 0;
+        w.filter_offset = filter.offset;
+        w.ofmap_write_bytes = ofmap.bytes;
+        w.ofmap_offset = ofmap.offset;
         break;
-      case Dataflow::kWeightStationary:  // rows: k, cols: n, T: m
-        w.filter_read_bytes = bytes(p_.filter_bytes * row_share * col_share);
-        w.filter_offset = bytes(p_.filter_bytes * tile_start);
-        w.ifmap_read_bytes = fetch_slice(ifmap_fits_, i, j, index) ? bytes(p_.ifmap_bytes * row_share) : 0;
-        w.ifmap_offset = bytes(p_.ifmap_bytes * row_start);
-        reduction_outputs(w, i, col_share, col_start);
+      }
+      case Dataflow::kWeightStationary: {  // rows: k, cols: n, T: m
+        const Span filter = span(p_.filter_bytes, tiles_before, rows * cols, tile_parts);
+        const Span ifmap = span(p_.ifmap_bytes, first_row, rows, f.spatial_rows);
+        w.filter_read_bytes = filter.bytes;
+        w.filter_offset = filter.offset;
+        w.ifmap_read_bytes = fetch_slice(ifmap_fits_, i, j, index) ? ifmap.bytes : 0;
+        w.ifmap_offset = ifmap.offset;
+        reduction_outputs(w, i, first_col, cols);
         break;
-      case Dataflow::kInputStationary:  // rows: k, cols: m, T: n
-        w.ifmap_read_bytes = bytes(p_.ifmap_bytes * row_share * col_share);
-        w.ifmap_offset = bytes(p_.ifmap_bytes * tile_start);
-        w.filter_read_bytes = fetch_slice(filter_fits_, i, j, index) ? bytes(p_.filter_bytes * row_share) : 0;
-        w.filter_offset = bytes(p_.filter_bytes * row_start);
-        reduction_outputs(w, i, col_share, col_start);
+      }
+      case Dataflow::kInputStationary: {  // rows: k, cols: m, T: n
+        const Span ifmap = span(p_.ifmap_bytes, tiles_before, rows * cols, tile_parts);
+        const Span filter = span(p_.filter_bytes, first_row, rows, f.spatial_rows);
+        w.ifmap_read_bytes = ifmap.bytes;
+        w.ifmap_offset = ifmap.offset;
+        w.filter_read_bytes = fetch_slice(filter_fits_, i, j, index) ? filter.bytes : 0;
+        w.filter_offset = filter.offset;
+        reduction_outputs(w, i, first_col, cols);
         break;
+      }
     }
     return w;
   }
 
  private:
   static std::uint64_t bytes(double b) { return static_cast<std::uint64_t>(std::ceil(b)); }
+
+  // Parts [first, first + count) of an operand of `operand_bytes` stored as
+  // `parts` equal parts back to back in fetch order. Both ends come from the
+  // same rounded boundary, so a slice ends exactly where the next begins and
+  // an operand read once in order is one contiguous stream (rounding each
+  // share on its own left 1-byte gaps and overlaps between tiles, which a
+  // flash device serves as random reads).
+  struct Span {
+    std::uint64_t offset = 0, bytes = 0;
+  };
+  static Span span(double operand_bytes, std::int64_t first, std::int64_t count, std::int64_t parts) {
+    const auto boundary = [&](std::int64_t part) {
+      return bytes(operand_bytes * static_cast<double>(part) / static_cast<double>(parts));
+    };
+    const std::uint64_t begin = boundary(first);
+    return {begin, boundary(first + count) - begin};
+  }
 
   bool fetch_row_slice(std::int64_t i, std::int64_t j, std::int64_t index) const {
     return fetch_slice(ifmap_fits_, i, j, index);
@@ -224,18 +249,21 @@ class ReuseSchedule : public FoldSchedule {
 
   // Reduction over row folds: outputs leave after the last row fold; partial
   // sums spill between row folds when the ofmap scratchpad cannot hold them.
-  void reduction_outputs(FoldWork& w, std::int64_t i, double col_share, double col_start) const {
-    const double outputs = static_cast<double>(p_.plan.temporal) *
-                           static_cast<double>(p_.plan.spatial_cols) * col_share;
+  // Columns [first_col, first_col + cols) of the Sc output columns.
+  void reduction_outputs(FoldWork& w, std::int64_t i, std::int64_t first_col, std::int64_t cols) const {
+    const std::int64_t spatial_cols = p_.plan.spatial_cols;
+    const Span outputs = span(p_.ofmap_bytes, first_col, cols, spatial_cols);
+    // Partial sums sit in the ofmap stream after the outputs.
+    const double all_psum_bytes = static_cast<double>(p_.plan.temporal * spatial_cols) * p_.psum_bytes_per_output;
+    const Span psums = span(all_psum_bytes, first_col, cols, spatial_cols);
+    w.psum_offset = bytes(p_.ofmap_bytes) + psums.offset;
     const bool last = i == p_.plan.row_folds - 1;
-    w.psum_offset = bytes(p_.ofmap_bytes) + bytes(static_cast<double>(p_.plan.temporal * p_.plan.spatial_cols) *
-                                                  p_.psum_bytes_per_output * col_start);
     // The last row fold writes final outputs; earlier ones spill partial sums.
-    w.ofmap_offset = last ? bytes(p_.ofmap_bytes * col_start) : w.psum_offset;
-    if (last) w.ofmap_write_bytes = bytes(p_.ofmap_bytes * col_share);
+    w.ofmap_offset = last ? outputs.offset : w.psum_offset;
+    if (last) w.ofmap_write_bytes = outputs.bytes;
     if (!psum_fits_) {
-      if (!last) w.ofmap_write_bytes += bytes(outputs * p_.psum_bytes_per_output);
-      if (i > 0) w.psum_read_bytes = bytes(outputs * p_.psum_bytes_per_output);
+      if (!last) w.ofmap_write_bytes += psums.bytes;
+      if (i > 0) w.psum_read_bytes = psums.bytes;
     }
   }
 

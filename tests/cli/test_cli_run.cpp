@@ -191,6 +191,33 @@ nlohmann::json run_gemm_through_system_cache() {
 
 }  // namespace
 
+TEST_CASE("weights streamed from flash take their bytes over the sequential bandwidth, growing with the weights") {
+  // 128 x n x 512 GEMMs with int4 weights (n x 512 / 2 bytes) from a UFS 4.0
+  // slowed to 1 GB/s, so that flash, not the array, sets the pace: the
+  // weights are read once in fold order, one contiguous stream, so the run
+  // takes one random read latency (60 us) plus bytes / 1 GB/s. Before, the
+  // fold tiles' offsets were rounded on their own and some tiles started a
+  // byte after or before the previous one ended, each such tile a random
+  // read: n = 2560 took 3.50 ms instead of 0.72 ms, n = 3072 2.39 ms.
+  double previous_seconds = 0;
+  for (int n = 1024; n <= 3072; n += 512) {
+    INFO("n = " << n);
+    const auto j = run_workload(
+        std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml --set \"flash={preset: ufs4.0, seq_read_bandwidth: 1 GB/s}\"",
+        "name: t\nops:\n  - {name: g, type: gemm, m: 128, n: " + std::to_string(n) +
+            ", k: 512, weights: {format: int4}}\n");
+    const double weight_bytes = n * 512 / 2.0;
+    CHECK(j["memory"]["flash"]["read_bytes"].get<double>() == weight_bytes);
+    CHECK(j["memory"]["flash"]["sequential_commands"].get<double>() ==
+          j["memory"]["flash"]["read_commands"].get<double>() - 1);
+    const double expected_seconds = 60e-6 + weight_bytes / 1e9;
+    const double seconds = j["seconds"].get<double>();
+    CHECK(seconds == Approx(expected_seconds).epsilon(0.05));
+    CHECK(seconds > previous_seconds);
+    previous_seconds = seconds;
+  }
+}
+
 TEST_CASE("a system cache catches operands fetched twice") {
   // 1024x64x64 int8 GEMM on the 32x32 ws array (2 row folds over k, 2 column
   // folds over n): the 64 KiB input does not fit half its 64 KiB scratchpad,

@@ -51,6 +51,32 @@ TEST_CASE("reuse traffic: a resident operand is read from DRAM once, a large one
   CHECK(ifmap == 2 * 1024 * 64);
 }
 
+TEST_CASE("an operand read once in fold order is one contiguous range: each slice starts where the previous ended") {
+  // 128 x 2560 x 512 GEMM, int4 weights (655,360 B in 20 x 80 weight tiles on
+  // the 32x32 ws array). Tiles are stored in fetch order, so tile g + 1 begins
+  // at the byte where tile g ends; before, each tile's share was rounded on
+  // its own and tiles began a byte off (tile 3 at 3073 after tile 2 ended at
+  // 3072), which flash served as random reads.
+  const auto w = workloads::load_trace_yaml_text(
+      "name: t\nops:\n  - {name: g, type: gemm, m: 128, n: 2560, k: 512, weights: {format: int4}}\n", "t.yaml");
+  for (const auto dataflow : {compute::Dataflow::kWeightStationary, compute::Dataflow::kOutputStationary}) {
+    auto config = sim::builtin_accelerator();
+    config.array.shape.dataflow = dataflow;
+    INFO(compute::to_string(dataflow));
+    const auto plans = sim::plan_workload(w, config);
+    const auto sched = sim::make_fold_schedule(plans[0].passes[0], config);
+    std::uint64_t next = 0;
+    for (std::int64_t f = 0; f < sched->folds(); ++f) {
+      const auto fold = sched->fold(f);
+      if (fold.filter_read_bytes == 0) continue;
+      INFO("fold " << f);
+      REQUIRE(fold.filter_offset == next);
+      next += fold.filter_read_bytes;
+    }
+    CHECK(next == 2560 * 512 / 2);
+  }
+}
+
 TEST_CASE("DRAM traffic carries the quantization scales of groups and channels and block formats") {
   // int4 weights with one fp16 scale per 128 weights along k: 4 + 16/128 =
   // 4.125 bits per weight; per-channel int8 with fp32 scales adds 32 bits per
