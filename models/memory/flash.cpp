@@ -82,8 +82,15 @@ double Flash::access(std::uint64_t address, std::uint64_t bytes, bool is_write, 
   // A free queue slot (the earliest to complete).
   auto slot = std::min_element(queue_done_.begin(), queue_done_.end());
   double t = std::max(time_ns, *slot);
-  const bool sequential = address == next_sequential_[is_write];
-  next_sequential_[is_write] = address + bytes;
+  // UFS addresses logical blocks (`page`): a command that starts in the block
+  // the previous one of its direction ended in (still in the device's buffer)
+  // or in the block after continues the stream; byte gaps inside a block
+  // (operands placed at 4 KiB boundaries) do not break it.
+  const std::uint64_t block = config_.page_bytes;
+  const std::uint64_t first_block = address / block;
+  const std::uint64_t next_block = next_block_[is_write];
+  const bool sequential = first_block == next_block || first_block + 1 == next_block;
+  next_block_[is_write] = (address + bytes + block - 1) / block;
   if (sequential) {
     ++counters_.sequential_commands;
   } else {

@@ -2,10 +2,11 @@
 // UFS flash timing core for streaming weights and experts: a command queue of
 // bounded depth, parallel flash units (dies/planes) that each serve one
 // non-sequential command for the array latency, and one link that moves the
-// data at the sequential bandwidth. A command that starts where the previous
-// one ended is served from read-ahead / write buffering without array time,
-// so sequential transfers run at the link bandwidth and random 4 KiB reads at
-// min(queue depth, parallel units) / latency.
+// data at the sequential bandwidth. A command that starts in the logical block
+// (`page`) where the previous one ended, or in the next, is served from
+// read-ahead / write buffering without array time, so sequential transfers
+// run at the link bandwidth and random 4 KiB reads at min(queue depth,
+// parallel units) / latency.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,7 +25,7 @@ struct FlashConfig {
   double write_latency_ns = 0;  // of a random write command
   int parallel_units = 1;       // commands the array serves at once
   int queue_depth = 32;         // UFS command queue
-  int page_bytes = 4096;        // counting unit (logical block)
+  int page_bytes = 4096;        // logical block: counted, and the unit of sequential detection
 };
 
 const std::vector<std::string>& flash_preset_names();  // ufs3.1, ufs4.0
@@ -54,7 +55,9 @@ class Flash {
   std::vector<double> queue_done_;  // completion time per queue slot
   std::vector<double> unit_free_;
   double link_free_ = 0;
-  std::uint64_t next_sequential_[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
+  // Per direction (read, write): the block after the last one the previous
+  // command touched.
+  std::uint64_t next_block_[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
   FlashCounters counters_;
 };
 

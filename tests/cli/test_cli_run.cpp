@@ -218,6 +218,23 @@ TEST_CASE("weights streamed from flash take their bytes over the sequential band
   }
 }
 
+TEST_CASE("the weights of consecutive ops stream from flash as one sequential read") {
+  // Two 128 x 1000 x 512 GEMMs, int4 weights of 256,000 B (62.5 4 KiB
+  // blocks) each; the second op's weights start at the next 4 KiB boundary,
+  // the logical block after the first op's last. UFS sees one stream: one
+  // random read latency (60 us) plus 512,000 B at 1 GB/s. Before, the
+  // 2,048-byte gap made the second op's first read a random read (+60 us).
+  const auto j = run_workload(
+      std::string(QARCH_SOURCE_DIR) +
+          "/accelerators/edge-int4-lpddr5-cache.yaml --set \"flash={preset: ufs4.0, seq_read_bandwidth: 1 GB/s}\"",
+      "name: t\nops:\n  - {name: a, type: gemm, m: 128, n: 1000, k: 512, weights: {format: int4}}\n"
+      "  - {name: b, type: gemm, m: 128, n: 1000, k: 512, weights: {format: int4}}\n");
+  CHECK(j["memory"]["flash"]["read_bytes"].get<double>() == 512000);
+  CHECK(j["memory"]["flash"]["sequential_commands"].get<double>() ==
+        j["memory"]["flash"]["read_commands"].get<double>() - 1);
+  CHECK(j["seconds"].get<double>() == Approx(60e-6 + 512000 / 1e9).epsilon(0.05));
+}
+
 TEST_CASE("a system cache catches operands fetched twice") {
   // 1024x64x64 int8 GEMM on the 32x32 ws array (2 row folds over k, 2 column
   // folds over n): the 64 KiB input does not fit half its 64 KiB scratchpad,

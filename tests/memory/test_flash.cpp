@@ -23,6 +23,28 @@ TEST_CASE("sequential reads stream at the link bandwidth") {
   }
 }
 
+TEST_CASE("a command continues the stream when it starts in the logical block where the previous one ended or the next") {
+  // UFS addresses 4 KiB logical blocks: operands placed at 4 KiB boundaries
+  // leave byte gaps inside a block that the device never sees.
+  const FlashConfig c = flash_preset("ufs4.0");
+  Flash flash(c);
+  double done = flash.access(0, 1000, false, 0);
+  CHECK(done == Approx(60e3 + 1000 / 4.2));
+  done = flash.access(1000, 1000, false, 0);  // same block, byte after
+  CHECK(done == Approx(60e3 + 2000 / 4.2));
+  done = flash.access(4096, 4096, false, 0);  // next block, 2096 bytes skipped
+  CHECK(done == Approx(60e3 + 6096 / 4.2));
+  CHECK(flash.counters().sequential_commands == 2);
+  // Skipping a whole block is a random read: the array latency again.
+  const double issued = done;
+  done = flash.access(3 * 4096, 4096, false, issued);
+  CHECK(done == Approx(issued + 60e3 + 4096 / 4.2));
+  CHECK(flash.counters().sequential_commands == 2);
+  // Reads and writes are separate streams.
+  flash.access(0, 4096, true, 0);
+  CHECK(flash.counters().sequential_commands == 2);
+}
+
 TEST_CASE("random 4 KiB reads reach the rated IOPS at full queue depth and 1/latency at depth 1") {
   // Samsung eUFS 3.1: 100K random-read IOPS.
   FlashConfig c = flash_preset("ufs3.1");
