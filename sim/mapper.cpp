@@ -192,23 +192,22 @@ class ReuseSchedule : public FoldSchedule {
         w.ofmap_offset = ofmap.offset;
         break;
       }
-      case Dataflow::kWeightStationary: {  // rows: k, cols: n, T: m
-        const Span filter = span(p_.filter_bytes, tiles_before, rows * cols, tile_parts);
-        const Span ifmap = span(p_.ifmap_bytes, first_row, rows, f.spatial_rows);
-        w.filter_read_bytes = filter.bytes;
-        w.filter_offset = filter.offset;
-        w.ifmap_read_bytes = fetch_slice(ifmap_fits_, i, j, index) ? ifmap.bytes : 0;
-        w.ifmap_offset = ifmap.offset;
-        reduction_outputs(w, i, first_col, cols);
-        break;
-      }
+      case Dataflow::kWeightStationary:  // rows: k, cols: n, T: m
       case Dataflow::kInputStationary: {  // rows: k, cols: m, T: n
-        const Span ifmap = span(p_.ifmap_bytes, tiles_before, rows * cols, tile_parts);
-        const Span filter = span(p_.filter_bytes, first_row, rows, f.spatial_rows);
-        w.ifmap_read_bytes = ifmap.bytes;
-        w.ifmap_offset = ifmap.offset;
-        w.filter_read_bytes = fetch_slice(filter_fits_, i, j, index) ? filter.bytes : 0;
-        w.filter_offset = filter.offset;
+        // The stationary operand (ws: weights, is: inputs) comes a tile per
+        // fold, the streamed one a row slice, fetched again only when its
+        // scratchpad cannot keep it.
+        const bool ws = shape_.dataflow == Dataflow::kWeightStationary;
+        const Span tile = span(ws ? p_.filter_bytes : p_.ifmap_bytes, tiles_before, rows * cols, tile_parts);
+        const Span slice = span(ws ? p_.ifmap_bytes : p_.filter_bytes, first_row, rows, f.spatial_rows);
+        std::uint64_t& tile_read_bytes = ws ? w.filter_read_bytes : w.ifmap_read_bytes;
+        std::uint64_t& tile_offset = ws ? w.filter_offset : w.ifmap_offset;
+        std::uint64_t& slice_read_bytes = ws ? w.ifmap_read_bytes : w.filter_read_bytes;
+        std::uint64_t& slice_offset = ws ? w.ifmap_offset : w.filter_offset;
+        tile_read_bytes = tile.bytes;
+        tile_offset = tile.offset;
+        slice_read_bytes = fetch_slice(ws ? ifmap_fits_ : filter_fits_, i, j, index) ? slice.bytes : 0;
+        slice_offset = slice.offset;
         reduction_outputs(w, i, first_col, cols);
         break;
       }
