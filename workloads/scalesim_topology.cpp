@@ -1,6 +1,7 @@
 #include "workloads/scalesim_topology.h"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -27,6 +28,22 @@ std::string stem(const std::string& path) {
 // SCALE-Sim output size without padding: ceil((in - filter + stride) / stride).
 std::int64_t scalesim_out(std::int64_t in, std::int64_t filter, std::int64_t stride) {
   return (in - filter + stride + stride - 1) / stride;
+}
+
+// SCALE-Sim tells layers apart by their row, so two rows may share a name; a
+// trace may not. A repeated name gets the first suffix _2, _3, ... that no
+// other layer has, so --topology and import + run -w name the same ops.
+void make_names_unique(std::vector<Op>& ops) {
+  std::set<std::string> taken;
+  for (const Op& op : ops) taken.insert(op.name);
+  std::set<std::string> seen;
+  for (Op& op : ops) {
+    if (seen.insert(op.name).second) continue;
+    int suffix = 2;
+    while (taken.count(fmt::format("{}_{}", op.name, suffix)) != 0) ++suffix;
+    op.name = fmt::format("{}_{}", op.name, suffix);
+    taken.insert(op.name);
+  }
 }
 
 }  // namespace
@@ -114,6 +131,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
     w.ops.push_back(op);
   }
   if (w.ops.empty()) throw InputError(SourceRef{path, line_no, ""}, "the topology has no layers");
+  make_names_unique(w.ops);
   return w;
 }
 

@@ -2,7 +2,7 @@
 
 #include <fstream>
 #include <limits>
-#include <set>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -191,13 +191,13 @@ Op read_op(YamlMap& m, const Defaults& d) {
 
 // Names are unique, and the workload's MACs in all fit in 64 bits.
 void check_workload(const Workload& w) {
-  std::set<std::string> seen;
+  std::map<std::string, const Op*> first_with_name;
   std::int64_t macs = 0;
   for (const Op& op : w.ops) {
-    if (!seen.insert(op.name).second) {
-      throw InputError(SourceRef{w.source, 0, "ops"},
-                       fmt::format("op name '{}' appears more than once; names must be unique",
-                                   op.name));
+    const auto [first, is_new] = first_with_name.emplace(op.name, &op);
+    if (!is_new) {
+      throw InputError(op.where, fmt::format("op name '{}' appears more than once (first as {} at line {}); names must be unique",
+                                             op.name, first->second->where.key_path, first->second->where.line));
     }
     const std::optional<std::int64_t> total = checked_add(macs, op_macs(op));
     if (!total) {

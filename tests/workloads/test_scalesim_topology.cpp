@@ -83,3 +83,24 @@ TEST_CASE("qarch import scalesim writes a topology path holding a line break int
   CHECK(w.name == "net\nname: x");
   REQUIRE(w.ops.size() == 1);
 }
+
+TEST_CASE("SCALE-Sim layers that share a name get suffixes, so import + run -w runs what --topology runs") {
+  // import wrote both rows as C1, and run -w refused the trace it made.
+  const std::string topology =
+      qarch::test::write_temp_file("dup.csv", "Layer, M, N, K,\nC1,4,4,4,\nC1_2,4,4,4,\nC1,4,4,4,\nC1,4,4,4,\n");
+  const Workload loaded = load_scalesim_topology(topology, ScaleSimTopologyKind::kGemm);
+  REQUIRE(loaded.ops.size() == 4);
+  CHECK(loaded.ops[0].name == "C1");
+  CHECK(loaded.ops[1].name == "C1_2");
+  CHECK(loaded.ops[2].name == "C1_3");
+  CHECK(loaded.ops[3].name == "C1_4");
+  const std::string trace = qarch::test::make_temp_dir() + "/dup.yaml";
+  REQUIRE(qarch::test::run_qarch("import scalesim --gemm " + topology + " -o " + trace).exit_code == 0);
+  const auto run = qarch::test::run_qarch("run -a " + std::string(QARCH_SOURCE_DIR) +
+                                          "/accelerators/scalesim-32x32-ws.yaml -w " + trace);
+  CHECK(run.err.empty());
+  CHECK(run.exit_code == 0);
+  const Workload imported = load_trace(trace);
+  REQUIRE(imported.ops.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(imported.ops[i].name == loaded.ops[i].name);
+}
