@@ -276,7 +276,13 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     if (sep == std::string::npos) {
       throw InputError(SourceRef{path, line_no, ""}, "expected 'key : value'");
     }
-    values[section + "." + trim(t.substr(0, sep))] = {trim(t.substr(sep + 1)), line_no};
+    const std::string key = section + "." + trim(t.substr(0, sep));
+    const auto [earlier, is_new] = values.emplace(key, std::pair{trim(t.substr(sep + 1)), line_no});
+    // SCALE-Sim's reader (Python's configparser) refuses a repeated key too.
+    if (!is_new) {
+      throw InputError(SourceRef{path, line_no, key},
+                       fmt::format("key given twice (first at line {}); give each key once", earlier->second.second));
+    }
   }
   auto get = [&](const std::string& key) -> std::pair<std::string, int> {
     auto it = values.find(key);
@@ -289,7 +295,9 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     long long v = 0;
     try {
       v = std::stoll(text, &pos);
-    } catch (const std::exception&) {
+    } catch (const std::out_of_range&) {
+      throw InputError(SourceRef{path, ln, key}, fmt::format("{} is out of range; allowed: {}..{}", text, min, max));
+    } catch (const std::invalid_argument&) {
       pos = 0;
     }
     if (pos == 0 || pos != text.size()) {

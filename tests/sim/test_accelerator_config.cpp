@@ -147,6 +147,23 @@ TEST_CASE("SCALE-Sim .cfg array and SRAM sizes have the ranges of the YAML keys 
   }
 }
 
+TEST_CASE("a SCALE-Sim .cfg size too large for 64 bits is out of range, not 'not a whole number'") {
+  std::string text = qarch::test::read_file(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/32x32_os.cfg");
+  text.replace(text.find("ArrayHeight : 32"), 16, "ArrayHeight : 99999999999999999999");
+  const std::string cfg = qarch::test::write_temp_file("huge.cfg", text);
+  CHECK_THROWS_WITH(load_scalesim_config(cfg), cfg + ":5: architecture_presets.ArrayHeight: 99999999999999999999 "
+                                                     "is out of range; allowed: 1..65536");
+}
+
+TEST_CASE("a key given twice in a SCALE-Sim .cfg is an error at the second, as in SCALE-Sim") {
+  // The last value won silently: ArrayHeight 8 then 16 ran a 16-row array.
+  std::string text = qarch::test::read_file(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/32x32_os.cfg");
+  text.replace(text.find("ArrayWidth"), 0, "ArrayHeight : 16\n");
+  const std::string cfg = qarch::test::write_temp_file("twice.cfg", text);
+  CHECK_THROWS_WITH(load_scalesim_config(cfg), cfg + ":6: architecture_presets.ArrayHeight: key given twice "
+                                                     "(first at line 5); give each key once");
+}
+
 TEST_CASE("a SCALE-Sim .cfg Bandwidth has dram.bandwidth's range: at most 100 TB/s at the 1 GHz clock") {
   // Before, any int64 was taken (9.2e27 B/s).
   const std::string dir = std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/";
