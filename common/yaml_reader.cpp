@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "common/input_file.h"
 
 namespace qarch {
 namespace {
@@ -113,11 +114,7 @@ YAML::Node load_json_line(const std::string& line, const std::string& origin, in
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  YAML::Node root = load_yaml_string(buffer.str(), path);
+  YAML::Node root = load_yaml_string(read_input_file(path), path);
   if (!root.IsMap()) {
     throw InputError(SourceRef{path, line_of(root), ""},
                      "expected a YAML mapping (key: value lines) at the top level");

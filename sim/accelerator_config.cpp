@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "common/input_error.h"
+#include "common/input_file.h"
 #include "common/units.h"
 #include "common/yaml_reader.h"
 #include "models/numerics/format_registry.h"
@@ -257,8 +258,7 @@ AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides)
 }
 
 AcceleratorConfig load_scalesim_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
+  std::ifstream in = open_input_file(path);
   // INI as SCALE-Sim writes it: [section] then "key : value" or "key = value".
   std::map<std::string, std::pair<std::string, int>> values;
   std::string line, section;

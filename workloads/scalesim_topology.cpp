@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/input_error.h"
+#include "common/input_file.h"
 
 namespace qarch::workloads {
 namespace {
@@ -49,8 +50,7 @@ void make_names_unique(std::vector<Op>& ops) {
 }  // namespace
 
 Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind kind) {
-  std::ifstream in(path);
-  if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
+  std::ifstream in = open_input_file(path);
   Workload w;
   require_utf8(path, SourceRef{path, 0, "file path (it names the workload)"});
   w.name = stem(path);

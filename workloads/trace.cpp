@@ -10,6 +10,7 @@
 
 #include "common/checked_math.h"
 #include "common/input_error.h"
+#include "common/input_file.h"
 #include "common/yaml_reader.h"
 #include "models/numerics/format_registry.h"
 
@@ -309,8 +310,7 @@ Workload load_trace_yaml_text(const std::string& text, const std::string& origin
 
 Workload load_trace(const std::string& path) {
   if (ends_with(path, ".jsonl")) {
-    std::ifstream in(path);
-    if (!in) throw InputError(SourceRef{path, 0, ""}, "cannot open file");
+    std::ifstream in = open_input_file(path);
     return read_jsonl_trace(in, path);
   }
   if (!ends_with(path, ".yaml") && !ends_with(path, ".yml")) {

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "common/input_error.h"
+#include "common/input_file.h"
 #include "models/memory/dram_system.h"
 
 namespace qarch::memory {
@@ -329,12 +330,7 @@ void MemoryTraceReader::Parser::run() {
 namespace {
 
 std::unique_ptr<std::istream> open_trace(const std::string& path) {
-  auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
-  std::error_code ec;
-  if (!*file || std::filesystem::is_directory(path, ec)) {
-    throw InputError(SourceRef{path, 0, ""}, "cannot open trace file");
-  }
-  return file;
+  return std::make_unique<std::ifstream>(open_input_file(path));
 }
 
 }  // namespace

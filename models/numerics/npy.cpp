@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -217,14 +216,6 @@ NdArray parse_npy(const std::string& content, const std::string& source) {
   }
   out.bytes.assign(content.begin() + std::ptrdiff_t(data_start), content.end());
   return out;
-}
-
-NdArray read_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument(fmt::format("{}: cannot open for reading", path));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_npy(buffer.str(), path);
 }
 
 std::string serialize_npy(const NdArray& array) {

@@ -31,7 +31,6 @@ struct NdArray {
 // Parses the bytes of a .npy file; `source` names it in error messages.
 // Throws std::invalid_argument on any malformed or unsupported content.
 NdArray parse_npy(const std::string& content, const std::string& source);
-NdArray read_npy(const std::string& path);
 std::string serialize_npy(const NdArray& array);  // version 1.0
 
 }  // namespace qarch::numerics

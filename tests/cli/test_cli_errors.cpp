@@ -389,6 +389,29 @@ TEST_CASE("an empty path is refused as naming no file, for every option that tak
   for (const auto& [args, option] : cases) check_error(args, "qarch: error: " + option + ": the path is empty, so it names no file");
 }
 
+TEST_CASE("a directory given as an input file is refused as a directory, for every option that reads one") {
+  // A directory opened as an empty stream: "expected a YAML mapping", "the topology has no layers",
+  // "ArrayHeight: required key is missing", "missing the NUMPY magic".
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string topology = qarch::test::write_temp_file("t.csv", "Layer, M, N, K,\nfc,4,4,4,\n");
+  const std::string cfg = kDataDir + "/scalesim/configs/32x32_os.cfg";
+  const std::string npy = dir + "/x.npy";
+  const std::string trace_dir = dir + "/w.yaml";
+  std::filesystem::create_directory(trace_dir);
+  const std::string cases[] = {
+      "run -a " + dir + " -w " + kTinyTransformer,
+      "run -a " + kEdgeAccelerator + " -w " + trace_dir,
+      "validate -a " + dir,
+      "run --scalesim-config " + cfg + " --gemm --topology " + dir,
+      "run --scalesim-config " + dir + " --gemm --topology " + topology,
+      "import scalesim " + dir,
+      "cost mac --weights int8 --acts int8 --acc int32 --table " + dir,
+      "numerics quantize int8 --in " + dir,
+      "numerics matmul --a " + dir + " --b " + dir + " --out " + npy,
+  };
+  for (const std::string& args : cases) check_error(args, ": is a directory, not a file");
+}
+
 TEST_CASE("usage errors exit 2 while help and version exit 0") {
   // One line, as any other error, with a pointer to the help of the command given.
   check_error("", "qarch: error: A subcommand is required; see qarch --help");

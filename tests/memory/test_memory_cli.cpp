@@ -106,8 +106,8 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
        {"command line: cache.size: 1 GiB in 16 B lines is 67108864 lines, whose state (26 B each) needs 1.625 GiB; "
         "the model takes at most 16777216 lines (416 MiB): give a larger line or a smaller size"}},
       // A directory opens as a stream that reads nothing: not an empty trace.
-      {"dram --preset ddr4-2400 --trace " + qarch::test::make_temp_dir(), {"cannot open trace file"}},
-      {"cache --trace " + qarch::test::make_temp_dir(), {"cannot open trace file"}},
+      {"dram --preset ddr4-2400 --trace " + qarch::test::make_temp_dir(), {": is a directory, not a file"}},
+      {"cache --trace " + qarch::test::make_temp_dir(), {": is a directory, not a file"}},
   };
   for (const auto& [command, expected] : cases) {
     INFO(command);

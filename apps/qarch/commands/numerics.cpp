@@ -19,6 +19,7 @@
 #include "apps/qarch/commands.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
+#include "common/input_file.h"
 #include "models/numerics/element_codec.h"
 #include "models/numerics/error_metrics.h"
 #include "models/numerics/float_gemm.h"
@@ -44,6 +45,10 @@ void as_input_errors(Fn&& fn) {
   } catch (const std::range_error& e) {
     throw InputError(e.what());
   }
+}
+
+numerics::NdArray read_npy_file(const std::string& path) {
+  return numerics::parse_npy(read_input_file(path), path);
 }
 
 double parse_value(const std::string& text) {
@@ -327,7 +332,7 @@ void add_quantize(CLI::App& numerics) {
       int rows = 1, cols = 0;
       if (!a->in_path.empty()) {
         if (!a->values.empty()) throw InputError("give values on the command line or --in, not both");
-        const numerics::NdArray in = numerics::read_npy(a->in_path);
+        const numerics::NdArray in = read_npy_file(a->in_path);
         if (in.dtype != numerics::DType::kFloat32 || in.shape.empty() || in.shape.size() > 2) {
           throw InputError(fmt::format("{}: quantize reads a 1-D or 2-D float32 array (got {}-D {})", a->in_path,
                                        in.shape.size(), numerics::dtype_name(in.dtype)));
@@ -393,7 +398,7 @@ struct MatmulArgs {
 
 // A 2-D float32 .npy as doubles.
 std::vector<double> read_float_matrix(const std::string& path, const char* operand, int* rows, int* cols) {
-  const numerics::NdArray x = numerics::read_npy(path);
+  const numerics::NdArray x = read_npy_file(path);
   if (x.dtype != numerics::DType::kFloat32 || x.shape.size() != 2) {
     throw InputError(fmt::format("{}: --format needs {} as a 2-D float32 array (got {}-D {})", path, operand,
                                  x.shape.size(), numerics::dtype_name(x.dtype)));
@@ -523,8 +528,8 @@ void add_matmul(CLI::App& numerics) {
         return;
       }
       if (!a->b_format.empty() || !a->accumulator.empty()) throw InputError("--b-format and --acc need --format");
-      const numerics::NdArray lhs = numerics::read_npy(a->a_path);
-      const numerics::NdArray rhs = numerics::read_npy(a->b_path);
+      const numerics::NdArray lhs = read_npy_file(a->a_path);
+      const numerics::NdArray rhs = read_npy_file(a->b_path);
       if (lhs.dtype == numerics::DType::kFloat32 || rhs.dtype == numerics::DType::kFloat32) {
         throw InputError("float32 inputs need --format (e.g. --format fp8-e4m3 --acc fp32); the integer kernels take int8/uint8");
       }
