@@ -138,15 +138,34 @@ CostTable parse_cost_table(const std::string& yaml_text, const std::string& orig
   t.base_vdd_v = positive(root, "base_vdd_v", 5.0);
 
   YamlMap logic = root.map("logic");
-  t.logic.int_add_8b_pj = positive(logic, "int_add_8b_pj");
-  t.logic.int_add_32b_pj = positive(logic, "int_add_32b_pj");
-  t.logic.int_add_8b_um2 = positive(logic, "int_add_8b_um2");
-  t.logic.int_add_32b_um2 = positive(logic, "int_add_32b_um2");
-  t.logic.int_mult_8b_pj = positive(logic, "int_mult_8b_pj");
-  t.logic.int_mult_32b_pj = positive(logic, "int_mult_32b_pj");
-  t.logic.int_mult_8b_um2 = positive(logic, "int_mult_8b_um2");
-  t.logic.int_mult_32b_um2 = positive(logic, "int_mult_32b_um2");
-  t.logic.fp16_mult_pj = positive(logic, "fp16_mult_pj");
+  std::map<std::string, double> anchors;
+  auto anchor = [&](const std::string& key) {
+    t.logic.where[key] = logic.where(key);
+    return anchors[key] = positive(logic, key);
+  };
+  t.logic.int_add_8b_pj = anchor("int_add_8b_pj");
+  t.logic.int_add_32b_pj = anchor("int_add_32b_pj");
+  t.logic.int_add_8b_um2 = anchor("int_add_8b_um2");
+  t.logic.int_add_32b_um2 = anchor("int_add_32b_um2");
+  t.logic.int_mult_8b_pj = anchor("int_mult_8b_pj");
+  t.logic.int_mult_32b_pj = anchor("int_mult_32b_pj");
+  t.logic.int_mult_8b_um2 = anchor("int_mult_8b_um2");
+  t.logic.int_mult_32b_um2 = anchor("int_mult_32b_um2");
+  t.logic.fp16_mult_pj = anchor("fp16_mult_pj");
+  // The datapath model interpolates between the 8- and 32-bit anchors: a
+  // 32-bit unit cheaper than the 8-bit one would make wider operands cheaper.
+  const std::pair<std::string, std::string> pairs[] = {{"int_add_8b_pj", "int_add_32b_pj"},
+                                                        {"int_add_8b_um2", "int_add_32b_um2"},
+                                                        {"int_mult_8b_pj", "int_mult_32b_pj"},
+                                                        {"int_mult_8b_um2", "int_mult_32b_um2"}};
+  for (const auto& [key_8b, key_32b] : pairs) {
+    const double value_8b = anchors[key_8b], value_32b = anchors[key_32b];
+    if (value_32b < value_8b) {
+      logic.fail(key_32b, fmt::format("{} is below {} ({}, line {}); a 32-bit unit costs at least the 8-bit one: "
+                                      "allowed: >= {}", value_32b, key_8b, value_8b,
+                                      t.logic.where[key_8b].line, value_8b));
+    }
+  }
   logic.finish();
 
   YamlMap cells = root.map("cells");

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/input_error.h"
+
 namespace qarch::cost {
 
 // Published anchor points of the datapath model at the base node.
@@ -16,6 +18,8 @@ struct LogicAnchors {
   double int_add_8b_pj, int_add_32b_pj, int_add_8b_um2, int_add_32b_um2;
   double int_mult_8b_pj, int_mult_32b_pj, int_mult_8b_um2, int_mult_32b_um2;
   double fp16_mult_pj;
+  // Each anchor's key and line in the table, for errors about how they relate.
+  std::map<std::string, SourceRef> where;
 };
 
 struct CellAreas {

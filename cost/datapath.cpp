@@ -80,10 +80,15 @@ DatapathModel::DatapathModel(const CostTable& table)
   const double bit_levels = 2.0 * s * std::log2(2.0 * s);
   product_round_pj_per_bit_level_ = (table.logic.fp16_mult_pj - parts) / bit_levels;
   if (!(product_round_pj_per_bit_level_ > 0)) {
-    throw InputError(fmt::format(
-        "cost table {}: logic.fp16_mult_pj ({} pJ) must exceed the fp16 significand multiplier and "
-        "exponent adder it contains ({:.3f} pJ)",
-        table.origin, table.logic.fp16_mult_pj, parts));
+    const std::map<std::string, SourceRef>& where = table.logic.where;
+    throw InputError(where.at("fp16_mult_pj"),
+                     fmt::format("{} pJ must exceed the fp16 significand multiplier and exponent adder it contains "
+                                 "({:.3f} pJ), which int_mult_8b_pj (line {}), int_mult_32b_pj (line {}), "
+                                 "int_add_8b_pj (line {}) and int_add_32b_pj (line {}) price: lower those or raise "
+                                 "fp16_mult_pj",
+                                 table.logic.fp16_mult_pj, parts, where.at("int_mult_8b_pj").line,
+                                 where.at("int_mult_32b_pj").line, where.at("int_add_8b_pj").line,
+                                 where.at("int_add_32b_pj").line));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cost/cost_table.h"
+#include "cost/datapath.h"
 
 namespace {
 std::string default_text() {
@@ -36,6 +37,27 @@ TEST_CASE("a missing entry names the table and the entry") {
   CHECK_THROWS_WITH(qarch::cost::parse_cost_table(text, "mine.yaml"),
                     Catch::StartsWith("mine.yaml:") && Catch::Contains("logic.int_mult_32b_pj") &&
                         Catch::Contains("missing"));
+}
+
+TEST_CASE("a 32-bit logic anchor below its 8-bit one is an error naming both lines") {
+  // An int_mult_32b_pj of 0.1 (below the 8-bit 0.2) priced an int16 MAC below an int8 one.
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("int_mult_32b_pj:  {value: 3.1,", "int_mult_32b_pj:  {value: 0.1,"),
+                                                  "mine.yaml"),
+                    "mine.yaml:28: logic.int_mult_32b_pj: 0.1 is below int_mult_8b_pj (0.2, line 27); a 32-bit unit "
+                    "costs at least the 8-bit one: allowed: >= 0.2");
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("int_add_32b_pj:   {value: 0.1,", "int_add_32b_pj:   {value: 0.01,"),
+                                                  "mine.yaml"),
+                    Catch::StartsWith("mine.yaml:24: logic.int_add_32b_pj: 0.01 is below int_add_8b_pj (0.03, line 23)"));
+}
+
+TEST_CASE("an fp16 multiplier cheaper than the integer parts it contains names the lines of all the anchors involved") {
+  // The error had no line and named only fp16_mult_pj, which the user had not changed.
+  const auto table = qarch::cost::parse_cost_table(
+      replaced("int_mult_8b_pj:   {value: 0.2,", "int_mult_8b_pj:   {value: 2,"), "mine.yaml");
+  CHECK_THROWS_WITH(qarch::cost::DatapathModel{table},
+                    "mine.yaml:34: logic.fp16_mult_pj: 1.1 pJ must exceed the fp16 significand multiplier and exponent "
+                    "adder it contains (2.235 pJ), which int_mult_8b_pj (line 27), int_mult_32b_pj (line 28), "
+                    "int_add_8b_pj (line 23) and int_add_32b_pj (line 24) price: lower those or raise fp16_mult_pj");
 }
 
 TEST_CASE("a negative cost is rejected") {
