@@ -267,3 +267,17 @@ TEST_CASE("numerics matmul takes per-row / per-column QLinearMatMul scales [ONNX
   std::remove(b.c_str());
   std::remove(y.c_str());
 }
+
+TEST_CASE("numerics encode and decode print nothing when any value is bad") {
+  // The lines of the values before the bad one were printed, then the error.
+  for (const std::string& args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",
+                                  "numerics encode --json fp8-e4m3 1 abc"}) {
+    INFO(args);
+    const auto r = qarch::test::run_qarch(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+  const auto ok = qarch::test::run_qarch("numerics encode fp8-e4m3 1 nan");
+  CHECK(ok.out == "1 -> 0x38 0b00111000 = 1\nnan -> 0x7F 0b01111111 = nan\n");
+}

@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/printf.h>
 #include <nlohmann/json.hpp>
 
 #include "apps/qarch/commands.h"
@@ -238,18 +239,17 @@ void add_encode(CLI::App& numerics) {
       const ElementCodec codec = ElementCodec::for_format(a->format);
       numerics::StochasticRounder rounder(a->seed);
       const EncodeOptions options = encode_options(a->rounding, a->overflow, &rounder);
+      // Printed once all values are encoded: a bad value prints nothing.
       nlohmann::json rows = nlohmann::json::array();
+      std::string lines;
       for (const std::string& text : a->values) {
         const double v = parse_value(text);
         const std::uint32_t code = codec.encode(v, options);
         const double back = codec.decode(code);
-        if (a->json) {
-          rows.push_back({{"input", json_number(v)}, {"code", code}, {"value", json_number(back)}});
-        } else {
-          std::printf("%s -> %s = %.17g\n", text.c_str(), code_text(code, codec.bits()).c_str(), back);
-        }
+        rows.push_back({{"input", json_number(v)}, {"code", code}, {"value", json_number(back)}});
+        lines += fmt::sprintf("%s -> %s = %.17g\n", text, code_text(code, codec.bits()), back);
       }
-      if (a->json) std::printf("%s\n", rows.dump().c_str());
+      std::fputs(a->json ? (rows.dump() + "\n").c_str() : lines.c_str(), stdout);
     });
   });
 }
@@ -265,17 +265,16 @@ void add_decode(CLI::App& numerics) {
   cmd->callback([format, codes, json] {
     as_input_errors([&] {
       const ElementCodec codec = ElementCodec::for_format(*format);
+      // Printed once all codes are decoded: a bad code prints nothing.
       nlohmann::json rows = nlohmann::json::array();
+      std::string lines;
       for (const std::string& text : *codes) {
         const std::uint32_t code = parse_code(text, codec);
         const double v = codec.decode(code);
-        if (*json) {
-          rows.push_back({{"code", code}, {"value", json_number(v)}});
-        } else {
-          std::printf("%s = %.17g\n", code_text(code, codec.bits()).c_str(), v);
-        }
+        rows.push_back({{"code", code}, {"value", json_number(v)}});
+        lines += fmt::sprintf("%s = %.17g\n", code_text(code, codec.bits()), v);
       }
-      if (*json) std::printf("%s\n", rows.dump().c_str());
+      std::fputs(*json ? (rows.dump() + "\n").c_str() : lines.c_str(), stdout);
     });
   });
 }
