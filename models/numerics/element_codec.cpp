@@ -46,6 +46,7 @@ MinifloatSpec parse_generic_minifloat(std::string_view name) {
       "with 1 <= E <= 8, 0 <= M <= 23 (e.g. e3m4, e4m3-b8-fn); known formats: {}",
       name, fmt::join(format_names(), ", "));
   MinifloatSpec spec;
+  std::vector<std::string_view> special_suffixes;
   try {
     if (name.size() < 4 || name[0] != 'e') throw std::invalid_argument("");
     const std::size_t m_pos = name.find('m');
@@ -59,6 +60,7 @@ MinifloatSpec parse_generic_minifloat(std::string_view name) {
     while (end != std::string_view::npos) {
       const std::size_t next = name.find('-', end + 1);
       const std::string_view part = name.substr(end + 1, next == std::string_view::npos ? next : next - end - 1);
+      if (part == "ieee" || part == "fn" || part == "finite") special_suffixes.push_back(part);
       if (part == "ieee") {
         spec.special = SpecialValues::kIeee;
       } else if (part == "fn") {
@@ -76,6 +78,10 @@ MinifloatSpec parse_generic_minifloat(std::string_view name) {
     if (spec.special == SpecialValues::kIeee && spec.exponent_bits < 2) throw std::invalid_argument("");
   } catch (const std::invalid_argument&) {
     throw std::invalid_argument(usage);
+  }
+  if (special_suffixes.size() > 1) {
+    throw std::invalid_argument(fmt::format("number format '{}' gives both -{} and -{}; give at most one of -ieee, "
+                                            "-fn, -finite", name, special_suffixes[0], special_suffixes[1]));
   }
   return spec;
 }

@@ -281,3 +281,32 @@ TEST_CASE("numerics encode and decode print nothing when any value is bad") {
   const auto ok = qarch::test::run_qarch("numerics encode fp8-e4m3 1 nan");
   CHECK(ok.out == "1 -> 0x38 0b00111000 = 1\nnan -> 0x7F 0b01111111 = nan\n");
 }
+
+TEST_CASE("numerics quantize refuses options that conflict or do not apply, naming them") {
+  // Each of these ran, ignoring an option: per-tensor, the MX preset, the file reshaped, -fn winning.
+  const std::string in = qarch::test::make_temp_dir() + "/x.npy";
+  write_file(in, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 5), }",
+                                     npy_test::le_float32(std::vector<float>(20, 1.0f))));
+  const std::pair<std::string, std::string> cases[] = {
+      {"quantize --group-size 2 int4 1 2 3 4",
+       "--group-size conflicts with --granularity per-tensor; it applies to --granularity per-group only"},
+      {"quantize --granularity per-tensor --block 2x2 int4 1 2 3 4",
+       "--block conflicts with --granularity per-tensor; it applies to --granularity per-block only"},
+      {"quantize --channel-axis 1 int4 1 2 3 4", "--channel-axis conflicts with --granularity per-tensor"},
+      {"quantize --granularity per-group --group-size 2 mxfp4 1 2 3 4",
+       "--granularity conflicts with the block format mxfp4, which fixes its block of 32 and its e8m0 scales"},
+      {"quantize --scale-format fp16 nvfp4 1 2 3 4", "--scale-format conflicts with the block format nvfp4"},
+      {"quantize --in " + in + " --shape 5x4 int8", "--shape conflicts with --in"},
+      {"encode e5m2-ieee-fn 1", "number format 'e5m2-ieee-fn' gives both -ieee and -fn; give at most one of -ieee, -fn, -finite"},
+  };
+  for (const auto& [args, expected] : cases) {
+    INFO(args);
+    const auto r = qarch::test::run_qarch("numerics " + args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::StartsWith("qarch: error: " + expected));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+  CHECK(qarch::test::run_qarch("numerics quantize --granularity per-group --group-size 2 int4 1 2 3 4").exit_code == 0);
+  CHECK(qarch::test::run_qarch("numerics quantize --in " + in + " int8").exit_code == 0);
+}

@@ -309,6 +309,33 @@ struct QuantizeArgs {
   bool json = false;
 };
 
+// Options that do not apply to the quantization asked for are errors, not ignored.
+void check_quantize_options(const CLI::App& cmd, const QuantizeArgs& a) {
+  const auto given = [&](const char* option) { return cmd.count(option) > 0; };
+  const numerics::FormatInfo* info = numerics::find_format(a.format);
+  if (info != nullptr && info->kind == numerics::FormatKind::kBlock) {
+    for (const char* option : {"--granularity", "--group-size", "--block", "--channel-axis", "--scale-format",
+                               "--asymmetric"}) {
+      if (given(option)) {
+        throw InputError(fmt::format("{} conflicts with the block format {}, which fixes its block of {} and its "
+                                     "{} scales; use an element format (e.g. fp4-e2m1) to choose them",
+                                     option, a.format, info->block_size, info->scale_format));
+      }
+    }
+  }
+  const std::pair<const char*, const char*> needs[] = {
+      {"--group-size", "per-group"}, {"--block", "per-block"}, {"--channel-axis", "per-channel"}};
+  for (const auto& [option, granularity] : needs) {
+    if (given(option) && a.granularity != granularity) {
+      throw InputError(fmt::format("{} conflicts with --granularity {}; it applies to --granularity {} only", option,
+                                   a.granularity, granularity));
+    }
+  }
+  if (given("--shape") && given("--in")) {
+    throw InputError("--shape conflicts with --in: the array's own shape is quantized; leave out --shape");
+  }
+}
+
 void add_quantize(CLI::App& numerics) {
   auto* cmd = numerics.add_subcommand(
       "quantize", "Quantize values with a scale per tensor/channel/token/group/block, or into a block format (mxfp4, nvfp4, ...)");
@@ -325,8 +352,9 @@ void add_quantize(CLI::App& numerics) {
   cmd->add_flag("--asymmetric", a->asymmetric, "Asymmetric (zero-point) quantization; integer formats only");
   add_rounding_options(cmd, a->rounding, a->overflow, a->seed);
   cmd->add_flag("--json", a->json, "Print JSON");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     as_input_errors([&] {
+      check_quantize_options(*cmd, *a);
       std::vector<double> values;
       int rows = 1, cols = 0;
       if (!a->in_path.empty()) {
