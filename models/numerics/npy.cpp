@@ -15,8 +15,15 @@ namespace {
 
 const char* kAllowed = "'|i1'/'<i1' (int8), '|u1'/'<u1' (uint8), '<i4' (int32), '<f4' (float32)";
 
+// The message quotes header text, which may hold any byte: control characters
+// are written as \xNN so that the message stays on one line.
 [[noreturn]] void fail(const std::string& source, const std::string& what) {
-  throw std::invalid_argument(fmt::format("{}: not a supported .npy file: {}", source, what));
+  std::string printable;
+  for (const char ch : what) {
+    const auto byte = static_cast<unsigned char>(ch);
+    printable += byte < 0x20 || byte == 0x7f ? fmt::format("\\x{:02x}", byte) : std::string(1, ch);
+  }
+  throw std::invalid_argument(fmt::format("{}: not a supported .npy file: {}", source, printable));
 }
 
 const char* descr_of(DType t) {
@@ -48,7 +55,9 @@ struct HeaderParser {
     return false;
   }
   void expect(char c) {
-    if (!consume(c)) fail(source, fmt::format("header: expected '{}' at offset {} in {}", c, pos, text));
+    // The header without the padding and newline that end it.
+    const std::string shown = text.substr(0, text.find_last_not_of(" \n") + 1);
+    if (!consume(c)) fail(source, fmt::format("header: expected '{}' at offset {} in {}", c, pos, shown));
   }
   std::string quoted() {
     skip_space();

@@ -78,3 +78,13 @@ TEST_CASE("written files follow the v1.0 layout and read back") {
   CHECK(back.bytes == a.bytes);
   CHECK(serialize_npy(NdArray::zeros(DType::kUint8, {2, 3})).find("'shape': (2, 3)") != std::string::npos);
 }
+
+TEST_CASE("a .npy header error quotes the header on one line") {
+  // The header was echoed with the newline that ends it (and any it holds), so the error spanned lines.
+  const std::string data(8, '\0');
+  CHECK_THROWS_WITH(parse_npy(npy_bytes("{'descr' '<f4', 'fortran_order': False, 'shape': (2,), }", data), "x.npy"),
+                    "x.npy: not a supported .npy file: header: expected ':' at offset 9 in "
+                    "{'descr' '<f4', 'fortran_order': False, 'shape': (2,), }");
+  CHECK_THROWS_WITH(parse_npy(npy_bytes("{'descr': '<f4', 'fortran\norder': False, 'shape': (2,), }", data), "x.npy"),
+                    "x.npy: not a supported .npy file: unexpected header key 'fortran\\x0aorder'");
+}
