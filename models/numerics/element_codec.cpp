@@ -43,7 +43,8 @@ int parse_int(std::string_view text) {
 MinifloatSpec parse_generic_minifloat(std::string_view name) {
   const std::string usage = fmt::format(
       "unknown number format '{}'; a generic minifloat is e<E>m<M>[-b<bias>][-ieee|-fn|-finite] "
-      "with 1 <= E <= 8, 0 <= M <= 23 (e.g. e3m4, e4m3-b8-fn); known formats: {}",
+      "with 1 <= E <= 8 (2 <= E with -ieee, the default), 0 <= M <= 23 (1 <= M with -fn) "
+      "(e.g. e3m4, e4m3-b8-fn, e1m1-finite); known formats: {}",
       name, fmt::join(format_names(), ", "));
   MinifloatSpec spec;
   std::vector<std::string_view> special_suffixes;
@@ -74,14 +75,24 @@ MinifloatSpec parse_generic_minifloat(std::string_view name) {
       }
       end = next;
     }
-    if (spec.special == SpecialValues::kNanOnly && spec.mantissa_bits == 0) throw std::invalid_argument("");
-    if (spec.special == SpecialValues::kIeee && spec.exponent_bits < 2) throw std::invalid_argument("");
   } catch (const std::invalid_argument&) {
     throw std::invalid_argument(usage);
   }
   if (special_suffixes.size() > 1) {
     throw std::invalid_argument(fmt::format("number format '{}' gives both -{} and -{}; give at most one of -ieee, "
                                             "-fn, -finite", name, special_suffixes[0], special_suffixes[1]));
+  }
+  if (spec.special == SpecialValues::kIeee && spec.exponent_bits < 2) {
+    throw std::invalid_argument(fmt::format(
+        "number format '{}': IEEE-style special values (-ieee, the default) need E >= 2: with E = 1 the one "
+        "non-zero exponent code is all ones, kept for Inf/NaN, so no normal number is left; give -fn or -finite "
+        "(e.g. e1m1-finite)",
+        name));
+  }
+  if (spec.special == SpecialValues::kNanOnly && spec.mantissa_bits == 0) {
+    throw std::invalid_argument(fmt::format(
+        "number format '{}': -fn (NaN only at the all-ones code, like E4M3) needs M >= 1: with M = 0 the top "
+        "exponent holds that one code only, so no finite value is gained over -ieee; give -ieee or -finite", name));
   }
   return spec;
 }

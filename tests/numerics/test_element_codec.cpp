@@ -336,3 +336,17 @@ TEST_CASE("bad format names are rejected with the list of known formats") {
   CHECK_THROWS_AS(ElementCodec::for_format("e4m3-xyz"), std::invalid_argument);
   CHECK_THROWS_WITH(ElementCodec::for_format("mxfp4"), Catch::Contains("block format"));
 }
+
+TEST_CASE("a generic minifloat the rules exclude is refused saying which rule, and the usage states the rules") {
+  // e1m1 was refused with a usage text saying 1 <= E <= 8, which it meets.
+  CHECK_THROWS_WITH(ElementCodec::for_format("e1m1"),
+                    "number format 'e1m1': IEEE-style special values (-ieee, the default) need E >= 2: with E = 1 the "
+                    "one non-zero exponent code is all ones, kept for Inf/NaN, so no normal number is left; give -fn "
+                    "or -finite (e.g. e1m1-finite)");
+  CHECK_THROWS_WITH(ElementCodec::for_format("e4m0-fn"), Catch::StartsWith("number format 'e4m0-fn': -fn (NaN only at "
+                                                                           "the all-ones code, like E4M3) needs M >= 1"));
+  CHECK_THROWS_WITH(ElementCodec::for_format("e9m3"),
+                    Catch::Contains("with 1 <= E <= 8 (2 <= E with -ieee, the default), 0 <= M <= 23 (1 <= M with -fn)"));
+  CHECK(ElementCodec::for_format("e1m1-finite").max_value() == 3.0);
+  CHECK(ElementCodec::for_format("e1m2-fn").has_nan());
+}
