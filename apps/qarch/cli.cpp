@@ -1,12 +1,15 @@
 #include "apps/qarch/cli.h"
 
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "apps/qarch/commands.h"
 #include "common/input_error.h"
@@ -16,6 +19,26 @@ namespace qarch::cli {
 const CLI::Validator kPathGiven(
     [](const std::string& path) { return path.empty() ? std::string("the path is empty, so it names no file") : std::string(); },
     "");
+
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+  return CLI::Validator(
+      [min, max](const std::string& text) {
+        const std::string digits = text.rfind('-', 0) == 0 ? text.substr(1) : text;
+        std::uint64_t value = 0;
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        // A leading 0 is refused, as in config files: C and YAML 1.1 read "010" as octal 8.
+        if (digits.empty() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) {
+          return fmt::format("'{}' is not a whole number in decimal (no leading 0); allowed: {}..{}", text, min,
+                             max);
+        }
+        const bool negative = digits != text && value != 0;
+        if (error == std::errc::result_out_of_range || negative || value < min || value > max) {
+          return fmt::format("{} is out of range; allowed: {}..{}", text, min, max);
+        }
+        return std::string();
+      },
+      "");
+}
 
 namespace {
 

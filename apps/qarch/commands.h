@@ -3,6 +3,8 @@
 // one add_<name>_command function declared here and called from cli.cpp.
 // A subcommand's callback throws qarch::InputError for bad input (exit 2);
 // it sets status.exit_code only for a non-error failure (e.g. a failed check).
+#include <cstdint>
+
 #include <CLI/CLI.hpp>
 
 namespace qarch::cli {
@@ -14,6 +16,11 @@ struct CommandStatus {
 // For every option that names a file or folder: an empty path is refused
 // ("--trace: the path is empty, so it names no file") rather than opened.
 extern const CLI::Validator kPathGiven;
+
+// For every integer option (->check(whole_number(1, 64))): decimal digits
+// without a leading 0 (CLI11 alone reads "010" as octal and wraps "-1" into an
+// unsigned option), in min..max; the error names the range.
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max);
 
 // One line per subcommand, in the order `qarch --help` lists them.
 void add_run_command(CLI::App& app, CommandStatus& status);

@@ -422,7 +422,7 @@ TEST_CASE("usage errors exit 2 while help and version exit 0") {
   check_error("numerics encode int8 1 --rounding up",
               "qarch: error: --rounding: up not in {nearest-even,toward-zero,stochastic}; see qarch numerics encode --help");
   check_error("dram --preset ddr4-2400 --trace t --request-bytes abc",
-              "qarch: error: --request-bytes: Value abc not in range 1 to 1048576; see qarch dram --help");
+              "qarch: error: --request-bytes: 'abc' is not a whole number in decimal (no leading 0); allowed: 1..1048576; see qarch dram --help");
   const auto help = run_qarch("run --help");
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Catch::Contains("--scalesim-config"));
@@ -479,4 +479,25 @@ TEST_CASE("qarch COMMAND --help shows each option's default, and no default for 
   CHECK_THAT(run_qarch("numerics quantize --help").out,
              Catch::Contains("=nearest-even") && Catch::Contains("--scale-format TEXT=fp32") &&
                  Catch::Contains("--seed UINT=1"));
+}
+
+TEST_CASE("integer options take decimal whole numbers in their range, and the error names the range") {
+  // --seed -1 was wrapped to 2^64 - 1, 2^64 capped, "010" read as octal 8, and errors said only "Could not convert".
+  const std::pair<std::string, std::string> cases[] = {
+      {"numerics encode --seed -1 fp8-e4m3 1", "--seed: -1 is out of range; allowed: 0..18446744073709551615"},
+      {"numerics encode --seed 18446744073709551616 fp8-e4m3 1",
+       "--seed: 18446744073709551616 is out of range; allowed: 0..18446744073709551615"},
+      {"numerics quantize --granularity per-group --group-size 0x4 int4 1 2 3 4",
+       "--group-size: '0x4' is not a whole number in decimal (no leading 0); allowed: 1..2147483647"},
+      {"numerics quantize --granularity per-channel --channel-axis 2 int4 1 2",
+       "--channel-axis: 2 is out of range; allowed: 0..1"},
+      {"cost sram --size 1MiB --width x", "--width: 'x' is not a whole number in decimal (no leading 0); allowed: 1..2147483647"},
+      {"cost sram --size 1MiB --banks 0", "--banks: 0 is out of range; allowed: 1..2147483647"},
+      {"cost mac --weights int4 --acts int4 --acc int32 --lane-bits 65", "--lane-bits: 65 is out of range; allowed: 1..64"},
+  };
+  for (const auto& [args, expected] : cases) check_error(args, "qarch: error: " + expected + "; see qarch ");
+  // A leading 0 is refused, as in config files: "010" was read as octal 8.
+  check_error("numerics quantize --granularity per-group --group-size 010 int4 1 2 3 4 5 6 7 8 9 10",
+              "qarch: error: --group-size: '010' is not a whole number in decimal (no leading 0); allowed: 1..2147483647");
+  CHECK(run_qarch("numerics encode --seed 0 fp8-e4m3 1").exit_code == 0);
 }

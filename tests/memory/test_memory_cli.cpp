@@ -88,7 +88,7 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"dram --preset ddr4-2400 --trace " + long_line, {long_line + ":2:", "longer than 4096 characters"}},
       {"cache --trace " + long_line, {long_line + ":2:", "longer than 4096 characters"}},
       {"dram --preset ddr4-2400 --request-bytes 0 --trace " + good,
-       {"--request-bytes: Value 0 not in range 1 to 1048576"}},
+       {"--request-bytes: 0 is out of range; allowed: 1..1048576"}},
       {"cache --size 32KiB --policy mru --trace " + bad, {"allowed: lru, plru, fifo, random"}},
       {"cache --trace " + garbled, {garbled + ":2:"}},
       {"cache --ways abc --trace " + bad, {"cache.ways: 'abc' is not a whole number"}},
@@ -98,7 +98,7 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"cache --ways 99999999999999999999 --trace " + good,
        {"command line: cache.ways: 99999999999999999999 is out of range; allowed: 1..1024"}},
       {"dram --preset ddr4-2400 --request-bytes 99999999999 --trace " + good,
-       {"--request-bytes: Value 99999999999 not in range 1 to 1048576"}},
+       {"--request-bytes: 99999999999 is out of range; allowed: 1..1048576"}},
       {"cache --size 1TB --trace " + good, {"cache.size: '1TB' is out of range; allowed: 1 B .. 1 GiB"}},
       {"cache --line 64.5 --trace " + good, {"cache.line: '64.5 B' is not a whole number of bytes"}},
       // 2^26 lines of 26 B of model state each: refused before any is allocated.

@@ -1,6 +1,7 @@
 // `qarch cost`: prices one MAC or one memory access from the cost tables.
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,7 +84,8 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   mac_cmd->add_option("--acts", mac->acts, "activation format")->required();
   mac_cmd->add_option("--acc", mac->acc, "accumulator format")->required();
   CLI::Option* lane_bits = mac_cmd->add_option(
-      "--lane-bits", mac->lane_bits, "pack integer operands into lanes this wide: operand bits..64 (default: no packing)");
+      "--lane-bits", mac->lane_bits, "pack integer operands into lanes this wide: operand bits..64 (default: no packing)")
+      ->check(whole_number(1, cost::kMaxLaneBits));
   mac_cmd->add_flag("--sparsity-2-4", mac->sparsity, "add 2:4 sparsity mux and metadata");
   mac_cmd->add_flag("--bit-serial", mac->bit_serial, "bit-serial PE (area per PE, energy per whole MAC)")
       ->excludes(lane_bits);  // a bit-serial PE has no multiplier lanes
@@ -137,8 +139,10 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   CLI::App* sram_cmd = cost_cmd->add_subcommand("sram", "energy per access and area of an on-chip SRAM");
   sram_cmd->add_option("--size", sram->size, "capacity with a unit, e.g. 1MiB or 32 KiB; whole bytes, 1 B..1024 GiB")
       ->required();
-  sram_cmd->add_option("--width", sram->width_bits, "bits per access");
-  sram_cmd->add_option("--banks", sram->banks, "number of banks");
+  sram_cmd->add_option("--width", sram->width_bits, "bits per access")
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
+  sram_cmd->add_option("--banks", sram->banks, "number of banks")
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
   add_tech_options(sram_cmd, sram->tech);
   sram_cmd->callback([sram]() {
     const Context c = context(sram->tech);

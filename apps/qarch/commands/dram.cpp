@@ -34,7 +34,7 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
   cmd->add_option("--set", opt->overrides,
                   "override a DRAM parameter, e.g. --set address_mapping=ro:ba:co:bg --set tRCD=18");
   cmd->add_option("--request-bytes", opt->request_bytes, "bytes per trace request")
-      ->check(CLI::Range(1, memory::kMaxRequestBytes));
+      ->check(whole_number(1, memory::kMaxRequestBytes));
   cmd->add_flag("--json", opt->json, "print JSON instead of text");
   cmd->callback([opt] {
     memory::dram_preset(opt->preset);  // an unknown name fails here, listing the presets

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <tuple>
 #include <stdexcept>
@@ -160,7 +161,8 @@ void add_rounding_options(CLI::App* cmd, std::string& rounding, std::string& ove
       ->check(CLI::IsMember({"nearest-even", "toward-zero", "stochastic"}));
   cmd->add_option("--overflow", overflow, "saturate | inf-nan (as the spec says without saturation) | error")
       ->check(CLI::IsMember({"saturate", "inf-nan", "error"}));
-  cmd->add_option("--seed", seed, "Seed of stochastic rounding");
+  cmd->add_option("--seed", seed, "Seed of stochastic rounding")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
 }
 
 void add_table(CLI::App& numerics) {
@@ -345,9 +347,11 @@ void add_quantize(CLI::App& numerics) {
   cmd->add_option("--in", a->in_path, "float32 .npy input (1-D or 2-D)")->check(kPathGiven);
   cmd->add_option("--shape", a->shape, "ROWSxCOLS of the values (default 1xN)");
   cmd->add_option("--granularity", a->granularity, "per-tensor | per-channel | per-token | per-group | per-block");
-  cmd->add_option("--group-size", a->group_size, "Elements along a row sharing a scale (per-group)");
+  cmd->add_option("--group-size", a->group_size, "Elements along a row sharing a scale (per-group)")
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
   cmd->add_option("--block", a->block, "ROWSxCOLS tile sharing a scale (per-block)");
-  cmd->add_option("--channel-axis", a->channel_axis, "per-channel: 0 = a scale per row, 1 = per column");
+  cmd->add_option("--channel-axis", a->channel_axis, "per-channel: 0 = a scale per row, 1 = per column")
+      ->check(whole_number(0, 1));
   cmd->add_option("--scale-format", a->scale_format, "fp32 | fp16 | bf16 | fp8-e4m3 | e8m0 | pow2");
   cmd->add_flag("--asymmetric", a->asymmetric, "Asymmetric (zero-point) quantization; integer formats only");
   add_rounding_options(cmd, a->rounding, a->overflow, a->seed);
