@@ -155,6 +155,7 @@ void Controller::load_thread() {
 }
 
 void Controller::compute_thread() {
+  const sc_core::sc_time time_limit(kMaxSimulatedPs, sc_core::SC_PS);
   std::int64_t g = 0;
   std::int64_t pass_start = 0;
   for (Cursor c; valid(c); advance(c), ++g) {
@@ -190,7 +191,7 @@ void Controller::compute_thread() {
     computed_ = g + 1;
     computed_event_.notify(sc_core::SC_ZERO_TIME);
     if (progress_ && computed_ % kProgressFolds == 0) progress_(computed_, total_folds_);
-    if (sc_core::sc_time_stamp() > sc_core::sc_time(kMaxSimulatedPs, sc_core::SC_PS)) {
+    if (sc_core::sc_time_stamp() > time_limit) {
       passed_time_limit_ = true;
       sc_core::sc_stop();
       return;
