@@ -142,10 +142,24 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
   auto step = [&key_path](const std::string& part, bool list_item) {
     key_path += list_item ? "[" + part + "]" : (key_path.empty() ? "" : ".") + part;
   };
+  // Where the path goes below parts[i - 1], that node must hold keys (or,
+  // for an index, items): yaml-cpp throws on a key below a value.
+  auto check_section = [&](const YAML::Node& node, std::size_t i) {
+    if (i == 0) return;  // the document's root is a mapping
+    if (node.IsScalar()) {
+      throw InputError(SourceRef{"--set", 0, path},
+                       fmt::format("'{}' is a value, not a section: nothing can be set below it", parts[i - 1]));
+    }
+    if (node.IsSequence() && !is_index(parts[i])) {
+      throw InputError(SourceRef{"--set", 0, path},
+                       fmt::format("'{}' is a list: give an item's index, not '{}'", parts[i - 1], parts[i]));
+    }
+  };
   // yaml-cpp nodes are handles: walk with fresh handles, never reassign one.
   std::vector<YAML::Node> chain{root};
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     YAML::Node cur = chain.back();
+    check_section(cur, i);
     if (cur.IsSequence() && is_index(parts[i])) {
       const std::size_t idx = std::stoul(parts[i]);
       if (idx >= cur.size()) {
@@ -155,10 +169,6 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
       chain.push_back(cur[idx]);
       step(parts[i], true);
     } else {
-      if (cur.IsScalar()) {
-        throw InputError(SourceRef{"--set", 0, path},
-                         fmt::format("'{}' is a value, not a section", parts[i - 1]));
-      }
       const bool is_new = !static_cast<const YAML::Node&>(cur)[parts[i]].IsDefined();
       chain.push_back(cur[parts[i]]);
       step(parts[i], false);
@@ -166,6 +176,7 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
     }
   }
   YAML::Node parent = chain.back();
+  check_section(parent, parts.size() - 1);
   if (parent.IsSequence() && is_index(parts.back())) {
     const std::size_t idx = std::stoul(parts.back());
     if (idx >= parent.size()) {

@@ -136,6 +136,13 @@ TEST_CASE("set overrides reach nested keys and list items, and bad paths are err
   CHECK(map.map("dram").quantity("latency", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange) == Approx(50e-9));
   CHECK_THROWS_AS(qarch::apply_override(root, "novalue"), InputError);
   CHECK_THROWS_AS(qarch::apply_override(root, "ops.5.m=1"), InputError);
+  // A key below a value or a list (yaml-cpp threw its own exception: exit 1).
+  CHECK_THROWS_WITH(qarch::apply_override(root, "array.rows.x=1"),
+                    "--set: array.rows.x: 'rows' is a value, not a section: nothing can be set below it");
+  CHECK_THROWS_WITH(qarch::apply_override(root, "array.rows.x.y=1"),
+                    Catch::Contains("'rows' is a value, not a section"));
+  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.m=1"), "--set: ops.m: 'ops' is a list: give an item's index, not 'm'");
+  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.0.m.k=1"), Catch::Contains("'m' is a value, not a section"));
 }
 
 TEST_CASE("errors about a value given with --set name the --set argument, not a line of the file") {
