@@ -430,7 +430,7 @@ StreamSpace stream_space(const AcceleratorConfig& c, bool in_flash) {
 }
 
 // Lays the passes' operands out one after another in their streams' address
-// space, 4 KiB aligned; InputError naming the op with which a stream no longer
+// space, 64 B aligned; InputError naming the op with which a stream no longer
 // fits (its addresses would wrap onto other operands). Each op's operands are
 // its own: an op's outputs are not placed where the next op reads its inputs.
 void place_operands(std::vector<OpPlan>& plans, const AcceleratorConfig& config) {
@@ -443,7 +443,7 @@ void place_operands(std::vector<OpPlan>& plans, const AcceleratorConfig& config)
   Stream filter{"weights", stream_space(config, config.flash.has_value())};
   Stream ofmap{"outputs (with spilled partial sums)", stream_space(config, false)};
   // Sizes stay doubles until they are known to fit: a pass's bytes can exceed 64 bits.
-  constexpr double kAlign = 4096;
+  constexpr double kAlign = 64;  // a DRAM burst or cache line: operands share none
   auto aligned = [](double bytes) { return std::ceil(bytes / kAlign) * kAlign; };
   auto place = [&](const Op& op, const Pass& p, Stream& s, double bytes, std::uint64_t& base, std::uint64_t& stride) {
     const double footprint = static_cast<double>(s.used) + aligned(bytes) * static_cast<double>(p.repeat);

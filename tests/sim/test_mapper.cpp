@@ -157,13 +157,25 @@ TEST_CASE("operands beyond their stream's address space are refused at the op th
   const auto fits = workloads::load_trace_yaml_text(
       "name: s\nops:\n  - {name: g, type: gemm, m: 1048576, n: 1, k: 1048576}\n", "t.yaml");
   CHECK(sim::plan_workload(fits, config)[0].passes[0].ifmap_stride == std::uint64_t{1} << 40);
-  // Placed after another op's 4 KiB (each op's operands are its own), it needs 2^40 + 4 KiB.
+  // Placed after another op's 64 B (each op's operands are its own, a burst
+  // or cache line apart), it needs 2^40 + 64 B.
   const auto over = workloads::load_trace_yaml_text(
       "name: s\nops:\n  - {name: a, type: gemm, m: 1, n: 1, k: 1}\n  - {name: g, type: gemm, m: 1048576, n: 1, k: 1048576}\n",
       "t.yaml");
   CHECK_THROWS_WITH(sim::plan_workload(over, config),
-                    "t.yaml:4: ops[1]: with this op the workload's inputs need 1099511631872 B (1024 GiB), more than the "
+                    "t.yaml:4: ops[1]: with this op the workload's inputs need 1099511627840 B (1024 GiB), more than the "
                     "1099511627776 B (1024 GiB) their stream has: a quarter of the 4 TiB the bandwidth-only DRAM "
                     "addresses (built-in: dram, no preset); allowed: at most 1099511627776 B of inputs over all ops "
                     "(each op's operands are its own)");
+}
+
+TEST_CASE("small operands take 64 B each, not a 4 KiB page: a large batch of tiny GEMMs fits the DRAM") {
+  // 65536 repeats of a 1 x 1 x 1 int8 GEMM: 1 B of output and 4 B of partial
+  // sums each. With 4 KiB per repeat they claimed 512 MiB and hbm2 refused them.
+  auto config = sim::builtin_accelerator({"dram={preset: hbm2}"});
+  const auto batch = workloads::load_trace_yaml_text(
+      "name: s\nops:\n  - {name: g, type: gemm, batch: 65536, m: 1, n: 1, k: 1}\n", "t.yaml");
+  const auto plans = sim::plan_workload(batch, config);
+  CHECK(plans[0].passes[0].ofmap_stride == 2 * 64);  // the output's line, then its partial sums
+  CHECK(plans[0].passes[0].ifmap_stride == 64);
 }
