@@ -416,7 +416,14 @@ double YamlMap::unchecked_quantity(const std::string& key, Dimension dimension, 
 
 void YamlMap::check_range(const std::string& key, double value, Dimension dimension,
                           const QuantityRange& range) const {
-  if ((value == 0 && range.zero_allowed) || (value >= range.min && value <= range.max)) return;
+  // A bound written in another unit ("100 ns" for 1e-7 s) converts with a
+  // rounding error: the bounds are inclusive up to a relative 1e-9 (byte
+  // counts are whole numbers, exact).
+  const double kTolerance = dimension == Dimension::kBytes ? 0 : 1e-9;
+  if ((value == 0 && range.zero_allowed) ||
+      (value >= range.min * (1 - kTolerance) && value <= range.max * (1 + kTolerance))) {
+    return;
+  }
   fail(key, fmt::format("'{}' is out of range; allowed: {}", node_[key].Scalar(), describe_range(range, dimension)));
 }
 

@@ -47,6 +47,18 @@ TEST_CASE("a quantity outside its range is refused with the range in units") {
   CHECK_THROWS_WITH(root.byte_size("bare", 1, 1 << 30), "cfg.yaml:7: bare: '-1' is out of range; allowed: 1 B .. 1 GiB");
 }
 
+TEST_CASE("a range's bounds are in it whatever unit writes them") {
+  // 100 ns is 1.0000000000000001e-7 s in doubles: it was refused as above 100 ns.
+  YamlMap root = doc("a: 100 ns\nb: 1e2 ns\nc: 0.0001 ms\nd: 100 ps\ne: 100.1 ns\nf: 1073741825 B\n");
+  const qarch::QuantityRange tck{100e-12, 100e-9};
+  for (const char* key : {"a", "b", "c", "d"}) {
+    CAPTURE(key);
+    CHECK(root.quantity(key, qarch::Dimension::kTimeSeconds, tck) == Approx(key[0] == 'd' ? 100e-12 : 100e-9));
+  }
+  CHECK_THROWS_WITH(root.quantity("e", qarch::Dimension::kTimeSeconds, tck), Catch::Contains("out of range"));
+  CHECK_THROWS_WITH(root.byte_size("f", 1, 1 << 30), Catch::Contains("out of range"));  // byte bounds are exact
+}
+
 TEST_CASE("a quoted number or boolean is a string, refused where a number or boolean belongs") {
   YamlMap root = doc("rows: \"16\"\ncols: '16'\nratio: \"0.5\"\nflag: \"true\"\nstride: [2, \"1\"]\nsize: \"64 KiB\"\n");
   CHECK_THROWS_WITH(root.integer("rows", 1, 4096),
