@@ -17,8 +17,8 @@ struct Unit {
 
 constexpr std::array kByteUnits{
     Unit{"B", 1.0},           Unit{"KiB", 1024.0},    Unit{"MiB", 1048576.0},
-    Unit{"GiB", 1073741824.0}, Unit{"kB", 1e3},       Unit{"KB", 1e3},
-    Unit{"MB", 1e6},          Unit{"GB", 1e9},        Unit{"TB", 1e12}};
+    Unit{"GiB", 1073741824.0}, Unit{"TiB", 1099511627776.0}, Unit{"kB", 1e3},
+    Unit{"KB", 1e3},          Unit{"MB", 1e6},        Unit{"GB", 1e9},        Unit{"TB", 1e12}};
 constexpr std::array kFrequencyUnits{Unit{"Hz", 1.0}, Unit{"kHz", 1e3}, Unit{"MHz", 1e6},
                                      Unit{"GHz", 1e9}};
 constexpr std::array kBandwidthUnits{
@@ -30,7 +30,7 @@ constexpr std::array kTimeUnits{Unit{"s", 1.0}, Unit{"ms", 1e-3}, Unit{"us", 1e-
 
 // The units a value is written in (format_quantity), smallest first.
 constexpr std::array kByteOutputUnits{Unit{"B", 1.0}, Unit{"KiB", 1024.0}, Unit{"MiB", 1048576.0},
-                                      Unit{"GiB", 1073741824.0}};
+                                      Unit{"GiB", 1073741824.0}, Unit{"TiB", 1099511627776.0}};
 constexpr std::array kFrequencyOutputUnits = kFrequencyUnits;
 constexpr std::array kBandwidthOutputUnits{Unit{"B/s", 1.0}, Unit{"kB/s", 1e3}, Unit{"MB/s", 1e6},
                                            Unit{"GB/s", 1e9}, Unit{"TB/s", 1e12}};
@@ -69,7 +69,7 @@ std::string_view trim(std::string_view s) {
 const char* dimension_units_help(Dimension d) {
   switch (d) {
     case Dimension::kBytes:
-      return "a size in B, KiB, MiB, GiB (1024-based) or kB, MB, GB, TB (1000-based), e.g. 64 KiB";
+      return "a size in B, KiB, MiB, GiB, TiB (1024-based) or kB, MB, GB, TB (1000-based), e.g. 64 KiB";
     case Dimension::kFrequencyHz:
       return "a frequency in Hz, kHz, MHz or GHz, e.g. 1 GHz";
     case Dimension::kBandwidthBps:

@@ -106,7 +106,7 @@ TEST_CASE("a size of 0 or below is out of range, not a size without a unit") {
       {kCacheAccelerator + " --set system_cache.size=0", "system_cache.size: '0' is out of range; allowed: 1 B .. 1 GiB"},
       {kCacheAccelerator + " --set \"system_cache.line=-64 B\"",
        "system_cache.line: '-64 B' is out of range; allowed: 1 B .. 1 MiB"},
-      {kEdgeAccelerator + " --set scratchpads.ifmap.size=0", "scratchpads.ifmap.size: '0' is out of range; allowed: 1 B .. 1024 GiB"},
+      {kEdgeAccelerator + " --set scratchpads.ifmap.size=0", "scratchpads.ifmap.size: '0' is out of range; allowed: 1 B .. 1 TiB"},
       {kEdgeAccelerator + " --set dma.burst=0", "dma.burst: '0' is out of range; allowed: 1 B .. 1 GiB"},
       {kEdgeAccelerator + " --set dma.burst=-4096", "dma.burst: '-4096' is out of range; allowed: 1 B .. 1 GiB"},
       {kEdgeAccelerator + " --set \"flash={preset: ufs4.0, page: -4 KiB}\"",

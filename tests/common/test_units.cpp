@@ -12,6 +12,8 @@ TEST_CASE("sizes use 1024 for binary and 1000 for decimal prefixes (IEC 80000-13
   CHECK(parse_quantity("1MiB", Dimension::kBytes) == 1048576.0);
   CHECK(parse_quantity("2 kB", Dimension::kBytes) == 2000.0);
   CHECK(parse_quantity("512 B", Dimension::kBytes) == 512.0);
+  CHECK(parse_quantity("1 TiB", Dimension::kBytes) == 1099511627776.0);  // the scratchpad limit, as docs write it
+  CHECK(qarch::format_bytes(1099511627776.0) == "1 TiB");
 }
 
 TEST_CASE("frequencies, bandwidths and times parse to SI base units") {

@@ -86,7 +86,7 @@ TEST_CASE("zero, negative and absurd widths and sizes are errors naming the opti
   // SRAM sizes are whole bytes up to 1 TiB (2^40 B = 1024 GiB), as scratchpads in accelerator configs
   const Result huge = run("cost sram --size 1e30B");
   CHECK(huge.code == 2);
-  CHECK(huge.out.find("--size: '1e30B' is out of range; allowed: 1 B .. 1024 GiB") != std::string::npos);
+  CHECK(huge.out.find("--size: '1e30B' is out of range; allowed: 1 B .. 1 TiB") != std::string::npos);
   const Result fraction = run("cost sram --size 1000.5B --width 8");
   CHECK(fraction.code == 2);
   CHECK(fraction.out.find("--size: '1000.5B' is not a whole number of bytes") != std::string::npos);
