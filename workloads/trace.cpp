@@ -236,7 +236,8 @@ Workload read_jsonl_trace(std::istream& in, const std::string& origin) {
   bool have_header = false;
   while (std::getline(in, line)) {
     ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF line ends
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
     if (line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] != '{') {
       throw InputError(SourceRef{origin, line_no, ""}, "expected a JSON object on this line");
     }

@@ -90,6 +90,15 @@ TEST_CASE("a JSON Lines line holding two objects is an error naming the file and
   CHECK_THROWS_WITH(qarch::workloads::load_trace(header), Catch::StartsWith(header + ":1: text after the JSON object"));
 }
 
+TEST_CASE("a JSON Lines trace with CRLF line ends reads as with LF") {
+  // The '\r' read as text after the object: every line was an error.
+  const auto crlf = qarch::test::write_temp_file("crlf.jsonl",
+      "{\"name\": \"j\"}\r\n\r\n{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\r\n");
+  const auto w = qarch::workloads::load_trace(crlf);
+  REQUIRE(w.ops.size() == 1);
+  CHECK(w.ops[0].gemm.k == 4);
+}
+
 TEST_CASE("a quoted number in a JSON Lines op is an error naming the file, line, key and the type") {
   // Every whole-number key of the op records; "16" is a JSON string, and was read as 16.
   const std::vector<std::pair<std::string, std::string>> ops{
