@@ -501,3 +501,9 @@ TEST_CASE("integer options take decimal whole numbers in their range, and the er
               "qarch: error: --group-size: '010' is not a whole number in decimal (no leading 0); allowed: 1..2147483647");
   CHECK(run_qarch("numerics encode --seed 0 fp8-e4m3 1").exit_code == 0);
 }
+
+TEST_CASE("validate refuses --set without an accelerator config instead of ignoring it") {
+  // validate -w TRACE --set clock=2GHz said ok: the override went nowhere.
+  check_error("validate -w " + kTinyTransformer + " --set clock=2GHz",
+              "--set clock=2GHz: --set changes the accelerator config; give it with -a ARCH.yaml");
+}

@@ -27,6 +27,9 @@ void add_validate_command(CLI::App& app, CommandStatus&) {
   cmd->add_option("--set", o->overrides, "override an accelerator key: key.path=value");
   cmd->callback([o] {
     if (o->accelerator.empty() && o->workload.empty()) throw InputError("give -a ARCH.yaml, -w TRACE, or both");
+    if (o->accelerator.empty() && !o->overrides.empty()) {
+      throw InputError("--set " + o->overrides.front() + ": --set changes the accelerator config; give it with -a ARCH.yaml");
+    }
     std::unique_ptr<sim::AcceleratorConfig> config;
     if (!o->accelerator.empty()) {
       config = std::make_unique<sim::AcceleratorConfig>(sim::load_accelerator(o->accelerator, o->overrides));
