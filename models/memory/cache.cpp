@@ -1,6 +1,7 @@
 #include "models/memory/cache.h"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -61,7 +62,7 @@ CacheConfig load_cache_config(YamlMap& m) {
   c.ways = int(m.integer("ways", 1, 1024, c.ways));
   c.banks = int(m.integer("banks", 1, 1024, c.banks));
   c.replacement = m.choice("replacement", replacement_policy_names(), c.replacement);
-  c.seed = std::uint64_t(m.integer("seed", 0, std::int64_t{1} << 62, std::int64_t(c.seed)));
+  c.seed = std::uint64_t(m.integer("seed", 0, std::numeric_limits<std::int64_t>::max(), std::int64_t(c.seed)));
   c.write_policy = m.choice("write_policy", {"wb", "wt"}, "wb") == "wb" ? WritePolicy::kWriteBack
                                                                        : WritePolicy::kWriteThrough;
   c.hit_latency_cycles = int(m.integer("hit_latency_cycles", 0, 1 << 20, c.hit_latency_cycles));

@@ -94,7 +94,7 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
       {"cache --ways abc --trace " + bad, {"cache.ways: 'abc' is not a whole number"}},
       {"cache --seed -1 --trace " + bad, {"cache.seed: -1 is out of range"}},
       {"cache --seed 18446744073709551615 --trace " + good,
-       {"command line: cache.seed: 18446744073709551615 is out of range; allowed: 0..4611686018427387904"}},
+       {"command line: cache.seed: 18446744073709551615 is out of range; allowed: 0..9223372036854775807"}},
       {"cache --ways 99999999999999999999 --trace " + good,
        {"command line: cache.ways: 99999999999999999999 is out of range; allowed: 1..1024"}},
       {"dram --preset ddr4-2400 --request-bytes 99999999999 --trace " + good,
@@ -136,4 +136,14 @@ TEST_CASE("qarch cache counts hits, misses and evictions") {
   CHECK(j["hits"] == 1);
   CHECK(j["misses"] == 4);
   CHECK(j["evictions"] == 2);
+}
+
+TEST_CASE("qarch cache --seed takes any seed up to 2^63 - 1") {
+  // Seeds were capped at 2^62 without a word in the docs.
+  const std::string trace = write_trace("seed", "0x0 READ 0\n0x100 READ 1\n0x200 READ 2\n");
+  const std::string args = "cache --size 256B --line 64 --ways 2 --policy random --trace " + trace + " --seed ";
+  CHECK(run(args + "9223372036854775807").exit_code == 0);
+  const Run over = run(args + "9223372036854775808");
+  CHECK(over.exit_code == 2);
+  CHECK(over.out.find("allowed: 0..9223372036854775807") != std::string::npos);
 }
