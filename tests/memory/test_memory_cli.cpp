@@ -147,3 +147,11 @@ TEST_CASE("qarch cache --seed takes any seed up to 2^63 - 1") {
   CHECK(over.exit_code == 2);
   CHECK(over.out.find("allowed: 0..9223372036854775807") != std::string::npos);
 }
+
+TEST_CASE("qarch dram --set with the accelerator config's dram. prefix says to drop it") {
+  // It said 'dram.dram: unknown key'.
+  const Run r = run("dram --preset ddr4-2400 --trace " + write_trace("prefix", "0x0 READ 0\n") + " --set dram.tRAS=30");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "qarch: error: --set dram.tRAS=30: qarch dram takes DRAM keys without the 'dram.' prefix: "
+                 "--set tRAS=30\n");
+}

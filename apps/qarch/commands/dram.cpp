@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/qarch/commands.h"
+#include "common/input_error.h"
 #include "common/terminal.h"
 #include "common/yaml_reader.h"
 #include "models/memory/dram_config.h"
@@ -41,7 +42,14 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
     YAML::Node node = load_yaml_string("{}", "--preset");
     node["preset"] = opt->preset;
     std::vector<SetArgument> set_arguments;
-    for (const auto& o : opt->overrides) set_arguments.push_back(apply_override(node, o));
+    for (const auto& o : opt->overrides) {
+      // The accelerator config's key path (dram.tRAS) does not apply here.
+      if (o.rfind("dram.", 0) == 0) {
+        throw InputError(SourceRef{"--set " + o, 0, ""},
+                         "qarch dram takes DRAM keys without the 'dram.' prefix: --set " + o.substr(5));
+      }
+      set_arguments.push_back(apply_override(node, o));
+    }
     YamlMap map(node, "--preset " + opt->preset, "dram", set_arguments);
     const memory::DramConfig config = memory::load_dram_config(map);
     memory::DramReplay replay(config, opt->request_bytes);
