@@ -23,7 +23,8 @@ const CLI::Validator kPathGiven(
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
   return CLI::Validator(
       [min, max](const std::string& text) {
-        const std::string digits = text.rfind('-', 0) == 0 ? text.substr(1) : text;
+        const bool signed_text = !text.empty() && (text[0] == '-' || text[0] == '+');  // +8 as in YAML
+        const std::string digits = signed_text ? text.substr(1) : text;
         std::uint64_t value = 0;
         const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
         // A leading 0 is refused, as in config files: C and YAML 1.1 read "010" as octal 8.
@@ -31,7 +32,7 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
           return fmt::format("'{}' is not a whole number in decimal (no leading 0); allowed: {}..{}", text, min,
                              max);
         }
-        const bool negative = digits != text && value != 0;
+        const bool negative = text[0] == '-' && value != 0;
         if (error == std::errc::result_out_of_range || negative || value < min || value > max) {
           return fmt::format("{} is out of range; allowed: {}..{}", text, min, max);
         }
