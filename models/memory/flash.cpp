@@ -85,7 +85,7 @@ double Flash::access(std::uint64_t address, std::uint64_t bytes, bool is_write, 
   // UFS addresses logical blocks (`page`): a command that starts in the block
   // the previous one of its direction ended in (still in the device's buffer)
   // or in the block after continues the stream; byte gaps inside a block
-  // (operands placed at 4 KiB boundaries) do not break it.
+  // (operands placed 64 B apart) do not break it.
   const std::uint64_t block = config_.page_bytes;
   const std::uint64_t first_block = address / block;
   const std::uint64_t next_block = next_block_[is_write];

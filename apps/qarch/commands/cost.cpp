@@ -137,7 +137,7 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   };
   auto sram = std::make_shared<SramArgs>();
   CLI::App* sram_cmd = cost_cmd->add_subcommand("sram", "energy per access and area of an on-chip SRAM");
-  sram_cmd->add_option("--size", sram->size, "capacity with a unit, e.g. 1MiB or 32 KiB; whole bytes, 1 B..1024 GiB")
+  sram_cmd->add_option("--size", sram->size, "capacity with a unit, e.g. 1MiB or 32 KiB; whole bytes, 1 B..1 TiB")
       ->required();
   sram_cmd->add_option("--width", sram->width_bits, "bits per access")
       ->check(whole_number(1, std::numeric_limits<int>::max()));

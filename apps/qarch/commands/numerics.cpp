@@ -248,8 +248,11 @@ void add_encode(CLI::App& numerics) {
         const double v = parse_value(text);
         const std::uint32_t code = codec.encode(v, options);
         const double back = codec.decode(code);
-        rows.push_back({{"input", json_number(v)}, {"code", code}, {"value", json_number(back)}});
-        lines += fmt::sprintf("%s -> %s = %.17g\n", text, code_text(code, codec.bits()), back);
+        if (a->json) {
+          rows.push_back({{"input", json_number(v)}, {"code", code}, {"value", json_number(back)}});
+        } else {
+          lines += fmt::sprintf("%s -> %s = %.17g\n", text, code_text(code, codec.bits()), back);
+        }
       }
       std::fputs(a->json ? (rows.dump() + "\n").c_str() : lines.c_str(), stdout);
     });
@@ -273,8 +276,11 @@ void add_decode(CLI::App& numerics) {
       for (const std::string& text : *codes) {
         const std::uint32_t code = parse_code(text, codec);
         const double v = codec.decode(code);
-        rows.push_back({{"code", code}, {"value", json_number(v)}});
-        lines += fmt::sprintf("%s = %.17g\n", code_text(code, codec.bits()), v);
+        if (*json) {
+          rows.push_back({{"code", code}, {"value", json_number(v)}});
+        } else {
+          lines += fmt::sprintf("%s = %.17g\n", code_text(code, codec.bits()), v);
+        }
       }
       std::fputs(*json ? (rows.dump() + "\n").c_str() : lines.c_str(), stdout);
     });
