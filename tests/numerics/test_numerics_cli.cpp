@@ -5,12 +5,10 @@
 
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +29,8 @@ Run run_cli(const std::string& args) {
 }
 
 std::string temp_path(const std::string& name) {
-  return "/tmp/qarch_numerics_cli_" + std::to_string(::getpid()) + "_" + name;
+  static const std::string dir = qarch::test::make_temp_dir();
+  return dir + "/" + name;
 }
 
 
@@ -152,9 +151,6 @@ TEST_CASE("numerics matmul runs QLinearMatMul and MatMulInteger on .npy files [O
   const Run partial = run_cli("numerics matmul --a " + a + " --b " + a + " --out " + y + " --a-scale 0.5");
   CHECK(partial.exit_code == 2);
   CHECK(partial.output.find("needs all of") != std::string::npos);
-  std::remove(a.c_str());
-  std::remove(b.c_str());
-  std::remove(y.c_str());
 }
 
 TEST_CASE("numerics matmul --format runs float and block-format GEMMs on float32 .npy files") {
@@ -199,9 +195,6 @@ TEST_CASE("numerics matmul --format runs float and block-format GEMMs on float32
   out = read_file(y);
   CHECK(out.substr(out.size() - 4) == npy_test::le_float32({16}));
   CHECK(run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format mxfp4 --b-format nvfp4").exit_code == 2);
-  std::remove(a.c_str());
-  std::remove(b.c_str());
-  std::remove(y.c_str());
 }
 
 TEST_CASE("numerics matmul says when NVFP4 partial sums overflow an fp16 accumulator [NV]") {
@@ -227,9 +220,6 @@ TEST_CASE("numerics matmul says when NVFP4 partial sums overflow an fp16 accumul
   const Run fp32 = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format nvfp4 --acc fp32");
   REQUIRE(fp32.exit_code == 0);
   CHECK(fp32.output.find("note:") == std::string::npos);
-  std::remove(a.c_str());
-  std::remove(b.c_str());
-  std::remove(y.c_str());
 }
 
 TEST_CASE("numerics matmul reports NaN outputs as NaN, not as a 0 error") {
@@ -243,9 +233,6 @@ TEST_CASE("numerics matmul reports NaN outputs as NaN, not as a 0 error") {
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("SQNR nan dB, max abs error nan (1 of 1 outputs are NaN)") != std::string::npos);
-  std::remove(a.c_str());
-  std::remove(b.c_str());
-  std::remove(y.c_str());
 }
 
 TEST_CASE("numerics matmul takes per-row / per-column QLinearMatMul scales [ONNX opset 21]") {
@@ -263,15 +250,12 @@ TEST_CASE("numerics matmul takes per-row / per-column QLinearMatMul scales [ONNX
   const Run bad = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-scale 0.5,0.25,1 --b-scale 1 --y-scale 1");
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("allowed: 1 (per tensor), 2 (per row)") != std::string::npos);
-  std::remove(a.c_str());
-  std::remove(b.c_str());
-  std::remove(y.c_str());
 }
 
 TEST_CASE("numerics encode and decode print nothing when any value is bad") {
   // The lines of the values before the bad one were printed, then the error.
-  for (const std::string& args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",
-                                  "numerics encode --json fp8-e4m3 1 abc"}) {
+  for (const char* args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",
+                          "numerics encode --json fp8-e4m3 1 abc"}) {
     INFO(args);
     const auto r = qarch::test::run_qarch(args);
     CHECK(r.exit_code == 2);

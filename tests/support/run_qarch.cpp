@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -9,6 +10,30 @@
 #include <unistd.h>
 
 namespace qarch::test {
+namespace {
+
+// The folders make_temp_dir() made in this process; before, every CLI test
+// left one behind in /tmp (tens of thousands after a few hundred test runs).
+class TempDirs {
+ public:
+  void add(std::string path) { paths_.push_back(std::move(path)); }
+  ~TempDirs() {
+    for (const std::string& path : paths_) {
+      std::error_code ignored;  // best effort: a test may have removed it itself
+      std::filesystem::remove_all(path, ignored);
+    }
+  }
+
+ private:
+  std::vector<std::string> paths_;
+};
+
+TempDirs& temp_dirs() {
+  static TempDirs dirs;
+  return dirs;
+}
+
+}  // namespace
 
 CommandResult run_qarch(const std::string& args, const std::string& stdout_path) {
   const std::string dir = make_temp_dir();
@@ -26,6 +51,7 @@ CommandResult run_qarch(const std::string& args, const std::string& stdout_path)
 std::string make_temp_dir() {
   char tmpl[] = "/tmp/qarch-test-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+  temp_dirs().add(tmpl);
   return tmpl;
 }
 

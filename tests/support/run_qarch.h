@@ -19,6 +19,8 @@ struct CommandResult {
 
 // stdout_path: where the command's stdout goes instead (e.g. /dev/full); out is then empty.
 CommandResult run_qarch(const std::string& args, const std::string& stdout_path = "");
+// A fresh folder under /tmp, removed with everything in it when the test
+// process ends (each test case is a process of its own).
 std::string make_temp_dir();
 void write_file(const std::string& path, const std::string& text);
 // Writes `text` to a file `name` in a fresh temporary folder; returns its path.

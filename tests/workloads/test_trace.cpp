@@ -62,8 +62,8 @@ TEST_CASE("trace errors name the file, line and key") {
 }
 
 TEST_CASE("JSON Lines traces share the schema and a truncated last line is an error with its line") {
-  const std::string dir = "/tmp";
-  const std::string good = dir + "/qarch_test_good.jsonl", bad = dir + "/qarch_test_bad.jsonl";
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string good = dir + "/good.jsonl", bad = dir + "/bad.jsonl";
   std::ofstream(good) << "{\"name\": \"j\", \"version\": 1}\n"
                       << "{\"name\": \"a\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n"
                       << "{\"name\": \"b\", \"type\": \"softmax\", \"rows\": 4, \"cols\": 8}\n";
