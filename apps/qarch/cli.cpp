@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -20,22 +21,54 @@ const CLI::Validator kPathGiven(
     [](const std::string& path) { return path.empty() ? std::string("the path is empty, so it names no file") : std::string(); },
     "");
 
+namespace {
+
+// An integer as every option takes it: decimal digits with an optional sign
+// (+8 as in YAML) and no leading 0 (C and YAML 1.1 read "010" as octal 8).
+// Returns the error (naming the range `allowed`), or "" with `out` set.
+struct DecimalInteger {
+  bool negative = false;
+  std::uint64_t magnitude = 0;
+  bool out_of_range = false;
+};
+std::string parse_decimal_integer(const std::string& text, const std::string& allowed, DecimalInteger& out) {
+  const bool signed_text = !text.empty() && (text[0] == '-' || text[0] == '+');
+  const std::string digits = signed_text ? text.substr(1) : text;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), out.magnitude);
+  if (digits.empty() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) {
+    return fmt::format("'{}' is not a whole number in decimal (no leading 0); allowed: {}", text, allowed);
+  }
+  out.negative = text[0] == '-' && out.magnitude != 0;
+  out.out_of_range = error == std::errc::result_out_of_range;
+  return std::string();
+}
+
+}  // namespace
+
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
   return CLI::Validator(
       [min, max](const std::string& text) {
-        const bool signed_text = !text.empty() && (text[0] == '-' || text[0] == '+');  // +8 as in YAML
-        const std::string digits = signed_text ? text.substr(1) : text;
-        std::uint64_t value = 0;
-        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-        // A leading 0 is refused, as in config files: C and YAML 1.1 read "010" as octal 8.
-        if (digits.empty() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) {
-          return fmt::format("'{}' is not a whole number in decimal (no leading 0); allowed: {}..{}", text, min,
-                             max);
+        const std::string allowed = fmt::format("{}..{}", min, max);
+        DecimalInteger n;
+        if (std::string error = parse_decimal_integer(text, allowed, n); !error.empty()) return error;
+        if (n.out_of_range || n.negative || n.magnitude < min || n.magnitude > max) {
+          return fmt::format("{} is out of range; allowed: {}", text, allowed);
         }
-        const bool negative = text[0] == '-' && value != 0;
-        if (error == std::errc::result_out_of_range || negative || value < min || value > max) {
-          return fmt::format("{} is out of range; allowed: {}..{}", text, min, max);
-        }
+        return std::string();
+      },
+      "");
+}
+
+CLI::Validator signed_whole_number(std::int64_t min, std::int64_t max) {
+  return CLI::Validator(
+      [min, max](const std::string& text) {
+        const std::string allowed = fmt::format("{}..{}", min, max);
+        DecimalInteger n;
+        if (std::string error = parse_decimal_integer(text, allowed, n); !error.empty()) return error;
+        constexpr std::uint64_t kInt64Max = std::uint64_t(std::numeric_limits<std::int64_t>::max());
+        const bool fits = !n.out_of_range && n.magnitude <= kInt64Max + (n.negative ? 1 : 0);
+        const std::int64_t value = n.negative ? std::int64_t(std::uint64_t{0} - n.magnitude) : std::int64_t(n.magnitude);
+        if (!fits || value < min || value > max) return fmt::format("{} is out of range; allowed: {}", text, allowed);
         return std::string();
       },
       "");

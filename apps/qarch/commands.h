@@ -21,6 +21,8 @@ extern const CLI::Validator kPathGiven;
 // without a leading 0 (CLI11 alone reads "010" as octal and wraps "-1" into an
 // unsigned option), in min..max; the error names the range.
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max);
+// The same for options that may be negative (zero-points).
+CLI::Validator signed_whole_number(std::int64_t min, std::int64_t max);
 
 // One line per subcommand, in the order `qarch --help` lists them.
 void add_run_command(CLI::App& app, CommandStatus& status);

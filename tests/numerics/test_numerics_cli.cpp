@@ -142,6 +142,16 @@ TEST_CASE("numerics matmul runs QLinearMatMul and MatMulInteger on .npy files [O
   const std::string out2 = read_file(y);
   CHECK(out2.find("'descr': '<i4'") != std::string::npos);
   CHECK(out2.substr(out2.size() - 32) == npy_test::le_int32({-38, -83, -44, -98, -50, -113, -56, -128}));
+  // Zero-points are decimal, as every integer option: "012" is not octal 10.
+  const Run octal = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-zero-point 012");
+  CHECK(octal.exit_code == 2);
+  CHECK(octal.output.find("--a-zero-point: '012' is not a whole number in decimal (no leading 0)") != std::string::npos);
+  const Run plus = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-zero-point +12");
+  REQUIRE(plus.exit_code == 0);
+  CHECK(read_file(y) == out2);
+  const Run huge = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --b-zero-point=-2147483649");
+  CHECK(huge.exit_code == 2);
+  CHECK(huge.output.find("-2147483649 is out of range; allowed: -2147483648..2147483647") != std::string::npos);
 
   write_file(b, npy_test::npy_bytes("{'descr': '|u1', 'fortran_order': True, 'shape': (3, 2), }",
                                     npy_test::bytes_of({1, 4, 2, 5, 3, 6})));

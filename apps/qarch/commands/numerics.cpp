@@ -548,11 +548,13 @@ void add_matmul(CLI::App& numerics) {
       ->check(kPathGiven);
   cmd->add_option("--out", a->out_path, "Y .npy to write")->required()->check(kPathGiven);
   cmd->add_option("--a-scale", a->a_scale, "Scale of A: one value, or comma-separated per row (M, or batches*M)")->delimiter(',');
-  cmd->add_option("--a-zero-point", a->a_zero_point, "Zero-point of A: as many as scales")->delimiter(',');
+  // The dtype's range is checked once the inputs are read.
+  const CLI::Validator zero_point = signed_whole_number(std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+  cmd->add_option("--a-zero-point", a->a_zero_point, "Zero-point of A: as many as scales")->delimiter(',')->check(zero_point);
   cmd->add_option("--b-scale", a->b_scale, "Scale of B: one value, or comma-separated per column (N, or batches*N)")->delimiter(',');
-  cmd->add_option("--b-zero-point", a->b_zero_point, "Zero-point of B: as many as scales")->delimiter(',');
+  cmd->add_option("--b-zero-point", a->b_zero_point, "Zero-point of B: as many as scales")->delimiter(',')->check(zero_point);
   cmd->add_option("--y-scale", a->y_scale, "Scale of Y (float32)");
-  cmd->add_option("--y-zero-point", a->y_zero_point, "Zero-point of Y (Y has A's dtype)");
+  cmd->add_option("--y-zero-point", a->y_zero_point, "Zero-point of Y (Y has A's dtype)")->check(zero_point);
   cmd->add_option("--format", a->format, "Float or block format of A (and B); inputs are float32 and quantized to it");
   cmd->add_option("--b-format", a->b_format, "Format of B when it differs from A's (same block size for block formats)");
   cmd->add_option("--acc", a->accumulator,
