@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -25,33 +26,25 @@ namespace {
 
 // An integer as every option takes it: decimal digits with an optional sign
 // (+8 as in YAML) and no leading 0 (C and YAML 1.1 read "010" as octal 8).
-// Returns the error (naming the range `allowed`), or "" with `out` set.
 struct DecimalInteger {
   bool negative = false;
-  std::uint64_t magnitude = 0;
-  bool out_of_range = false;
+  std::uint64_t magnitude = 0;  // up to 2^64 - 1
 };
-std::string parse_decimal_integer(const std::string& text, const std::string& allowed, DecimalInteger& out) {
-  const bool signed_text = !text.empty() && (text[0] == '-' || text[0] == '+');
-  const std::string digits = signed_text ? text.substr(1) : text;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), out.magnitude);
-  if (digits.empty() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) {
-    return fmt::format("'{}' is not a whole number in decimal (no leading 0); allowed: {}", text, allowed);
-  }
-  out.negative = text[0] == '-' && out.magnitude != 0;
-  out.out_of_range = error == std::errc::result_out_of_range;
-  return std::string();
-}
 
-}  // namespace
-
-CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+// A validator of such integers: `in_range` says which are allowed, `allowed`
+// says it in the error.
+CLI::Validator decimal_integer(std::string allowed, std::function<bool(const DecimalInteger&)> in_range) {
   return CLI::Validator(
-      [min, max](const std::string& text) {
-        const std::string allowed = fmt::format("{}..{}", min, max);
+      [allowed = std::move(allowed), in_range = std::move(in_range)](const std::string& text) {
+        const bool signed_text = !text.empty() && (text[0] == '-' || text[0] == '+');
+        const std::string digits = signed_text ? text.substr(1) : text;
         DecimalInteger n;
-        if (std::string error = parse_decimal_integer(text, allowed, n); !error.empty()) return error;
-        if (n.out_of_range || n.negative || n.magnitude < min || n.magnitude > max) {
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n.magnitude);
+        if (digits.empty() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) {
+          return fmt::format("'{}' is not a whole number in decimal (no leading 0); allowed: {}", text, allowed);
+        }
+        n.negative = text[0] == '-' && n.magnitude != 0;
+        if (error == std::errc::result_out_of_range || !in_range(n)) {
           return fmt::format("{} is out of range; allowed: {}", text, allowed);
         }
         return std::string();
@@ -59,19 +52,21 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
       "");
 }
 
+}  // namespace
+
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+  return decimal_integer(fmt::format("{}..{}", min, max), [min, max](const DecimalInteger& n) {
+    return !n.negative && n.magnitude >= min && n.magnitude <= max;
+  });
+}
+
 CLI::Validator signed_whole_number(std::int64_t min, std::int64_t max) {
-  return CLI::Validator(
-      [min, max](const std::string& text) {
-        const std::string allowed = fmt::format("{}..{}", min, max);
-        DecimalInteger n;
-        if (std::string error = parse_decimal_integer(text, allowed, n); !error.empty()) return error;
-        constexpr std::uint64_t kInt64Max = std::uint64_t(std::numeric_limits<std::int64_t>::max());
-        const bool fits = !n.out_of_range && n.magnitude <= kInt64Max + (n.negative ? 1 : 0);
-        const std::int64_t value = n.negative ? std::int64_t(std::uint64_t{0} - n.magnitude) : std::int64_t(n.magnitude);
-        if (!fits || value < min || value > max) return fmt::format("{} is out of range; allowed: {}", text, allowed);
-        return std::string();
-      },
-      "");
+  return decimal_integer(fmt::format("{}..{}", min, max), [min, max](const DecimalInteger& n) {
+    constexpr std::uint64_t kInt64Max = std::uint64_t(std::numeric_limits<std::int64_t>::max());
+    if (n.magnitude > kInt64Max + (n.negative ? 1 : 0)) return false;
+    const std::int64_t value = n.negative ? std::int64_t(std::uint64_t{0} - n.magnitude) : std::int64_t(n.magnitude);
+    return value >= min && value <= max;
+  });
 }
 
 namespace {
