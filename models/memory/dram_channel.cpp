@@ -47,6 +47,7 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
     unit_pc_[u] = std::uint8_t(u / ranks_);
     unit_rank_[u] = std::uint8_t(u % ranks_);
   }
+  for (int pc = 0; pc < c.pseudo_channels; ++pc) note_pc_column_ready(pc);
   note_next_refresh();
   // Activated requests leave the queue for a per-bank active slot.
   const int slots = depth_[0] + depth_[1] + banks;
@@ -131,31 +132,27 @@ inline bool DramChannel::update_write_mode() {
   return write_mode_ != before;
 }
 
-inline std::uint64_t DramChannel::column_ready(int unit, bool is_write,
-                                        std::uint64_t column_bus_free) const {
-  const std::uint64_t t = later(column_bus_free, is_write ? unit_next_wr_[unit] : unit_next_rd_[unit]);
-  return after_data_bus(t, std::uint64_t(is_write ? t_.CWL : t_.CL), data_bus_ready(unit));
-}
-
-std::uint64_t DramChannel::unit_ready(int kind, int unit) const {
-  const std::uint64_t row_bus = later(now_, cmd_free_[0]);
-  switch (kind) {
-    case kCandActivate: return activate_ready(unit, row_bus);
-    case kCandPrecharge: return row_bus;
-    default: return column_ready(unit, kind == kCandWrite, later(now_, cmd_free_[col_bus_]));
-  }
-}
-
-void DramChannel::compute_unit_ready(std::uint64_t banks) {
+void DramChannel::compute_unit_ready() {
   const std::uint64_t row_bus = later(now_, cmd_free_[0]);
   const std::uint64_t column_bus = later(now_, cmd_free_[col_bus_]);
   for (int u = 0; u < units_; ++u) {
-    if ((banks & unit_bank_mask_[u]) == 0) continue;
-    unit_ready_[kCandActivate][u] = activate_ready(u, row_bus);
+    unit_ready_[kCandActivate][u] = later(row_bus, unit_own_ready_[kCandActivate][u]);
     unit_ready_[kCandPrecharge][u] = row_bus;
+    unit_ready_[kCandRead][u] = later(column_bus, unit_own_ready_[kCandRead][u]);
+    unit_ready_[kCandWrite][u] = later(column_bus, unit_own_ready_[kCandWrite][u]);
+  }
+}
+
+void DramChannel::note_unit_activate_ready(int unit) {
+  // The fifth ACT waits for the fourth-last one + tFAW.
+  unit_own_ready_[kCandActivate][unit] = later(unit_next_act_[unit], faw_[unit][faw_pos_[unit]]);
+}
+
+void DramChannel::note_pc_column_ready(int pc) {
+  for (int u = pc * ranks_; u < (pc + 1) * ranks_; ++u) {
     const std::uint64_t bus = data_bus_ready(u);
-    unit_ready_[kCandRead][u] = after_data_bus(later(column_bus, unit_next_rd_[u]), t_.CL, bus);
-    unit_ready_[kCandWrite][u] = after_data_bus(later(column_bus, unit_next_wr_[u]), t_.CWL, bus);
+    unit_own_ready_[kCandRead][u] = later(unit_next_rd_[u], before_data_bus(bus, std::uint64_t(t_.CL)));
+    unit_own_ready_[kCandWrite][u] = later(unit_next_wr_[u], before_data_bus(bus, std::uint64_t(t_.CWL)));
   }
 }
 
@@ -263,7 +260,7 @@ std::uint64_t DramChannel::next_event_cycle() {
   std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
   for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
   dirty_mask_ &= ~mask;
-  if (mask != 0) compute_unit_ready(mask);
+  if (mask != 0) compute_unit_ready();
   const Order refresh_order = order(plan_.cycle, plan_.priority);
   Order best = refresh_order;
   const std::uint64_t* unit_ready_flat = &unit_ready_[0][0];
@@ -416,6 +413,7 @@ void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) 
   unit_next_act_[unit] = later(unit_next_act_[unit], t + t_.tRRD_S);
   faw_[unit][faw_pos_[unit]] = t + t_.tFAW;
   faw_pos_[unit] = std::uint8_t((faw_pos_[unit] + 1) & 3);
+  note_unit_activate_ready(unit);
   cmd_free_[0] = t + act_cycles_;
   ++counters_.activates;
 }
@@ -486,6 +484,7 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
   group_ready_rose(group);
   bus_free_[pc] = done;
   bus_rank_[pc] = unit_rank_[unit];
+  note_pc_column_ready(pc);
   cmd_free_[col_bus_] = t + cas_cycles_;
   if (e.activated) ++counters_.row_misses; else ++counters_.row_hits;
   unlink(entry);

@@ -137,28 +137,27 @@ class DramChannel {
   void plan_refresh();       // sets plan_ to the next refresh event
   void note_next_refresh();  // next_refresh_due_ / _unit_ from refresh_due_
   void refresh_candidate(int bank);
-  void compute_unit_ready(std::uint64_t banks);  // for the units holding `banks`
-  std::uint64_t unit_ready(int kind, int unit) const;
+  void compute_unit_ready();
+  std::uint64_t unit_ready(int kind, int unit) const {
+    return later(later(now_, cmd_free_[kind >= kCandRead ? col_bus_ : 0]), unit_own_ready_[kind][unit]);
+  }
   std::uint64_t candidate_cycle(int bank, std::uint64_t unit_ready_cycle) const {
     return later(cand_ready_[bank], unit_ready_cycle);
   }
   void group_ready_rose(int group);  // keeps cand_ready_ of the group's banks
   const std::uint64_t* group_ready_flat() const { return &group_ready_[0][0]; }
   void set_bank_plan(int bank, std::uint64_t cycle);
-  std::uint64_t activate_ready(int unit, std::uint64_t row_bus_free) const {
-    // The fifth ACT waits for the fourth-last one + tFAW.
-    return later(later(row_bus_free, unit_next_act_[unit]), faw_[unit][faw_pos_[unit]]);
-  }
-  inline std::uint64_t column_ready(int unit, bool is_write, std::uint64_t column_bus_free) const;
   // Earliest start of a data burst of `unit` (data bus free, + rank switch).
   std::uint64_t data_bus_ready(int unit) const {
     const int pc = unit_pc_[unit];
     return bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
   }
-  // A command at `cycle` whose burst starts `latency` later: delayed until the data bus is ready.
-  static std::uint64_t after_data_bus(std::uint64_t cycle, std::uint64_t latency, std::uint64_t bus) {
-    return cycle + latency < bus ? bus - latency : cycle;
+  // Earliest cycle of a command whose burst starts `latency` later, for the data bus ready at `bus`.
+  static std::uint64_t before_data_bus(std::uint64_t bus, std::uint64_t latency) {
+    return bus > latency ? bus - latency : 0;
   }
+  void note_unit_activate_ready(int unit);
+  void note_pc_column_ready(int pc);  // after a burst on pseudo-channel `pc`
   void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge(int bank, std::uint64_t t);
   void issue_column(int bank, std::int32_t entry, std::uint64_t t);
@@ -262,8 +261,10 @@ class DramChannel {
   std::uint8_t cand_unit_slot_[kMaxBanks];   // kind x kMaxUnits + unit
   std::uint8_t cand_group_slot_[kMaxBanks];  // kind x kMaxGroups + group
   std::uint64_t dirty_mask_ = ~std::uint64_t{0};
-  // Per kind and unit: the earliest cycle allowed by the command buses, the
-  // data bus and the rank's constraints (recomputed before each choice).
+  // Per kind and unit: the earliest cycle allowed by the rank's constraints
+  // and the data bus (kept by the issue_ functions; none for PRE) ...
+  std::uint64_t unit_own_ready_[kCandKinds][kMaxUnits] = {};
+  // ... and by these and the command buses (recomputed before each choice).
   std::uint64_t unit_ready_[kCandKinds][kMaxUnits] = {};
   bool write_mode_ = false;
   std::uint64_t next_seq_ = 0;
