@@ -375,13 +375,10 @@ void DramChannel::run_idle_until(std::uint64_t cycle) {
 }
 
 void DramChannel::group_ready_rose(int group) {
-  // Only clean candidates that compete: the others are recomputed (made
+  // Every bank of the group, a fixed count (a loop branch that predicts):
+  // the competing candidates need it, and the others are recomputed (made
   // dirty) before they next compete.
-  const std::uint64_t group_banks = ((std::uint64_t{2} << (banks_per_group_ - 1)) - 1)
-                                    << (group * banks_per_group_);
-  for (std::uint64_t m = group_banks & (bank_mask_[write_mode_] | active_mask_) & ~dirty_mask_; m != 0;
-       m &= m - 1) {
-    const int b = __builtin_ctzll(m);
+  for (int b = group * banks_per_group_; b < (group + 1) * banks_per_group_; ++b) {
     cand_ready_[b] = later(cand_ready_[b], group_ready_flat()[cand_group_slot_[b]]);
   }
 }
