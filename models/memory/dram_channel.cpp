@@ -257,9 +257,10 @@ std::uint64_t DramChannel::next_event_cycle() {
 
   // Requests: one cached candidate per bank (recomputed when the bank, its
   // queue or the mode changed), timed against the shared constraints.
-  std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
+  const std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
   for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
   dirty_mask_ &= ~mask;
+  note_competing(mask);
   if (mask != 0) compute_unit_ready();
   const Order refresh_order = order(plan_.cycle, plan_.priority);
   Order best = refresh_order;
@@ -269,19 +270,36 @@ std::uint64_t DramChannel::next_event_cycle() {
   };
   // Two banks per step into two running minima: halves the compare chain.
   Order other = best;
-  while (mask != 0) {
-    const Order a = bank_order(__builtin_ctzll(mask));
-    mask &= mask - 1;
+  const int n = competing_count_;
+  for (int i = 0; i + 1 < n; i += 2) {
+    const Order a = bank_order(competing_[i]);
+    const Order b = bank_order(competing_[i + 1]);
     best = a < best ? a : best;
-    if (mask == 0) break;
-    const Order b = bank_order(__builtin_ctzll(mask));
-    mask &= mask - 1;
     other = b < other ? b : other;
+  }
+  if (n & 1) {
+    const Order a = bank_order(competing_[n - 1]);
+    best = a < best ? a : best;
   }
   best = other < best ? other : best;
   if (best != refresh_order) set_bank_plan(int(std::uint64_t(best) & 63), std::uint64_t(best >> 64));
   plan_valid_ = true;
   return plan_.cycle;
+}
+
+void DramChannel::note_competing(std::uint64_t mask) {
+  for (std::uint64_t m = competing_mask_ & ~mask; m != 0; m &= m - 1) {
+    const int bank = __builtin_ctzll(m);
+    const std::uint8_t last = competing_[--competing_count_];
+    competing_[competing_index_[bank]] = last;
+    competing_index_[last] = competing_index_[bank];
+  }
+  for (std::uint64_t m = mask & ~competing_mask_; m != 0; m &= m - 1) {
+    const int bank = __builtin_ctzll(m);
+    competing_index_[bank] = std::uint8_t(competing_count_);
+    competing_[competing_count_++] = std::uint8_t(bank);
+  }
+  competing_mask_ = mask;
 }
 
 void DramChannel::set_bank_plan(int bank, std::uint64_t cycle) {

@@ -146,6 +146,7 @@ class DramChannel {
   }
   void group_ready_rose(int group);  // keeps cand_ready_ of the group's banks
   const std::uint64_t* group_ready_flat() const { return &group_ready_[0][0]; }
+  void note_competing(std::uint64_t mask);  // competing_ from the competing banks' mask
   void set_bank_plan(int bank, std::uint64_t cycle);
   // Earliest start of a data burst of `unit` (data bus free, + rank switch).
   std::uint64_t data_bus_ready(int unit) const {
@@ -261,6 +262,12 @@ class DramChannel {
   std::uint8_t cand_unit_slot_[kMaxBanks];   // kind x kMaxUnits + unit
   std::uint8_t cand_group_slot_[kMaxBanks];  // kind x kMaxGroups + group
   std::uint64_t dirty_mask_ = ~std::uint64_t{0};
+  // The banks whose candidates compete (the last choice's), as a list: the
+  // choice loops over it with no bit scan per bank.
+  std::uint64_t competing_mask_ = 0;
+  int competing_count_ = 0;
+  std::uint8_t competing_[kMaxBanks];
+  std::uint8_t competing_index_[kMaxBanks];  // of each competing bank in competing_
   // Per kind and unit: the earliest cycle allowed by the rank's constraints
   // and the data bus (kept by the issue_ functions; none for PRE) ...
   std::uint64_t unit_own_ready_[kCandKinds][kMaxUnits] = {};
