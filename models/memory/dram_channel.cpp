@@ -307,8 +307,8 @@ void DramChannel::set_bank_plan(int bank, std::uint64_t cycle) {
   plan_ = Plan{cycle, cand_priority_[bank], kKinds[cand_kind_[bank]], 0, bank, cand_entry_[bank]};
 }
 
-void DramChannel::run_next_event() {
-  const std::uint64_t t = next_event_cycle();
+void DramChannel::run_planned_event() {
+  const std::uint64_t t = plan_.cycle;
   now_ = t;
   plan_valid_ = false;
   switch (plan_.kind) {
@@ -347,7 +347,7 @@ void DramChannel::run_idle_until(std::uint64_t cycle) {
   const std::uint64_t period = std::uint64_t(t_.tREFI);
   auto run_one = [&] {
     if (next_event_cycle() >= cycle) return false;
-    run_next_event();
+    run_planned_event();
     return true;
   };
   // Requests still in flight, then the refresh under way: one by one.

@@ -73,13 +73,16 @@ class DramChannel {
   // the queues are empty, so this is never kNever).
   std::uint64_t next_event_cycle();
   // Performs the event at next_event_cycle().
-  void run_next_event();
+  void run_next_event() {
+    next_event_cycle();
+    run_planned_event();
+  }
   // Runs every event before `cycle`. Once the channel is empty it only
   // refreshes: a long idle gap runs whole tREFI periods in closed form, with
   // the same state and counters as running them one by one.
   void run_until(std::uint64_t cycle) {
     if (cycle >= now_ + 4 * std::uint64_t(t_.tREFI)) run_idle_until(cycle);
-    while (next_event_cycle() < cycle) run_next_event();
+    while (next_event_cycle() < cycle) run_planned_event();
   }
   std::uint64_t now() const { return now_; }
   bool empty() const { return queued_[0] + queued_[1] == 0 && active_mask_ == 0; }
@@ -133,6 +136,7 @@ class DramChannel {
   // shared-constraint tables unit_ready_ and group_ready_.
   enum : std::uint8_t { kCandActivate, kCandPrecharge, kCandRead, kCandWrite, kCandKinds };
 
+  void run_planned_event();  // the event plan_ holds (plan_valid_)
   bool update_write_mode();  // true if the mode changed
   void plan_refresh();       // sets plan_ to the next refresh event
   void note_next_refresh();  // next_refresh_due_ / _unit_ from refresh_due_
