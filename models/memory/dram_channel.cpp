@@ -260,7 +260,7 @@ std::uint64_t DramChannel::next_event_cycle() {
   const std::uint64_t mask = (bank_mask_[write_mode_] & ~pending_bank_mask_) | active_mask_;
   for (std::uint64_t d = mask & dirty_mask_; d != 0; d &= d - 1) refresh_candidate(__builtin_ctzll(d));
   dirty_mask_ &= ~mask;
-  note_competing(mask);
+  if (mask != competing_mask_) note_competing(mask);
   if (mask != 0) compute_unit_ready();
   const Order refresh_order = order(plan_.cycle, plan_.priority);
   Order best = refresh_order;
