@@ -201,13 +201,7 @@ void DramChannel::refresh_candidate(int bank) {
   cand_ready_[bank] = later(local, group_ready_flat()[cand_group_slot_[bank]]);
 }
 
-void DramChannel::plan_refresh() {
-  // No refresh pending and none due yet (nearly every choice): the earliest
-  // due one, kept by issue_refresh().
-  if (pending_bank_mask_ == 0 && next_refresh_due_ > now_) {
-    plan_ = Plan{next_refresh_due_, kRefreshPriority, Kind::kRefreshDue, next_refresh_unit_, 0, kNone};
-    return;
-  }
+void DramChannel::plan_pending_refresh() {
   // Refresh: becomes pending at its due cycle and then blocks the unit's
   // requests (not the activated ones); PREA closes the open banks, then REF.
   // The earliest refresh event wins; among equal cycles the lowest unit.

@@ -138,7 +138,16 @@ class DramChannel {
 
   void run_planned_event();  // the event plan_ holds (plan_valid_)
   bool update_write_mode();  // true if the mode changed
-  void plan_refresh();       // sets plan_ to the next refresh event
+  void plan_refresh() {  // sets plan_ to the next refresh event
+    // No refresh pending and none due yet (nearly every choice): the
+    // earliest due one, kept by issue_refresh().
+    if (pending_bank_mask_ == 0 && next_refresh_due_ > now_) {
+      plan_ = Plan{next_refresh_due_, kRefreshPriority, Kind::kRefreshDue, next_refresh_unit_, 0, kNone};
+    } else {
+      plan_pending_refresh();
+    }
+  }
+  void plan_pending_refresh();  // plan_refresh() when a refresh is pending or due
   void note_next_refresh();  // next_refresh_due_ / _unit_ from refresh_due_
   void refresh_candidate(int bank);
   void compute_unit_ready();
