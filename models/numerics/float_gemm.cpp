@@ -180,6 +180,7 @@ std::vector<double> matmul_float_format(int m, int n, int k, const std::uint32_t
                                         const std::uint32_t* b_codes, const std::string& b_format,
                                         const std::string& accumulator) {
   if (m <= 0 || n <= 0 || k <= 0) throw std::invalid_argument(fmt::format("matmul: empty shape {}x{}x{}", m, n, k));
+  check_gemm_size({m, n}, k);
   const ElementCodec ca = ElementCodec::for_format(a_format), cb = ElementCodec::for_format(b_format);
   if (significand_bits(ca) + significand_bits(cb) > 53) {
     throw std::invalid_argument(fmt::format("matmul: products of {} and {} are not exact in double", a_format, b_format));
@@ -252,6 +253,7 @@ std::vector<double> matmul_block_format(const QuantizedTensor& a_q, const std::s
   if (a.cols != b.cols) {
     throw std::invalid_argument(fmt::format("matmul: A [{}, {}] and B^T [{}, {}] disagree on K", a.rows, a.cols, b.rows, b.cols));
   }
+  check_gemm_size({a.rows, b.rows}, a.cols);
   // The exact block sum times both scale significands must fit an int128.
   if (bit_length(a.max_element) + bit_length(b.max_element) + bit_length(a.block) + bit_length(a.max_scale_significand) +
           bit_length(b.max_scale_significand) > 126) {

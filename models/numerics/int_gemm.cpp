@@ -1,9 +1,13 @@
 #include "models/numerics/int_gemm.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "common/checked_math.h"
+#include "models/numerics/npy.h"
 
 namespace qarch::numerics {
 namespace {
@@ -20,6 +24,23 @@ constexpr int kBlockK = 512;  // 1 KiB of int16 per row slice: the B^T block (64
 constexpr int kBlockN = 64;    // columns of B (rows of B^T) reused across all rows of A
 
 }  // namespace
+
+void check_gemm_size(const std::vector<std::int64_t>& out_shape, std::int64_t k) {
+  std::optional<std::int64_t> outputs = 1;
+  for (std::int64_t d : out_shape) outputs = outputs ? checked_multiply(*outputs, d) : std::nullopt;
+  if (!outputs || *outputs > kMaxGemmOutputs) {
+    throw std::invalid_argument(fmt::format("matmul: the output {} has {} elements; at most {} (2^26) are computed",
+                                            shape_text(out_shape), outputs ? fmt::to_string(*outputs) : "over 2^63",
+                                            kMaxGemmOutputs));
+  }
+  const std::optional<std::int64_t> macs = checked_multiply(*outputs, k);
+  if (!macs || *macs > kMaxGemmMacs) {
+    throw std::invalid_argument(fmt::format("matmul: the output {} with K = {} takes {} multiply-adds; at most {} "
+                                            "(2^36, e.g. 4096 x 4096 x 4096) are computed",
+                                            shape_text(out_shape), k, macs ? fmt::to_string(*macs) : "over 2^63",
+                                            kMaxGemmMacs));
+  }
+}
 
 void matmul_int16_s32(int m, int n, int k, const std::int16_t* a, const std::int16_t* b, std::int32_t* c) {
   // B^T so that every dot product reads two contiguous int16 rows.

@@ -9,6 +9,17 @@
 
 namespace qarch::numerics {
 
+// The largest product the functional kernels compute. Beside the outputs they
+// hold a float64 reference and the serialized file, about 24 bytes per output:
+// 2^26 outputs (an 8192 x 8192 matrix) need ~1.5 GiB. 2^36 multiply-adds
+// (4096^3) take seconds to a few minutes (0.4-13 GMAC/s, docs/numerics.md).
+constexpr std::int64_t kMaxGemmOutputs = std::int64_t{1} << 26;
+constexpr std::int64_t kMaxGemmMacs = std::int64_t{1} << 36;
+// Throws std::invalid_argument naming the output shape and the limit when the
+// product of out_shape exceeds kMaxGemmOutputs or times k exceeds kMaxGemmMacs
+// (overflow-safe: called before anything of that size is allocated).
+void check_gemm_size(const std::vector<std::int64_t>& out_shape, std::int64_t k);
+
 // c[M,N] = a[M,K] . b[K,N], all row-major. Cache-blocked; the inner loop is a
 // plain int16 x int16 -> int32 dot product the compiler vectorises.
 void matmul_int16_s32(int m, int n, int k, const std::int16_t* a, const std::int16_t* b, std::int32_t* c);

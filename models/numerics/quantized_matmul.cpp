@@ -56,6 +56,12 @@ MatmulPlan plan_matmul(const NdArray& a, const NdArray& b) {
     }
     p.batch[i] = std::max(da, db);
   }
+  p.out_shape = p.batch;
+  if (!a_vector) p.out_shape.push_back(p.m);
+  if (!b_vector) p.out_shape.push_back(p.n);
+  // Broadcasting makes the output as large as the product of the inputs' sizes:
+  // refuse it before the offsets below (one per batch matrix) are allocated.
+  check_gemm_size(p.out_shape, p.k);
   std::int64_t batches = 1;
   for (std::int64_t d : p.batch) batches *= d;
   for (std::int64_t flat = 0; flat < batches; ++flat) {
@@ -78,9 +84,6 @@ MatmulPlan plan_matmul(const NdArray& a, const NdArray& b) {
     p.a_offsets.push_back(a_index * std::size_t(p.m * p.k));
     p.b_offsets.push_back(b_index * std::size_t(p.k * p.n));
   }
-  p.out_shape = p.batch;
-  if (!a_vector) p.out_shape.push_back(p.m);
-  if (!b_vector) p.out_shape.push_back(p.n);
   return p;
 }
 

@@ -235,6 +235,22 @@ TEST_CASE("batched matmul broadcasts like numpy.matmul") {
                     Catch::Contains("int8 or uint8"));
 }
 
+TEST_CASE("matmul refuses products too large to hold before allocating them") {
+  // 8192 x 8192 = 2^26 outputs is the limit; K 1024 gives 2^36 multiply-adds, also the limit.
+  CHECK_NOTHROW(check_gemm_size({8192, 8192}, 1024));
+  CHECK_THROWS_WITH(check_gemm_size({8192, 8193}, 1),
+                    Catch::Contains("the output [8192, 8193] has 67117056 elements; at most 67108864 (2^26)"));
+  CHECK_THROWS_WITH(check_gemm_size({8192, 8192}, 1025),
+                    Catch::Contains("takes 68786585600 multiply-adds; at most 68719476736 (2^36"));
+  // 2^32 * 2^32 does not fit 64 bits: said so, not wrapped to a small count.
+  CHECK_THROWS_WITH(check_gemm_size({std::int64_t{1} << 32, std::int64_t{1} << 32}, 1),
+                    Catch::Contains("has over 2^63 elements"));
+  // numpy.matmul broadcasting: (100000, 1, 1, 1) x (1, 100000, 1, 1) -> 10^10 outputs from 200 KB of input
+  const NdArray a = NdArray::zeros(DType::kInt8, {100000, 1, 1, 1}), b = NdArray::zeros(DType::kInt8, {1, 100000, 1, 1});
+  CHECK_THROWS_WITH(matmul_integer(a, b, 0, 0),
+                    Catch::Contains("the output [100000, 100000, 1, 1] has 10000000000 elements; at most 67108864"));
+}
+
 TEST_CASE("TFLite fixed-point requantization, rounding documented by hand examples [TFLITE]") {
   // 0.25 = 0.5 * 2^-1 -> Q0.31 multiplier 2^30, shift -1
   const QuantizedMultiplier quarter = quantize_multiplier(0.25);

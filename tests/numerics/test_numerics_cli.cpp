@@ -262,6 +262,31 @@ TEST_CASE("numerics matmul takes per-row / per-column QLinearMatMul scales [ONNX
   CHECK(bad.output.find("allowed: 1 (per tensor), 2 (per row)") != std::string::npos);
 }
 
+TEST_CASE("numerics matmul refuses outputs too large to hold, before allocating them") {
+  const std::string a = temp_path("ha.npy"), b = temp_path("hb.npy"), y = temp_path("hy.npy");
+  // Broadcast batches: (100000, 1, 1, 1) x (1, 100000, 1, 1) -> 10^10 int32 outputs (40 GB).
+  write_file(a, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (100000, 1, 1, 1), }",
+                                    std::string(100000, '\1')));
+  write_file(b, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (1, 100000, 1, 1), }",
+                                    std::string(100000, '\1')));
+  const Run r = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y);
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("qarch: error: matmul: the output [100000, 100000, 1, 1] has 10000000000 elements; at most "
+                      "67108864 (2^26) are computed") != std::string::npos);
+  CHECK(!std::ifstream(y).good());
+  // A 2-D float32 GEMM (100000, 1) x (1, 100000) -> 10^10 outputs.
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 1), }",
+                                    npy_test::le_float32(std::vector<float>(100000, 1.0f))));
+  write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 100000), }",
+                                    npy_test::le_float32(std::vector<float>(100000, 1.0f))));
+  const Run f = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp32");
+  INFO(f.output);
+  CHECK(f.exit_code == 2);
+  CHECK(f.output.find("qarch: error: matmul: the output [100000, 100000] has 10000000000 elements") != std::string::npos);
+  CHECK(!std::ifstream(y).good());
+}
+
 TEST_CASE("numerics encode and decode print nothing when any value is bad") {
   // The lines of the values before the bad one were printed, then the error.
   for (const char* args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",
