@@ -157,6 +157,27 @@ std::vector<std::int32_t> integer_products(const NdArray& a, const NdArray& b, c
   return acc;
 }
 
+// An infinite multiplier makes acc * multiplier NaN for acc = 0, and casting
+// NaN to an integer is undefined. The float32 product and quotient grow with
+// each positive scale, so the largest a and b scales give the largest
+// multiplier: checking that pair covers every row/column combination.
+void check_output_multipliers(const QLinearParams& p) {
+  const auto largest = [](const std::vector<float>& scales) {
+    return std::size_t(std::max_element(scales.begin(), scales.end()) - scales.begin());
+  };
+  const std::size_t ia = largest(p.a.scale), ib = largest(p.b.scale);
+  const float multiplier = onnx_output_multiplier(p.a.scale[ia], p.b.scale[ib], p.y_scale);
+  if (std::isfinite(multiplier)) return;
+  const auto name = [](const char* scale, const std::vector<float>& scales, std::size_t i) {
+    return scales.size() == 1 ? std::string(scale) : fmt::format("{}[{}]", scale, i);
+  };
+  throw std::invalid_argument(fmt::format(
+      "the requantization multiplier {} * {} / y_scale = {:g} * {:g} / {:g} overflows float32 (largest {:g}); the "
+      "scales must keep a_scale * b_scale / y_scale within float32",
+      name("a_scale", p.a.scale, ia), name("b_scale", p.b.scale, ib), p.a.scale[ia], p.b.scale[ib], p.y_scale,
+      std::numeric_limits<float>::max()));
+}
+
 OperandQuantization per_tensor(int zero_point) { return {{1.0f}, {zero_point}}; }
 
 }  // namespace
@@ -195,6 +216,7 @@ NdArray qlinear_matmul(const NdArray& a, const NdArray& b, const QLinearParams& 
   const std::size_t m = std::size_t(plan.m), n = std::size_t(plan.n), k = std::size_t(plan.k);
   const AxisIndex ai = axis_index(p.a, m, a.element_count() / (m * k), "A", "row");
   const AxisIndex bi = axis_index(p.b, n, b.element_count() / (k * n), "B", "column");
+  check_output_multipliers(p);
   NdArray y = NdArray::zeros(a.dtype, plan.out_shape);
   for (std::size_t batch = 0; batch < plan.a_offsets.size(); ++batch) {
     const std::size_t a_matrix = plan.a_offsets[batch] / (m * k), b_matrix = plan.b_offsets[batch] / (k * n);

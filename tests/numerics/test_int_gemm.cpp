@@ -197,6 +197,31 @@ TEST_CASE("ONNX QLinearMatMul examples, 2-D and 3-D, uint8 and int8 [ONNX-QLMM]"
   CHECK(check_against_onnx(a3d, b3d, p3, {-86, 117, 120, 115, 39, -121, -86, 117, 120, 115, 39, -121}) == 4);
 }
 
+TEST_CASE("QLinearMatMul refuses scales whose requantization multiplier overflows float32") {
+  // float32 max is 3.40282e+38: 1e30 * 1e30 = 1e60 and 1 / 1e-39 = 1e39 overflow; with them
+  // acc 0 * inf was NaN, cast to int8 (undefined behaviour: the file held 0).
+  const NdArray a = array_of(DType::kInt8, {2, 2}, {0, 0, 1, -1}), b = array_of(DType::kInt8, {2, 2}, {1, 1, 1, 1});
+  QLinearParams p;
+  p.a = {{1e30f}, {0}};
+  p.b = {{1e30f}, {0}};
+  CHECK_THROWS_WITH(qlinear_matmul(a, b, p),
+                    Catch::Contains("multiplier a_scale * b_scale / y_scale = 1e+30 * 1e+30 / 1 overflows float32 "
+                                    "(largest 3.40282e+38)"));
+  p.a = {{1.0f}, {0}};
+  p.b = {{1.0f}, {0}};
+  p.y_scale = 1e-39f;
+  CHECK_THROWS_WITH(qlinear_matmul(a, b, p), Catch::Contains("overflows float32"));
+  // Per row / column: only row 1 with column 0 overflows (1e30 * 1e30); it is named.
+  p.a = {{0.5f, 1e30f}, {0, 0}};
+  p.b = {{1e30f, 2.0f}, {0, 0}};
+  p.y_scale = 1;
+  CHECK_THROWS_WITH(qlinear_matmul(a, b, p), Catch::Contains("a_scale[1] * b_scale[0] / y_scale = 1e+30 * 1e+30 / 1"));
+  // 1e19 * 1e19 = 1e38 fits: runs.
+  p.a = {{1e19f}, {0}};
+  p.b = {{1e19f}, {0}};
+  CHECK_NOTHROW(qlinear_matmul(a, b, p));
+}
+
 TEST_CASE("batched matmul broadcasts like numpy.matmul") {
   std::mt19937_64 rng(1);
   std::vector<int> av(3 * 1 * 2 * 5), bv(4 * 5 * 6);

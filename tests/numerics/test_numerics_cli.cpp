@@ -287,6 +287,25 @@ TEST_CASE("numerics matmul refuses outputs too large to hold, before allocating 
   CHECK(!std::ifstream(y).good());
 }
 
+TEST_CASE("numerics matmul refuses QLinearMatMul scales whose multiplier overflows float32") {
+  const std::string a = temp_path("ma.npy"), b = temp_path("mb.npy"), y = temp_path("my.npy");
+  write_file(a, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({0, 0, 1, -1})));
+  write_file(b, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({1, 1, 1, 1})));
+  // Before: exit 0 and a file of zeros (0 * inf = NaN cast to int8).
+  const Run big = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y +
+                          " --a-scale 1e30 --b-scale 1e30 --y-scale 1");
+  INFO(big.output);
+  CHECK(big.exit_code == 2);
+  CHECK(big.output.find("qarch: error: the requantization multiplier a_scale * b_scale / y_scale = 1e+30 * 1e+30 / 1 "
+                        "overflows float32") != std::string::npos);
+  const Run tiny = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y +
+                           " --a-scale 1 --b-scale 1 --y-scale 1e-39 --y-zero-point 5");
+  INFO(tiny.output);
+  CHECK(tiny.exit_code == 2);
+  CHECK(tiny.output.find("overflows float32 (largest 3.40282e+38)") != std::string::npos);
+  CHECK(!std::ifstream(y).good());
+}
+
 TEST_CASE("numerics encode and decode print nothing when any value is bad") {
   // The lines of the values before the bad one were printed, then the error.
   for (const char* args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",
