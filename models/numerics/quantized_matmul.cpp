@@ -104,8 +104,10 @@ struct AxisIndex {
   }
 };
 
+// `counted` names what sets the count in messages: "scales" (QLinearMatMul) or
+// "zero-points" (MatMulInteger, which has no scales).
 AxisIndex axis_index(const OperandQuantization& q, std::size_t per_matrix, std::size_t matrices, const char* operand,
-                     const char* axis) {
+                     const char* axis, const char* counted) {
   if (q.scale.size() != q.zero_point.size()) {
     throw std::invalid_argument(fmt::format("{}: {} scales but {} zero-points (they must have the same shape)", operand,
                                             q.scale.size(), q.zero_point.size()));
@@ -114,8 +116,8 @@ AxisIndex axis_index(const OperandQuantization& q, std::size_t per_matrix, std::
   if (n != 1 && n != per_matrix && n != per_matrix * matrices) {
     const std::string per_batch =
         matrices > 1 ? fmt::format(" or {} (per {} of each of the {} batch matrices)", per_matrix * matrices, axis, matrices) : "";
-    throw std::invalid_argument(
-        fmt::format("{}: {} scales; allowed: 1 (per tensor), {} (per {}){}", operand, n, per_matrix, axis, per_batch));
+    throw std::invalid_argument(fmt::format("{}: {} {}; allowed: 1 (per tensor), {} (per {}){}", operand, n, counted,
+                                            per_matrix, axis, per_batch));
   }
   for (float s : q.scale) {
     if (!(s > 0) || !std::isfinite(s)) throw std::invalid_argument(fmt::format("{} scale must be a positive finite number (got {})", operand, s));
@@ -126,13 +128,13 @@ AxisIndex axis_index(const OperandQuantization& q, std::size_t per_matrix, std::
 // int32 accumulators of every batch, zero-points (per tensor, per row of A,
 // per column of B) subtracted.
 std::vector<std::int32_t> integer_products(const NdArray& a, const NdArray& b, const OperandQuantization& aq,
-                                           const OperandQuantization& bq, MatmulPlan* plan) {
+                                           const OperandQuantization& bq, const char* counted, MatmulPlan* plan) {
   require_8bit(a, "A");
   require_8bit(b, "B");
   *plan = plan_matmul(a, b);
   const std::size_t m = std::size_t(plan->m), n = std::size_t(plan->n), k = std::size_t(plan->k);
-  const AxisIndex ai = axis_index(aq, m, a.element_count() / (m * k), "A", "row");
-  const AxisIndex bi = axis_index(bq, n, b.element_count() / (k * n), "B", "column");
+  const AxisIndex ai = axis_index(aq, m, a.element_count() / (m * k), "A", "row", counted);
+  const AxisIndex bi = axis_index(bq, n, b.element_count() / (k * n), "B", "column", counted);
   std::vector<std::int16_t> a16, b16;
   for (std::size_t row = 0; row < a.element_count() / k; ++row) {
     const std::vector<std::int16_t> r = subtract_zero_point(a.bytes.data() + row * k, k, a.dtype == DType::kInt8,
@@ -178,13 +180,18 @@ void check_output_multipliers(const QLinearParams& p) {
       std::numeric_limits<float>::max()));
 }
 
-OperandQuantization per_tensor(int zero_point) { return {{1.0f}, {zero_point}}; }
+// Zero-points alone, under unit scales (their count is what matters).
+OperandQuantization unscaled(const std::vector<int>& zero_points) {
+  return {std::vector<float>(zero_points.size(), 1.0f), zero_points};
+}
 
 }  // namespace
 
-NdArray matmul_integer(const NdArray& a, const NdArray& b, int a_zero_point, int b_zero_point) {
+NdArray matmul_integer(const NdArray& a, const NdArray& b, const std::vector<int>& a_zero_point,
+                       const std::vector<int>& b_zero_point) {
   MatmulPlan plan;
-  const std::vector<std::int32_t> acc = integer_products(a, b, per_tensor(a_zero_point), per_tensor(b_zero_point), &plan);
+  const std::vector<std::int32_t> acc =
+      integer_products(a, b, unscaled(a_zero_point), unscaled(b_zero_point), "zero-points", &plan);
   NdArray y = NdArray::zeros(DType::kInt32, plan.out_shape);
   std::memcpy(y.bytes.data(), acc.data(), acc.size() * 4);
   return y;
@@ -206,7 +213,7 @@ NdArray qlinear_matmul(const NdArray& a, const NdArray& b, const QLinearParams& 
     throw std::invalid_argument(fmt::format("y_scale must be a positive finite number (got {})", p.y_scale));
   }
   MatmulPlan plan;
-  const std::vector<std::int32_t> acc = integer_products(a, b, p.a, p.b, &plan);
+  const std::vector<std::int32_t> acc = integer_products(a, b, p.a, p.b, "scales", &plan);
   const bool y_signed = a.dtype == DType::kInt8;
   const int y_min = y_signed ? -128 : 0, y_max = y_signed ? 127 : 255;
   if (p.y_zero_point < y_min || p.y_zero_point > y_max) {
@@ -214,8 +221,8 @@ NdArray qlinear_matmul(const NdArray& a, const NdArray& b, const QLinearParams& 
                                             dtype_name(a.dtype), y_min, y_max));
   }
   const std::size_t m = std::size_t(plan.m), n = std::size_t(plan.n), k = std::size_t(plan.k);
-  const AxisIndex ai = axis_index(p.a, m, a.element_count() / (m * k), "A", "row");
-  const AxisIndex bi = axis_index(p.b, n, b.element_count() / (k * n), "B", "column");
+  const AxisIndex ai = axis_index(p.a, m, a.element_count() / (m * k), "A", "row", "scales");
+  const AxisIndex bi = axis_index(p.b, n, b.element_count() / (k * n), "B", "column", "scales");
   check_output_multipliers(p);
   NdArray y = NdArray::zeros(a.dtype, plan.out_shape);
   for (std::size_t batch = 0; batch < plan.a_offsets.size(); ++batch) {
@@ -237,8 +244,8 @@ std::vector<double> matmul_dequantized_reference(const NdArray& a, const NdArray
   require_8bit(b, "B");
   const MatmulPlan plan = plan_matmul(a, b);
   const std::size_t m = std::size_t(plan.m), n = std::size_t(plan.n), k = std::size_t(plan.k);
-  const AxisIndex ai = axis_index(p.a, m, a.element_count() / (m * k), "A", "row");
-  const AxisIndex bi = axis_index(p.b, n, b.element_count() / (k * n), "B", "column");
+  const AxisIndex ai = axis_index(p.a, m, a.element_count() / (m * k), "A", "row", "scales");
+  const AxisIndex bi = axis_index(p.b, n, b.element_count() / (k * n), "B", "column", "scales");
   std::vector<double> out;
   out.reserve(plan.a_offsets.size() * m * n);
   for (std::size_t batch = 0; batch < plan.a_offsets.size(); ++batch) {

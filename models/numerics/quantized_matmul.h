@@ -12,8 +12,12 @@
 namespace qarch::numerics {
 
 // ONNX MatMulInteger: int32 Y = (A - a_zero_point) . (B - b_zero_point); A and
-// B int8 or uint8, per-tensor zero-points, int32 accumulation wrapping mod 2^32.
-NdArray matmul_integer(const NdArray& a, const NdArray& b, int a_zero_point, int b_zero_point);
+// B int8 or uint8, int32 accumulation wrapping mod 2^32. Zero-points per
+// tensor (1 value), per row of A / per column of B (M / N values, or
+// batches*M / batches*N: one per row/column of each batch matrix), as
+// Operators.md allows and as OperandQuantization below counts them.
+NdArray matmul_integer(const NdArray& a, const NdArray& b, const std::vector<int>& a_zero_point,
+                       const std::vector<int>& b_zero_point);
 
 // Scale and zero-point of one QLinearMatMul operand (ONNX opset 21: "scalar
 // (per tensor) or N-D tensor (per row for 'a' and per column for 'b')").

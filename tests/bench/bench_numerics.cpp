@@ -56,7 +56,7 @@ void BM_Int8GemmFunctional(benchmark::State& state) {
   for (auto& x : a.bytes) x = std::uint8_t(rng());
   for (auto& x : b.bytes) x = std::uint8_t(rng());
   for (auto _ : state) {
-    NdArray y = matmul_integer(a, b, 3, -2);
+    NdArray y = matmul_integer(a, b, {3}, {-2});
     benchmark::DoNotOptimize(y.bytes.data());
   }
   state.SetItemsProcessed(std::int64_t(state.iterations()) * m * n * k);

@@ -140,10 +140,29 @@ TEST_CASE("int conv2d equals a direct convolution loop (stride, padding, dilatio
 TEST_CASE("ONNX MatMulInteger example [ONNX-MMI]") {
   const NdArray a = array_of(DType::kUint8, {4, 3}, {11, 7, 3, 10, 6, 2, 9, 5, 1, 8, 4, 0});
   const NdArray b = array_of(DType::kUint8, {3, 2}, {1, 4, 2, 5, 3, 6});
-  const NdArray y = matmul_integer(a, b, 12, 0);
+  const NdArray y = matmul_integer(a, b, {12}, {0});
   CHECK(y.dtype == DType::kInt32);
   CHECK(y.shape == std::vector<std::int64_t>{4, 2});
   CHECK(values_of(y) == std::vector<int>{-38, -83, -44, -98, -50, -113, -56, -128});
+}
+
+TEST_CASE("MatMulInteger with per-row zero-points of A and per-column zero-points of B [ONNX-MMI]") {
+  // Operators.md: a_zero_point scalar or 1-D of size M (per row), b_zero_point scalar or 1-D of size N
+  // (per column). By hand: A - [1, 2] per row = [[0, 1, 2], [2, 3, 4]]; B - [3, -1] per column =
+  // [[-2, 1], [-3, 2], [-2, 2]]; Y = [[0-3-4, 0+2+4], [-4-9-8, 2+6+8]] = [[-7, 6], [-21, 16]].
+  const NdArray a = array_of(DType::kInt8, {2, 3}, {1, 2, 3, 4, 5, 6});
+  const NdArray b = array_of(DType::kInt8, {3, 2}, {1, 0, 0, 1, 1, 1});
+  CHECK(values_of(matmul_integer(a, b, {1, 2}, {3, -1})) == std::vector<int>{-7, 6, -21, 16});
+  // Per batch matrix ([2, M, 1]): A stacked twice, the second copy with zero-points [0, 0]:
+  // [[1, 2, 3], [4, 5, 6]] . [[-2, 1], [-3, 2], [-2, 2]] = [[-2-6-6, 1+4+6], [-8-15-12, 4+10+12]].
+  const NdArray a2 = array_of(DType::kInt8, {2, 2, 3}, {1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6});
+  CHECK(values_of(matmul_integer(a2, b, {1, 2, 0, 0}, {3, -1})) ==
+        std::vector<int>{-7, 6, -21, 16, -14, 11, -35, 26});
+  CHECK_THROWS_WITH(matmul_integer(a, b, {1, 2, 3}, {0}),
+                    Catch::Contains("A: 3 zero-points; allowed: 1 (per tensor), 2 (per row)"));
+  CHECK_THROWS_WITH(matmul_integer(a, b, {0}, {1, 2, 3}),
+                    Catch::Contains("B: 3 zero-points; allowed: 1 (per tensor), 2 (per column)"));
+  CHECK_THROWS_WITH(matmul_integer(a, b, {0}, {0, 200}), Catch::Contains("zero-point 200"));
 }
 
 TEST_CASE("ONNX QLinearMatMul examples, 2-D and 3-D, uint8 and int8 [ONNX-QLMM]") {
@@ -164,7 +183,7 @@ TEST_CASE("ONNX QLinearMatMul examples, 2-D and 3-D, uint8 and int8 [ONNX-QLMM]"
   const auto check_against_onnx = [](const NdArray& a, const NdArray& b, const QLinearParams& q,
                                      const std::vector<int>& onnx_expected) {
     const NdArray ours = qlinear_matmul(a, b, q);
-    const NdArray acc = matmul_integer(a, b, q.a.zero_point[0], q.b.zero_point[0]);
+    const NdArray acc = matmul_integer(a, b, q.a.zero_point, q.b.zero_point);
     const float mult = onnx_output_multiplier(q.a.scale[0], q.b.scale[0], q.y_scale);
     int saturated_entries = 0;
     for (std::size_t i = 0; i < onnx_expected.size(); ++i) {
@@ -229,7 +248,7 @@ TEST_CASE("batched matmul broadcasts like numpy.matmul") {
   for (int& v : bv) v = int(rng() % 256) - 128;
   const NdArray a = array_of(DType::kInt8, {3, 1, 2, 5}, av);
   const NdArray b = array_of(DType::kInt8, {4, 5, 6}, bv);
-  const NdArray y = matmul_integer(a, b, 0, 0);
+  const NdArray y = matmul_integer(a, b, {0}, {0});
   REQUIRE(y.shape == std::vector<std::int64_t>{3, 4, 2, 6});
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 4; ++j)
@@ -242,21 +261,21 @@ TEST_CASE("batched matmul broadcasts like numpy.matmul") {
   // 1-D operands: (K) . (K, N) -> (N); (M, K) . (K) -> (M)
   const NdArray v = array_of(DType::kInt8, {5}, {1, 2, 3, 4, 5});
   const NdArray mat = array_of(DType::kInt8, {5, 2}, {1, 0, 0, 1, 1, 0, 0, 1, 1, 0});
-  CHECK(matmul_integer(v, mat, 0, 0).shape == std::vector<std::int64_t>{2});
-  CHECK(values_of(matmul_integer(v, mat, 0, 0)) == std::vector<int>{9, 6});
-  CHECK(matmul_integer(array_of(DType::kInt8, {2, 5}, {1, 1, 1, 1, 1, 2, 2, 2, 2, 2}), v, 0, 0).shape ==
+  CHECK(matmul_integer(v, mat, {0}, {0}).shape == std::vector<std::int64_t>{2});
+  CHECK(values_of(matmul_integer(v, mat, {0}, {0})) == std::vector<int>{9, 6});
+  CHECK(matmul_integer(array_of(DType::kInt8, {2, 5}, {1, 1, 1, 1, 1, 2, 2, 2, 2, 2}), v, {0}, {0}).shape ==
         std::vector<std::int64_t>{2});
-  CHECK_THROWS_WITH(matmul_integer(a, array_of(DType::kInt8, {4, 4, 6}, std::vector<int>(96, 0)), 0, 0),
+  CHECK_THROWS_WITH(matmul_integer(a, array_of(DType::kInt8, {4, 4, 6}, std::vector<int>(96, 0)), {0}, {0}),
                     Catch::Contains("disagree on K"));
-  CHECK_THROWS_WITH(matmul_integer(array_of(DType::kInt8, {2, 2, 5}, std::vector<int>(20, 0)), b, 0, 0),
+  CHECK_THROWS_WITH(matmul_integer(array_of(DType::kInt8, {2, 2, 5}, std::vector<int>(20, 0)), b, {0}, {0}),
                     Catch::Contains("do not broadcast"));
-  CHECK_THROWS_WITH(matmul_integer(a, b, 200, 0), Catch::Contains("zero-point 200"));
+  CHECK_THROWS_WITH(matmul_integer(a, b, {200}, {0}), Catch::Contains("zero-point 200"));
   // A zero-length dimension anywhere is refused (it used to divide by zero).
-  CHECK_THROWS_WITH(matmul_integer(NdArray::zeros(DType::kInt8, {2, 0}), NdArray::zeros(DType::kInt8, {0, 3}), 0, 0),
+  CHECK_THROWS_WITH(matmul_integer(NdArray::zeros(DType::kInt8, {2, 0}), NdArray::zeros(DType::kInt8, {0, 3}), {0}, {0}),
                     Catch::Contains("A has shape [2, 0]; every dimension must be at least 1"));
-  CHECK_THROWS_WITH(matmul_integer(NdArray::zeros(DType::kInt8, {0, 2, 5}), b, 0, 0), Catch::Contains("[0, 2, 5]"));
-  CHECK_THROWS_WITH(matmul_integer(v, NdArray::zeros(DType::kInt8, {5, 0}), 0, 0), Catch::Contains("B has shape [5, 0]"));
-  CHECK_THROWS_WITH(matmul_integer(array_of(DType::kInt32, {5}, {1, 2, 3, 4, 5}), mat, 0, 0),
+  CHECK_THROWS_WITH(matmul_integer(NdArray::zeros(DType::kInt8, {0, 2, 5}), b, {0}, {0}), Catch::Contains("[0, 2, 5]"));
+  CHECK_THROWS_WITH(matmul_integer(v, NdArray::zeros(DType::kInt8, {5, 0}), {0}, {0}), Catch::Contains("B has shape [5, 0]"));
+  CHECK_THROWS_WITH(matmul_integer(array_of(DType::kInt32, {5}, {1, 2, 3, 4, 5}), mat, {0}, {0}),
                     Catch::Contains("int8 or uint8"));
 }
 
@@ -272,7 +291,7 @@ TEST_CASE("matmul refuses products too large to hold before allocating them") {
                     Catch::Contains("has over 2^63 elements"));
   // numpy.matmul broadcasting: (100000, 1, 1, 1) x (1, 100000, 1, 1) -> 10^10 outputs from 200 KB of input
   const NdArray a = NdArray::zeros(DType::kInt8, {100000, 1, 1, 1}), b = NdArray::zeros(DType::kInt8, {1, 100000, 1, 1});
-  CHECK_THROWS_WITH(matmul_integer(a, b, 0, 0),
+  CHECK_THROWS_WITH(matmul_integer(a, b, {0}, {0}),
                     Catch::Contains("the output [100000, 100000, 1, 1] has 10000000000 elements; at most 67108864"));
 }
 

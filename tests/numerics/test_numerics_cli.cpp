@@ -306,6 +306,25 @@ TEST_CASE("numerics matmul refuses QLinearMatMul scales whose multiplier overflo
   CHECK(!std::ifstream(y).good());
 }
 
+TEST_CASE("numerics matmul runs MatMulInteger with per-row / per-column zero-points [ONNX]") {
+  const std::string a = temp_path("za.npy"), b = temp_path("zb.npy"), y = temp_path("zy.npy");
+  // By hand: A - [1, 2] per row = [[0, 1, 2], [2, 3, 4]]; B - [3, -1] per column = [[-2, 1], [-3, 2], [-2, 2]];
+  // Y = [[-7, 6], [-21, 16]].
+  write_file(a, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 3), }",
+                                    npy_test::bytes_of({1, 2, 3, 4, 5, 6})));
+  write_file(b, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (3, 2), }",
+                                    npy_test::bytes_of({1, 0, 0, 1, 1, 1})));
+  const Run r = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-zero-point 1,2 --b-zero-point 3,-1");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const std::string out = read_file(y);
+  CHECK(out.find("'descr': '<i4'") != std::string::npos);
+  CHECK(out.substr(out.size() - 16) == npy_test::le_int32({-7, 6, -21, 16}));
+  const Run bad = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-zero-point 1,2,3");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("qarch: error: A: 3 zero-points; allowed: 1 (per tensor), 2 (per row)") != std::string::npos);
+}
+
 TEST_CASE("numerics encode and decode print nothing when any value is bad") {
   // The lines of the values before the bad one were printed, then the error.
   for (const char* args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",

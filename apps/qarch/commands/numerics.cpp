@@ -600,11 +600,9 @@ void add_matmul(CLI::App& numerics) {
                     numerics::dtype_name(y.dtype), a->out_path.c_str(), error_summary(e, y.element_count()).c_str());
         return;
       }
-      for (const auto* zps : {&a->a_zero_point, &a->b_zero_point}) {
-        if (zps->size() > 1) throw InputError("MatMulInteger takes one zero-point per input here; per-row/column zero-points need scales (QLinearMatMul)");
-      }
-      const numerics::NdArray y = numerics::matmul_integer(lhs, rhs, a->a_zero_point.empty() ? 0 : a->a_zero_point[0],
-                                                           a->b_zero_point.empty() ? 0 : a->b_zero_point[0]);
+      const auto zero_points = [](const std::vector<int>& given) { return given.empty() ? std::vector<int>{0} : given; };
+      const numerics::NdArray y =
+          numerics::matmul_integer(lhs, rhs, zero_points(a->a_zero_point), zero_points(a->b_zero_point));
       write_file_atomically(a->out_path, numerics::serialize_npy(y));
       std::printf("MatMulInteger: %zu int32 outputs written to %s\n", y.element_count(), a->out_path.c_str());
     });
