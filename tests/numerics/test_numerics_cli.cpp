@@ -325,6 +325,40 @@ TEST_CASE("numerics matmul runs MatMulInteger with per-row / per-column zero-poi
   CHECK(bad.output.find("qarch: error: A: 3 zero-points; allowed: 1 (per tensor), 2 (per row)") != std::string::npos);
 }
 
+TEST_CASE("numerics matmul refuses empty items in comma-separated scales and zero-points, naming them") {
+  const std::string a = temp_path("la.npy"), b = temp_path("lb.npy"), y = temp_path("ly.npy");
+  write_file(a, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({1, 2, 3, 4})));
+  write_file(b, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({1, 0, 0, 1})));
+  const std::string run = "numerics matmul --a " + a + " --b " + b + " --out " + y;
+  // Before: the empty items were dropped ("0.5,,0.5" ran as two scales), and "--a-scale ," took the
+  // next arguments: "Could not convert: --a-scale = --b-scale,1".
+  const std::pair<std::string, std::string> cases[] = {
+      {" --a-scale 0.5,,0.5 --b-scale 1 --y-scale 1", "qarch: error: --a-scale '0.5,,0.5': item 2 is empty"},
+      {" --a-scale 1 --b-scale ,0.5, --y-scale 1", "qarch: error: --b-scale ',0.5,': item 1 is empty"},
+      {" --a-zero-point 1,", "qarch: error: --a-zero-point '1,': item 2 is empty"},
+      {" --a-scale , --b-scale 1 --y-scale 1", "qarch: error: --a-scale ',': item 1 is empty"},
+      {" --a-scale 1 --b-scale 1 --y-scale 1 --b-zero-point 0,,", "qarch: error: --b-zero-point '0,,': item 2 is empty"},
+      {" --a-scale 0.5,x --b-scale 1 --y-scale 1", "qarch: error: --a-scale: 'x' is not a number"},
+      {" --a-scale 1e39 --b-scale 1 --y-scale 1", "qarch: error: --a-scale: 1e39 is outside float32 (largest 3.40282e+38)"},
+      {" --a-zero-point 1,012", "qarch: error: --a-zero-point: '012' is not a whole number in decimal"},
+  };
+  for (const auto& [options, message] : cases) {
+    const Run r = run_cli(run + options);
+    INFO(options << "\n" << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(message) != std::string::npos);
+    CHECK(!std::ifstream(y).good());
+  }
+  // Whole lists still work: per-row zero-points [1, 2] and scales [0.5, 0.25]. By hand:
+  // A - zp = [[0, 1], [1, 2]]; times B = identity -> acc [[0, 1], [1, 2]]; * [0.5, 0.25] per row -> [[0, 0.5], [0.25, 0.5]],
+  // / y_scale 0.25 -> [[0, 2], [1, 2]].
+  const Run ok = run_cli(run + " --a-scale 0.5,0.25 --a-zero-point 1,2 --b-scale 1 --y-scale 0.25");
+  INFO(ok.output);
+  REQUIRE(ok.exit_code == 0);
+  const std::string out = read_file(y);
+  CHECK(out.substr(out.size() - 4) == npy_test::bytes_of({0, 2, 1, 2}));
+}
+
 TEST_CASE("numerics encode and decode print nothing when any value is bad") {
   // The lines of the values before the bad one were printed, then the error.
   for (const char* args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",

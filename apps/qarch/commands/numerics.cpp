@@ -426,12 +426,73 @@ void add_quantize(CLI::App& numerics) {
 
 struct MatmulArgs {
   std::string a_path, b_path, out_path;
+  // As given (comma-separated), then parsed into the vectors by parse_matmul_lists.
+  std::optional<std::string> a_scale_list, b_scale_list, a_zero_point_list, b_zero_point_list;
   std::vector<float> a_scale, b_scale;
   std::vector<int> a_zero_point, b_zero_point;
   std::optional<float> y_scale;
   std::optional<int> y_zero_point;
   std::string format, b_format, accumulator;
 };
+
+// The items of a comma-separated option. CLI11's delimiter drops empty items
+// ("0.5,,0.5" read as two values) and lets "," take the next arguments as
+// values: an empty item is an error instead.
+std::vector<std::string> list_items(const std::string& text, const char* option, const char* example) {
+  std::vector<std::string> items;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = text.find(',', start);
+    items.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (items.back().empty()) {
+      throw InputError(fmt::format("{} '{}': item {} is empty; give one value or comma-separated values, e.g. {}",
+                                   option, text, items.size(), example));
+    }
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
+  }
+}
+
+// Zero-points are ints; the dtype's range is checked once the inputs are read.
+CLI::Validator zero_point_range() {
+  return signed_whole_number(std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+}
+
+void parse_matmul_lists(MatmulArgs& a) {
+  const auto scales = [](const std::optional<std::string>& text, const char* option) {
+    std::vector<float> out;
+    if (!text) return out;
+    for (const std::string& item : list_items(*text, option, "0.5 or 0.5,0.25")) {
+      double v;
+      try {
+        v = parse_value(item);
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("{}: {}", option, e.what()));
+      }
+      // Scales are float32 (ONNX); converting a larger double to float is undefined.
+      if (std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max()) {
+        throw InputError(fmt::format("{}: {} is outside float32 (largest {:g})", option, item,
+                                     std::numeric_limits<float>::max()));
+      }
+      out.push_back(float(v));
+    }
+    return out;
+  };
+  const CLI::Validator in_int = zero_point_range();
+  const auto zero_points = [&in_int](const std::optional<std::string>& text, const char* option) {
+    std::vector<int> out;
+    if (!text) return out;
+    for (std::string item : list_items(*text, option, "0 or 3,-1")) {
+      const std::string error = in_int(item);
+      if (!error.empty()) throw InputError(fmt::format("{}: {}", option, error));
+      out.push_back(std::stoi(item));
+    }
+    return out;
+  };
+  a.a_scale = scales(a.a_scale_list, "--a-scale");
+  a.b_scale = scales(a.b_scale_list, "--b-scale");
+  a.a_zero_point = zero_points(a.a_zero_point_list, "--a-zero-point");
+  a.b_zero_point = zero_points(a.b_zero_point_list, "--b-zero-point");
+}
 
 // A 2-D float32 .npy as doubles.
 std::vector<double> read_float_matrix(const std::string& path, const char* operand, int* rows, int* cols) {
@@ -548,14 +609,14 @@ void add_matmul(CLI::App& numerics) {
       ->required()
       ->check(kPathGiven);
   cmd->add_option("--out", a->out_path, "Y .npy to write")->required()->check(kPathGiven);
-  cmd->add_option("--a-scale", a->a_scale, "Scale of A: one value, or comma-separated per row (M, or batches*M)")->delimiter(',');
-  // The dtype's range is checked once the inputs are read.
-  const CLI::Validator zero_point = signed_whole_number(std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
-  cmd->add_option("--a-zero-point", a->a_zero_point, "Zero-point of A: as many as scales")->delimiter(',')->check(zero_point);
-  cmd->add_option("--b-scale", a->b_scale, "Scale of B: one value, or comma-separated per column (N, or batches*N)")->delimiter(',');
-  cmd->add_option("--b-zero-point", a->b_zero_point, "Zero-point of B: as many as scales")->delimiter(',')->check(zero_point);
+  cmd->add_option("--a-scale", a->a_scale_list, "Scale of A: one value, or comma-separated per row (M, or batches*M)");
+  cmd->add_option("--a-zero-point", a->a_zero_point_list,
+                  "Zero-point of A: as many as scales (MatMulInteger: one, or per row)");
+  cmd->add_option("--b-scale", a->b_scale_list, "Scale of B: one value, or comma-separated per column (N, or batches*N)");
+  cmd->add_option("--b-zero-point", a->b_zero_point_list,
+                  "Zero-point of B: as many as scales (MatMulInteger: one, or per column)");
   cmd->add_option("--y-scale", a->y_scale, "Scale of Y (float32)");
-  cmd->add_option("--y-zero-point", a->y_zero_point, "Zero-point of Y (Y has A's dtype)")->check(zero_point);
+  cmd->add_option("--y-zero-point", a->y_zero_point, "Zero-point of Y (Y has A's dtype)")->check(zero_point_range());
   cmd->add_option("--format", a->format, "Float or block format of A (and B); inputs are float32 and quantized to it");
   cmd->add_option("--b-format", a->b_format, "Format of B when it differs from A's (same block size for block formats)");
   cmd->add_option("--acc", a->accumulator,
@@ -563,6 +624,7 @@ void add_matmul(CLI::App& numerics) {
                   "accumulation, so fp16 overflows on most NVFP4 GEMMs");
   cmd->callback([a] {
     as_input_errors([&] {
+      parse_matmul_lists(*a);
       if (!a->format.empty()) {
         run_format_matmul(*a);
         return;
