@@ -359,6 +359,40 @@ TEST_CASE("numerics matmul refuses empty items in comma-separated scales and zer
   CHECK(out.substr(out.size() - 4) == npy_test::bytes_of({0, 2, 1, 2}));
 }
 
+TEST_CASE("numerics matmul --format reports the float32 values it writes when the accumulator reaches beyond float32") {
+  const std::string a = temp_path("wa.npy"), b = temp_path("wb.npy"), y = temp_path("wy.npy");
+  // e8m23-b0 (bias 0) reaches 2^255 = 5.8e76: 1e38 * 1e38 = 1e76 fits the accumulator, but float32
+  // (max 3.4e38) holds inf. The float64 product is finite, so the error is infinite: SQNR -inf dB.
+  // Before: "SQNR 44.22 dB" describing the accumulator value, with inf in the file.
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1), }", npy_test::le_float32({1e38f})));
+  write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1), }", npy_test::le_float32({1e38f})));
+  const Run big = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format bf16 --acc e8m23-b0");
+  INFO(big.output);
+  REQUIRE(big.exit_code == 0);
+  std::string out = read_file(y);
+  CHECK(out.substr(out.size() - 4) == npy_test::le_float32({INFINITY}));
+  CHECK(big.output.find("SQNR -inf dB, max abs error inf") != std::string::npos);
+  CHECK(big.output.find("note: 1 of 1 outputs of the e8m23-b0 accumulator do not fit the float32 file: 1 overflowed "
+                        "to inf (float32 max 3.40282e+38); the SQNR and max abs error above are of the float32 values "
+                        "written") != std::string::npos);
+  // e8m23-b250 goes down to 2^-249: 1e-30 * 1e-30 = 1e-60 fits it, float32 (smallest subnormal 1.4e-45)
+  // rounds it to 0, so the whole output is error: SQNR 10 log10(1) = 0 dB. Before: "SQNR 150.15 dB".
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1), }", npy_test::le_float32({1e-30f})));
+  write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1), }", npy_test::le_float32({1e-30f})));
+  const Run small = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp32 --acc e8m23-b250");
+  INFO(small.output);
+  REQUIRE(small.exit_code == 0);
+  out = read_file(y);
+  CHECK(out.substr(out.size() - 4) == npy_test::le_float32({0.0f}));
+  CHECK(small.output.find("SQNR 0.00 dB") != std::string::npos);
+  CHECK(small.output.find("1 below float32's normal range (1.17549e-38) rounded to a subnormal or 0") != std::string::npos);
+  // fp32 accumulation: every output fits, no note.
+  const Run fp32 = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp32");
+  INFO(fp32.output);
+  REQUIRE(fp32.exit_code == 0);
+  CHECK(fp32.output.find("note:") == std::string::npos);
+}
+
 TEST_CASE("numerics encode and decode print nothing when any value is bad") {
   // The lines of the values before the bad one were printed, then the error.
   for (const char* args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",
