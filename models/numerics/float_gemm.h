@@ -57,7 +57,8 @@ std::vector<double> conv2d_float_format(const Conv2dShape& shape, const std::uin
 //   c = round_acc(c + d)
 // then c = round_acc(c * round_acc(t_a * t_b)) with the NVFP4 FP32 tensor
 // scales t (1 for MX). A NaN scale (E8M0 0xFF) makes its block NaN; a block
-// with a non-finite element is computed in double arithmetic.
+// with a non-finite element (codes given directly: the quantizer takes finite
+// values only) is computed in double arithmetic.
 std::vector<double> matmul_block_format(const QuantizedTensor& a, const std::string& a_format,
                                         const QuantizedTensor& b_transposed, const std::string& b_format,
                                         const std::string& accumulator);

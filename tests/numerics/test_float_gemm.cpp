@@ -282,6 +282,18 @@ TEST_CASE("MX block sums are exact and rounded once and blocks accumulate in FP3
   QuantizedTensor nan_scale = qa;
   nan_scale.scale_codes[0] = 0xFF;
   CHECK(std::isnan(matmul_block_format(nan_scale, "mxfp8-e5m2", qb, "mxfp8-e5m2", "fp32")[0]));
+  // Inf elements given as codes propagate as IEEE arithmetic does [OFP8: E5M2 0x7C = +Inf, 0x3C = 1.0]:
+  // scales 2^0 (E8M0 127); +Inf * 1 + 31 * 1 = +Inf; with B's first element 0, Inf * 0 = NaN.
+  QuantizedTensor inf_a, ones_b;
+  inf_a.rows = ones_b.rows = 1;
+  inf_a.cols = ones_b.cols = 32;
+  inf_a.codes.assign(32, 0x3C);
+  inf_a.codes[0] = 0x7C;
+  ones_b.codes.assign(32, 0x3C);
+  inf_a.scale_codes = ones_b.scale_codes = {127};
+  CHECK(matmul_block_format(inf_a, "mxfp8-e5m2", ones_b, "mxfp8-e5m2", "fp32")[0] == INFINITY);
+  ones_b.codes[0] = 0;
+  CHECK(std::isnan(matmul_block_format(inf_a, "mxfp8-e5m2", ones_b, "mxfp8-e5m2", "fp32")[0]));
 }
 
 TEST_CASE("NVFP4 GEMM on hand-built operands: block scales, then the FP32 tensor scales [NV]") {

@@ -393,6 +393,27 @@ TEST_CASE("numerics matmul --format reports the float32 values it writes when th
   CHECK(fp32.output.find("note:") == std::string::npos);
 }
 
+TEST_CASE("numerics matmul --format: element formats carry a NaN input, block formats refuse it naming where it is") {
+  const std::string a = temp_path("xa.npy"), b = temp_path("xb.npy"), y = temp_path("xy.npy");
+  std::vector<float> column(32, 1.0f);
+  column[1] = NAN;
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 32), }",
+                                    npy_test::le_float32(std::vector<float>(32, 1.0f))));
+  write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (32, 1), }", npy_test::le_float32(column)));
+  // [OFP8] E4M3 has NaN (S.1111.111): 1 * NaN makes the output NaN.
+  const Run element = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e4m3");
+  INFO(element.output);
+  REQUIRE(element.exit_code == 0);
+  CHECK(element.output.find("(1 of 1 outputs are NaN)") != std::string::npos);
+  // Before: "value nan at [0, 1] is not finite" (the coordinates of B transposed) while the docs said
+  // NaN propagates through MXFP8 blocks.
+  const Run block = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + temp_path("xy2.npy") + " --format mxfp8-e4m3");
+  INFO(block.output);
+  CHECK(block.exit_code == 2);
+  CHECK(block.output.find("qarch: error: B[1, 0] is nan: the block format mxfp8-e4m3 takes finite inputs") != std::string::npos);
+  CHECK(!std::ifstream(temp_path("xy2.npy")).good());
+}
+
 TEST_CASE("numerics encode and decode print nothing when any value is bad") {
   // The lines of the values before the bad one were printed, then the error.
   for (const char* args : {"numerics encode fp8-e4m3 1 2 abc", "numerics decode fp32 1 2 4294967296",

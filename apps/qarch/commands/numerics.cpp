@@ -541,6 +541,19 @@ void run_format_matmul(const MatmulArgs& a) {
   std::vector<double> y;
   double tensor_scales = 1.0;  // t_a * t_b of NVFP4, applied after accumulation; 1 for the others
   if (block) {
+    // The block quantizer derives each shared scale from the block's largest magnitude, which an
+    // Inf or NaN leaves undefined. Refused here, with the user's coordinates (B is transposed below).
+    const auto require_finite = [](const std::vector<double>& x, int cols, const char* operand, const std::string& format) {
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (std::isfinite(x[i])) continue;
+        throw InputError(fmt::format("{}[{}, {}] is {}: the block format {} takes finite inputs (its shared scales come "
+                                     "from each block's largest magnitude); element formats such as fp8-e5m2 carry "
+                                     "Inf and NaN",
+                                     operand, i / cols, i % cols, x[i], format));
+      }
+    };
+    require_finite(lhs, k, "A", a.format);
+    require_finite(rhs, n, "B", b_format);
     std::vector<double> bt(rhs.size());
     for (int p = 0; p < k; ++p) {
       for (int j = 0; j < n; ++j) bt[std::size_t(j) * k + p] = rhs[std::size_t(p) * n + j];
