@@ -33,6 +33,15 @@ std::string temp_path(const std::string& name) {
   return dir + "/" + name;
 }
 
+// Bad input: exit 2 with the message, and no output file written.
+void check_refused(const std::string& args, const std::string& message, const std::string& out_path) {
+  const Run r = run_cli(args);
+  INFO(args << "\n" << r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(message) != std::string::npos);
+  CHECK(!std::ifstream(out_path).good());
+}
+
 
 
 }  // namespace
@@ -269,22 +278,17 @@ TEST_CASE("numerics matmul refuses outputs too large to hold, before allocating 
                                     std::string(100000, '\1')));
   write_file(b, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (1, 100000, 1, 1), }",
                                     std::string(100000, '\1')));
-  const Run r = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y);
-  INFO(r.output);
-  CHECK(r.exit_code == 2);
-  CHECK(r.output.find("qarch: error: matmul: the output [100000, 100000, 1, 1] has 10000000000 elements; at most "
-                      "67108864 (2^26) are computed") != std::string::npos);
-  CHECK(!std::ifstream(y).good());
+  check_refused("numerics matmul --a " + a + " --b " + b + " --out " + y,
+                "qarch: error: matmul: the output [100000, 100000, 1, 1] has 10000000000 elements; at most 67108864 "
+                "(2^26) are computed",
+                y);
   // A 2-D float32 GEMM (100000, 1) x (1, 100000) -> 10^10 outputs.
   write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 1), }",
                                     npy_test::le_float32(std::vector<float>(100000, 1.0f))));
   write_file(b, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 100000), }",
                                     npy_test::le_float32(std::vector<float>(100000, 1.0f))));
-  const Run f = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp32");
-  INFO(f.output);
-  CHECK(f.exit_code == 2);
-  CHECK(f.output.find("qarch: error: matmul: the output [100000, 100000] has 10000000000 elements") != std::string::npos);
-  CHECK(!std::ifstream(y).good());
+  check_refused("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp32",
+                "qarch: error: matmul: the output [100000, 100000] has 10000000000 elements", y);
 }
 
 TEST_CASE("numerics matmul refuses QLinearMatMul scales whose multiplier overflows float32") {
@@ -292,18 +296,13 @@ TEST_CASE("numerics matmul refuses QLinearMatMul scales whose multiplier overflo
   write_file(a, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({0, 0, 1, -1})));
   write_file(b, npy_test::npy_bytes("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", npy_test::bytes_of({1, 1, 1, 1})));
   // Before: exit 0 and a file of zeros (0 * inf = NaN cast to int8).
-  const Run big = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y +
-                          " --a-scale 1e30 --b-scale 1e30 --y-scale 1");
-  INFO(big.output);
-  CHECK(big.exit_code == 2);
-  CHECK(big.output.find("qarch: error: the requantization multiplier a_scale * b_scale / y_scale = 1e+30 * 1e+30 / 1 "
-                        "overflows float32") != std::string::npos);
-  const Run tiny = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y +
-                           " --a-scale 1 --b-scale 1 --y-scale 1e-39 --y-zero-point 5");
-  INFO(tiny.output);
-  CHECK(tiny.exit_code == 2);
-  CHECK(tiny.output.find("overflows float32 (largest 3.40282e+38)") != std::string::npos);
-  CHECK(!std::ifstream(y).good());
+  check_refused("numerics matmul --a " + a + " --b " + b + " --out " + y + " --a-scale 1e30 --b-scale 1e30 --y-scale 1",
+                "qarch: error: the requantization multiplier a_scale * b_scale / y_scale = 1e+30 * 1e+30 / 1 overflows "
+                "float32",
+                y);
+  check_refused("numerics matmul --a " + a + " --b " + b + " --out " + y +
+                    " --a-scale 1 --b-scale 1 --y-scale 1e-39 --y-zero-point 5",
+                "overflows float32 (largest 3.40282e+38)", y);
 }
 
 TEST_CASE("numerics matmul runs MatMulInteger with per-row / per-column zero-points [ONNX]") {
@@ -342,13 +341,7 @@ TEST_CASE("numerics matmul refuses empty items in comma-separated scales and zer
       {" --a-scale 1e39 --b-scale 1 --y-scale 1", "qarch: error: --a-scale: 1e39 is outside float32 (largest 3.40282e+38)"},
       {" --a-zero-point 1,012", "qarch: error: --a-zero-point: '012' is not a whole number in decimal"},
   };
-  for (const auto& [options, message] : cases) {
-    const Run r = run_cli(run + options);
-    INFO(options << "\n" << r.output);
-    CHECK(r.exit_code == 2);
-    CHECK(r.output.find(message) != std::string::npos);
-    CHECK(!std::ifstream(y).good());
-  }
+  for (const auto& [options, message] : cases) check_refused(run + options, message, y);
   // Whole lists still work: per-row zero-points [1, 2] and scales [0.5, 0.25]. By hand:
   // A - zp = [[0, 1], [1, 2]]; times B = identity -> acc [[0, 1], [1, 2]]; * [0.5, 0.25] per row -> [[0, 0.5], [0.25, 0.5]],
   // / y_scale 0.25 -> [[0, 2], [1, 2]].
@@ -407,11 +400,9 @@ TEST_CASE("numerics matmul --format: element formats carry a NaN input, block fo
   CHECK(element.output.find("(1 of 1 outputs are NaN)") != std::string::npos);
   // Before: "value nan at [0, 1] is not finite" (the coordinates of B transposed) while the docs said
   // NaN propagates through MXFP8 blocks.
-  const Run block = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + temp_path("xy2.npy") + " --format mxfp8-e4m3");
-  INFO(block.output);
-  CHECK(block.exit_code == 2);
-  CHECK(block.output.find("qarch: error: B[1, 0] is nan: the block format mxfp8-e4m3 takes finite inputs") != std::string::npos);
-  CHECK(!std::ifstream(temp_path("xy2.npy")).good());
+  const std::string y2 = temp_path("xy2.npy");
+  check_refused("numerics matmul --a " + a + " --b " + b + " --out " + y2 + " --format mxfp8-e4m3",
+                "qarch: error: B[1, 0] is nan: the block format mxfp8-e4m3 takes finite inputs", y2);
 }
 
 TEST_CASE("numerics encode and decode print nothing when any value is bad") {
