@@ -582,7 +582,7 @@ void run_format_matmul(const MatmulArgs& a) {
       for (int j = 0; j < n; ++j) reference[std::size_t(i) * n + j] += lhs[std::size_t(i) * k + p] * rhs[std::size_t(p) * n + j];
     }
   }
-  // The accumulator may reach beyond float32 (e8m23-b0 up to 5.8e76, e8m23-b250 down to 1e-113,
+  // The accumulator may reach beyond float32 (e8m23-b0 up to 5.8e76, e8m23-b250 down to 1.1e-75,
   // e8m24 has 25 significand bits): the file holds float32 (IEEE conversion, nearest even, overflow
   // to inf), the statistics describe what the file holds, and outputs that changed are counted.
   numerics::NdArray out = numerics::NdArray::zeros(numerics::DType::kFloat32, {m, n});
