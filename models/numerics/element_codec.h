@@ -38,6 +38,9 @@ class ElementCodec {
   bool is_integer() const { return is_integer_; }
   bool is_signed() const { return is_signed_; }
   const MinifloatSpec& spec() const { return spec_; }  // floats only
+  // Unsigned with no zero (OCP MX E8M0): it can only scale other values, so
+  // it is refused as the element format of a quantizer.
+  bool is_scale_only() const { return !is_integer_ && spec_.special == SpecialValues::kNanAllOnes; }
 
   double decode(std::uint32_t code) const;
   // Throws std::range_error when the value cannot be encoded under `options`

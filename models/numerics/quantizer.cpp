@@ -57,6 +57,13 @@ Quantizer::Quantizer(QuantizerConfig config)
       element_(ElementCodec::for_format(config_.element_format)),
       scale_codec_(scale_codec_for(config_.scale_format)),
       pow2_scale_(config_.scale_format == "pow2") {
+  if (element_.is_scale_only()) {
+    throw std::invalid_argument(fmt::format(
+        "'{}' is a scale format (unsigned powers of two, no zero), not an element format; elements are an integer "
+        "(int8, uint4, ...) or float format (fp8-e4m3, fp4-e2m1, e<E>m<M>, ...); for E8M0 scales use the scale "
+        "format e8m0 or an MX block format (mxfp8-e4m3, mxfp4, ...)",
+        config_.element_format));
+  }
   if (!config_.symmetric && !element_.is_integer()) {
     throw std::invalid_argument(fmt::format(
         "asymmetric quantization needs an integer element format; '{}' is a float format (use symmetric)",

@@ -447,3 +447,15 @@ TEST_CASE("numerics quantize refuses options that conflict or do not apply, nami
   CHECK(qarch::test::run_qarch("numerics quantize --granularity per-group --group-size 2 int4 1 2 3 4").exit_code == 0);
   CHECK(qarch::test::run_qarch("numerics quantize --in " + in + " int8").exit_code == 0);
 }
+
+TEST_CASE("numerics quantize refuses the scale format e8m0 as an element format, and info calls it a scale") {
+  // quantize e8m0 gave dequantized [6.9e-77, 2.0, 6.9e-77] for -1 2 0: signs and zero lost.
+  const auto r = qarch::test::run_qarch("numerics quantize e8m0 --json -- -1 2 0");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("qarch: error: 'e8m0' is a scale format (unsigned powers of two, no zero), not an "
+                                      "element format; elements are an integer (int8, uint4, ...) or float format"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(nlohmann::json::parse(run_cli("numerics info e8m0 --json").output)["kind"] == "scale");
+  CHECK(run_cli("numerics quantize fp8-e4m3 --scale-format e8m0 1 2").exit_code == 0);
+}

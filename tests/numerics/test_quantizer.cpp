@@ -240,6 +240,18 @@ TEST_CASE("bad quantizer input gives clear errors") {
   CHECK_THROWS_AS(plain.quantize({1.0, 2.0, 3.0}, 1, 2), std::invalid_argument);
 }
 
+TEST_CASE("E8M0 is refused as an element format: it has no sign and no zero [MX 5.4]") {
+  // It was accepted: -1 and 0 both became its smallest value 2^-127 times the scale.
+  QuantizerConfig c;
+  c.element_format = "e8m0";
+  CHECK_THROWS_WITH(Quantizer{c}, Catch::StartsWith("'e8m0' is a scale format (unsigned powers of two, no zero), not "
+                                                    "an element format; elements are an integer"));
+  QuantizerConfig e8m0_scales;
+  e8m0_scales.element_format = "fp8-e4m3";
+  e8m0_scales.scale_format = "e8m0";
+  CHECK_NOTHROW(Quantizer{e8m0_scales});
+}
+
 TEST_CASE("error metrics: SQNR of a hand example and of int8 vs int4 on Gaussian data") {
   const ErrorMetrics m = compare_to_reference({1.0, 1.0}, {1.0, 0.9});
   CHECK(m.sqnr_db == Approx(10.0 * std::log10(2.0 / 0.01)));

@@ -126,7 +126,7 @@ nlohmann::json format_description(const std::string& name) {
   }
   const ElementCodec codec = ElementCodec::for_format(name);
   out = {{"name", codec.name()},
-         {"kind", codec.is_integer() ? "integer" : "float"},
+         {"kind", codec.is_integer() ? "integer" : codec.is_scale_only() ? "scale" : "float"},
          {"bits", codec.bits()},
          {"signed", codec.is_signed()},
          {"max", codec.max_value()},
