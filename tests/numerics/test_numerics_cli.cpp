@@ -459,3 +459,23 @@ TEST_CASE("numerics quantize refuses the scale format e8m0 as an element format,
   CHECK(nlohmann::json::parse(run_cli("numerics info e8m0 --json").output)["kind"] == "scale");
   CHECK(run_cli("numerics quantize fp8-e4m3 --scale-format e8m0 1 2").exit_code == 0);
 }
+
+TEST_CASE("numerics quantize writes infinities and NaN as the strings table and encode use, never null") {
+  // Both printed "dequantized":[null,1.0] and "max_abs_error":null.
+  // e8m0 scale 2^(floor(log2 122880) - emax E5M2) = 2^(16 - 15) = 2; -122880 / 2 = -61440 is the tie between
+  // 57344 (0x7B, odd) and 65536 (even), which overflows to -Inf without saturation [OFP8].
+  const Run inf = run_cli("numerics quantize fp8-e5m2 --scale-format e8m0 --overflow inf-nan --json -- -122880 1");
+  REQUIRE(inf.exit_code == 0);
+  const nlohmann::json i = nlohmann::json::parse(inf.output);
+  CHECK(i["codes"] == nlohmann::json({0xFC, 0x38}));  // 1 / 2 = 0.5 = 2^(14 - 15)
+  CHECK(i["dequantized"] == nlohmann::json({"-inf", 1.0}));
+  CHECK(i["max_abs_error"] == "inf");
+  // scale 2^(8 - 8) = 1; 500 is above the E4M3 rounding limit 464, so NaN [OFP8]
+  const nlohmann::json n = nlohmann::json::parse(
+      run_cli("numerics quantize fp8-e4m3 --scale-format e8m0 --overflow inf-nan --json -- 500 1").output);
+  CHECK(n["dequantized"] == nlohmann::json({"nan", 1.0}));
+  CHECK(n["max_abs_error"] == "nan");
+  const Run text = run_cli("numerics quantize fp8-e5m2 --scale-format e8m0 --overflow inf-nan -- -122880 1");
+  CHECK(text.output.find("null") == std::string::npos);
+  CHECK(text.output.find("[\"-inf\",1.0]") != std::string::npos);
+}

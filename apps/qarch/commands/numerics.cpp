@@ -95,6 +95,12 @@ nlohmann::json json_number(double v) {
   return v;
 }
 
+nlohmann::json json_numbers(const std::vector<double>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const double v : values) out.push_back(json_number(v));
+  return out;
+}
+
 std::string code_text(std::uint32_t code, int bits) {
   std::string binary;
   for (int b = bits - 1; b >= 0; --b) binary += ((code >> b) & 1u) ? '1' : '0';
@@ -409,13 +415,13 @@ void add_quantize(CLI::App& numerics) {
                                   {"codes", q.codes},
                                   {"scale_format", config.scale_format},
                                   {"scale_codes", q.scale_codes},
-                                  {"scales", q.scales},
+                                  {"scales", json_numbers(q.scales)},
                                   {"zero_points", q.zero_points},
-                                  {"tensor_scale", q.tensor_scale},
-                                  {"dequantized", back},
+                                  {"tensor_scale", json_number(q.tensor_scale)},
+                                  {"dequantized", json_numbers(back)},
                                   {"effective_bits_per_element", quantizer.effective_bits_per_element(rows, cols)},
                                   {"sqnr_db", json_number(error.sqnr_db)},
-                                  {"max_abs_error", error.max_abs_error}};
+                                  {"max_abs_error", json_number(error.max_abs_error)}};
       if (a->json) {
         std::printf("%s\n", out.dump().c_str());
         return;
