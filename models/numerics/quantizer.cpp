@@ -19,6 +19,35 @@ ElementCodec scale_codec_for(const std::string& name) {
   throw std::invalid_argument(fmt::format("unknown scale format '{}'; allowed: {}", name, kScaleFormats));
 }
 
+// The code of a positive ideal scale: the nearest value of `codec`, clamped
+// into its positive range (a scale of 0 would divide by zero, one above the
+// largest value would be Inf or NaN) and the clamp counted in `q`.
+std::uint32_t encode_scale(const ElementCodec& codec, double ideal, QuantizedTensor* q) {
+  if (ideal > codec.max_value()) {
+    ++q->scales_clamped_to_max;
+    return codec.max_code();
+  }
+  if (ideal < codec.min_subnormal()) {
+    ++q->scales_clamped_to_min;
+    return 1;  // the smallest subnormal: every float scale format (fp32, fp16, bf16, fp8-e4m3) has subnormals
+  }
+  return codec.encode(ideal);  // nearest even
+}
+
+// The E8M0 code 2^(exponent) of a power-of-two scale, the exponent clamped
+// into -127..127 and the clamp counted in `q`. A double, as log2 of a huge
+// range is +inf.
+std::uint32_t e8m0_code(double exponent, QuantizedTensor* q) {
+  if (exponent > 127) {
+    ++q->scales_clamped_to_max;
+    exponent = 127;
+  } else if (exponent < -127) {
+    ++q->scales_clamped_to_min;
+    exponent = -127;
+  }
+  return std::uint32_t(exponent + 127);
+}
+
 int floor_log2(double x) {
   int e;
   std::frexp(x, &e);  // x = f 2^e, f in [0.5, 1)
@@ -140,24 +169,18 @@ double Quantizer::effective_bits_per_element(std::int64_t rows, std::int64_t col
 // Scale of one group whose values lie in [lo, hi]; sets the stored scale code
 // and (asymmetric) the zero-point. Returns the decoded scale times the tensor scale.
 double Quantizer::group_scale(double lo, double hi, double tensor_scale, std::uint32_t* scale_code,
-                              std::int32_t* zero_point) const {
+                              std::int32_t* zero_point, QuantizedTensor* q) const {
   const double element_max = element_.max_value() * config_.element_unit;
-  EncodeOptions nearest;  // scales: round to nearest even, saturate
   if (config_.symmetric) {
     const double amax = std::max(std::fabs(lo), std::fabs(hi)) / tensor_scale;
     if (config_.scale_format == "e8m0") {
       // OCP MX v1.0 section 6.3: X = 2^(floor(log2(amax)) - emax_elem); an
       // all-zero block takes the smallest scale.
-      const int emax_element = floor_log2(element_max);
-      const int exponent = amax > 0 ? std::clamp(floor_log2(amax) - emax_element, -127, 127) : -127;
-      *scale_code = std::uint32_t(exponent + 127);
+      *scale_code = amax > 0 ? e8m0_code(floor_log2(amax) - floor_log2(element_max), q) : 0;
     } else if (pow2_scale_) {
-      const int exponent = amax > 0 ? std::clamp(int(std::ceil(std::log2(amax / element_max))), -127, 127) : -127;
-      *scale_code = std::uint32_t(exponent + 127);
+      *scale_code = amax > 0 ? e8m0_code(std::ceil(std::log2(amax / element_max)), q) : 0;
     } else {
-      const double ideal = amax > 0 ? amax / element_max : 1.0;
-      *scale_code = scale_codec_.encode(ideal, nearest);
-      if (scale_codec_.decode(*scale_code) == 0.0) *scale_code = 1;  // underflow: smallest positive subnormal
+      *scale_code = encode_scale(scale_codec_, amax > 0 ? amax / element_max : 1.0, q);
     }
     return scale_codec_.decode(*scale_code) * tensor_scale;
   }
@@ -166,17 +189,11 @@ double Quantizer::group_scale(double lo, double hi, double tensor_scale, std::ui
   lo = std::min(lo, 0.0);
   hi = std::max(hi, 0.0);
   const double qmin = element_.lowest_value(), qmax = element_.max_value();
-  double ideal = hi > lo ? (hi - lo) / (qmax - qmin) : 1.0;
-  double scale;
-  if (pow2_scale_ || config_.scale_format == "e8m0") {
-    const int exponent = std::clamp(int(std::ceil(std::log2(ideal))), -127, 127);
-    *scale_code = std::uint32_t(exponent + 127);
-    scale = std::ldexp(1.0, exponent);
-  } else {
-    *scale_code = scale_codec_.encode(ideal, nearest);
-    if (scale_codec_.decode(*scale_code) == 0.0) *scale_code = 1;
-    scale = scale_codec_.decode(*scale_code);
-  }
+  const double ideal = hi > lo ? (hi - lo) / (qmax - qmin) : 1.0;
+  *scale_code = pow2_scale_ || config_.scale_format == "e8m0" ? e8m0_code(std::ceil(std::log2(ideal)), q)
+                                                              : encode_scale(scale_codec_, ideal, q);
+  const double scale = scale_codec_.decode(*scale_code);
+  const EncodeOptions nearest;
   const double zp = round_magnitude(std::fabs(qmin - lo / scale), nearest) * (qmin - lo / scale < 0 ? -1 : 1);
   *zero_point = std::int32_t(std::clamp(zp, qmin, qmax));
   return scale;
@@ -206,15 +223,18 @@ QuantizedTensor Quantizer::quantize(const std::vector<double>& values, int rows,
   q.cols = cols;
   if (config_.tensor_scale && tensor_amax > 0) {
     // NVFP4 second level: amax / (element max * scale max), held in FP32
-    // (NVIDIA, "Introducing NVFP4 for Efficient and Accurate Low-Precision Inference", 2025).
-    q.tensor_scale = double(float(tensor_amax / (element_.max_value() * scale_codec_.max_value())));
+    // (NVIDIA, "Introducing NVFP4 for Efficient and Accurate Low-Precision Inference", 2025),
+    // clamped as every other scale: a tensor scale of 0 made every block scale 0.
+    const ElementCodec fp32 = ElementCodec::for_format("fp32");
+    q.tensor_scale =
+        fp32.decode(encode_scale(fp32, tensor_amax / (element_.max_value() * scale_codec_.max_value()), &q));
   }
   q.scale_codes.resize(groups);
   q.scales.resize(groups);
   if (!config_.symmetric) q.zero_points.resize(groups);
   for (std::int64_t g = 0; g < groups; ++g) {
     std::int32_t zp = 0;
-    q.scales[g] = group_scale(lo[g], hi[g], q.tensor_scale, &q.scale_codes[g], &zp);
+    q.scales[g] = group_scale(lo[g], hi[g], q.tensor_scale, &q.scale_codes[g], &zp, &q);
     if (!config_.symmetric) q.zero_points[g] = zp;
   }
   q.codes.resize(values.size());

@@ -44,6 +44,10 @@ struct QuantizedTensor {
   std::vector<double> scales;              // decoded scale per group (tensor scale included)
   std::vector<std::int32_t> zero_points;   // one per group when asymmetric, else empty
   double tensor_scale = 1.0;               // NVFP4 second level (exactly an FP32 value)
+  // Scales (group scales and the NVFP4 tensor scale) whose ideal value lies
+  // outside their format's positive range and was clamped into it:
+  std::int64_t scales_clamped_to_max = 0;  // above the largest value: the group's largest values saturate
+  std::int64_t scales_clamped_to_min = 0;  // below the smallest positive value: the group is quantized coarser
 };
 
 class Quantizer {
@@ -67,7 +71,8 @@ class Quantizer {
 
  private:
   void check_shape(std::int64_t rows, std::int64_t cols) const;
-  double group_scale(double lo, double hi, double tensor_scale, std::uint32_t* scale_code, std::int32_t* zero_point) const;
+  double group_scale(double lo, double hi, double tensor_scale, std::uint32_t* scale_code, std::int32_t* zero_point,
+                     QuantizedTensor* q) const;
 
   QuantizerConfig config_;
   ElementCodec element_;

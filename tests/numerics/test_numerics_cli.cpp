@@ -479,3 +479,20 @@ TEST_CASE("numerics quantize writes infinities and NaN as the strings table and 
   CHECK(text.output.find("null") == std::string::npos);
   CHECK(text.output.find("[\"-inf\",1.0]") != std::string::npos);
 }
+
+TEST_CASE("numerics quantize reports scales clamped to their format's range") {
+  // Silent before: 1e7 became 8319008 (fp16 scale clamped to 65504) with no word.
+  const nlohmann::json j = nlohmann::json::parse(run_cli("numerics quantize int8 --scale-format fp16 --json -- 1e7 -3").output);
+  CHECK(j["scales"] == nlohmann::json({65504.0}));
+  CHECK(j["scales_clamped_to_max"] == 1);
+  CHECK(j["scales_clamped_to_min"] == 0);
+  const Run text = run_cli("numerics quantize int8 --scale-format fp8-e4m3 -- 1e6 1");  // 1e6 / 127 > 448
+  CHECK(text.exit_code == 0);
+  CHECK(text.output.find("note: 1 scale(s) clamped to the largest value of their format (amax / element max is above "
+                         "it): values above that scale times the element max saturate\n") != std::string::npos);
+  std::string tiny;
+  for (int i = 0; i < 16; ++i) tiny += " 1e-44";
+  const Run nv = run_cli("numerics quantize nvfp4" + tiny);
+  CHECK(nv.output.find("note: 1 scale(s) raised to the smallest positive value of their format") != std::string::npos);
+  CHECK(run_cli("numerics quantize int8 1 2").output.find("note:") == std::string::npos);
+}

@@ -252,6 +252,45 @@ TEST_CASE("E8M0 is refused as an element format: it has no sign and no zero [MX 
   CHECK_NOTHROW(Quantizer{e8m0_scales});
 }
 
+TEST_CASE("scales outside their format's range are clamped into it and counted") {
+  // The clamps were silent: int8 with fp16 scales turned 1e7 into 8.3e6.
+  QuantizerConfig fp16;
+  fp16.scale_format = "fp16";
+  const QuantizedTensor big = Quantizer(fp16).quantize({1e7, -3}, 1, 2);
+  CHECK(big.scales == std::vector<double>{65504.0});  // 1e7 / 127 = 78740 > fp16 max 65504
+  CHECK(big.codes == std::vector<std::uint32_t>{127, 0});
+  CHECK(big.scales_clamped_to_max == 1);
+  CHECK(big.scales_clamped_to_min == 0);
+  const QuantizedTensor tiny = Quantizer(fp16).quantize({1e-9, 1}, 2, 1);
+  CHECK(tiny.scales_clamped_to_min == 0);  // per tensor: amax 1
+  // per row: 1e-9 / 127 is below the smallest fp16 subnormal 2^-24
+  QuantizerConfig rows = fp16;
+  rows.granularity = Granularity::kPerToken;
+  const QuantizedTensor per_row = Quantizer(rows).quantize({1e-9, 1}, 2, 1);
+  CHECK(per_row.scales[0] == std::ldexp(1.0, -24));
+  CHECK(per_row.scales_clamped_to_min == 1);
+  // E8M0 with int8 (emax 6): floor(log2 1e300) - 6 = 996 - 6 > 127; 2^-140: -140 - 6 < -127
+  QuantizerConfig e8m0;
+  e8m0.scale_format = "e8m0";
+  e8m0.granularity = Granularity::kPerToken;
+  const QuantizedTensor mx = Quantizer(e8m0).quantize({1e300, 0x1.0p-140, 0}, 3, 1);
+  CHECK(mx.scale_codes == std::vector<std::uint32_t>{254, 0, 0});  // an all-zero row takes 2^-127 unclamped
+  CHECK(mx.scales_clamped_to_max == 1);
+  CHECK(mx.scales_clamped_to_min == 1);
+}
+
+TEST_CASE("NVFP4: a tensor scale below the smallest FP32 value is raised to it, not 0 [NVFP4]") {
+  // It was 0: block scales 0, every code 7 (6.0) and every dequantized value 0.
+  const QuantizedTensor t = Quantizer(block_format_quantizer("nvfp4")).quantize(std::vector<double>(16, 1e-44), 1, 16);
+  // 1e-44 / 2688 < 2^-149; block scale E4M3(1e-44 / 2^-149 / 6 = 1.1894) = 1.25 (0x3A); element 1e-44 / (1.25 *
+  // 2^-149) = 5.71 -> FP4 6 (0x7)
+  CHECK(t.tensor_scale == std::ldexp(1.0, -149));
+  CHECK(t.scales_clamped_to_min == 1);
+  CHECK(t.scale_codes == std::vector<std::uint32_t>{0x3A});
+  CHECK(t.codes == std::vector<std::uint32_t>(16, 0x7));
+  CHECK(Quantizer(block_format_quantizer("nvfp4")).dequantize(t)[0] == std::ldexp(7.5, -149));
+}
+
 TEST_CASE("error metrics: SQNR of a hand example and of int8 vs int4 on Gaussian data") {
   const ErrorMetrics m = compare_to_reference({1.0, 1.0}, {1.0, 0.9});
   CHECK(m.sqnr_db == Approx(10.0 * std::log10(2.0 / 0.01)));

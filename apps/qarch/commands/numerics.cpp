@@ -421,12 +421,24 @@ void add_quantize(CLI::App& numerics) {
                                   {"dequantized", json_numbers(back)},
                                   {"effective_bits_per_element", quantizer.effective_bits_per_element(rows, cols)},
                                   {"sqnr_db", json_number(error.sqnr_db)},
-                                  {"max_abs_error", json_number(error.max_abs_error)}};
+                                  {"max_abs_error", json_number(error.max_abs_error)},
+                                  {"scales_clamped_to_max", q.scales_clamped_to_max},
+                                  {"scales_clamped_to_min", q.scales_clamped_to_min}};
       if (a->json) {
         std::printf("%s\n", out.dump().c_str());
         return;
       }
       for (const auto& [key, value] : out.items()) std::printf("%-28s %s\n", key.c_str(), value.dump().c_str());
+      if (q.scales_clamped_to_max > 0) {
+        std::printf("note: %lld scale(s) clamped to the largest value of their format (amax / element max is above "
+                    "it): values above that scale times the element max saturate\n",
+                    static_cast<long long>(q.scales_clamped_to_max));
+      }
+      if (q.scales_clamped_to_min > 0) {
+        std::printf("note: %lld scale(s) raised to the smallest positive value of their format (amax / element max is "
+                    "below it): those values are quantized coarser than their range asks\n",
+                    static_cast<long long>(q.scales_clamped_to_min));
+      }
     });
   });
 }
