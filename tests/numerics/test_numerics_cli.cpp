@@ -496,3 +496,27 @@ TEST_CASE("numerics quantize reports scales clamped to their format's range") {
   CHECK(nv.output.find("note: 1 scale(s) raised to the smallest positive value of their format") != std::string::npos);
   CHECK(run_cli("numerics quantize int8 1 2").output.find("note:") == std::string::npos);
 }
+
+TEST_CASE("numerics encode and quantize explain a value read as an option, and take values after --") {
+  // encode fp8-e4m3 -inf said "values is required"; an unknown option was "not expected".
+  const std::pair<std::string, std::string> cases[] = {
+      {"encode fp8-e4m3 -inf", "'-inf' was read as an option: when a value starts with '-', put -- before the first "
+                               "value (qarch numerics encode FORMAT -- -inf ...)"},
+      {"quantize int8 1 -nan", "'-nan' was read as an option: when a value starts with '-', put -- before the first "
+                               "value (qarch numerics quantize FORMAT -- -nan ...)"},
+      {"encode fp8-e4m3 --bogus 1", "'--bogus' is not an option of qarch numerics encode; see qarch numerics encode --help"},
+      {"encode fp8-e4m3", "no values: give one or more, e.g. qarch numerics encode fp8-e4m3 1.5"},
+  };
+  for (const auto& [args, expected] : cases) {
+    INFO(args);
+    const auto r = qarch::test::run_qarch("numerics " + args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "qarch: error: " + expected + "\n");
+  }
+  // -inf saturates to -448 (0xFE) [OFP8]
+  CHECK(qarch::test::run_qarch("numerics encode fp8-e4m3 -- -inf -2").out ==
+        "-inf -> 0xFE 0b11111110 = -448\n-2 -> 0xC0 0b11000000 = -2\n");
+  CHECK(qarch::test::run_qarch("numerics quantize int8 -- -1 1").exit_code == 0);
+  CHECK(qarch::test::run_qarch("numerics encode --help").out.find("put -- before the first value") != std::string::npos);
+}

@@ -1,5 +1,6 @@
 // `qarch numerics`: encode, decode, tabulate and describe number formats.
 // Thin: parses arguments, calls models/numerics, prints.
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -172,6 +173,31 @@ void add_rounding_options(CLI::App* cmd, std::string& rounding, std::string& ove
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
 }
 
+// The values of encode and quantize. A value starting with '-' reads as an
+// option, and CLI11 ends a subcommand's positionals at a `--` that follows a
+// value ("1 -- -2" leaves -2 unexpected), so `--` goes before the first value.
+// Unknown options are kept (allow_extras) for check_values_read to explain.
+void add_values_option(CLI::App* cmd, std::vector<std::string>& values, const std::string& what) {
+  cmd->add_option("values", values,
+                  what + "; put -- before the first value when any value starts with '-': FORMAT -- -1.5 2");
+  cmd->allow_extras();
+}
+
+void check_values_read(const CLI::App& cmd) {
+  std::vector<std::string> rest = cmd.remaining();
+  rest.erase(std::remove(rest.begin(), rest.end(), "--"), rest.end());  // CLI11 keeps the `--` it obeyed
+  if (rest.empty()) return;
+  char* end = nullptr;
+  std::strtod(rest[0].c_str(), &end);
+  if (end == rest[0].c_str() + rest[0].size()) {
+    throw InputError(fmt::format("'{}' was read as an option: when a value starts with '-', put -- before the first "
+                                 "value (qarch numerics {} FORMAT -- {} ...)",
+                                 rest[0], cmd.get_name(), rest[0]));
+  }
+  throw InputError(fmt::format("'{}' is not an option of qarch numerics {}; see qarch numerics {} --help", rest[0],
+                               cmd.get_name(), cmd.get_name()));
+}
+
 void add_table(CLI::App& numerics) {
   auto* cmd = numerics.add_subcommand("table", "Every code of a format of at most 8 bits and its value");
   auto format = std::make_shared<std::string>();
@@ -240,11 +266,13 @@ void add_encode(CLI::App& numerics) {
   auto* cmd = numerics.add_subcommand("encode", "Encode real values into a format's codes");
   auto a = std::make_shared<EncodeArgs>();
   cmd->add_option("format", a->format, "Element format")->required();
-  cmd->add_option("values", a->values, "Values (use -- before negative values)")->required();
+  add_values_option(cmd, a->values, "Values");
   add_rounding_options(cmd, a->rounding, a->overflow, a->seed);
   cmd->add_flag("--json", a->json, "Print JSON");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     as_input_errors([&] {
+      check_values_read(*cmd);
+      if (a->values.empty()) throw InputError("no values: give one or more, e.g. qarch numerics encode fp8-e4m3 1.5");
       const ElementCodec codec = ElementCodec::for_format(a->format);
       numerics::StochasticRounder rounder(a->seed);
       const EncodeOptions options = encode_options(a->rounding, a->overflow, &rounder);
@@ -356,7 +384,7 @@ void add_quantize(CLI::App& numerics) {
       "quantize", "Quantize values with a scale per tensor/channel/token/group/block, or into a block format (mxfp4, nvfp4, ...)");
   auto a = std::make_shared<QuantizeArgs>();
   cmd->add_option("format", a->format, "Element format (int4, fp8-e4m3, ...) or block format (mxfp4, nvfp4, ...)")->required();
-  cmd->add_option("values", a->values, "Values, row-major (or --in)");
+  add_values_option(cmd, a->values, "Values, row-major (or --in)");
   cmd->add_option("--in", a->in_path, "float32 .npy input (1-D or 2-D)")->check(kPathGiven);
   cmd->add_option("--shape", a->shape, "ROWSxCOLS of the values (default 1xN)");
   cmd->add_option("--granularity", a->granularity, "per-tensor | per-channel | per-token | per-group | per-block");
@@ -371,6 +399,7 @@ void add_quantize(CLI::App& numerics) {
   cmd->add_flag("--json", a->json, "Print JSON");
   cmd->callback([a, cmd] {
     as_input_errors([&] {
+      check_values_read(*cmd);
       check_quantize_options(*cmd, *a);
       std::vector<double> values;
       int rows = 1, cols = 0;
