@@ -300,7 +300,18 @@ std::uint32_t ElementCodec::encode(double value, const EncodeOptions& options) c
   std::frexp(magnitude, &exponent);  // magnitude = f * 2^exponent, f in [0.5, 1)
   exponent -= 1;
   if (exponent < min_exponent) exponent = min_exponent;
-  double q = round_magnitude(std::ldexp(magnitude, m - exponent), options);  // units of the binade's ulp
+  const double scaled = std::ldexp(magnitude, m - exponent);  // units of the binade's ulp
+  double q = round_magnitude(scaled, options);
+  // With no mantissa bits every normal significand is 1, so IEEE 754's "even
+  // least significant digit" cannot break a tie between 2^e and 2^(e+1): the
+  // code's last bit, here the exponent's, does (ml_dtypes'
+  // RoundBitsToNearestEven does the same). round_magnitude took the upper one;
+  // the lower code is exponent + bias (0 below the smallest normal, which
+  // needs no change: RNE already gives 0 there).
+  if (m == 0 && options.rounding == Rounding::kNearestEven && scaled - std::floor(scaled) == 0.5 &&
+      (exponent + spec_.bias) % 2 == 0) {
+    q = std::floor(scaled);
+  }
   if (q >= std::ldexp(1.0, m + 1)) {
     q = std::ldexp(1.0, m);
     exponent += 1;

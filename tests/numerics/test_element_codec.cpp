@@ -221,6 +221,35 @@ TEST_CASE("ties round to even at every halfway point of the 8-bit-or-narrower fo
   }
 }
 
+TEST_CASE("formats without mantissa bits break ties toward the even code") {
+  // A tie between 2^e and 2^(e+1) went to the larger: e8m0 0.75 -> 1, e3m0 3 -> 4. With one significand
+  // digit (always 1) IEEE's "even least significant digit" is the code's last bit, the exponent's.
+  struct M0 {
+    const char* name;
+    int bias;
+    std::uint32_t first_power_code, last_finite_code;  // codes first..last are 2^(code - bias); code 0 is 0 when first is 1
+  };
+  const M0 formats[] = {{"e8m0", 127, 0, 254},      // [MX 5.4]
+                        {"e3m0", 3, 1, 6},          // IEEE-style: code 7 is Inf
+                        {"e2m0-finite", 1, 1, 3},
+                        {"e4m0-b3-finite", 3, 1, 15}};
+  for (const M0& f : formats) {
+    INFO(f.name);
+    const ElementCodec codec = ElementCodec::for_format(f.name);
+    const auto value = [&](std::uint32_t code) { return code < f.first_power_code ? 0.0 : std::ldexp(1.0, int(code) - f.bias); };
+    for (std::uint32_t lo = 0; lo < f.last_finite_code; ++lo) {
+      const double mid = 0.5 * (value(lo) + value(lo + 1));
+      INFO("between codes " << lo << " and " << lo + 1 << " at " << mid);
+      CHECK(codec.encode(mid) == (lo % 2 == 0 ? lo : lo + 1));
+      CHECK(codec.encode(std::nextafter(mid, 1e300)) == lo + 1);
+      CHECK(codec.encode(std::nextafter(mid, 0.0)) == lo);
+    }
+  }
+  CHECK(ElementCodec::for_format("e8m0").encode(0.75) == 126);  // 0.5, not 1
+  CHECK(ElementCodec::for_format("e3m0").encode(3.0) == 4);     // 2, not 4
+  CHECK(ElementCodec::for_format("e3m0").encode(-3.0) == 0xC);  // -2
+}
+
 TEST_CASE("overflow: saturation, Inf/NaN without saturation, and an error when asked [OFP8 5.2]") {
   const ElementCodec e4m3 = ElementCodec::for_format("fp8-e4m3");
   const ElementCodec e5m2 = ElementCodec::for_format("fp8-e5m2");
