@@ -520,3 +520,13 @@ TEST_CASE("numerics encode and quantize explain a value read as an option, and t
   CHECK(qarch::test::run_qarch("numerics quantize int8 -- -1 1").exit_code == 0);
   CHECK(qarch::test::run_qarch("numerics encode --help").out.find("put -- before the first value") != std::string::npos);
 }
+
+TEST_CASE("numerics info refuses --list with a format") {
+  // info fp4-e2m1 --list printed the list and ignored the format.
+  const auto r = qarch::test::run_qarch("numerics info fp4-e2m1 --list");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "qarch: error: --list lists every format and describes none: give either --list or the format "
+                 "'fp4-e2m1', not both\n");
+  CHECK(qarch::test::run_qarch("numerics info --list").out.find("fp4-e2m1\n") != std::string::npos);
+}

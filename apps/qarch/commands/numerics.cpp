@@ -239,6 +239,11 @@ void add_info(CLI::App& numerics) {
   cmd->add_flag("--list", *list, "List the known format names");
   cmd->callback([format, json, list] {
     as_input_errors([&] {
+      if (*list && !format->empty()) {
+        throw InputError(fmt::format("--list lists every format and describes none: give either --list or the "
+                                     "format '{}', not both",
+                                     *format));
+      }
       if (*list || format->empty()) {
         for (const std::string& name : numerics::format_names()) std::printf("%s\n", name.c_str());
         return;
