@@ -530,3 +530,15 @@ TEST_CASE("numerics info refuses --list with a format") {
                  "'fp4-e2m1', not both\n");
   CHECK(qarch::test::run_qarch("numerics info --list").out.find("fp4-e2m1\n") != std::string::npos);
 }
+
+TEST_CASE("numerics encode and quantize refuse --seed without stochastic rounding") {
+  // encode fp8-e4m3 1.03 --seed 5 ran with the seed ignored.
+  for (const char* args : {"encode fp8-e4m3 1.03 --seed 5", "quantize int8 1 2 --seed 5 --rounding toward-zero"}) {
+    INFO(args);
+    const auto r = qarch::test::run_qarch(std::string("numerics ") + args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::StartsWith("qarch: error: --seed needs --rounding stochastic (the rounding is "));
+  }
+  CHECK(qarch::test::run_qarch("numerics encode fp8-e4m3 1.03 --seed 5 --rounding stochastic").exit_code == 0);
+}

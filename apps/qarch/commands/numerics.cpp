@@ -151,8 +151,13 @@ nlohmann::json format_description(const std::string& name) {
   return out;
 }
 
-numerics::EncodeOptions encode_options(const std::string& rounding, const std::string& overflow,
+// `cmd` holds the options of add_rounding_options.
+numerics::EncodeOptions encode_options(const CLI::App& cmd, const std::string& rounding, const std::string& overflow,
                                        numerics::StochasticRounder* rounder) {
+  if (cmd.count("--seed") > 0 && rounding != "stochastic") {
+    throw InputError(fmt::format("--seed needs --rounding stochastic (the rounding is {}, which draws no random numbers)",
+                                 rounding));
+  }
   EncodeOptions options;
   options.rounding = rounding == "toward-zero"  ? numerics::Rounding::kTowardZero
                      : rounding == "stochastic" ? numerics::Rounding::kStochastic
@@ -280,7 +285,7 @@ void add_encode(CLI::App& numerics) {
       if (a->values.empty()) throw InputError("no values: give one or more, e.g. qarch numerics encode fp8-e4m3 1.5");
       const ElementCodec codec = ElementCodec::for_format(a->format);
       numerics::StochasticRounder rounder(a->seed);
-      const EncodeOptions options = encode_options(a->rounding, a->overflow, &rounder);
+      const EncodeOptions options = encode_options(*cmd, a->rounding, a->overflow, &rounder);
       // Printed once all values are encoded: a bad value prints nothing.
       nlohmann::json rows = nlohmann::json::array();
       std::string lines;
@@ -438,7 +443,7 @@ void add_quantize(CLI::App& numerics) {
         config.symmetric = !a->asymmetric;
         if (!a->block.empty()) std::tie(config.block_rows, config.block_cols) = parse_shape(a->block, "--block");
       }
-      config.encode = encode_options(a->rounding, a->overflow, &rounder);
+      config.encode = encode_options(*cmd, a->rounding, a->overflow, &rounder);
       const numerics::Quantizer quantizer(config);
       const numerics::QuantizedTensor q = quantizer.quantize(values, rows, cols);
       const std::vector<double> back = quantizer.dequantize(q);
