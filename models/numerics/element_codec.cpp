@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -43,11 +44,12 @@ int parse_int(std::string_view text) {
 MinifloatSpec parse_generic_minifloat(std::string_view name) {
   const std::string usage = fmt::format(
       "unknown number format '{}'; a generic minifloat is e<E>m<M>[-b<bias>][-ieee|-fn|-finite] "
-      "with 1 <= E <= 8 (2 <= E with -ieee, the default), 0 <= M <= 23 (1 <= M with -fn) "
+      "with 1 <= E <= 8 (2 <= E with -ieee, the default), 0 <= M <= 23 (1 <= M with -fn), 0 <= bias <= 999 "
       "(e.g. e3m4, e4m3-b8-fn, e1m1-finite); known formats: {}",
       name, fmt::join(format_names(), ", "));
   MinifloatSpec spec;
   std::vector<std::string_view> special_suffixes;
+  std::optional<std::string> bias_text;  // after -b; checked below, to name the bias range
   try {
     if (name.size() < 4 || name[0] != 'e') throw std::invalid_argument("");
     const std::size_t m_pos = name.find('m');
@@ -68,8 +70,14 @@ MinifloatSpec parse_generic_minifloat(std::string_view name) {
         spec.special = SpecialValues::kNanOnly;
       } else if (part == "finite") {
         spec.special = SpecialValues::kFiniteOnly;
-      } else if (part.size() > 1 && part[0] == 'b') {
-        spec.bias = parse_int(part.substr(1));
+      } else if (!part.empty() && part[0] == 'b') {
+        bias_text = std::string(part.substr(1));
+        if (bias_text->empty() && next != std::string_view::npos) {  // "-b-1": the minus split the suffix
+          const std::size_t after = name.find('-', next + 1);
+          bias_text = "-" + std::string(name.substr(next + 1, after == std::string_view::npos ? after : after - next - 1));
+          end = after;
+          continue;
+        }
       } else {
         throw std::invalid_argument("");
       }
@@ -77,6 +85,15 @@ MinifloatSpec parse_generic_minifloat(std::string_view name) {
     }
   } catch (const std::invalid_argument&) {
     throw std::invalid_argument(usage);
+  }
+  if (bias_text) {
+    // 999 keeps every value a double: the smallest, 2^(1 - 999 - 23), is above 2^-1074.
+    try {
+      spec.bias = parse_int(*bias_text);
+    } catch (const std::invalid_argument&) {
+      throw std::invalid_argument(
+          fmt::format("number format '{}': the bias after -b must be a whole number 0..999 (got '{}')", name, *bias_text));
+    }
   }
   if (special_suffixes.size() > 1) {
     throw std::invalid_argument(fmt::format("number format '{}' gives both -{} and -{}; give at most one of -ieee, "

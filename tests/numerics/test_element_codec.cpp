@@ -377,5 +377,12 @@ TEST_CASE("a generic minifloat the rules exclude is refused saying which rule, a
   CHECK_THROWS_WITH(ElementCodec::for_format("e9m3"),
                     Catch::Contains("with 1 <= E <= 8 (2 <= E with -ieee, the default), 0 <= M <= 23 (1 <= M with -fn)"));
   CHECK(ElementCodec::for_format("e1m1-finite").max_value() == 3.0);
+  // A bias out of range was an "unknown number format".
+  CHECK_THROWS_WITH(ElementCodec::for_format("e4m3-b1000"),
+                    "number format 'e4m3-b1000': the bias after -b must be a whole number 0..999 (got '1000')");
+  CHECK_THROWS_WITH(ElementCodec::for_format("e4m3-b-1-fn"),
+                    "number format 'e4m3-b-1-fn': the bias after -b must be a whole number 0..999 (got '-1')");
+  CHECK(ElementCodec::for_format("e4m3-b999").min_subnormal() == std::ldexp(1.0, 1 - 999 - 3));
+  CHECK(ElementCodec::for_format("e4m3-b0-fn").max_value() == 1.75 * 32768.0);  // S.1111.110 = 1.75 * 2^(15 - 0)
   CHECK(ElementCodec::for_format("e1m2-fn").has_nan());
 }

@@ -542,3 +542,13 @@ TEST_CASE("numerics encode and quantize refuse --seed without stochastic roundin
   }
   CHECK(qarch::test::run_qarch("numerics encode fp8-e4m3 1.03 --seed 5 --rounding stochastic").exit_code == 0);
 }
+
+TEST_CASE("numerics names the accepted bias range for a generic minifloat's bias out of range") {
+  // Both said "unknown number format" with the whole usage.
+  for (const std::string bias : {"1000", "-1"}) {
+    const auto r = qarch::test::run_qarch("numerics info e4m3-b" + bias);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "qarch: error: number format 'e4m3-b" + bias + "': the bias after -b must be a whole number 0..999 (got '" +
+                       bias + "')\n");
+  }
+}
