@@ -552,3 +552,17 @@ TEST_CASE("numerics names the accepted bias range for a generic minifloat's bias
                        bias + "')\n");
   }
 }
+
+TEST_CASE("numerics info leaves out min_subnormal for formats without subnormals") {
+  // e3m0, e8m0 and int8 reported min_subnormal 0.0, which is no subnormal.
+  for (const char* format : {"e3m0", "e8m0", "int8"}) {
+    INFO(format);
+    const Run json = run_cli(std::string("numerics info --json ") + format);
+    REQUIRE(json.exit_code == 0);
+    CHECK_FALSE(nlohmann::json::parse(json.output).contains("min_subnormal"));
+    CHECK(run_cli(std::string("numerics info ") + format).output.find("min_subnormal") == std::string::npos);
+  }
+  CHECK_FALSE(nlohmann::json::parse(run_cli("numerics info --json mxint8").output).contains("element_min_subnormal"));
+  CHECK(nlohmann::json::parse(run_cli("numerics info --json mxfp4").output)["element_min_subnormal"] == 0.5);  // [MX] FP4 0.0.1
+  CHECK(run_cli("numerics info fp8-e4m3").output.find("min_subnormal") != std::string::npos);
+}

@@ -125,10 +125,10 @@ nlohmann::json format_description(const std::string& name) {
            {"effective_bits_per_element", numerics::effective_bits_per_element(*info)},
            {"element_max", element.max_value() * element_unit},
            {"element_min_normal", element.min_normal() * element_unit},
-           {"element_min_subnormal", element.min_subnormal() * element_unit},
            {"scale_max", scale.max_value()},
            {"scale_min", scale.is_signed() ? scale.min_subnormal() : scale.lowest_value()},
            {"max", element.max_value() * element_unit * scale.max_value()}};
+    if (element.min_subnormal() > 0) out["element_min_subnormal"] = element.min_subnormal() * element_unit;
     return out;
   }
   const ElementCodec codec = ElementCodec::for_format(name);
@@ -138,8 +138,9 @@ nlohmann::json format_description(const std::string& name) {
          {"signed", codec.is_signed()},
          {"max", codec.max_value()},
          {"lowest", codec.lowest_value()},
-         {"min_normal", codec.min_normal()},
-         {"min_subnormal", codec.min_subnormal()}};
+         {"min_normal", codec.min_normal()}};
+  // Formats without subnormals (integers, e8m0, e<E>m0) have no min_subnormal, rather than a 0 that is no value of theirs.
+  if (codec.min_subnormal() > 0) out["min_subnormal"] = codec.min_subnormal();
   if (!codec.is_integer()) {
     const auto& spec = codec.spec();
     out["exponent_bits"] = spec.exponent_bits;
