@@ -211,6 +211,14 @@ QuantizedTensor Quantizer::quantize(const std::vector<double>& values, int rows,
     for (int c = 0; c < cols; ++c) {
       const double v = values[std::size_t(r) * cols + c];
       if (!std::isfinite(v)) throw std::range_error(fmt::format("value {} at [{}, {}] is not finite", v, r, c));
+      // Symmetric scales have zero-point 0, so an unsigned format has no code below 0 and would clip every
+      // negative value to 0.
+      if (v < 0 && config_.symmetric && !element_.is_signed()) {
+        throw std::range_error(fmt::format(
+            "value {} at [{}, {}] is negative, and symmetric quantization into the unsigned {} would make it 0; "
+            "quantize asymmetrically (--asymmetric: a zero-point) or into a signed format",
+            v, r, c, config_.element_format));
+      }
       const int g = group_of(r, c, rows, cols);
       lo[g] = seen[g] ? std::min(lo[g], v) : v;
       hi[g] = seen[g] ? std::max(hi[g], v) : v;

@@ -56,7 +56,8 @@ class Quantizer {
   explicit Quantizer(QuantizerConfig config);
 
   // Throws std::invalid_argument when a group/block size does not divide the
-  // shape, std::range_error for NaN input or overflow under OverflowPolicy::kError.
+  // shape, std::range_error for NaN input, negative input to a symmetric unsigned
+  // format, or overflow under OverflowPolicy::kError.
   QuantizedTensor quantize(const std::vector<double>& values, int rows, int cols) const;
   std::vector<double> dequantize(const QuantizedTensor& q) const;
 

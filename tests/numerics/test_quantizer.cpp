@@ -291,6 +291,19 @@ TEST_CASE("NVFP4: a tensor scale below the smallest FP32 value is raised to it, 
   CHECK(Quantizer(block_format_quantizer("nvfp4")).dequantize(t)[0] == std::ldexp(7.5, -149));
 }
 
+TEST_CASE("symmetric quantization into an unsigned format refuses negative values") {
+  // uint8 symmetric mapped every negative value to 0, silently.
+  QuantizerConfig u;
+  u.element_format = "uint8";
+  CHECK_THROWS_WITH(Quantizer(u).quantize({1.0, -0.5}, 1, 2),
+                    "value -0.5 at [0, 1] is negative, and symmetric quantization into the unsigned uint8 would make it "
+                    "0; quantize asymmetrically (--asymmetric: a zero-point) or into a signed format");
+  // post-ReLU data: scale 255 / 255 = 1, codes are the values
+  CHECK(Quantizer(u).quantize({0.0, 3.0, 255.0}, 1, 3).codes == std::vector<std::uint32_t>{0, 3, 255});
+  u.symmetric = false;
+  CHECK_NOTHROW(Quantizer(u).quantize({1.0, -0.5}, 1, 2));
+}
+
 TEST_CASE("error metrics: SQNR of a hand example and of int8 vs int4 on Gaussian data") {
   const ErrorMetrics m = compare_to_reference({1.0, 1.0}, {1.0, 0.9});
   CHECK(m.sqnr_db == Approx(10.0 * std::log10(2.0 / 0.01)));
