@@ -42,6 +42,17 @@ void check_refused(const std::string& args, const std::string& message, const st
   CHECK(!std::ifstream(out_path).good());
 }
 
+// `qarch numerics ARGS` fails with exit code 2, nothing on stdout and one line on stderr:
+// `qarch: error: ` and then `message` (all of it, or its start).
+void check_input_error(const std::string& args, const std::string& message) {
+  INFO(args);
+  const qarch::test::CommandResult r = qarch::test::run_qarch("numerics " + args);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("qarch: error: " + message));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
 
 
 }  // namespace
@@ -436,26 +447,16 @@ TEST_CASE("numerics quantize refuses options that conflict or do not apply, nami
       {"quantize --in " + in + " --shape 5x4 int8", "--shape conflicts with --in"},
       {"encode e5m2-ieee-fn 1", "number format 'e5m2-ieee-fn' gives both -ieee and -fn; give at most one of -ieee, -fn, -finite"},
   };
-  for (const auto& [args, expected] : cases) {
-    INFO(args);
-    const auto r = qarch::test::run_qarch("numerics " + args);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK_THAT(r.err, Catch::StartsWith("qarch: error: " + expected));
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-  }
+  for (const auto& [args, expected] : cases) check_input_error(args, expected);
   CHECK(qarch::test::run_qarch("numerics quantize --granularity per-group --group-size 2 int4 1 2 3 4").exit_code == 0);
   CHECK(qarch::test::run_qarch("numerics quantize --in " + in + " int8").exit_code == 0);
 }
 
 TEST_CASE("numerics quantize refuses the scale format e8m0 as an element format, and info calls it a scale") {
   // quantize e8m0 gave dequantized [6.9e-77, 2.0, 6.9e-77] for -1 2 0: signs and zero lost.
-  const auto r = qarch::test::run_qarch("numerics quantize e8m0 --json -- -1 2 0");
-  CHECK(r.exit_code == 2);
-  CHECK(r.out.empty());
-  CHECK_THAT(r.err, Catch::StartsWith("qarch: error: 'e8m0' is a scale format (unsigned powers of two, no zero), not an "
-                                      "element format; elements are an integer (int8, uint4, ...) or float format"));
-  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  check_input_error("quantize e8m0 --json -- -1 2 0",
+                    "'e8m0' is a scale format (unsigned powers of two, no zero), not an element format; elements are "
+                    "an integer (int8, uint4, ...) or float format");
   CHECK(nlohmann::json::parse(run_cli("numerics info e8m0 --json").output)["kind"] == "scale");
   CHECK(run_cli("numerics quantize fp8-e4m3 --scale-format e8m0 1 2").exit_code == 0);
 }
@@ -507,13 +508,7 @@ TEST_CASE("numerics encode and quantize explain a value read as an option, and t
       {"encode fp8-e4m3 --bogus 1", "'--bogus' is not an option of qarch numerics encode; see qarch numerics encode --help"},
       {"encode fp8-e4m3", "no values: give one or more, e.g. qarch numerics encode fp8-e4m3 1.5"},
   };
-  for (const auto& [args, expected] : cases) {
-    INFO(args);
-    const auto r = qarch::test::run_qarch("numerics " + args);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(r.err == "qarch: error: " + expected + "\n");
-  }
+  for (const auto& [args, expected] : cases) check_input_error(args, expected);
   // -inf saturates to -448 (0xFE) [OFP8]
   CHECK(qarch::test::run_qarch("numerics encode fp8-e4m3 -- -inf -2").out ==
         "-inf -> 0xFE 0b11111110 = -448\n-2 -> 0xC0 0b11000000 = -2\n");
@@ -523,33 +518,25 @@ TEST_CASE("numerics encode and quantize explain a value read as an option, and t
 
 TEST_CASE("numerics info refuses --list with a format") {
   // info fp4-e2m1 --list printed the list and ignored the format.
-  const auto r = qarch::test::run_qarch("numerics info fp4-e2m1 --list");
-  CHECK(r.exit_code == 2);
-  CHECK(r.out.empty());
-  CHECK(r.err == "qarch: error: --list lists every format and describes none: give either --list or the format "
-                 "'fp4-e2m1', not both\n");
+  check_input_error("info fp4-e2m1 --list",
+                    "--list lists every format and describes none: give either --list or the format 'fp4-e2m1', not both\n");
   CHECK(qarch::test::run_qarch("numerics info --list").out.find("fp4-e2m1\n") != std::string::npos);
 }
 
 TEST_CASE("numerics encode and quantize refuse --seed without stochastic rounding") {
   // encode fp8-e4m3 1.03 --seed 5 ran with the seed ignored.
-  for (const char* args : {"encode fp8-e4m3 1.03 --seed 5", "quantize int8 1 2 --seed 5 --rounding toward-zero"}) {
-    INFO(args);
-    const auto r = qarch::test::run_qarch(std::string("numerics ") + args);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK_THAT(r.err, Catch::StartsWith("qarch: error: --seed needs --rounding stochastic (the rounding is "));
-  }
+  check_input_error("encode fp8-e4m3 1.03 --seed 5",
+                    "--seed needs --rounding stochastic (the rounding is nearest-even, which draws no random numbers)\n");
+  check_input_error("quantize int8 1 2 --seed 5 --rounding toward-zero",
+                    "--seed needs --rounding stochastic (the rounding is toward-zero, which draws no random numbers)\n");
   CHECK(qarch::test::run_qarch("numerics encode fp8-e4m3 1.03 --seed 5 --rounding stochastic").exit_code == 0);
 }
 
 TEST_CASE("numerics names the accepted bias range for a generic minifloat's bias out of range") {
   // Both said "unknown number format" with the whole usage.
   for (const std::string bias : {"1000", "-1"}) {
-    const auto r = qarch::test::run_qarch("numerics info e4m3-b" + bias);
-    CHECK(r.exit_code == 2);
-    CHECK(r.err == "qarch: error: number format 'e4m3-b" + bias + "': the bias after -b must be a whole number 0..999 (got '" +
-                       bias + "')\n");
+    check_input_error("info e4m3-b" + bias,
+                      "number format 'e4m3-b" + bias + "': the bias after -b must be a whole number 0..999 (got '" + bias + "')\n");
   }
 }
 
