@@ -9,6 +9,7 @@
 
 #include "common/input_error.h"
 #include "common/input_file.h"
+#include "workloads/trace_reader.h"
 
 namespace qarch::workloads {
 namespace {
@@ -26,25 +27,64 @@ std::string stem(const std::string& path) {
   return dot == std::string::npos ? base : base.substr(0, dot);
 }
 
-// SCALE-Sim output size without padding: ceil((in - filter + stride) / stride).
-std::int64_t scalesim_out(std::int64_t in, std::int64_t filter, std::int64_t stride) {
-  return (in - filter + stride + stride - 1) / stride;
+// The bottom (right) padding that gives SCALE-Sim's output size
+// ceil((in - filter + stride) / stride) with our floor((in + pad - filter) / stride) + 1:
+// the rest that takes in - filter up to a multiple of the stride (< stride, so no overflow).
+std::int64_t scalesim_padding(std::int64_t in, std::int64_t filter, std::int64_t stride) {
+  return (stride - (in - filter) % stride) % stride;
 }
 
 // SCALE-Sim tells layers apart by their row, so two rows may share a name; a
 // trace may not. A repeated name gets the first suffix _2, _3, ... that no
 // other layer has, so --topology and import + run -w name the same ops.
-void make_names_unique(std::vector<Op>& ops) {
-  std::set<std::string> taken;
-  for (const Op& op : ops) taken.insert(op.name);
+void make_names_unique(std::vector<std::string>& names) {
+  std::set<std::string> taken(names.begin(), names.end());
   std::set<std::string> seen;
-  for (Op& op : ops) {
-    if (seen.insert(op.name).second) continue;
+  for (std::string& name : names) {
+    if (seen.insert(name).second) continue;
     int suffix = 2;
-    while (taken.count(fmt::format("{}_{}", op.name, suffix)) != 0) ++suffix;
-    op.name = fmt::format("{}_{}", op.name, suffix);
-    taken.insert(op.name);
+    while (taken.count(fmt::format("{}_{}", name, suffix)) != 0) ++suffix;
+    name = fmt::format("{}_{}", name, suffix);
+    taken.insert(name);
   }
+}
+
+// A parsed row: its line, its name and the sizes after the name.
+struct Row {
+  int line = 0;
+  std::string name;
+  std::vector<std::int64_t> sizes;
+};
+
+// The trace op `qarch import scalesim` writes for a row, as a mapping, so
+// that the trace reader reads and checks it (sizes, MACs) with its own code.
+YAML::Node op_node(const Row& row, ScaleSimTopologyKind kind) {
+  YAML::Node node(YAML::NodeType::Map);
+  node["name"] = row.name;
+  const std::vector<std::int64_t>& v = row.sizes;
+  if (kind == ScaleSimTopologyKind::kGemm) {
+    node["type"] = "gemm";
+    node["m"] = v[0];
+    node["n"] = v[1];
+    node["k"] = v[2];
+    return node;
+  }
+  const std::int64_t stride_h = v[6];
+  const std::int64_t stride_w = v.size() > 7 ? v[7] : v[6];
+  node["type"] = row.name.find("DP") != std::string::npos ? "depthwise_conv2d" : "conv2d";
+  node["h"] = v[0];
+  node["w"] = v[1];
+  node["r"] = v[2];
+  node["s"] = v[3];
+  node["c"] = v[4];
+  node["k"] = v[5];
+  node["stride"].push_back(stride_h);
+  node["stride"].push_back(stride_w);
+  node["padding"].push_back(0);
+  node["padding"].push_back(scalesim_padding(v[0], v[2], stride_h));
+  node["padding"].push_back(0);
+  node["padding"].push_back(scalesim_padding(v[1], v[3], stride_w));
+  return node;
 }
 
 }  // namespace
@@ -59,6 +99,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
   const char* layout = kind == ScaleSimTopologyKind::kGemm
                            ? "name, M, N, K,"
                            : "name, IFMAP H, IFMAP W, Filter H, Filter W, Channels, Num Filter, Strides,";
+  std::vector<Row> rows;
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
@@ -82,7 +123,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
                                        ? " (a GEMM topology? use --gemm)"
                                        : ""));
     }
-    std::vector<std::int64_t> v;
+    Row row{line_no, fields[0], {}};
     for (std::size_t i = 1; i < fields.size(); ++i) {
       std::size_t pos = 0;
       long long x = 0;
@@ -96,42 +137,28 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
                          fmt::format("field {} is '{}'; expected a whole number >= 1 ({})", i + 1,
                                      fields[i], layout));
       }
-      v.push_back(x);
+      row.sizes.push_back(x);
     }
-    Op op;
-    op.name = fields[0];
-    require_utf8(op.name, SourceRef{path, line_no, "field 1 (layer name)"});
-    if (kind == ScaleSimTopologyKind::kGemm) {
-      op.type = OpType::kGemm;
-      op.gemm.m = v[0];
-      op.gemm.n = v[1];
-      op.gemm.k = v[2];
-    } else {
-      Conv2dShape& c = op.conv;
-      c.height = v[0];
-      c.width = v[1];
-      c.filter_height = v[2];
-      c.filter_width = v[3];
-      c.channels = v[4];
-      c.filters = v[5];
-      c.stride_h = v[6];
-      c.stride_w = v.size() > 7 ? v[7] : v[6];
-      if (c.filter_height > c.height || c.filter_width > c.width) {
-        throw InputError(SourceRef{path, line_no, ""},
-                         fmt::format("filter {}x{} is larger than the IFMAP {}x{}", c.filter_height,
-                                     c.filter_width, c.height, c.width));
-      }
-      c.pad_bottom = (scalesim_out(c.height, c.filter_height, c.stride_h) - 1) * c.stride_h +
-                     c.filter_height - c.height;
-      c.pad_right = (scalesim_out(c.width, c.filter_width, c.stride_w) - 1) * c.stride_w +
-                    c.filter_width - c.width;
-      op.type = op.name.find("DP") != std::string::npos ? OpType::kDepthwiseConv2d
-                                                        : OpType::kConv2d;
+    require_utf8(row.name, SourceRef{path, line_no, "field 1 (layer name)"});
+    // SCALE-Sim asserts this (its issue #9); its layers have no padding.
+    if (kind == ScaleSimTopologyKind::kConv && (row.sizes[2] > row.sizes[0] || row.sizes[3] > row.sizes[1])) {
+      throw InputError(SourceRef{path, line_no, ""},
+                       fmt::format("filter {}x{} is larger than the IFMAP {}x{}", row.sizes[2],
+                                   row.sizes[3], row.sizes[0], row.sizes[1]));
     }
-    w.ops.push_back(op);
+    rows.push_back(row);
   }
-  if (w.ops.empty()) throw InputError(SourceRef{path, line_no, ""}, "the topology has no layers");
-  make_names_unique(w.ops);
+  if (rows.empty()) throw InputError(SourceRef{path, line_no, ""}, "the topology has no layers");
+  std::vector<std::string> names;
+  for (const Row& row : rows) names.push_back(row.name);
+  make_names_unique(names);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i].name = names[i];
+    // Errors name the CSV line and the key of the op import writes (ops[3].h).
+    YamlMap op(op_node(rows[i], kind), path, fmt::format("ops[{}]", i), rows[i].line);
+    w.ops.push_back(read_op_with_default_formats(op));
+  }
+  check_workload(w);
   return w;
 }
 

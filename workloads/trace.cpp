@@ -13,6 +13,7 @@
 #include "common/input_file.h"
 #include "common/yaml_reader.h"
 #include "models/numerics/format_registry.h"
+#include "workloads/trace_reader.h"
 
 namespace qarch::workloads {
 namespace {
@@ -190,26 +191,6 @@ Op read_op(YamlMap& m, const Defaults& d) {
   return op;
 }
 
-// Names are unique, and the workload's MACs in all fit in 64 bits.
-void check_workload(const Workload& w) {
-  std::map<std::string, const Op*> first_with_name;
-  std::int64_t macs = 0;
-  for (const Op& op : w.ops) {
-    const auto [first, is_new] = first_with_name.emplace(op.name, &op);
-    if (!is_new) {
-      throw InputError(op.where, fmt::format("op name '{}' appears more than once (first as {} at line {}); names must be unique",
-                                             op.name, first->second->where.key_path, first->second->where.line));
-    }
-    const std::optional<std::int64_t> total = checked_add(macs, op_macs(op));
-    if (!total) {
-      throw InputError(op.where, fmt::format("the workload's MACs up to this op, {} + {}, do not fit in 64 bits; "
-                                             "allowed: at most {} (2^63 - 1) in all",
-                                             macs, op_macs(op), kMaxCount));
-    }
-    macs = *total;
-  }
-}
-
 Workload read_yaml_trace(YAML::Node root, const std::string& origin) {
   YamlMap map(root, origin, "");
   Workload w;
@@ -280,6 +261,27 @@ void emit_operand(std::ostringstream& out, const char* key, const OperandFormat&
 }
 
 }  // namespace
+
+Op read_op_with_default_formats(YamlMap& op) { return read_op(op, Defaults{}); }
+
+void check_workload(const Workload& w) {
+  std::map<std::string, const Op*> first_with_name;
+  std::int64_t macs = 0;
+  for (const Op& op : w.ops) {
+    const auto [first, is_new] = first_with_name.emplace(op.name, &op);
+    if (!is_new) {
+      throw InputError(op.where, fmt::format("op name '{}' appears more than once (first as {} at line {}); names must be unique",
+                                             op.name, first->second->where.key_path, first->second->where.line));
+    }
+    const std::optional<std::int64_t> total = checked_add(macs, op_macs(op));
+    if (!total) {
+      throw InputError(op.where, fmt::format("the workload's MACs up to this op, {} + {}, do not fit in 64 bits; "
+                                             "allowed: at most {} (2^63 - 1) in all",
+                                             macs, op_macs(op), kMaxCount));
+    }
+    macs = *total;
+  }
+}
 
 const char* to_string(OpType type) {
   switch (type) {

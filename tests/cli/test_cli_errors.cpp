@@ -512,3 +512,42 @@ TEST_CASE("validate refuses --set without an accelerator config instead of ignor
   check_error("validate -w " + kTinyTransformer + " --set clock=2GHz",
               "--set clock=2GHz: --set changes the accelerator config; give it with -a ARCH.yaml");
 }
+
+TEST_CASE("run --topology and import scalesim check layers as validate checks traces, naming the CSV line") {
+  // run --topology skipped the trace checks: a conv of > 2^63 MACs stopped with an internal
+  // error, a stride beyond 2^40 ran, a GEMM of > 2^63 MACs ran for minutes, and errors named
+  // <input>; import wrote traces that validate then refused.
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string cfg = " --scalesim-config " + kDataDir + "/scalesim/configs/32x32_ws.cfg --topology ";
+  const std::string header = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
+  struct Case {
+    std::string csv, rows;
+    bool gemm;
+    std::string expected;
+  };
+  const std::vector<Case> cases{
+      // 3037000500^2 = 9223372037000250000 > 2^63 - 1 = 9223372036854775807 (input elements and MACs)
+      {"big.csv", header + "big,3037000500,3037000500,1,1,1,1,1,\n", false,
+       ":2: ops[0].h: the input elements n x h x w x c = 1 x 3037000500 x 3037000500 x 1 "
+       "do not fit in 64 bits; allowed: a product of at most 9223372036854775807 (2^63 - 1)"},
+      {"stride.csv", header + "C0,8,8,3,3,4,8,1,\nC1,8,8,3,3,4,8,1099511627777,\n", false,
+       ":3: ops[1].stride: 1099511627777 is out of range; allowed: 1..1099511627776"},
+      {"height.csv", header + "C1,1099511627777,8,3,3,4,8,1,\n", false,
+       ":2: ops[0].h: 1099511627777 is out of range; allowed: 1..1099511627776"},
+      {"gemm.csv", "Layer, M, N, K,\nfc,3037000500,3037000500,1,\n", true,
+       ":2: ops[0].m: the MACs batch x m x n x k = 1 x 3037000500 x 3037000500 x 1 do not fit in 64 bits; "
+       "allowed: a product of at most 9223372036854775807 (2^63 - 1)"},
+      // 2^62 MACs each: the second brings the workload to 2^63.
+      {"total.csv", "Layer, M, N, K,\na,1099511627776,4194304,1,\nb,1099511627776,4194304,1,\n", true,
+       ":3: ops[1]: the workload's MACs up to this op, 4611686018427387904 + 4611686018427387904, do not fit "
+       "in 64 bits; allowed: at most 9223372036854775807 (2^63 - 1) in all"},
+  };
+  for (const Case& c : cases) {
+    const std::string csv = dir + "/" + c.csv;
+    write_file(csv, c.rows);
+    const std::string gemm = c.gemm ? " --gemm" : "";
+    check_error("run" + cfg + csv + gemm, "qarch: error: " + csv + c.expected + "\n");
+    check_error("import scalesim " + csv + gemm + " -o " + dir + "/out.yaml", "qarch: error: " + csv + c.expected + "\n");
+    CHECK_FALSE(std::filesystem::exists(dir + "/out.yaml"));
+  }
+}
