@@ -39,11 +39,11 @@ Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& co
   for (std::size_t o = 0; o < plans_.size(); ++o) {
     schedules_.emplace_back(plans_[o].passes.size());
     records_.emplace_back();
-    pass_start_cycle_.emplace_back();
+    pass_timing_.emplace_back();
     for (std::size_t p = 0; p < plans_[o].passes.size(); ++p) {
       const Pass& pass = plans_[o].passes[p];
       records_.back().emplace_back(static_cast<std::size_t>(pass.repeat));
-      pass_start_cycle_.back().emplace_back(static_cast<std::size_t>(pass.repeat), 0);
+      pass_timing_.back().emplace_back(static_cast<std::size_t>(pass.repeat));
       passes.emplace_back(o, p);
     }
   }
@@ -92,16 +92,15 @@ int Controller::port(int stream) const {
   return config_.dram.per_operand_ports ? stream : 0;
 }
 
-void Controller::note_dram(PassResult& rec, std::int64_t pass_start, sc_core::sc_time begin,
-                           sc_core::sc_time end) {
-  const auto first = static_cast<std::int64_t>(std::llround(begin / cycle_)) - pass_start;
-  const auto last = static_cast<std::int64_t>(std::llround(end / cycle_)) - pass_start;
-  // The engine times the operand streams' requests together: each stream's
-  // DRAM window is the pass's.
-  AccessWindows& w = rec.windows;
-  if (rec.activity.dram_bursts == 0 || first < w.dram_ifmap.first_cycle) w.dram_ifmap.first_cycle = first;
-  w.dram_ifmap.last_cycle = std::max(w.dram_ifmap.last_cycle, last);
-  w.dram_filter = w.dram_ofmap = w.dram_ifmap;
+void Controller::note_dram(PassTiming& timing, sc_core::sc_time begin, sc_core::sc_time end) const {
+  const auto first = static_cast<std::int64_t>(std::llround(begin / cycle_));
+  const auto last = static_cast<std::int64_t>(std::llround(end / cycle_));
+  if (!timing.dram) {
+    timing.dram = AccessWindow{first, last};
+    return;
+  }
+  timing.dram->first_cycle = std::min(timing.dram->first_cycle, first);
+  timing.dram->last_cycle = std::max(timing.dram->last_cycle, last);
 }
 
 Activity Controller::cache_activity() const {
@@ -145,7 +144,7 @@ void Controller::load_thread() {
            {port(kFilter), address(kFilter, pass.filter_base + r * pass.filter_stride, w.filter_offset), w.filter_read_bytes, false},
            {port(kOfmap), address(kOfmap, pass.ofmap_base + r * pass.ofmap_stride, w.psum_offset), w.psum_read_bytes, false}});
       load_done_[static_cast<std::size_t>(g) % kRing] = done;
-      note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)], begin, done);
+      note_dram(timing_of(c), begin, done);
       rec.activity.dram_bursts += dma_.bursts() - bursts_before;
       count_cache_activity(rec, cache_before);
     }
@@ -163,7 +162,7 @@ void Controller::compute_thread() {
     PassResult& rec = record_of(c);
     if (c.fold == 0) {
       pass_start = static_cast<std::int64_t>(std::llround(sc_core::sc_time_stamp() / cycle_));
-      pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)] = pass_start;
+      timing_of(c).start_cycle = pass_start;
     }
     while (loaded_ <= g) wait(loaded_event_);
     const sc_core::sc_time operands_ready = load_done_[static_cast<std::size_t>(g) % kRing];
@@ -219,8 +218,7 @@ void Controller::store_thread() {
       const Pass& pass = pass_of(c);
       const std::uint64_t base = pass.ofmap_base + static_cast<std::uint64_t>(c.repeat) * pass.ofmap_stride;
       done = dma_.issue({{port(kOfmap), address(kOfmap, base, w.ofmap_offset), w.ofmap_write_bytes, true}});
-      note_dram(rec, pass_start_cycle_[c.op][c.pass][static_cast<std::size_t>(c.repeat)],
-                sc_core::sc_time_stamp(), done);
+      note_dram(timing_of(c), sc_core::sc_time_stamp(), done);
       rec.activity.dram_bursts += dma_.bursts() - bursts_before;
       count_cache_activity(rec, cache_before);
     }
@@ -250,7 +248,8 @@ RunResult Controller::result() const {
     op.type = workloads::to_string(plan.op->type);
     for (std::size_t p = 0; p < plan.passes.size(); ++p) {
       const Pass& pass = plan.passes[p];
-      for (const PassResult& recorded : records_[o][p]) {
+      for (std::size_t r = 0; r < records_[o][p].size(); ++r) {
+        const PassResult& recorded = records_[o][p][r];
         PassResult rec = recorded;
         rec.label = pass.label;
         rec.folds = schedules_[o][p]->folds();
@@ -268,6 +267,14 @@ RunResult Controller::result() const {
           rec.windows = *windows;
         } else {
           rec.windows.sram_ifmap = rec.windows.sram_filter = rec.windows.sram_ofmap = {0, rec.cycles};
+          // The engine times the operand streams' requests together: each
+          // stream's DRAM window is the pass's, relative to its start.
+          const PassTiming& timing = pass_timing_[o][p][r];
+          if (timing.dram) {
+            rec.windows.dram_ifmap = {timing.dram->first_cycle - timing.start_cycle,
+                                      timing.dram->last_cycle - timing.start_cycle};
+          }
+          rec.windows.dram_filter = rec.windows.dram_ofmap = rec.windows.dram_ifmap;
         }
         if (pass.unit == Pass::Unit::kSystolicArray) {
           const auto& shape = config_.array.shape;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <systemc>
@@ -60,7 +61,16 @@ class Controller : public sc_core::sc_module {
   const FoldSchedule& schedule_of(const Cursor& c) const { return *schedules_[c.op][c.pass]; }
   PassResult& record_of(const Cursor& c) { return records_[c.op][c.pass][static_cast<std::size_t>(c.repeat)]; }
   int port(int stream) const;  // 0 ifmap, 1 filter, 2 ofmap
-  void note_dram(PassResult& rec, std::int64_t pass_start, sc_core::sc_time begin, sc_core::sc_time end);
+  // When a pass ran and its DRAM traffic's window, in cycles from the run's
+  // start: a pass's first loads are issued (prefetched) while the pass before
+  // it computes, before its own start is known, so the report's window
+  // (relative to the pass) is made from both once the run is over.
+  struct PassTiming {
+    std::int64_t start_cycle = 0;
+    std::optional<AccessWindow> dram;
+  };
+  PassTiming& timing_of(const Cursor& c) { return pass_timing_[c.op][c.pass][static_cast<std::size_t>(c.repeat)]; }
+  void note_dram(PassTiming& timing, sc_core::sc_time begin, sc_core::sc_time end) const;
   // The system caches' counts so far, summed over ports, in Activity's cache
   // fields; `count_cache_activity` adds those since `before` to `rec`: a DMA
   // issue is served without a wait, so they are that issue's.
@@ -81,7 +91,7 @@ class Controller : public sc_core::sc_module {
 
   std::vector<std::vector<std::unique_ptr<FoldSchedule>>> schedules_;
   std::vector<std::vector<std::vector<PassResult>>> records_;  // op, pass, repeat
-  std::vector<std::vector<std::vector<std::int64_t>>> pass_start_cycle_;
+  std::vector<std::vector<std::vector<PassTiming>>> pass_timing_;  // op, pass, repeat
 
   std::int64_t loaded_ = 0, computed_ = 0, stored_ = 0, total_folds_ = 0;
   bool passed_time_limit_ = false;

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -403,4 +404,39 @@ TEST_CASE("qarch run --json writes valid JSON when the input paths are not UTF-8
   const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
   CHECK(j["accelerator"]["source"] == dir + "/acc\xef\xbf\xbd.yaml");
   CHECK(j["workload"]["source"] == dir + "/caf\xef\xbf\xbd.yaml");
+}
+
+TEST_CASE("identical SCALE-Sim layers get identical DRAM windows and bandwidths in the --outdir reports") {
+  // A prefetched layer's loads were timed from cycle 0 of the run, not of the layer: three
+  // identical 64x64x64 layers got DRAM stop cycles 632, 632, 1106 and IFMAP DRAM BW 6.47, 6.47, 3.70.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/three.csv", "Layer,M,N,K,\nA,64,64,64,\nB,64,64,64,\nC,64,64,64,\n");
+  const auto r = run_qarch("run --scalesim-config " + kDataDir + "/scalesim/configs/32x32_ws.cfg --topology " + dir +
+                           "/three.csv --gemm --outdir " + dir + "/out -q");
+  REQUIRE(r.exit_code == 0);
+  const auto rows = [&](const std::string& report) {
+    std::vector<std::vector<std::string>> out;
+    std::stringstream in(read_file(dir + "/out/" + report));
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) out.push_back(qarch::test::split_csv(line));
+    return out;
+  };
+  const auto access = rows("DETAILED_ACCESS_REPORT.csv");
+  const auto bandwidth = rows("BANDWIDTH_REPORT.csv");
+  REQUIRE(access.size() == 3);
+  REQUIRE(bandwidth.size() == 3);
+  // ws, 32x32, M = N = K = 64: 2 x 2 folds of 2*32 + 32 + 64 - 2 = 158 cycles, 632 in all (631
+  // reported, SCALE-Sim's -1). CALC mode moves DRAM data in no time: each layer's last output
+  // write ends at its last cycle, and B and C load their first fold while the layer before
+  // computes its last, 158 cycles before they start.
+  for (std::size_t layer = 0; layer < 3; ++layer) {
+    INFO("layer " << layer);
+    for (const std::size_t stop : {11, 14, 17}) CHECK(std::stod(access[layer][stop]) == 632.0);
+    for (const std::size_t start : {10, 13, 16}) CHECK(std::stod(access[layer][start]) == (layer == 0 ? 0.0 : -158.0));
+  }
+  CHECK(std::vector<std::string>(access[1].begin() + 1, access[1].end()) ==
+        std::vector<std::string>(access[2].begin() + 1, access[2].end()));
+  CHECK(std::vector<std::string>(bandwidth[1].begin() + 1, bandwidth[1].end()) ==
+        std::vector<std::string>(bandwidth[2].begin() + 1, bandwidth[2].end()));
 }
