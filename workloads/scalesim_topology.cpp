@@ -1,5 +1,6 @@
 #include "workloads/scalesim_topology.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -14,10 +15,12 @@
 namespace qarch::workloads {
 namespace {
 
+// Python's str.strip(), which SCALE-Sim applies to rows and fields.
 std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
+  constexpr const char* kWhitespace = " \t\n\r\v\f";
+  const auto b = s.find_first_not_of(kWhitespace);
   if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r");
+  const auto e = s.find_last_not_of(kWhitespace);
   return s.substr(b, e - b + 1);
 }
 
@@ -104,18 +107,19 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
   int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
-    if (line_no == 1 || trim(line).empty()) continue;  // header, blank lines
-    std::vector<std::string> fields;
-    std::stringstream ss(line);
-    for (std::string f; std::getline(ss, f, ',');) fields.push_back(trim(f));
-    // SCALE-Sim drops the last field of every row: rows end with a comma.
-    if (trim(line).back() != ',') {
+    // SCALE-Sim strips each row (so a CRLF line end or blanks after the
+    // trailing comma are nothing) and drops what follows its last comma.
+    const std::string row_text = trim(line);
+    if (line_no == 1 || row_text.empty()) continue;  // header, blank lines
+    if (row_text.back() != ',') {
       throw InputError(SourceRef{path, line_no, ""},
                        fmt::format("row does not end with a trailing comma (SCALE-Sim drops the "
                                    "last field); expected: {}", layout));
     }
-    if (fields.size() < fields_needed || fields.size() > fields_needed + 1) {
+    std::vector<std::string> fields;
+    std::stringstream ss(row_text);
+    for (std::string f; std::getline(ss, f, ',');) fields.push_back(trim(f));
+    if (fields.size() < fields_needed) {
       throw InputError(SourceRef{path, line_no, ""},
                        fmt::format("expected {} fields ({}), found {}{}", fields_needed, layout,
                                    fields.size(),
@@ -123,8 +127,13 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
                                        ? " (a GEMM topology? use --gemm)"
                                        : ""));
     }
+    // As SCALE-Sim: a GEMM row's fields after K are never read; a conv row's
+    // 9th field is the stride's width (else the one stride is both), and it
+    // reads the fields after that as integers but uses none of them.
+    const std::size_t sizes_end = kind == ScaleSimTopologyKind::kGemm ? fields_needed : std::min<std::size_t>(fields.size(), 9);
+    const std::size_t integers_end = kind == ScaleSimTopologyKind::kGemm ? fields_needed : fields.size();
     Row row{line_no, fields[0], {}};
-    for (std::size_t i = 1; i < fields.size(); ++i) {
+    for (std::size_t i = 1; i < integers_end; ++i) {
       std::size_t pos = 0;
       long long x = 0;
       try {
@@ -132,12 +141,14 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
       } catch (const std::exception&) {
         pos = 0;
       }
-      if (pos == 0 || pos != fields[i].size() || x < 1) {
+      const bool size = i < sizes_end;
+      if (pos == 0 || pos != fields[i].size() || (size && x < 1)) {
         throw InputError(SourceRef{path, line_no, ""},
-                         fmt::format("field {} is '{}'; expected a whole number >= 1 ({})", i + 1,
-                                     fields[i], layout));
+                         fmt::format("field {} is '{}'; expected {} ({})", i + 1, fields[i],
+                                     size ? "a whole number >= 1" : "an integer (SCALE-Sim reads it, and ignores it)",
+                                     layout));
       }
-      row.sizes.push_back(x);
+      if (size) row.sizes.push_back(x);
     }
     require_utf8(row.name, SourceRef{path, line_no, "field 1 (layer name)"});
     // SCALE-Sim asserts this (its issue #9); its layers have no padding.

@@ -104,3 +104,31 @@ TEST_CASE("SCALE-Sim layers that share a name get suffixes, so import + run -w r
   REQUIRE(imported.ops.size() == 4);
   for (std::size_t i = 0; i < 4; ++i) CHECK(imported.ops[i].name == loaded.ops[i].name);
 }
+
+TEST_CASE("SCALE-Sim rows are stripped, and extra fields are read as SCALE-Sim reads them") {
+  // SCALE-Sim v2 topology_utils.py: row.strip(), then row.split(',')[:-1]. Blanks after the
+  // trailing comma gave "field 9 is ''", and a 10th conv field "expected 8 fields ... found 10".
+  const auto conv = qarch::test::write_temp_file(
+      "ws.csv", "h\nC1,8,8,3,3,4,8,1, \nC2,8,8,3,3,4,8,1,\t\r\nC3,8,8,3,3,4,8,1,2,7,\n");
+  const Workload w = load_scalesim_topology(conv, ScaleSimTopologyKind::kConv);
+  REQUIRE(w.ops.size() == 3);
+  CHECK(w.ops[0].conv.stride_w == 1);
+  CHECK(w.ops[1].conv.filters == 8);
+  // Strides 1 (height) and 2 (width); the 10th field, 7, is read by SCALE-Sim but never used.
+  CHECK(w.ops[2].conv.stride_h == 1);
+  CHECK(w.ops[2].conv.stride_w == 2);
+  CHECK(w.ops[2].conv.out_height() == 6);  // SCALE-Sim: ceil((8 - 3 + 1) / 1)
+  CHECK(w.ops[2].conv.out_width() == 4);   // ceil((8 - 3 + 2) / 2)
+  const auto gemm = qarch::test::write_temp_file("wsg.csv", "Layer,M,N,K,\nfc,1,1000,4096,\t\nfc2,4,4,4,anything,\n");
+  const Workload g = load_scalesim_topology(gemm, ScaleSimTopologyKind::kGemm);
+  REQUIRE(g.ops.size() == 2);
+  CHECK(g.ops[0].gemm.m == 1);
+  CHECK(g.ops[0].gemm.n == 1000);
+  CHECK(g.ops[0].gemm.k == 4096);
+  CHECK(g.ops[1].gemm.k == 4);
+  // SCALE-Sim's int() refuses a 10th conv field that is not an integer.
+  const auto bad = qarch::test::write_temp_file("bad10.csv", "h\nC1,8,8,3,3,4,8,1,1,x,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(bad, ScaleSimTopologyKind::kConv),
+                    bad + ":2: field 10 is 'x'; expected an integer (SCALE-Sim reads it, and ignores it) (name, IFMAP H, "
+                          "IFMAP W, Filter H, Filter W, Channels, Num Filter, Strides,)");
+}
