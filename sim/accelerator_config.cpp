@@ -236,6 +236,14 @@ std::string trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
+// A .cfg key as Python's configparser tells keys apart: section names are
+// case-sensitive, option names are not (its optionxform lower-cases them).
+std::string option_key(const std::string& section, std::string option) {
+  std::transform(option.begin(), option.end(), option.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return section + "." + option;
+}
+
 }  // namespace
 
 const MacFormatSupport* AcceleratorConfig::find_format_pair(const std::string& weights,
@@ -276,16 +284,22 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     if (sep == std::string::npos) {
       throw InputError(SourceRef{path, line_no, ""}, "expected 'key : value'");
     }
-    const std::string key = section + "." + trim(t.substr(0, sep));
-    const auto [earlier, is_new] = values.emplace(key, std::pair{trim(t.substr(sep + 1)), line_no});
-    // SCALE-Sim's reader (Python's configparser) refuses a repeated key too.
+    const std::string option = trim(t.substr(0, sep));
+    const std::string key = section + "." + option;
+    const auto [earlier, is_new] = values.emplace(option_key(section, option), std::pair{trim(t.substr(sep + 1)), line_no});
+    // SCALE-Sim's reader (Python's configparser) refuses a repeated key too,
+    // ArrayHeight and arrayheight being one key.
     if (!is_new) {
       throw InputError(SourceRef{path, line_no, key},
                        fmt::format("key given twice (first at line {}); give each key once", earlier->second.second));
     }
   }
+  auto given = [&](const std::string& section_dot_option) {
+    const auto dot = section_dot_option.find('.');
+    return values.find(option_key(section_dot_option.substr(0, dot), section_dot_option.substr(dot + 1)));
+  };
   auto get = [&](const std::string& key) -> std::pair<std::string, int> {
-    auto it = values.find(key);
+    auto it = given(key);
     if (it == values.end()) throw InputError(SourceRef{path, 0, key}, "required key is missing");
     return it->second;
   };
@@ -312,9 +326,9 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   AcceleratorConfig c;
   c.source = path;
   c.name = "scalesim";
-  if (const auto run_name = values.find("general.run_name"); run_name != values.end()) {
+  if (const auto run_name = given("general.run_name"); run_name != values.end()) {
     c.name = run_name->second.first;
-    require_utf8(c.name, SourceRef{path, run_name->second.second, run_name->first});
+    require_utf8(c.name, SourceRef{path, run_name->second.second, "general.run_name"});
   }
   c.clock_hz = 1e9;  // SCALE-Sim counts cycles only.
   // Array and SRAM sizes have the ranges of the YAML keys they stand for.
@@ -344,12 +358,11 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   std::vector<GivenScratchpad> srams;
   for (const ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
     const std::string& key = sram_keys.at(s->name);
-    srams.push_back({s->size_bytes, 1, SourceRef{path, values[key].second, key}});
+    srams.push_back({s->size_bytes, 1, SourceRef{path, get(key).second, key}});
   }
   check_scratchpads_hold_a_tile(c, srams);
-  const std::string mode = values.count("run_presets.InterfaceBandwidth")
-                               ? values["run_presets.InterfaceBandwidth"].first
-                               : "CALC";
+  const auto mode_key = given("run_presets.InterfaceBandwidth");
+  const std::string mode = mode_key != values.end() ? mode_key->second.first : "CALC";
   if (mode == "CALC") {
     c.dram.bandwidth_bytes_per_s = 0;  // stall-free estimate
     c.dram.latency_s = 0;
@@ -364,8 +377,7 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     c.dram.latency_s = 1.0 / c.clock_hz;
     c.dram.per_operand_ports = true;
   } else {
-    throw InputError(SourceRef{path, values["run_presets.InterfaceBandwidth"].second,
-                               "run_presets.InterfaceBandwidth"},
+    throw InputError(SourceRef{path, mode_key->second.second, "run_presets.InterfaceBandwidth"},
                      fmt::format("'{}' is not allowed; allowed: CALC, USER", mode));
   }
   c.traffic_model = "scalesim";

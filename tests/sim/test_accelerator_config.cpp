@@ -223,3 +223,31 @@ TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces ban
                     "(given at --set dram={preset: lpddr4-3200, standard: lpddr4}): the preset's standard, lpddr4, "
                     "prices the DRAM's energy");
 }
+
+TEST_CASE("SCALE-Sim .cfg option names are case-insensitive and section names are not, as in configparser") {
+  // A config written by SCALE-Sim's write_conf_file (configparser lower-cases option names)
+  // was refused: "architecture_presets.ArrayHeight: required key is missing".
+  const std::string lower = qarch::test::write_temp_file(
+      "lower.cfg",
+      "[general]\nrun_name = lower\n\n[architecture_presets]\narrayheight = 16\narraywidth = 8\n"
+      "ifmapsramszkb = 64\nfiltersramszkb = 64\nofmapsramszkb = 64\nifmapoffset = 0\nfilteroffset = 10000000\n"
+      "ofmapoffset = 20000000\ndataflow = ws\nbandwidth = 10\nmemorybanks = 1\n\n[run_presets]\n"
+      "interfacebandwidth = USER\n");
+  const AcceleratorConfig c = load_scalesim_config(lower);
+  CHECK(c.name == "lower");
+  CHECK(c.array.shape.rows == 16);
+  CHECK(c.array.shape.cols == 8);
+  CHECK(c.array.shape.dataflow == qarch::compute::Dataflow::kWeightStationary);
+  CHECK(c.dram.bandwidth_bytes_per_s == 10e9);  // 10 words a cycle at 1 GHz
+  // ArrayHeight and arrayheight are one option: configparser's DuplicateOptionError; both were taken.
+  std::string text = qarch::test::read_file(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/32x32_os.cfg");
+  text.replace(text.find("ArrayWidth"), 0, "arrayheight : 16\n");
+  const std::string twice = qarch::test::write_temp_file("twice-case.cfg", text);
+  CHECK_THROWS_WITH(load_scalesim_config(twice), twice + ":6: architecture_presets.arrayheight: key given twice "
+                                                         "(first at line 5); give each key once");
+  // Section names stay case-sensitive: [Architecture_Presets] is another section.
+  std::string sections = qarch::test::read_file(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/32x32_os.cfg");
+  sections.replace(sections.find("[architecture_presets]"), 22, "[Architecture_Presets]");
+  const std::string renamed = qarch::test::write_temp_file("sections.cfg", sections);
+  CHECK_THROWS_WITH(load_scalesim_config(renamed), renamed + ": architecture_presets.ArrayHeight: required key is missing");
+}
