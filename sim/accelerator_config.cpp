@@ -244,6 +244,22 @@ std::string option_key(const std::string& section, std::string option) {
   return section + "." + option;
 }
 
+// A SCALE-Sim .cfg where an accelerator YAML belongs: a readable file whose
+// name ends in .cfg, or whose first line that is neither blank nor a comment
+// is an INI section header such as [general].
+bool looks_like_scalesim_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return false;
+  const std::string suffix = ".cfg";
+  if (path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) return true;
+  for (std::string line; std::getline(in, line);) {
+    const std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    return t.size() > 2 && t.front() == '[' && t.back() == ']' && t.find_first_of(",[]", 1) == t.size() - 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 const MacFormatSupport* AcceleratorConfig::find_format_pair(const std::string& weights,
@@ -258,7 +274,15 @@ const char* builtin_accelerator_yaml() { return kBuiltinAcceleratorYaml; }
 const char* builtin_workload_yaml() { return kBuiltinWorkloadYaml; }
 
 AcceleratorConfig load_accelerator(const std::string& path, const std::vector<std::string>& overrides) {
-  return read_accelerator(load_yaml_file(path), path, overrides);
+  YAML::Node root;
+  try {
+    root = load_yaml_file(path);
+  } catch (const InputError& e) {
+    if (!looks_like_scalesim_config(path)) throw;
+    throw InputError(std::string(e.what()) +
+                     " (this looks like a SCALE-Sim .cfg: give it with --scalesim-config X.cfg --topology Y.csv, not -a)");
+  }
+  return read_accelerator(root, path, overrides);
 }
 
 AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides) {

@@ -551,3 +551,36 @@ TEST_CASE("run --topology and import scalesim check layers as validate checks tr
     CHECK_FALSE(std::filesystem::exists(dir + "/out.yaml"));
   }
 }
+
+TEST_CASE("import scalesim refuses to write its trace over the topology it reads") {
+  // -o x.csv replaced the topology x.csv with the trace, silently.
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string csv = dir + "/x.csv";
+  const std::string topology = "Layer, M, N, K,\nfc,4,4,4,\n";
+  write_file(csv, topology);
+  check_error("import scalesim --gemm " + csv + " -o " + csv,
+              "qarch: error: " + csv + ": -o names the topology being imported, which the trace would overwrite; "
+              "write the trace to another file\n");
+  std::filesystem::create_symlink(csv, dir + "/link.csv");
+  check_error("import scalesim --gemm " + csv + " -o " + dir + "/link.csv", "-o names the topology being imported");
+  CHECK(qarch::test::read_file(csv) == topology);
+}
+
+TEST_CASE("a SCALE-Sim .cfg given as an accelerator YAML gets a hint to use --scalesim-config") {
+  // validate -a x.cfg said only "malformed YAML: illegal map value".
+  const std::string hint =
+      " (this looks like a SCALE-Sim .cfg: give it with --scalesim-config X.cfg --topology Y.csv, not -a)\n";
+  const std::string cfg = kDataDir + "/scalesim/configs/32x32_ws.cfg";
+  for (const std::string& command : std::vector<std::string>{"validate -a ", "run -w " + kTinyTransformer + " -a "}) {
+    const auto r = run_qarch(command + cfg);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("qarch: error: " + cfg + ":") && Catch::Contains("malformed YAML") &&
+                          Catch::EndsWith(hint));
+  }
+  // An INI file by another name: its first line is a section header.
+  const std::string ini = write_temp_file("arch.yaml", qarch::test::read_file(cfg));
+  CHECK_THAT(run_qarch("validate -a " + ini).err, Catch::EndsWith(hint));
+  // Malformed YAML that is no INI file gets no hint.
+  const std::string yaml = write_temp_file("bad.yaml", "name: x\nclock: [1 GHz\n");
+  CHECK_THAT(run_qarch("validate -a " + yaml).err, !Catch::Contains("SCALE-Sim"));
+}

@@ -1,5 +1,6 @@
 // qarch import scalesim: a SCALE-Sim v2 topology CSV as a v1 trace.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -7,6 +8,7 @@
 
 #include "apps/qarch/commands.h"
 #include "common/atomic_file.h"
+#include "common/input_error.h"
 #include "workloads/scalesim_topology.h"
 #include "workloads/trace.h"
 
@@ -38,6 +40,13 @@ void add_import_command(CLI::App& app, CommandStatus&) {
   scalesim->add_flag("--gemm", o->gemm, "the CSV has M,N,K rows (SCALE-Sim -i gemm)");
   scalesim->add_option("-o,--out", o->out, "write the trace here (default: stdout)")->check(kPathGiven);
   scalesim->callback([o] {
+    // The trace would replace the topology it was made from (a link to it too).
+    std::error_code not_both_there;
+    if (!o->out.empty() && std::filesystem::equivalent(o->topology, o->out, not_both_there)) {
+      throw InputError(SourceRef{o->out, 0, ""},
+                       "-o names the topology being imported, which the trace would overwrite; write the trace to "
+                       "another file");
+    }
     const workloads::Workload w = workloads::load_scalesim_topology(
         o->topology, o->gemm ? workloads::ScaleSimTopologyKind::kGemm : workloads::ScaleSimTopologyKind::kConv);
     const std::string text = "# Imported from SCALE-Sim v2 topology " + comment_text(o->topology) + "\n" + workloads::to_yaml(w);
