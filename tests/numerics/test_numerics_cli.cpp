@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -198,6 +199,10 @@ TEST_CASE("numerics matmul --format runs float and block-format GEMMs on float32
   std::string out = read_file(y);
   CHECK(out.find("'descr': '<f4'") != std::string::npos);
   CHECK(out.substr(out.size() - 4) == npy_test::le_float32({2048}));
+  // E8M0 (OCP MX 1.0 5.4.1) is unsigned with no zero: a scale format, not an element format.
+  std::remove(y.c_str());
+  check_refused("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2 --b-format e8m0",
+                "--format e8m0 is a scale format (unsigned powers of two, no zero), not an element format", y);
   const Run fp32 = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e5m2 --acc fp32");
   REQUIRE(fp32.exit_code == 0);
   out = read_file(y);

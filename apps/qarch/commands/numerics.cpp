@@ -626,6 +626,11 @@ void run_format_matmul(const MatmulArgs& a) {
         throw InputError(fmt::format("--format {} is an integer format: give int8/uint8 .npy inputs with scales "
                                      "(QLinearMatMul) instead", name));
       }
+      if (ElementCodec::for_format(name).is_scale_only()) {  // signs and zero would be lost
+        throw InputError(fmt::format("--format {} is a scale format (unsigned powers of two, no zero), not an element "
+                                     "format; use a float format (fp8-e4m3, ...) or an MX block format (mxfp8-e4m3, ...)",
+                                     name));
+      }
     }
     const ElementCodec ca = ElementCodec::for_format(a.format), cb = ElementCodec::for_format(b_format);
     std::vector<std::uint32_t> codes_a(lhs.size()), codes_b(rhs.size());
