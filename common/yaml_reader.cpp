@@ -122,6 +122,33 @@ YAML::Node load_yaml_file(const std::string& path) {
   return root;
 }
 
+namespace {
+
+void collect_key_lines(const YAML::Node& node, const std::string& path, std::map<std::string, int>& lines) {
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) continue;
+      const std::string key_path = path.empty() ? kv.first.Scalar() : path + "." + kv.first.Scalar();
+      lines.emplace(key_path, line_of(kv.first));
+      collect_key_lines(kv.second, key_path, lines);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string item_path = fmt::format("{}[{}]", path, i);
+      lines.emplace(item_path, line_of(node[i]));
+      collect_key_lines(node[i], item_path, lines);
+    }
+  }
+}
+
+}  // namespace
+
+std::map<std::string, int> key_lines(const YAML::Node& root) {
+  std::map<std::string, int> lines;
+  collect_key_lines(root, "", lines);
+  return lines;
+}
+
 SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -234,7 +261,17 @@ SourceRef YamlMap::where(const std::string& key) const {
 }
 
 void YamlMap::fail(const std::string& key, const std::string& message) const {
+  // An error after a required key was found missing may follow from its placeholder.
+  if (missing_) throw InputError(missing_->first, missing_->second);
   throw InputError(where(key), message);
+}
+
+void YamlMap::missing(const std::string& key) {
+  const bool unread_key = std::any_of(node_.begin(), node_.end(), [this](const auto& kv) {
+    return known_.count(kv.first.template as<std::string>()) == 0;
+  });
+  if (!unread_key) fail(key, "required key is missing");
+  if (!missing_) missing_.emplace(where(key), "required key is missing");
 }
 
 std::string YamlMap::blamed_key(const std::vector<std::string>& keys) const {
@@ -263,8 +300,7 @@ bool YamlMap::given(const std::string& key, bool has_default) {
   return true;
 }
 
-YAML::Node YamlMap::required_scalar(const std::string& key) {
-  if (!given(key, false)) fail(key, "required key is missing");
+YAML::Node YamlMap::present_scalar(const std::string& key) {
   YAML::Node child = node_[key];
   if (const std::optional<std::string> text = text_ending_in_colon(child)) {
     fail(key, fmt::format("'{}' ends with ':', which YAML reads as a section; expected a single value", *text));
@@ -274,9 +310,13 @@ YAML::Node YamlMap::required_scalar(const std::string& key) {
 }
 
 std::string YamlMap::string(const std::string& key) {
+  if (!given(key, false)) {
+    missing(key);
+    return "";
+  }
   // A string may end in ':' (--set dram.address_mapping=ro:ba:co:bg:), which YAML reads as a section.
-  const std::optional<std::string> ends_in_colon = given(key, false) ? text_ending_in_colon(node_[key]) : std::nullopt;
-  const std::string text = ends_in_colon ? *ends_in_colon : required_scalar(key).Scalar();
+  const std::optional<std::string> ends_in_colon = text_ending_in_colon(node_[key]);
+  const std::string text = ends_in_colon ? *ends_in_colon : present_scalar(key).Scalar();
   require_utf8(text, where(key));
   return text;
 }
@@ -286,6 +326,10 @@ std::string YamlMap::string(const std::string& key, const std::string& fallback)
 }
 
 std::string YamlMap::choice(const std::string& key, const std::vector<std::string>& allowed) {
+  if (!given(key, false)) {
+    missing(key);
+    return allowed.front();
+  }
   const std::string value = string(key);
   for (const auto& a : allowed) {
     if (a == value) return value;
@@ -329,7 +373,11 @@ std::int64_t YamlMap::whole_number(const std::string& key, const YAML::Node& sca
 }
 
 std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max) {
-  return whole_number(key, required_scalar(key), min, max);
+  if (!given(key, false)) {
+    missing(key);
+    return min;
+  }
+  return whole_number(key, present_scalar(key), min, max);
 }
 
 std::int64_t YamlMap::integer(const std::string& key, std::int64_t min, std::int64_t max,
@@ -352,7 +400,11 @@ std::vector<std::int64_t> YamlMap::integers(const std::string& key, std::int64_t
 }
 
 double YamlMap::number(const std::string& key, double min, double max) {
-  return real_number(key, required_scalar(key), min, max);
+  if (!given(key, false)) {
+    missing(key);
+    return min;
+  }
+  return real_number(key, present_scalar(key), min, max);
 }
 
 std::vector<double> YamlMap::numbers(const std::string& key, std::size_t count, double min, double max) {
@@ -390,7 +442,7 @@ double YamlMap::number(const std::string& key, double min, double max, double fa
 
 bool YamlMap::boolean(const std::string& key, bool fallback) {
   if (!given(key, true)) return fallback;
-  const YAML::Node scalar = required_scalar(key);
+  const YAML::Node scalar = present_scalar(key);
   const std::string& text = scalar.Scalar();
   if (is_quoted(scalar)) {
     fail(key, fmt::format("\"{}\" is a string (quoted); allowed: true, false, written without quotes", text));
@@ -402,7 +454,7 @@ bool YamlMap::boolean(const std::string& key, bool fallback) {
 }
 
 double YamlMap::unchecked_quantity(const std::string& key, Dimension dimension, const QuantityRange& range) {
-  const std::string text = required_scalar(key).Scalar();
+  const std::string text = present_scalar(key).Scalar();
   try {
     return parse_quantity(text, dimension);
   } catch (const std::invalid_argument& e) {
@@ -428,6 +480,10 @@ void YamlMap::check_range(const std::string& key, double value, Dimension dimens
 }
 
 double YamlMap::quantity(const std::string& key, Dimension dimension, const QuantityRange& range) {
+  if (!given(key, false)) {
+    missing(key);
+    return range.min;
+  }
   const double value = unchecked_quantity(key, dimension, range);
   check_range(key, value, dimension, range);
   return value;
@@ -438,6 +494,10 @@ double YamlMap::quantity(const std::string& key, Dimension dimension, const Quan
 }
 
 std::uint64_t YamlMap::byte_size(const std::string& key, std::uint64_t min, std::uint64_t max) {
+  if (!given(key, false)) {
+    missing(key);
+    return min;
+  }
   const QuantityRange range{double(min), double(max)};
   const double bytes = unchecked_quantity(key, Dimension::kBytes, range);
   if (bytes != std::floor(bytes)) fail(key, fmt::format("'{}' is not a whole number of bytes", node_[key].Scalar()));
@@ -505,6 +565,7 @@ void YamlMap::finish() const {
                        fmt::format("unknown key; allowed here: {}", fmt::join(known_, ", ")));
     }
   }
+  if (missing_) throw InputError(missing_->first, missing_->second);
 }
 
 }  // namespace qarch

@@ -6,6 +6,7 @@
 //  * parses units through common/units.h.
 // Modules never see YAML: loaders turn a YamlMap into plain structs.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -34,6 +35,11 @@ YAML::Node load_json_line(const std::string& line, const std::string& origin, in
 // is allowed is decided when the document is read (finish()). Give what it
 // returns to YamlMap, so errors about the value name the --set argument.
 SetArgument apply_override(YAML::Node& root, const std::string& assignment);
+
+// The 1-based line of every key of a document (and of every list item), by key
+// path as YamlMap writes it ("compute.systolic_array.formats[0].weights"): for
+// errors found after the document was read into structs.
+std::map<std::string, int> key_lines(const YAML::Node& root);
 
 class YamlMap {
  public:
@@ -86,7 +92,8 @@ class YamlMap {
   // Keys present in this map, in document order.
   std::vector<std::string> keys() const;
 
-  // Rejects keys that were never asked for, naming the allowed ones.
+  // Rejects keys that were never asked for, naming the allowed ones; then a
+  // required key found missing (see missing()).
   void finish() const;
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
@@ -98,7 +105,14 @@ class YamlMap {
   // Marks `key` known; true if it is present. A key written without a value
   // ("key:" in YAML, "--set key=") is an error, never a silent default.
   bool given(const std::string& key, bool has_default);
-  YAML::Node required_scalar(const std::string& key);
+  // A required key that is absent. If the map has keys not yet asked for, one
+  // may be that key misspelt (colz for cols): the error waits for finish(),
+  // which names an unknown key first, and the caller goes on with a
+  // placeholder value (fail() before finish() reports the missing key).
+  // Otherwise it throws now.
+  void missing(const std::string& key);
+  // The value of a key given() found present: a single value, else an error.
+  YAML::Node present_scalar(const std::string& key);
   std::int64_t whole_number(const std::string& key, const YAML::Node& scalar, std::int64_t min,
                             std::int64_t max) const;
   double real_number(const std::string& key, const YAML::Node& scalar, double min, double max) const;
@@ -116,6 +130,7 @@ class YamlMap {
   int line_offset_ = 0;
   std::vector<SetArgument> set_arguments_;  // key paths from the root, in the order applied
   std::set<std::string> known_;
+  std::optional<std::pair<SourceRef, std::string>> missing_;  // the first required key found missing
 };
 
 }  // namespace qarch

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/input_error.h"
 
@@ -67,6 +68,27 @@ int products_per_lane(const FormatInfo& weights, const FormatInfo& acts, int lan
                                  op_bits, kMaxLaneBits, op_bits, kMaxLaneBits));
   }
   return lane_bits / op_bits;
+}
+
+void check_accumulator(const FormatInfo& weights, const FormatInfo& acts, const FormatInfo& acc) {
+  const int product_bits = significand_bits(element_format(weights)) + significand_bits(element_format(acts));
+  const auto holds_product = [product_bits](const FormatInfo& f) {
+    return f.is_signed && (f.kind == FormatKind::kFloat ||
+                           (f.kind == FormatKind::kInteger && f.storage_bits >= product_bits));
+  };
+  if (holds_product(acc)) return;
+  std::vector<std::string> allowed;
+  for (const std::string& name : numerics::format_names()) {
+    if (holds_product(numerics::format_info(name))) allowed.push_back(name);
+  }
+  const std::string why =
+      acc.kind == FormatKind::kBlock ? "is a block format, not an accumulator"
+      : !acc.is_signed ? (acc.kind == FormatKind::kFloat ? "is an unsigned scale format and cannot hold a signed product"
+                                                         : "is unsigned and cannot hold a signed product")
+                       : fmt::format("({} bits) is narrower than the {}-bit product", acc.storage_bits, product_bits);
+  throw InputError(fmt::format("accumulator '{}' {}; allowed: a signed integer of at least {} bits or a signed float "
+                               "({})",
+                               acc.name, why, product_bits, fmt::join(allowed, ", ")));
 }
 
 DatapathModel::DatapathModel(const CostTable& table)
@@ -165,10 +187,6 @@ void DatapathModel::add_accumulate(PricedUnit& u, int product_sig_bits, int prod
                                    const FormatInfo& acc) const {
   if (acc.kind == FormatKind::kInteger) {
     const int w = acc.storage_bits;
-    if (product_sig_bits > w) {
-      throw InputError(fmt::format("accumulator '{}' ({} bits) is narrower than the {}-bit product",
-                                   acc.name, w, product_sig_bits));
-    }
     if (product_exp_bits > 0) {
       // Fixed-point accumulation of a float product: shift it into place by
       // its exponent, then add (Kulisch-style, window limited to acc bits).
@@ -178,9 +196,6 @@ void DatapathModel::add_accumulate(PricedUnit& u, int product_sig_bits, int prod
     u.add("accumulate_adder", int_adder(w));
     u.add("accumulator_register", register_bits(w));
     return;
-  }
-  if (acc.kind != FormatKind::kFloat) {
-    throw InputError(fmt::format("accumulator format '{}' must be an integer or float format", acc.name));
   }
   // Fused multiply-add datapath: the exact product and the accumulator meet
   // in a window of s_acc + product + 2 bits, so nothing is rounded twice.
@@ -235,6 +250,7 @@ void DatapathModel::add_block_scale(PricedUnit& u, const FormatInfo& w, const Fo
 PricedUnit DatapathModel::mac(const FormatInfo& weights, const FormatInfo& acts, const FormatInfo& acc,
                               const MacOptions& options) const {
   if (options.bit_serial) throw InputError("a bit-serial MAC is priced by bit_serial_pe()");
+  check_accumulator(weights, acts, acc);
   const FormatInfo& w = element_format(weights);
   const FormatInfo& a = element_format(acts);
   const int sw = significand_bits(w);
@@ -287,6 +303,7 @@ DatapathModel::BitSerial DatapathModel::bit_serial_pe(const FormatInfo& weights,
       acc.kind != FormatKind::kInteger) {
     throw InputError("the bit-serial PE model takes integer weights, activations and accumulator");
   }
+  check_accumulator(weights, acts, acc);
   BitSerial pe;
   pe.cycles_per_mac = weights.storage_bits;
   // Per cycle: one weight bit ANDed with the activation, shift-added into the

@@ -44,6 +44,14 @@ inline constexpr int kMaxLaneBits = 64;
 // only); InputError naming the allowed widths otherwise.
 int products_per_lane(const numerics::FormatInfo& weights, const numerics::FormatInfo& activations, int lane_bits);
 
+// An accumulator for weights x activations must hold their signed product: a
+// signed integer format at least as wide as the product (significand bits of
+// both operands), or a signed float format. Unsigned integers and scale-only
+// formats (e8m0) cannot; block formats are not accumulators. InputError
+// naming the allowed formats otherwise.
+void check_accumulator(const numerics::FormatInfo& weights, const numerics::FormatInfo& activations,
+                       const numerics::FormatInfo& acc);
+
 struct MacOptions {
   // Integer operands packed into multiplier lanes this wide (e.g. two int4
   // products on an 8-bit lane), operand width..kMaxLaneBits; empty = one

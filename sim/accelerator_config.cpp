@@ -12,6 +12,7 @@
 #include "common/input_file.h"
 #include "common/units.h"
 #include "common/yaml_reader.h"
+#include "cost/datapath.h"
 #include "models/numerics/format_registry.h"
 #include "sim/builtin_data.h"
 
@@ -57,13 +58,33 @@ void check_scratchpads_hold_a_tile(const AcceleratorConfig& c, const std::vector
   }
 }
 
-std::string read_format(YamlMap& m, const std::string& key) {
-  const std::string name = m.string(key);
-  if (numerics::find_format(name) == nullptr) {
+const numerics::FormatInfo& known_format(const YamlMap& m, const std::string& key, const std::string& name) {
+  const numerics::FormatInfo* f = numerics::find_format(name);
+  if (f == nullptr) {
     m.fail(key, fmt::format("unknown number format '{}'; allowed: {}", name,
                             fmt::join(numerics::format_names(), ", ")));
   }
-  return name;
+  return *f;
+}
+
+// One formats[i] entry. Its keys are read before any value is checked, so a
+// misspelt key is named as unknown rather than its value as missing.
+MacFormatSupport read_format_pair(YamlMap& f) {
+  MacFormatSupport s;
+  s.weights = f.string("weights");
+  s.inputs = f.string("inputs");
+  s.accumulator = f.string("accumulator", s.accumulator);
+  s.macs_per_pe_per_cycle = static_cast<int>(f.integer("macs_per_pe_per_cycle", 1, 64, 1));
+  f.finish();
+  const numerics::FormatInfo& weights = known_format(f, "weights", s.weights);
+  const numerics::FormatInfo& inputs = known_format(f, "inputs", s.inputs);
+  const numerics::FormatInfo& accumulator = known_format(f, "accumulator", s.accumulator);
+  try {
+    cost::check_accumulator(weights, inputs, accumulator);
+  } catch (const InputError& e) {
+    f.fail(f.has("accumulator") ? "accumulator" : "", e.what());  // the default int32: the entry
+  }
+  return s;
 }
 
 ScratchpadConfig read_scratchpad(YamlMap& m, const std::string& name) {
@@ -83,6 +104,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   AcceleratorConfig c;
   c.source = origin;
   c.set_arguments = set_arguments;
+  c.key_lines = key_lines(root);
   c.name = map.string("name");
   // SystemC keeps time in whole picoseconds (1 ps resolution, 2^64 ps at most):
   // the period must be many picoseconds, and a run of 10^13 cycles must fit.
@@ -97,13 +119,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
                            : df == "ws" ? compute::Dataflow::kWeightStationary
                                         : compute::Dataflow::kInputStationary;
   for (YamlMap& f : array.list_of_maps("formats")) {
-    MacFormatSupport s;
-    s.weights = read_format(f, "weights");
-    s.inputs = read_format(f, "inputs");
-    if (f.has("accumulator")) s.accumulator = read_format(f, "accumulator");
-    f.node("accumulator");
-    s.macs_per_pe_per_cycle = static_cast<int>(f.integer("macs_per_pe_per_cycle", 1, 64, 1));
-    f.finish();
+    const MacFormatSupport s = read_format_pair(f);
     if (c.find_format_pair(s.weights, s.inputs) != nullptr) {
       array.fail("formats", fmt::format("format pair {} x {} is listed twice", s.weights, s.inputs));
     }
@@ -261,6 +277,17 @@ bool looks_like_scalesim_config(const std::string& path) {
 }
 
 }  // namespace
+
+SourceRef AcceleratorConfig::where(const std::string& key_path) const {
+  int line = 0;
+  // "a.b[0].c", then "a.b[0]", "a.b", "a": the nearest key the file has.
+  for (std::string path = key_path; !path.empty() && line == 0;) {
+    if (const auto it = key_lines.find(path); it != key_lines.end()) line = it->second;
+    const auto cut = path.find_last_of(".[");
+    path = cut == std::string::npos ? "" : path.substr(0, cut);
+  }
+  return value_source(source, line, key_path, set_arguments);
+}
 
 const MacFormatSupport* AcceleratorConfig::find_format_pair(const std::string& weights,
                                                             const std::string& inputs) const {

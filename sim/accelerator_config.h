@@ -3,6 +3,7 @@
 // key). Loaded and validated once, before elaboration; SystemC modules
 // receive these structs, never YAML.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,7 @@ struct AcceleratorConfig {
   std::string name;
   std::string source;  // file, or "built-in"
   std::vector<SetArgument> set_arguments;  // the --set arguments applied to it
+  std::map<std::string, int> key_lines;    // line of each key in `source` (common/yaml_reader.h key_lines)
   double clock_hz = 1e9;
   SystolicArrayConfig array;
   VectorUnitConfig vector_unit;
@@ -83,8 +85,9 @@ struct AcceleratorConfig {
   std::string cost_table_path;
 
   double cycle_seconds() const { return 1.0 / clock_hz; }
-  // Where the value of a key came from, for errors found after loading.
-  SourceRef where(const std::string& key_path) const { return value_source(source, 0, key_path, set_arguments); }
+  // Where the value of a key came from, for errors found after loading: its
+  // line, or for a key left out (a default) the line of the section around it.
+  SourceRef where(const std::string& key_path) const;
   // Looks up the pair; nullptr when the array cannot run it.
   const MacFormatSupport* find_format_pair(const std::string& weights,
                                            const std::string& inputs) const;

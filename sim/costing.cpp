@@ -101,20 +101,16 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
                                    f.macs_per_pe_per_cycle, operand_bits, *options.lane_bits, cost::kMaxLaneBits,
                                    cost::kMaxLaneBits / operand_bits));
     }
-    double pe_um2 = 0, lane_um2 = 0;
-    try {
-      const auto mac_um2 = [&](const cost::MacOptions& o) {
-        return datapath
-            .mac(*numerics::find_format(f.weights), *numerics::find_format(f.inputs),
-                 *numerics::find_format(f.accumulator), o)
-            .total()
-            .area_um2;
-      };
-      pe_um2 = f.macs_per_pe_per_cycle * mac_um2(options);
-      lane_um2 = mac_um2({});
-    } catch (const InputError& e) {
-      throw InputError(c.where(fmt::format("compute.systolic_array.formats[{}]", i)), e.what());
-    }
+    // The loader checked the formats and the accumulator (accelerator_config.cpp).
+    const auto mac_um2 = [&](const cost::MacOptions& o) {
+      return datapath
+          .mac(*numerics::find_format(f.weights), *numerics::find_format(f.inputs),
+               *numerics::find_format(f.accumulator), o)
+          .total()
+          .area_um2;
+    };
+    const double pe_um2 = f.macs_per_pe_per_cycle * mac_um2(options);
+    const double lane_um2 = mac_um2({});
     if (pe_um2 > largest_um2) {
       largest_um2 = pe_um2;
       inv.mac_units = {{f.weights, f.inputs, f.accumulator, options, pes * static_cast<std::uint64_t>(f.macs_per_pe_per_cycle)}};

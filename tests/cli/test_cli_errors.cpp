@@ -214,7 +214,8 @@ TEST_CASE("what the cost model cannot price is an error before the run, with -q 
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/acc4.yaml", "name: w\nops:\n  - {name: a, type: gemm, m: 16, n: 16, k: 16, accumulator: int4}\n");
   const std::string acc4 = " --set compute.systolic_array.formats.0.accumulator=int4";
-  const std::string narrow = "compute.systolic_array.formats[0]: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
+  const std::string narrow =
+      "compute.systolic_array.formats[0].accumulator: accumulator 'int4' (4 bits) is narrower than the 16-bit product";
   // Found after loading, these still name the --set argument that gave the value.
   const std::string node = "--set cost.node=3nm: cost.node: ";
   const std::string table = "--set cost.table=/nonexistent.yaml: cost.table: /nonexistent.yaml: cannot open file";
@@ -238,6 +239,69 @@ TEST_CASE("what the cost model cannot price is an error before the run, with -q 
   }
 }
 
+// A design point whose lines the tests below count on.
+std::string numbered_accelerator(const std::string& formats, const std::string& cost) {
+  return "name: n\n"                                            // 1
+         "clock: 1 GHz\n"                                       // 2
+         "compute:\n"                                           // 3
+         "  systolic_array:\n"                                  // 4
+         "    rows: 8\n"                                        // 5
+         "    cols: 8\n"                                        // 6
+         "    dataflow: ws\n"                                   // 7
+         "    formats:\n"                                       // 8
+         "      - " + formats + "\n"                            // 9
+         "scratchpads: {unified: {size: 64 KiB}}\n"             // 10
+         "dram: {bandwidth: 25.6 GB/s}\n"                       // 11
+         "cost:\n"                                              // 12
+         + cost;                                                // 13..
+}
+
+TEST_CASE("config errors found after loading name the file and line of the offending key") {
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string int8 = "{weights: int8, inputs: int8}";
+  const auto check = [&](const std::string& name, const std::string& text, const std::string& expected) {
+    write_file(dir + "/" + name, text);
+    // validate prints what passed before the check that fails
+    const auto r = run_qarch("validate -a " + dir + "/" + name);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(dir + "/" + name + expected));
+  };
+  check("node.yaml", numbered_accelerator(int8, "  node: 3nm\n"), ":13: cost.node: ");
+  check("table.yaml", numbered_accelerator(int8, "  node: 16nm\n  table: nope.yaml\n"), ":14: cost.table: ");
+  // The accumulator's line when given; the entry's line for the default int32.
+  check("acc.yaml", numbered_accelerator("{weights: int8, inputs: int8,\n         accumulator: int8}", "  node: 16nm\n"),
+        ":10: compute.systolic_array.formats[0].accumulator: accumulator 'int8' (8 bits) is narrower than the 16-bit "
+        "product");
+  // An accumulator that cannot hold a signed product (e8m0 was accepted).
+  check("e8m0.yaml", numbered_accelerator("{weights: int8, inputs: int8,\n         accumulator: e8m0}", "  node: 16nm\n"),
+        ":10: compute.systolic_array.formats[0].accumulator: accumulator 'e8m0' is an unsigned scale format");
+  check("acc64.yaml", numbered_accelerator("{weights: int32, inputs: int32}", "  node: 16nm\n"),
+        ":9: compute.systolic_array.formats[0]: accumulator 'int32' (32 bits) is narrower than the 64-bit product");
+  // 17 int4 products need a 68-bit lane (docs/cost.md: at most 64).
+  check("lane.yaml", numbered_accelerator("{weights: int4, inputs: int4,\n         macs_per_pe_per_cycle: 17}", "  node: 16nm\n"),
+        ":10: compute.systolic_array.formats[0].macs_per_pe_per_cycle: 17 4-bit products");
+}
+
+TEST_CASE("a misspelt required key is an unknown key at its own line, listing the allowed keys") {
+  const std::string dir = qarch::test::make_temp_dir();
+  std::string text = numbered_accelerator("{weights: int8, inputs: int8}", "  node: 16nm\n");
+  text.replace(text.find("cols:"), 5, "colz:");
+  write_file(dir + "/colz.yaml", text);
+  check_error("validate -a " + dir + "/colz.yaml",
+              dir + "/colz.yaml:6: compute.systolic_array.colz: unknown key; allowed here: cols, dataflow, formats, rows");
+  // In a list item too, and for a string key.
+  text = numbered_accelerator("{weigths: int8, inputs: int8}", "  node: 16nm\n");
+  write_file(dir + "/weigths.yaml", text);
+  check_error("validate -a " + dir + "/weigths.yaml",
+              dir + "/weigths.yaml:9: compute.systolic_array.formats[0].weigths: unknown key; allowed here: "
+              "accumulator, inputs, macs_per_pe_per_cycle, weights");
+  // Without a misspelling the missing key is still named.
+  text = numbered_accelerator("{weights: int8, inputs: int8}", "  node: 16nm\n");
+  text.erase(text.find("    cols: 8\n"), 12);
+  write_file(dir + "/nocols.yaml", text);
+  check_error("validate -a " + dir + "/nocols.yaml", "compute.systolic_array.cols: required key is missing");
+}
+
 TEST_CASE("an op whose accumulator is not its format pair's is an error naming the op's line and the pair's key") {
   // A PE accumulates a pair in one format (compute.systolic_array.formats[i].accumulator):
   // int8 x int8 in int16 on the int32 PE of edge-int8-32x32 was priced as a
@@ -254,7 +318,7 @@ TEST_CASE("an op whose accumulator is not its format pair's is an error naming t
     CHECK(i8.exit_code == 2);
     CHECK_THAT(i8.err, Catch::Contains("i8a16.yaml:3: ops[0]: op 'g' accumulates int8 x int8 in int16, but the PE "
                                        "accumulates that pair in int32 (" + kEdgeAccelerator +
-                                       ": compute.systolic_array.formats[0].accumulator)"));
+                                       ":12: compute.systolic_array.formats[0].accumulator)"));
     const auto fp8 = run_qarch(std::string(cmd) + " -a " + kEdgeAccelerator + fp8_pair + " -w " + dir + "/fp8a32.yaml");
     CHECK(fp8.exit_code == 2);
     CHECK_THAT(fp8.err, Catch::Contains("fp8a32.yaml:3: ops[0]: op 'g' accumulates fp8-e4m3 x fp8-e4m3 in fp32, but "
@@ -295,7 +359,7 @@ TEST_CASE("an operand format the array does not run or cannot store is an error 
   write_file(dir + "/group.yaml", "name: w\nops:\n  - name: g\n    type: gemm\n    m: 8\n    n: 8\n    k: 16\n"
                                   "    weights:\n      format: int4\n      granularity: group\n      group_size: 32\n");
   const std::string pair = "which the array does not run (" + kEdgeAccelerator +
-                           ": compute.systolic_array.formats); supported: int8 x int8, int4 x int8, int4 x int4";
+                           ":11: compute.systolic_array.formats); supported: int8 x int8, int4 x int8, int4 x int4";
   const std::pair<std::string, std::string> cases[] = {
       {"pair.yaml", "pair.yaml:4: ops[1]: op 'b' needs weights fp16 x inputs int8, " + pair},
       {"pair.jsonl", "pair.jsonl:3: ops[0]: op 'b' needs weights int8 x inputs fp8-e4m3, " + pair},
@@ -360,7 +424,7 @@ TEST_CASE("operands larger than their quarter of the DRAM are refused by run and
   check_error("run -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml --set dram.rows=16 -w " +
                   kTinyTransformer,
               "a quarter of the DRAM's 512 KiB (" + std::string(QARCH_SOURCE_DIR) +
-                  "/accelerators/edge-int4-lpddr5-cache.yaml: dram: channels x pseudo_channels x ranks x bank_groups x "
+                  "/accelerators/edge-int4-lpddr5-cache.yaml:25: dram: channels x pseudo_channels x ranks x bank_groups x "
                   "banks_per_group x rows x columns x bus_width_bits / 8 = 1 x 1 x 1 x 4 x 4 x 16 x 1024 x 16 / 8)");
 }
 

@@ -192,7 +192,22 @@ TEST_CASE("errors about a value given with --set name the --set argument, not a 
   // A section that --set created is all that argument's.
   YAML::Node third = qarch::load_yaml_string("clock: 1 GHz\n", "cfg.yaml");
   YamlMap created(third, "cfg.yaml", "", {qarch::apply_override(third, "cache.size=1 KiB")});
-  CHECK_THROWS_WITH(created.map("cache").integer("ways", 1, 16), "--set cache.size=1 KiB: cache.ways: required key is missing");
+  YamlMap cache = created.map("cache");
+  cache.byte_size("size", 1, 1 << 20);
+  CHECK_THROWS_WITH(cache.integer("ways", 1, 16), "--set cache.size=1 KiB: cache.ways: required key is missing");
+  // A required key missing beside a key not yet asked for (maybe it misspelt)
+  // is reported by finish(), after the unknown keys.
+  YAML::Node fourth = qarch::load_yaml_string("array:\n  rows: 8\n  colz: 8\n", "cfg.yaml");
+  YamlMap typo = YamlMap(fourth, "cfg.yaml", "").map("array");
+  typo.integer("rows", 1, 64);
+  CHECK(typo.integer("cols", 1, 64) == 1);  // a placeholder until finish()
+  CHECK_THROWS_WITH(typo.finish(), "cfg.yaml:3: array.colz: unknown key; allowed here: cols, rows");
+  YAML::Node fifth = qarch::load_yaml_string("array:\n  rows: 8\n  dataflow: ws\n", "cfg.yaml");
+  YamlMap absent = YamlMap(fifth, "cfg.yaml", "").map("array");
+  absent.integer("rows", 1, 64);
+  absent.integer("cols", 1, 64);
+  absent.string("dataflow");
+  CHECK_THROWS_WITH(absent.finish(), "cfg.yaml:2: array.cols: required key is missing");
 }
 
 TEST_CASE("a key written without a value is an error, not a silent default") {

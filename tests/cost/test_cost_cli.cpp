@@ -62,6 +62,16 @@ TEST_CASE("bad input exits 2 with a message naming what is allowed") {
   CHECK(table.out.find("/nonexistent.yaml") != std::string::npos);
 }
 
+TEST_CASE("an accumulator that cannot hold a signed product is refused, naming the allowed ones") {
+  // --acc e8m0 (a scale format: unsigned exponent only) and --acc uint32 were priced
+  for (const char* acc : {"e8m0", "uint32"}) {
+    const Result r = run(std::string("cost mac --weights int8 --acts int8 --acc ") + acc + " --json");
+    CHECK(r.code == 2);
+    CHECK(r.out.find(std::string("qarch: error: accumulator '") + acc + "' ") != std::string::npos);
+    CHECK(r.out.find("allowed: a signed integer of at least 16 bits or a signed float") != std::string::npos);
+  }
+}
+
 TEST_CASE("zero, negative and absurd widths and sizes are errors naming the option and the range") {
   // 0 and -8 were taken as "no packing", 10^6 priced a 10^6-bit multiplier
   for (const char* lane : {"0", "-8", "1000000"}) {

@@ -122,3 +122,23 @@ TEST_CASE("a gated MAC costs only its clocked accumulator register") {
   CHECK(model().gated_mac(i32).energy_pj == Approx(model().register_bits(32).energy_pj));
   CHECK(model().gated_mac(i32).energy_pj < mac_energy("int8", "int8", "int32") / 2);
 }
+
+TEST_CASE("an accumulator must hold the signed product: signed, integer at least as wide, or float") {
+  const auto& i8 = format_info("int8");
+  // e8m0 is the OCP MX scale (unsigned exponent only), uint32 has no sign:
+  // both were priced as accumulators of int8 x int8.
+  CHECK_THROWS_WITH(model().mac(i8, i8, format_info("e8m0")),
+                    Catch::Contains("accumulator 'e8m0' is an unsigned scale format and cannot hold a signed product; "
+                                    "allowed: a signed integer of at least 16 bits or a signed float (") &&
+                        Catch::Contains("int16") && Catch::Contains("fp32") && !Catch::Contains("uint"));
+  CHECK_THROWS_WITH(model().mac(i8, i8, format_info("uint32")),
+                    Catch::Contains("accumulator 'uint32' is unsigned and cannot hold a signed product"));
+  CHECK_THROWS_WITH(model().bit_serial_pe(i8, i8, format_info("uint32")),
+                    Catch::Contains("accumulator 'uint32' is unsigned"));
+  CHECK_THROWS_WITH(model().mac(i8, i8, format_info("mxfp4")),
+                    Catch::Contains("accumulator 'mxfp4' is a block format, not an accumulator"));
+  // 8 x 8 bits: a 16-bit product fits int16 exactly.
+  CHECK_NOTHROW(model().mac(i8, i8, format_info("int16")));
+  CHECK_THROWS_WITH(model().mac(i8, i8, format_info("int8")),
+                    Catch::Contains("accumulator 'int8' (8 bits) is narrower than the 16-bit product"));
+}

@@ -165,7 +165,7 @@ TEST_CASE("operands beyond their stream's address space are refused at the op th
   CHECK_THROWS_WITH(sim::plan_workload(over, config),
                     "t.yaml:4: ops[1]: with this op the workload's inputs need 1099511627840 B (1 TiB), more than the "
                     "1099511627776 B (1 TiB) their stream has: a quarter of the 4 TiB the bandwidth-only DRAM "
-                    "addresses (built-in: dram, no preset); allowed: at most 1099511627776 B of inputs over all ops "
+                    "addresses (built-in:21: dram, no preset); allowed: at most 1099511627776 B of inputs over all ops "
                     "(each op's operands are its own)");
 }
 
