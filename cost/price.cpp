@@ -16,6 +16,12 @@ UnitCost mac_unit(const DatapathModel& model, const std::string& w, const std::s
   const auto& wf = format_or_input_error(w, "weight format");
   const auto& af = format_or_input_error(a, "activation format");
   const auto& cf = format_or_input_error(acc, "accumulator format");
+  if (options.bit_serial && (options.sparsity_2_4 || options.lane_bits)) {
+    // No source in docs/cost.md prices either on a bit-serial PE: refused, not ignored.
+    throw InputError(fmt::format("MAC {} x {} -> {}: a bit-serial PE is modelled without 2:4 sparsity and without "
+                                 "packed lanes; allowed: bit_serial alone",
+                                 w, a, acc));
+  }
   if (options.bit_serial) return model.bit_serial_pe(wf, af, cf).per_mac();
   return model.mac(wf, af, cf, options).total();
 }

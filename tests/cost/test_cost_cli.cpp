@@ -93,6 +93,10 @@ TEST_CASE("zero, negative and absurd widths and sizes are errors naming the opti
   const Result serial = run("cost mac --weights int8 --acts int8 --acc int32 --bit-serial --lane-bits 16");
   CHECK(serial.code == 2);
   CHECK(serial.out.find("--lane-bits excludes --bit-serial") != std::string::npos);
+  // 2:4 sparsity was ignored on a bit-serial PE (the same figure as --bit-serial alone)
+  const Result sparse_serial = run("cost mac --weights int8 --acts int8 --acc int32 --bit-serial --sparsity-2-4 --json");
+  CHECK(sparse_serial.code == 2);
+  CHECK(sparse_serial.out.find("--sparsity-2-4 excludes --bit-serial") != std::string::npos);
   // SRAM sizes are whole bytes up to 1 TiB (2^40 B = 1024 GiB), as scratchpads in accelerator configs
   const Result huge = run("cost sram --size 1e30B");
   CHECK(huge.code == 2);

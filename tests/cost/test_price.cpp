@@ -120,3 +120,20 @@ TEST_CASE("counters naming memories or formats the inventory lacks are errors") 
   CHECK_THROWS_WITH(price(g.counters, g.inventory, table, tech),
                     Catch::Contains("weight format") && Catch::Contains("int7"));
 }
+
+TEST_CASE("a bit-serial MAC with 2:4 sparsity or packed lanes is refused, not priced as plain bit-serial") {
+  const CostTable& table = default_cost_table();
+  const auto tech = resolve_technology(table, "45nm");
+  MacOptions sparse_serial;
+  sparse_serial.bit_serial = true;
+  sparse_serial.sparsity_2_4 = true;
+  MacOptions packed_serial;
+  packed_serial.bit_serial = true;
+  packed_serial.lane_bits = 16;
+  for (const MacOptions& options : {sparse_serial, packed_serial}) {
+    Fixture f;
+    f.inventory.mac_units.push_back({"int8", "int8", "int32", options, 16});
+    CHECK_THROWS_WITH(price(f.counters, f.inventory, table, tech),
+                      Catch::Contains("MAC int8 x int8 -> int32: a bit-serial PE is modelled without 2:4 sparsity"));
+  }
+}

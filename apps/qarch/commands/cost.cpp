@@ -86,9 +86,12 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   CLI::Option* lane_bits = mac_cmd->add_option(
       "--lane-bits", mac->lane_bits, "pack integer operands into lanes this wide: operand bits..64 (default: no packing)")
       ->check(whole_number(1, cost::kMaxLaneBits));
-  mac_cmd->add_flag("--sparsity-2-4", mac->sparsity, "add 2:4 sparsity mux and metadata");
+  CLI::Option* sparsity =
+      mac_cmd->add_flag("--sparsity-2-4", mac->sparsity, "add 2:4 sparsity mux and metadata (not with --bit-serial)");
+  // A bit-serial PE has no multiplier lanes, and no source prices 2:4 sparsity on one (docs/cost.md).
   mac_cmd->add_flag("--bit-serial", mac->bit_serial, "bit-serial PE (area per PE, energy per whole MAC)")
-      ->excludes(lane_bits);  // a bit-serial PE has no multiplier lanes
+      ->excludes(lane_bits)
+      ->excludes(sparsity);
   mac_cmd->add_flag("--breakdown", mac->breakdown, "also print the parts (text output only)");
   add_tech_options(mac_cmd, mac->tech);
   mac_cmd->callback([mac]() {
