@@ -113,7 +113,9 @@ double parse_node_nm(const std::string& text, const std::string& origin) {
   for (char ch : text) {
     if (ch != ' ') s += ch;
   }
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, "nm") == 0) s.resize(s.size() - 2);
+  // A node carries its unit, as every value with a dimension does (docs/config.md).
+  const bool has_unit = s.size() > 2 && s.compare(s.size() - 2, 2, "nm") == 0;
+  if (has_unit) s.resize(s.size() - 2);
   std::size_t pos = 0;
   double nm = 0;
   try {
@@ -121,8 +123,8 @@ double parse_node_nm(const std::string& text, const std::string& origin) {
   } catch (const std::exception&) {
     pos = 0;
   }
-  if (pos == 0 || pos != s.size() || !(nm > 0)) {
-    throw InputError(fmt::format("{}: '{}' is not a technology node; write it like 7nm or 45nm",
+  if (!has_unit || pos == 0 || pos != s.size() || !(nm > 0)) {
+    throw InputError(fmt::format("{}: '{}' is not a technology node in nm; write it with its unit, like 7nm or 7 nm",
                                  origin, text));
   }
   return nm;

@@ -53,16 +53,21 @@ TechnologyPoint resolve_technology(const CostTable& table, const std::string& no
                                  set_name, fmt::join(names, ", ")));
   }
   const ScalingSet& set = set_it->second;
-  const double nm = parse_node_nm(node, "cost table " + table.origin);
   const double lo = set.nodes.begin()->first;
   const double hi = set.nodes.rbegin()->first;
+  std::vector<std::string> listed;
+  for (const auto& kv : set.nodes) listed.push_back(fmt::format("{:g}nm", kv.first));
+  const std::string covered = fmt::format("this set covers {:g}nm..{:g}nm (listed: {}; nodes in between are interpolated)",
+                                          lo, hi, fmt::join(listed, ", "));
+  double nm = 0;
+  try {
+    nm = parse_node_nm(node, "technology node");
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}; scaling set '{}' of cost table {}: {}", e.what(), set_name, table.origin, covered));
+  }
   if (nm < lo - 1e-9 || nm > hi + 1e-9) {
-    std::vector<std::string> listed;
-    for (const auto& kv : set.nodes) listed.push_back(fmt::format("{:g}nm", kv.first));
-    throw InputError(fmt::format(
-        "cost table {}: technology.scalings.{}: unknown node {:g}nm; this set covers {:g}nm..{:g}nm "
-        "(listed: {}; nodes in between are interpolated)",
-        table.origin, set_name, nm, lo, hi, fmt::join(listed, ", ")));
+    throw InputError(fmt::format("cost table {}: technology.scalings.{}: unknown node {:g}nm; {}", table.origin,
+                                 set_name, nm, covered));
   }
   // Neighbours: exact match or the listed nodes just below and above.
   auto upper = set.nodes.lower_bound(nm - 1e-9);

@@ -282,6 +282,16 @@ TEST_CASE("config errors found after loading name the file and line of the offen
         ":10: compute.systolic_array.formats[0].macs_per_pe_per_cycle: 17 4-bit products");
 }
 
+TEST_CASE("a technology node without its unit is refused in a config and on the command line") {
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/n7.yaml", numbered_accelerator("{weights: int8, inputs: int8}", "  node: 7\n"));
+  const auto r = run_qarch("validate -a " + dir + "/n7.yaml");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains(dir + "/n7.yaml:13: cost.node: technology node: '7' is not a technology node in nm"));
+  check_error("cost mac --weights int8 --acts int8 --acc int32 --node 7.5",
+              "'7.5' is not a technology node in nm; write it with its unit, like 7nm or 7 nm");
+}
+
 TEST_CASE("a misspelt required key is an unknown key at its own line, listing the allowed keys") {
   const std::string dir = qarch::test::make_temp_dir();
   std::string text = numbered_accelerator("{weights: int8, inputs: int8}", "  node: 16nm\n");
