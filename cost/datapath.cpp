@@ -63,9 +63,15 @@ int products_per_lane(const FormatInfo& weights, const FormatInfo& acts, int lan
   const FormatInfo& a = element_format(acts);
   if (is_float(w) || is_float(a)) throw InputError("lane packing models integer operands only");
   const int op_bits = std::max(w.storage_bits, a.storage_bits);
-  if (lane_bits < op_bits || lane_bits > kMaxLaneBits) {
-    throw InputError(fmt::format("a lane holds at least one {}-bit operand and is at most {} bits wide; allowed: {}..{}",
-                                 op_bits, kMaxLaneBits, op_bits, kMaxLaneBits));
+  // A lane of one product packs nothing: that MAC is the unpacked one (no lane given).
+  if (lane_bits < 2 * op_bits || lane_bits > kMaxLaneBits) {
+    throw InputError(fmt::format("a lane packs at least two {}-bit operands and is at most {} bits wide{}; allowed: "
+                                 "{}..{}",
+                                 op_bits, kMaxLaneBits,
+                                 lane_bits >= op_bits && lane_bits < 2 * op_bits
+                                     ? " (a lane of one operand packs nothing: leave the lane width out)"
+                                     : "",
+                                 2 * op_bits, kMaxLaneBits));
   }
   return lane_bits / op_bits;
 }

@@ -54,8 +54,8 @@ void check_accumulator(const numerics::FormatInfo& weights, const numerics::Form
 
 struct MacOptions {
   // Integer operands packed into multiplier lanes this wide (e.g. two int4
-  // products on an 8-bit lane), operand width..kMaxLaneBits; empty = one
-  // native product per MAC.
+  // products on an 8-bit lane), 2 x operand width..kMaxLaneBits; empty = one
+  // native product per MAC (a lane of one product would be that MAC).
   std::optional<int> lane_bits;
   // 2:4 structured sparsity: a 4:1 activation mux and 2 bits of metadata
   // per weight; priced per executed MAC.

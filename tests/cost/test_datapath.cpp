@@ -98,12 +98,13 @@ TEST_CASE("block formats pay a scale per block and sparsity and packing add thei
   }
   CHECK(mult_area == Approx(model().int_multiplier(8, 8).area_um2 / 2));
   CHECK_THROWS_WITH(model().mac(format_info("fp8-e4m3"), i8, i32, packed), Catch::Contains("integer"));
-  // A lane holds at least one operand (int4: 4 bits) and is at most a 64-bit multiplier;
-  // 0 and negative widths used to mean "no packing" silently.
-  for (const int bad : {0, -8, 3, 65}) {
+  // A lane packs at least two operands (int4: 8 bits) and is at most a 64-bit multiplier;
+  // 0 and negative widths used to mean "no packing" silently, and a lane of
+  // one operand (4..7 bits) added carry-kill muxes to an unpacked MAC.
+  for (const int bad : {0, -8, 3, 4, 7, 65}) {
     packed.lane_bits = bad;
     // The library's message names no CLI flag (qarch cost mac adds --lane-bits).
-    CHECK_THROWS_WITH(model().mac(i4, i4, i32, packed), Catch::Contains("allowed: 4..64") && !Catch::Contains("--"));
+    CHECK_THROWS_WITH(model().mac(i4, i4, i32, packed), Catch::Contains("allowed: 8..64") && !Catch::Contains("--"));
   }
   packed.lane_bits = 64;
   CHECK_NOTHROW(model().mac(i4, i4, i32, packed));

@@ -84,7 +84,7 @@ void add_cost_command(CLI::App& app, CommandStatus& status) {
   mac_cmd->add_option("--acts", mac->acts, "activation format")->required();
   mac_cmd->add_option("--acc", mac->acc, "accumulator format")->required();
   CLI::Option* lane_bits = mac_cmd->add_option(
-      "--lane-bits", mac->lane_bits, "pack integer operands into lanes this wide: operand bits..64 (default: no packing)")
+      "--lane-bits", mac->lane_bits, "pack integer operands into lanes this wide: 2 x operand bits..64 (default: no packing)")
       ->check(whole_number(1, cost::kMaxLaneBits));
   CLI::Option* sparsity =
       mac_cmd->add_flag("--sparsity-2-4", mac->sparsity, "add 2:4 sparsity mux and metadata (not with --bit-serial)");
