@@ -1,5 +1,6 @@
 #include "apps/qarch/cli.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -9,9 +10,11 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "apps/qarch/commands.h"
 #include "common/input_error.h"
@@ -115,6 +118,16 @@ int run(int argc, char* argv[]) {
   add_dram_command(app, status);
   add_cache_command(app, status);
   hide_empty_list_defaults(app);
+
+  // CLI11 says only "A subcommand is required" for a word that names none.
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands(nullptr)) names.push_back(command->get_name());
+  std::sort(names.begin(), names.end());
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    std::fprintf(stderr, "qarch: error: unknown command '%s'; allowed: %s; see qarch --help\n", argv[1],
+                 fmt::format("{}", fmt::join(names, ", ")).c_str());
+    return kExitInputError;
+  }
 
   try {
     app.parse(argc, argv);

@@ -489,7 +489,10 @@ TEST_CASE("a directory given as an input file is refused as a directory, for eve
 TEST_CASE("usage errors exit 2 while help and version exit 0") {
   // One line, as any other error, with a pointer to the help of the command given.
   check_error("", "qarch: error: A subcommand is required; see qarch --help");
-  check_error("frobnicate", "qarch: error: A subcommand is required; see qarch --help");
+  // An unknown command is named, with the commands there are ("A subcommand is required" before).
+  check_error("frobnicate",
+              "qarch: error: unknown command 'frobnicate'; allowed: cache, cost, demo, dram, import, numerics, run, "
+              "validate; see qarch --help");
   check_error("import", "qarch: error: A subcommand is required; see qarch import --help");
   check_error("cache --frob --trace t", "qarch: error: The following argument was not expected: --frob; see qarch cache --help");
   check_error("cache", "qarch: error: --trace is required; see qarch cache --help");
