@@ -17,22 +17,33 @@ namespace {
 constexpr double kMaxCost = 1e12;
 
 // A constant written as {value: x, source: "..."}; the source is mandatory.
-double sourced(YamlMap& parent, const std::string& key, double min = 0.0, double max = kMaxCost) {
+// `positive`: the model divides by it, fits a power law through it (a
+// logarithm), or it is an area or a supply, so 0 is refused too; any other
+// entry only scales what it prices, and 0 (free) is allowed.
+double sourced(YamlMap& parent, const std::string& key, bool positive, double max = kMaxCost) {
   YamlMap entry = parent.map(key);
   const double value = entry.number("value", -std::numeric_limits<double>::max(),
                                     std::numeric_limits<double>::max());
-  if (value < min) {
-    entry.fail("value", fmt::format("{} is negative or too small; a cost table entry must be >= {}",
-                                    value, min));
+  const std::string allowed =
+      positive ? fmt::format("allowed: above 0 up to {:g} (the model divides by this entry, takes its logarithm, or "
+                             "it is an area or a supply)",
+                             max)
+               : fmt::format("allowed: 0..{:g}", max);
+  if (value < 0 || (positive && value == 0) || value > max) {
+    entry.fail("value", fmt::format("{} is {}; {}", value, value < 0 ? "negative" : "out of range", allowed));
   }
-  if (value > max) entry.fail("value", fmt::format("{} is out of range; allowed: {}..{}", value, min, max));
   if (entry.string("source").empty()) entry.fail("source", "every constant needs a source");
   entry.finish();
   return value;
 }
 
 double positive(YamlMap& parent, const std::string& key, double max = kMaxCost) {
-  return sourced(parent, key, std::numeric_limits<double>::min(), max);
+  return sourced(parent, key, true, max);
+}
+
+// An energy (or a factor of one) that prices by multiplying: 0 is allowed.
+double non_negative(YamlMap& parent, const std::string& key, double max = kMaxCost) {
+  return sourced(parent, key, false, max);
 }
 
 NodeEntry read_node(YamlMap node, double feature_nm) {
@@ -179,16 +190,16 @@ CostTable parse_cost_table(const std::string& yaml_text, const std::string& orig
   cells.finish();
 
   YamlMap sram = root.map("sram");
-  t.sram.read_64b_pj_at_32kib = positive(sram, "read_64b_pj_at_32kib");
+  t.sram.read_64b_pj_at_32kib = non_negative(sram, "read_64b_pj_at_32kib");
   t.sram.capacity_exponent = positive(sram, "capacity_exponent", 1.0);
-  t.sram.write_to_read_energy = positive(sram, "write_to_read_energy", 100.0);
-  t.sram.htree_fraction = sourced(sram, "htree_fraction", 0.0, 1.0);
+  t.sram.write_to_read_energy = non_negative(sram, "write_to_read_energy", 100.0);
+  t.sram.htree_fraction = non_negative(sram, "htree_fraction", 1.0);
   t.sram.bitcell_um2 = positive(sram, "bitcell_um2");
   t.sram.array_efficiency = positive(sram, "array_efficiency", 1.0);
   sram.finish();
 
   YamlMap dram = root.map("dram");
-  for (const std::string& standard : dram.keys()) t.dram_pj_per_bit[standard] = positive(dram, standard);
+  for (const std::string& standard : dram.keys()) t.dram_pj_per_bit[standard] = non_negative(dram, standard);
   dram.finish();
 
   YamlMap flash = root.map("flash");
@@ -206,12 +217,12 @@ CostTable parse_cost_table(const std::string& yaml_text, const std::string& orig
   flash.finish();
 
   YamlMap wire = root.map("wire");
-  t.wire.capacitance_ff_per_um = positive(wire, "capacitance_ff_per_um");
-  t.wire.activity = positive(wire, "activity", 1.0);
+  t.wire.capacitance_ff_per_um = non_negative(wire, "capacitance_ff_per_um");
+  t.wire.activity = non_negative(wire, "activity", 1.0);
   wire.finish();
 
   YamlMap leakage = root.map("leakage");
-  t.leakage_logic_nw_per_um2 = sourced(leakage, "logic_nw_per_um2");
+  t.leakage_logic_nw_per_um2 = non_negative(leakage, "logic_nw_per_um2");
   leakage.finish();
 
   YamlMap tech = root.map("technology");

@@ -67,6 +67,15 @@ TEST_CASE("a negative cost is rejected") {
                         Catch::Contains("negative"));
 }
 
+TEST_CASE("0 is a price an entry that only multiplies may have, an entry the model divides by or fits must be above 0") {
+  // 0 was refused everywhere as "negative or too small; ... >= 2.2250738585072014e-308".
+  const auto free_hbm2 = qarch::cost::parse_cost_table(replaced("hbm2:    {value: 3.9,", "hbm2:    {value: 0,"), "mine.yaml");
+  CHECK(free_hbm2.dram_pj_per_bit.at("hbm2") == 0);
+  CHECK_THROWS_WITH(qarch::cost::parse_cost_table(replaced("{value: 0.346,", "{value: 0,"), "mine.yaml"),
+                    Catch::Contains("sram.bitcell_um2.value: 0 is out of range; allowed: above 0 up to 1e+12 (the model "
+                                    "divides by this entry, takes its logarithm, or it is an area or a supply)"));
+}
+
 TEST_CASE("a constant without a source is rejected") {
   const std::string text = replaced("{value: 0.346, source: \"Intel 45 nm 6T SRAM cell 0.346 um2 (Mistry et al., IEDM 2007)\"}",
                                     "{value: 0.346}");
