@@ -27,8 +27,8 @@ void validate_sram_geometry(const SramGeometry& g, const std::string& what) {
   if (g.width_bits <= 0) throw InputError(fmt::format("{}: access width must be > 0 bits", what));
   if (g.banks <= 0) throw InputError(fmt::format("{}: banks must be >= 1", what));
   if (g.capacity_bytes * 8.0 < static_cast<double>(g.width_bits) * g.banks) {
-    throw InputError(fmt::format("{}: {} B cannot hold {} banks of one {}-bit word", what,
-                                 g.capacity_bytes, g.banks, g.width_bits));
+    throw InputError(fmt::format("{}: {} B cannot hold {} bank{} of one {}-bit word", what, g.capacity_bytes, g.banks,
+                                 g.banks == 1 ? "" : "s", g.width_bits));
   }
 }
 

@@ -111,3 +111,13 @@ TEST_CASE("zero, negative and absurd widths and sizes are errors naming the opti
   CHECK(fraction.out.find("--size: '1000.5B' is not a whole number of bytes") != std::string::npos);
   CHECK(run("cost sram --size 1024GiB --json").code == 0);
 }
+
+TEST_CASE("an SRAM too small for its banks says bank or banks as the count needs") {
+  // 4 B hold 32 bits, less than one 64-bit word: "cannot hold 1 banks" before
+  const Result one = run("cost sram --size 4B --width 64 --banks 1");
+  CHECK(one.code == 2);
+  CHECK(one.out.find("4 B cannot hold 1 bank of one 64-bit word") != std::string::npos);
+  const Result two = run("cost sram --size 8B --width 64 --banks 2");
+  CHECK(two.code == 2);
+  CHECK(two.out.find("8 B cannot hold 2 banks of one 64-bit word") != std::string::npos);
+}
