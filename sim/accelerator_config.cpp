@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -212,6 +213,12 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   if (std::optional<YamlMap> cost = map.optional_map("cost")) {
     c.technology_node = cost->string("node", c.technology_node);
     c.cost_table_path = cost->string("table", "");
+    // A path written in the file is relative to the file's folder; one given
+    // with --set, to the working directory, as any path on the command line.
+    const std::filesystem::path table(c.cost_table_path);
+    if (table.is_relative() && !table.empty() && cost->where("table").file == origin) {
+      c.cost_table_path = (std::filesystem::path(origin).parent_path() / table).string();
+    }
     cost->finish();
   }
   if (std::optional<YamlMap> sim = map.optional_map("simulation")) {

@@ -282,6 +282,22 @@ TEST_CASE("config errors found after loading name the file and line of the offen
         ":10: compute.systolic_array.formats[0].macs_per_pe_per_cycle: 17 4-bit products");
 }
 
+TEST_CASE("a relative cost.table is found beside the config file, a --set one from the working directory") {
+  // It was resolved against the working directory, so the same config worked from one folder only.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/mine.yaml", qarch::test::read_file(std::string(QARCH_SOURCE_DIR) + "/cost/tables/default.yaml"));
+  write_file(dir + "/beside.yaml", numbered_accelerator("{weights: int8, inputs: int8}", "  node: 16nm\n  table: mine.yaml\n"));
+  const auto ok = run_qarch("validate -a " + dir + "/beside.yaml");
+  CHECK(ok.exit_code == 0);
+  write_file(dir + "/nope.yaml", numbered_accelerator("{weights: int8, inputs: int8}", "  node: 16nm\n  table: no.yaml\n"));
+  const auto missing = run_qarch("validate -a " + dir + "/nope.yaml");
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains(dir + "/nope.yaml:14: cost.table: " + dir + "/no.yaml: cannot open file"));
+  const auto set = run_qarch("validate -a " + dir + "/beside.yaml --set cost.table=mine.yaml");
+  CHECK(set.exit_code == 2);
+  CHECK_THAT(set.err, Catch::Contains("--set cost.table=mine.yaml: cost.table: mine.yaml: cannot open file"));
+}
+
 TEST_CASE("a technology node without its unit is refused in a config and on the command line") {
   const std::string dir = qarch::test::make_temp_dir();
   write_file(dir + "/n7.yaml", numbered_accelerator("{weights: int8, inputs: int8}", "  node: 7\n"));
