@@ -103,6 +103,12 @@ void Controller::note_dram(PassTiming& timing, sc_core::sc_time begin, sc_core::
   timing.dram->last_cycle = std::max(timing.dram->last_cycle, last);
 }
 
+std::uint64_t Controller::dram_bursts() const {
+  std::uint64_t bursts = 0;
+  for (int p = 0; p < config_.dram_port_count(); ++p) bursts += dma_.bursts(p);
+  return bursts;
+}
+
 Activity Controller::cache_activity() const {
   Activity a;
   for (const auto& cache : system_caches_) {
@@ -130,11 +136,11 @@ void Controller::load_thread() {
     const FoldWork w = schedule_of(c).fold(c.fold);
     PassResult& rec = record_of(c);
     rec.activity.dram_ifmap_read_bytes += w.ifmap_read_bytes;
-    rec.activity.dram_filter_read_bytes += w.filter_read_bytes;
+    (config_.flash ? rec.activity.flash_filter_read_bytes : rec.activity.dram_filter_read_bytes) += w.filter_read_bytes;
     rec.activity.dram_psum_read_bytes += w.psum_read_bytes;
     load_done_[static_cast<std::size_t>(g) % kRing] = sc_core::sc_time_stamp();
     if (!w.traffic_already_timed && w.ifmap_read_bytes + w.filter_read_bytes + w.psum_read_bytes > 0) {
-      const std::uint64_t bursts_before = dma_.bursts();
+      const std::uint64_t bursts_before = dram_bursts();
       const Activity cache_before = cache_activity();
       const sc_core::sc_time begin = sc_core::sc_time_stamp();
       const Pass& pass = pass_of(c);
@@ -145,7 +151,7 @@ void Controller::load_thread() {
            {port(kOfmap), address(kOfmap, pass.ofmap_base + r * pass.ofmap_stride, w.psum_offset), w.psum_read_bytes, false}});
       load_done_[static_cast<std::size_t>(g) % kRing] = done;
       note_dram(timing_of(c), begin, done);
-      rec.activity.dram_bursts += dma_.bursts() - bursts_before;
+      rec.activity.dram_bursts += dram_bursts() - bursts_before;
       count_cache_activity(rec, cache_before);
     }
     loaded_ = g + 1;
@@ -213,13 +219,13 @@ void Controller::store_thread() {
     rec.activity.dram_ofmap_write_bytes += w.ofmap_write_bytes;
     sc_core::sc_time done = sc_core::sc_time_stamp();
     if (!w.traffic_already_timed && w.ofmap_write_bytes > 0) {
-      const std::uint64_t bursts_before = dma_.bursts();
+      const std::uint64_t bursts_before = dram_bursts();
       const Activity cache_before = cache_activity();
       const Pass& pass = pass_of(c);
       const std::uint64_t base = pass.ofmap_base + static_cast<std::uint64_t>(c.repeat) * pass.ofmap_stride;
       done = dma_.issue({{port(kOfmap), address(kOfmap, base, w.ofmap_offset), w.ofmap_write_bytes, true}});
       note_dram(timing_of(c), sc_core::sc_time_stamp(), done);
-      rec.activity.dram_bursts += dma_.bursts() - bursts_before;
+      rec.activity.dram_bursts += dram_bursts() - bursts_before;
       count_cache_activity(rec, cache_before);
     }
     store_done_[static_cast<std::size_t>(g) % kRing] = done;

@@ -61,6 +61,7 @@ class Controller : public sc_core::sc_module {
   const FoldSchedule& schedule_of(const Cursor& c) const { return *schedules_[c.op][c.pass]; }
   PassResult& record_of(const Cursor& c) { return records_[c.op][c.pass][static_cast<std::size_t>(c.repeat)]; }
   int port(int stream) const;  // 0 ifmap, 1 filter, 2 ofmap
+  std::uint64_t dram_bursts() const;  // the DMA's bursts so far on its DRAM ports (not flash's)
   // When a pass ran and its DRAM traffic's window, in cycles from the run's
   // start: a pass's first loads are issued (prefetched) while the pass before
   // it computes, before its own start is known, so the report's window

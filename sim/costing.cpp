@@ -56,13 +56,11 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
   // accumulates onto), and written by the DMA (spilled partial sums back).
   counters.scratchpads = {
       {"ifmap", a.sram_ifmap_read_bytes, a.dram_ifmap_read_bytes},
-      {"filter", a.sram_filter_read_bytes, a.dram_filter_read_bytes},
+      {"filter", a.sram_filter_read_bytes, a.dram_filter_read_bytes + a.flash_filter_read_bytes},
       {"ofmap", a.dram_ofmap_write_bytes + a.sram_ofmap_read_bytes, a.sram_ofmap_write_bytes + a.dram_psum_read_bytes}};
-  // Weights come from flash when it holds them; everything else from DRAM.
-  const std::uint64_t flash_bytes = c.flash ? a.dram_filter_read_bytes : 0;
-  if (c.flash) counters.flash = {{c.flash->preset, flash_bytes, 0}};
+  if (c.flash) counters.flash = {{c.flash->preset, a.flash_filter_read_bytes, 0}};
   if (!c.system_cache) {
-    counters.dram = {{c.dram.standard, a.dram_read_bytes() - flash_bytes, a.dram_ofmap_write_bytes}};
+    counters.dram = {{c.dram.standard, a.dram_read_bytes(), a.dram_ofmap_write_bytes}};
   } else {
     const auto line = static_cast<std::uint64_t>(c.system_cache->line_bytes);
     // The DRAM moves what the cache sends it, a line at a time: fills of the

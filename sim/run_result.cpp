@@ -22,6 +22,7 @@ nlohmann::json activity_json(const Activity& a) {
        {{"ifmap", a.dram_ifmap_read_bytes}, {"filter", a.dram_filter_read_bytes}, {"psum", a.dram_psum_read_bytes}}},
       {"dram_write_bytes", {{"ofmap", a.dram_ofmap_write_bytes}}},
       {"dram_bursts", a.dram_bursts},
+      {"flash_read_bytes", {{"filter", a.flash_filter_read_bytes}}},
       {"system_cache",
        {{"lookups", a.cache_lookups}, {"hits", a.cache_hits}, {"misses", a.cache_misses},
         {"writebacks", a.cache_writebacks}}},
@@ -31,6 +32,7 @@ nlohmann::json activity_json(const Activity& a) {
 nlohmann::json bytes_json(const Activity& a) {
   return {{"dram_read", a.dram_read_bytes()},
           {"dram_write", a.dram_ofmap_write_bytes},
+          {"flash_read", a.flash_filter_read_bytes},
           {"sram_read", a.sram_ifmap_read_bytes + a.sram_filter_read_bytes + a.sram_ofmap_read_bytes},
           {"sram_write", a.sram_ofmap_write_bytes}};
 }
@@ -52,6 +54,7 @@ void Activity::add(const Activity& o) {
   dram_ofmap_write_bytes += o.dram_ofmap_write_bytes;
   dram_psum_read_bytes += o.dram_psum_read_bytes;
   dram_bursts += o.dram_bursts;
+  flash_filter_read_bytes += o.flash_filter_read_bytes;
   cache_lookups += o.cache_lookups;
   cache_hits += o.cache_hits;
   cache_misses += o.cache_misses;

@@ -29,16 +29,20 @@ struct Activity {
   // sums read back to accumulate (ws/is), at the accumulator's width.
   std::uint64_t sram_ifmap_read_bytes = 0, sram_filter_read_bytes = 0;
   std::uint64_t sram_ofmap_read_bytes = 0, sram_ofmap_write_bytes = 0;
-  // DRAM traffic in bytes, per operand stream.
+  // DRAM traffic in bytes, per operand stream, and the DRAM's share of the
+  // DMA's bursts. Weights held in flash (`flash:`) are flash traffic, not DRAM.
   std::uint64_t dram_ifmap_read_bytes = 0, dram_filter_read_bytes = 0;
   std::uint64_t dram_ofmap_write_bytes = 0, dram_psum_read_bytes = 0;
   std::uint64_t dram_bursts = 0;
+  std::uint64_t flash_filter_read_bytes = 0;
   // System cache activity this traffic caused (zero without a cache): line
   // lookups, hits, misses (line fills) and write-backs of dirty victims.
   std::uint64_t cache_lookups = 0, cache_hits = 0, cache_misses = 0, cache_writebacks = 0;
 
   void add(const Activity& other);
   std::uint64_t dram_read_bytes() const { return dram_ifmap_read_bytes + dram_filter_read_bytes + dram_psum_read_bytes; }
+  // Off-chip reads: DRAM and flash.
+  std::uint64_t offchip_read_bytes() const { return dram_read_bytes() + flash_filter_read_bytes; }
   std::uint64_t macs() const;
 };
 

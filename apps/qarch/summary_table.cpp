@@ -20,16 +20,23 @@ void print_summary(const sim::RunResult& r, std::FILE* out) {
   for (const sim::OpResult& op : r.ops) {
     fmt::print(out, "{:<{}}  {:<16}  {:>12}  {:>12}  {:>10}  {:>6.1f}  {:>12}  {:>10}  {:>10}  {:>11.3f}\n", op.name,
                width, op.type, op.cycles, op.compute_cycles, op.stall_cycles, 100.0 * op.utilization,
-               op.activity.macs(), format_bytes(static_cast<double>(op.activity.dram_read_bytes())),
+               op.activity.macs(), format_bytes(static_cast<double>(op.activity.offchip_read_bytes())),
                format_bytes(static_cast<double>(op.activity.dram_ofmap_write_bytes)), op.energy_pj * 1e-6);
   }
   const double macs = static_cast<double>(r.activity.macs());
   fmt::print(out, "\ntotal: {} cycles ({} compute, {} stall) = {:.6g} s at {:g} GHz\n", r.total_cycles,
              r.compute_cycles, r.stall_cycles, r.seconds, r.clock_hz / 1e9);
-  fmt::print(out, "       {:.4g} MACs, {:.3g} effective TOPS, off-chip memory {} read / {} written\n", macs,
+  // With weights in flash, the reads name both memories.
+  const sim::Activity& a = r.activity;
+  const std::string flash_split =
+      a.flash_filter_read_bytes > 0
+          ? fmt::format(" (DRAM {}, flash {})", format_bytes(static_cast<double>(a.dram_read_bytes())),
+                        format_bytes(static_cast<double>(a.flash_filter_read_bytes)))
+          : "";
+  fmt::print(out, "       {:.4g} MACs, {:.3g} effective TOPS, off-chip memory {} read{} / {} written\n", macs,
              r.seconds > 0 ? 2.0 * macs / r.seconds / 1e12 : 0.0,
-             format_bytes(static_cast<double>(r.activity.dram_read_bytes())),
-             format_bytes(static_cast<double>(r.activity.dram_ofmap_write_bytes)));
+             format_bytes(static_cast<double>(a.offchip_read_bytes())), flash_split,
+             format_bytes(static_cast<double>(a.dram_ofmap_write_bytes)));
   const cost::CostReport& c = r.cost;
   const cost::EnergyBreakdownPj& e = c.energy_pj;
   std::string parts;

@@ -6,7 +6,7 @@
 namespace qarch::memory {
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, int port_count, std::uint64_t burst_bytes)
-    : sc_core::sc_module(name), burst_bytes_(burst_bytes) {
+    : sc_core::sc_module(name), burst_bytes_(burst_bytes), bursts_(static_cast<std::size_t>(port_count), 0) {
   for (int i = 0; i < port_count; ++i) {
     ports.push_back(std::make_unique<Socket>(("port_" + std::to_string(i)).c_str()));
   }
@@ -34,7 +34,7 @@ sc_core::sc_time DmaEngine::issue(const std::vector<Request>& requests) {
       (*ports[static_cast<std::size_t>(r.port)])->b_transport(payload_, delay);
       if (payload_.is_response_error()) SC_REPORT_ERROR("DmaEngine", "memory target returned an error");
       last_completion = std::max(last_completion, delay);
-      ++bursts_;
+      ++bursts_[static_cast<std::size_t>(r.port)];
       done += chunk;
     }
   }

@@ -36,11 +36,12 @@ class DmaEngine : public sc_core::sc_module {
   // parallel). The caller waits for that time when it needs the data.
   sc_core::sc_time issue(const std::vector<Request>& requests);
 
-  std::uint64_t bursts() const { return bursts_; }
+  // Bursts issued so far on one port.
+  std::uint64_t bursts(int port) const { return bursts_[static_cast<std::size_t>(port)]; }
 
  private:
   std::uint64_t burst_bytes_;
-  std::uint64_t bursts_ = 0;
+  std::vector<std::uint64_t> bursts_;  // per port
   tlm::tlm_generic_payload payload_;
 };
 

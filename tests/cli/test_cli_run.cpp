@@ -171,6 +171,44 @@ TEST_CASE("weights in flash stream at the flash's sequential bandwidth and are p
   CHECK(j["cost"]["energy_pj"]["dram"].get<double>() < 0.01 * j["cost"]["energy_pj"]["flash"].get<double>());
 }
 
+TEST_CASE("weights in flash are flash traffic: the DRAM keys count DRAM bytes only, each memory priced once") {
+  // The 1 x 4096 x 4096 INT4 GEMV on edge-int8-32x32 (lpddr4) with its
+  // weights in ufs4.0 flash. DRAM moves the 4096 B int8 input and the
+  // 4096 B int8 output; flash the 4096 x 4096 / 2 = 8,388,608 B of weights.
+  // Before, the weights were counted as DRAM reads too (dram_read 8,392,704,
+  // dram_read_bytes.filter 8,388,608) while DRAM energy priced 8,192 B.
+  const std::string dir = qarch::test::make_temp_dir();
+  const std::string root = QARCH_SOURCE_DIR;
+  const std::string args = "run -a " + kEdgeAccelerator + " -w " + root +
+                           "/workloads/examples/gemv-4096-int4.yaml --set \"flash={preset: ufs4.0}\" --json " + dir +
+                           "/r.json";
+  const auto r = run_qarch(args);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  const double weight_bytes = 4096.0 * 4096.0 / 2;
+  CHECK(j["bytes"]["dram_read"].get<double>() == 4096);
+  CHECK(j["bytes"]["dram_write"].get<double>() == 4096);
+  CHECK(j["bytes"]["flash_read"].get<double>() == weight_bytes);
+  CHECK(j["memory"]["flash"]["read_bytes"].get<double>() == weight_bytes);
+  for (const auto* activity : {&j["activity"], &j["ops"][0]["activity"]}) {
+    CHECK((*activity)["dram_read_bytes"]["ifmap"].get<double>() == 4096);
+    CHECK((*activity)["dram_read_bytes"]["filter"].get<double>() == 0);
+    CHECK((*activity)["flash_read_bytes"]["filter"].get<double>() == weight_bytes);
+  }
+  CHECK(j["ops"][0]["bytes"]["flash_read"].get<double>() == weight_bytes);
+  // DRAM bursts are the DRAM's only. int4 x int8 runs 2 MACs per PE per
+  // cycle: k = 4096 is 2048 reduction steps, 64 row folds of 32; the input
+  // (resident) arrives once, as 64 slices of 64 B; n = 4096 is 128 column
+  // folds, each writing 32 B of output. Every transfer is below the 4 KiB
+  // burst: 64 + 128 bursts.
+  CHECK(j["activity"]["dram_bursts"].get<double>() == 192);
+  // cost/tables/default.yaml: lpddr4 8 pJ/bit; ufs4.0 reads 6.0 MB/s per mA
+  // at 2.5 V: 2.5 V x 1 mA / 6.0 MB/s = 416.67 pJ per byte.
+  CHECK(j["cost"]["energy_pj"]["dram"].get<double>() == Approx(8192.0 * 8 * 8.0));
+  CHECK(j["cost"]["energy_pj"]["flash"].get<double>() == Approx(weight_bytes * 2.5e-3 / 6.0e6 * 1e12));
+  CHECK_THAT(r.out, Catch::Contains("off-chip memory 8.00391 MiB read (DRAM 4 KiB, flash 8 MiB) / 4 KiB written"));
+}
+
 namespace {
 
 // `qarch run -q -a ACCELERATOR_ARGS -w <workload>` on a workload written from
