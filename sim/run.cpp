@@ -27,6 +27,10 @@ RunResult run_simulation(const AcceleratorConfig& config, const workloads::Workl
   // Long runs show progress on a terminal (nothing when stderr is piped).
   ProgressLine progress("simulating " + workload.name, static_cast<std::uint64_t>(top.controller.total_folds()));
   top.controller.on_progress([&progress](std::int64_t done, std::int64_t) { progress.update(static_cast<std::uint64_t>(done)); });
+  // The controller stops a run that passes the time limit with sc_stop(), on
+  // which SystemC prints "Info: /OSCI/SystemC: Simulation stopped by user."
+  // to stdout; the error below says why, and stdout holds results only.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_start();
   if (top.controller.passed_time_limit()) {
     const double days = sc_core::sc_time_stamp().to_seconds() / 86400;
