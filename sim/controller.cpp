@@ -262,6 +262,10 @@ RunResult Controller::result() const {
         const bool last_pass = o + 1 == plans_.size() && p + 1 == plan.passes.size() &&
                                &recorded == &records_[o][p].back();
         if (last_pass) rec.cycles += drain;  // outputs still draining to DRAM
+        // The quirk changes the count reported, not the time the array took:
+        // utilization is over the cycles simulated, so it stays in 0..1 (a
+        // one-cycle pass reports 0 cycles).
+        const std::int64_t simulated_cycles = rec.cycles;
         if (config_.scalesim_cycle_quirk) {
           // SCALE-Sim issue #125: it reports the last cycle's 0-based index
           // and counts stalls exactly, so the cycle it drops is a compute cycle.
@@ -305,7 +309,7 @@ RunResult Controller::result() const {
               psum_bytes));
           // Against the array's peak for this format pair (packed PEs do
           // macs_per_pe_per_cycle MACs a cycle), so it never exceeds 1.
-          const double peak_macs = static_cast<double>(rec.cycles) * pes * pass.macs_per_pe_per_cycle;
+          const double peak_macs = static_cast<double>(simulated_cycles) * pes * pass.macs_per_pe_per_cycle;
           rec.overall_utilization = peak_macs > 0 ? static_cast<double>(rec.activity.macs()) / peak_macs : 0.0;
           op_peak_macs += peak_macs;
         }

@@ -66,7 +66,8 @@ struct PassResult {
   std::int64_t spatial_rows = 0, spatial_cols = 0, temporal = 0;
   double mapping_efficiency = 0;    // fraction
   double compute_utilization = 0;   // fraction, SCALE-Sim's definition
-  double overall_utilization = 0;   // MACs / (cycles * PEs * MACs per PE per cycle)
+  double overall_utilization = 0;   // MACs / (simulated cycles * PEs * MACs per PE per cycle): 0..1,
+                                    // over the cycles before the SCALE-Sim quirk takes one off
   // SCALE-Sim report fields: SRAM accesses in words, access windows.
   std::uint64_t sram_ifmap_reads = 0, sram_filter_reads = 0, sram_ofmap_writes = 0;
   AccessWindows windows;
@@ -79,7 +80,7 @@ struct OpResult {
   std::int64_t cycles = 0;
   std::int64_t compute_cycles = 0;
   std::int64_t stall_cycles = 0;
-  double utilization = 0;  // MACs / the array's peak over the op's array passes (vector ops: 0)
+  double utilization = 0;  // MACs / the array's peak over the op's array passes' simulated cycles (vector ops: 0)
   double energy_pj = 0;    // priced by the cost model (leakage over the op's cycles included)
   std::vector<PassResult> passes;
   Activity activity;

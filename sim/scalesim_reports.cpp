@@ -47,13 +47,17 @@ void write_scalesim_reports(const RunResult& result, const std::string& out_dir)
       "Cycle, SRAM OFMAP Writes, DRAM IFMAP Start Cycle, DRAM IFMAP Stop Cycle, DRAM IFMAP Reads, "
       "DRAM Filter Start Cycle, DRAM Filter Stop Cycle, DRAM Filter Reads, DRAM OFMAP Start Cycle, "
       "DRAM OFMAP Stop Cycle, DRAM OFMAP Writes,\n";
+  const auto pes = static_cast<double>(result.array_rows * result.array_cols);  // one MAC per PE per cycle
   int layer = 0;
   for (const OpResult& op : result.ops) {
     for (const PassResult& p : op.passes) {
       const auto cycles = static_cast<double>(p.cycles);
       const Activity& a = p.activity;
+      // SCALE-Sim's Overall Util is over the cycles it reports (one short: it
+      // can pass 100 %), not over the cycles simulated as utilization is.
+      const double overall_util = per_cycle(static_cast<double>(a.macs()), cycles * pes);
       compute += fmt::format("{}, {}, {}, {}, {}, {},\n", layer, p.cycles, p.stall_cycles,
-                             py_float(100.0 * p.overall_utilization), py_float(100.0 * p.mapping_efficiency),
+                             py_float(100.0 * overall_util), py_float(100.0 * p.mapping_efficiency),
                              py_float(100.0 * p.compute_utilization));
       const AccessWindows& w = p.windows;
       bandwidth += fmt::format(

@@ -88,6 +88,39 @@ TEST_CASE("in SCALE-Sim quirk mode each pass reports one cycle less, taken off i
   CHECK(r.ops[0].passes[0].compute_cycles + r.ops[0].passes[0].stall_cycles == r.ops[0].passes[0].cycles);
 }
 
+namespace {
+// A 1x1 os array in SCALE-Sim quirk mode with DRAM that never stalls.
+sim::AcceleratorConfig one_pe_quirk_array() {
+  return sim::builtin_accelerator({"compute.systolic_array.rows=1", "compute.systolic_array.cols=1",
+                                   "compute.systolic_array.dataflow=os", "dram.bandwidth=unlimited",
+                                   "dram.latency=0 ns", "simulation.scalesim_cycle_quirk=true"});
+}
+}  // namespace
+
+TEST_CASE("in SCALE-Sim quirk mode utilization is over the cycles simulated, so it stays at most 1") {
+  // 1 x 1 x 100 on one os PE: R + C + T - 2 = 100 cycles for 100 MACs, all
+  // busy; reported as 99. Before, utilization was 100 / 99 = 1.0101.
+  const auto r = sim::run_simulation(one_pe_quirk_array(), gemm(1, 1, 100));
+  CHECK(r.total_cycles == 99);
+  CHECK(r.ops[0].utilization == 1.0);
+  CHECK(r.ops[0].passes[0].overall_utilization == 1.0);
+}
+
+TEST_CASE("a quirk-mode run reported as 0 cycles has its MACs' utilization and TOPS/W, and 0 per-second figures") {
+  // 1 x 1 x 1 on one os PE: 1 cycle simulated for 1 MAC, reported as 0.
+  // Before, utilization was 0 (no cycles to divide by).
+  const auto r = sim::run_simulation(one_pe_quirk_array(), gemm(1, 1, 1));
+  CHECK(r.total_cycles == 0);
+  CHECK(r.seconds == 0);
+  CHECK(r.ops[0].utilization == 1.0);
+  // tops and power divide by 0 s: 0. TOPS/W is 2 ops per the energy, in
+  // tera-ops per joule: 2 / (energy_pj x 1e-12) / 1e12 = 2 / energy_pj.
+  CHECK(r.cost.tops == 0);
+  CHECK(r.cost.average_power_w == 0);
+  REQUIRE(r.cost.energy_pj.total() > 0);
+  CHECK(r.cost.tops_per_w == Approx(2 / r.cost.energy_pj.total()));
+}
+
 TEST_CASE("a run that passes 2^62 ps of simulated time is stopped with an error, not wrapped") {
   // SystemC time ends at 2^64 ps. The config's ranges keep a single fold far
   // below 2^62 ps (4.6e6 s), so reaching the limit takes a very long run; set
