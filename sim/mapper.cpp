@@ -10,7 +10,6 @@
 #include "common/input_error.h"
 #include "common/units.h"
 #include "models/numerics/format_registry.h"
-#include "models/numerics/quantizer.h"
 #include "sim/scalesim/user_bandwidth_replay.h"
 
 namespace qarch::sim {
@@ -22,47 +21,6 @@ using workloads::OpType;
 
 double bytes_per_element(const std::string& format) {
   return numerics::format_info(format).storage_bits / 8.0;
-}
-
-// Bytes per element of an operand stored as a [rows, cols] tensor (K along a
-// row: weights [n, k], inputs [m, k], outputs [m, n]), scales and zero-points
-// included: the numerics quantizer's effective bits (int4 with group-128 fp16
-// scales: 4.125 bits). `block` granularity is a square group_size tile; a
-// block format (mxfp4, nvfp4, ...) brings its own blocks and scales. A single
-// per-tensor scale (and zero-point) sits in a register, not in DRAM beside
-// the data, so per-tensor operands take their bare storage bits.
-double stored_bytes_per_element(const workloads::OperandFormat& f, std::int64_t rows, std::int64_t cols) {
-  using workloads::ScaleGranularity;
-  const bool block_format = numerics::format_info(f.format).kind == numerics::FormatKind::kBlock;
-  if (!block_format && f.granularity == ScaleGranularity::kTensor) return bytes_per_element(f.format);
-  numerics::QuantizerConfig q;
-  try {
-    if (block_format) {
-      q = numerics::block_format_quantizer(f.format);
-    } else {
-      q.element_format = f.format;
-      q.symmetric = f.symmetric;
-      q.scale_format = f.scale_format;
-      const int group = static_cast<int>(f.group_size);
-      switch (f.granularity) {
-        case ScaleGranularity::kTensor: q.granularity = numerics::Granularity::kPerTensor; break;
-        case ScaleGranularity::kChannel: q.granularity = numerics::Granularity::kPerChannel; break;
-        case ScaleGranularity::kToken: q.granularity = numerics::Granularity::kPerToken; break;
-        case ScaleGranularity::kGroup:
-          q.granularity = numerics::Granularity::kPerGroup;
-          q.group_size = group;
-          break;
-        case ScaleGranularity::kBlock:
-          q.granularity = numerics::Granularity::kPerBlock;
-          q.block_rows = q.block_cols = group;
-          break;
-      }
-    }
-    const numerics::Quantizer quantizer(q);
-    return quantizer.effective_bits_per_element(rows, cols) / 8.0;
-  } catch (const std::exception& e) {
-    throw InputError(f.where, fmt::format("{} as a [{} x {}] tensor: {}", f.format, rows, cols, e.what()));
-  }
 }
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
@@ -121,9 +79,10 @@ Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label
   count_sram(p, config.array.shape);
   // DRAM holds operands with their scales and zero-points; the array reads
   // bare elements from the scratchpads.
-  p.ifmap_bytes = ifmap_elements * stored_bytes_per_element(op.inputs, m, k);
-  p.filter_bytes = static_cast<double>(k * n) * stored_bytes_per_element(op.weights, n, k);
-  p.ofmap_bytes = static_cast<double>(m * n) * stored_bytes_per_element(op.outputs, m, n);
+  const workloads::OperandBytes stored = workloads::stored_bytes_per_element(op);
+  p.ifmap_bytes = ifmap_elements * stored.inputs;
+  p.filter_bytes = static_cast<double>(k * n) * stored.weights;
+  p.ofmap_bytes = static_cast<double>(m * n) * stored.outputs;
   p.psum_bytes_per_output = bytes_per_element(op.accumulator);
   p.input_bytes_per_element = bytes_per_element(op.inputs.format);
   p.weight_bytes_per_element = bytes_per_element(op.weights.format);
@@ -398,8 +357,9 @@ Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std
                                            std::numeric_limits<std::int64_t>::max() / ops_per_element));
   }
   p.element_ops = static_cast<std::uint64_t>(*element_ops);
-  p.ifmap_bytes = static_cast<double>(elements * operands) * stored_bytes_per_element(op.inputs, 1, elements);
-  p.ofmap_bytes = static_cast<double>(elements) * stored_bytes_per_element(op.outputs, 1, elements);
+  const workloads::OperandBytes stored = workloads::stored_bytes_per_element(op);
+  p.ifmap_bytes = static_cast<double>(elements * operands) * stored.inputs;
+  p.ofmap_bytes = static_cast<double>(elements) * stored.outputs;
   return p;
 }
 
@@ -477,22 +437,20 @@ void place_operands(std::vector<OpPlan>& plans, const AcceleratorConfig& config)
 
 std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const AcceleratorConfig& config) {
   std::vector<OpPlan> plans;
-  std::int64_t passes_in_all = 0;
   for (const Op& op : workload.ops) {
     OpPlan plan;
     plan.op = &op;
+    const std::optional<workloads::GemmShape> g = workloads::array_gemm(op);
     switch (op.type) {
       case OpType::kGemm: {
-        Pass p = array_pass(op, config, op.name, op.gemm.m, op.gemm.n, op.gemm.k,
-                            static_cast<double>(op.gemm.m * op.gemm.k));
-        p.repeat = op.gemm.batch;
+        Pass p = array_pass(op, config, op.name, g->m, g->n, g->k, static_cast<double>(g->m * g->k));
+        p.repeat = g->batch;
         plan.passes.push_back(p);
         break;
       }
       case OpType::kConv2d: {
         const auto& c = op.conv;
-        const std::int64_t m = c.batch * c.out_height() * c.out_width();
-        Pass p = array_pass(op, config, op.name, m, c.filters, c.filter_height * c.filter_width * c.channels,
+        Pass p = array_pass(op, config, op.name, g->m, g->n, g->k,
                             static_cast<double>(c.batch * c.height * c.width * c.channels));
         p.from_conv = true;
         p.conv = c;
@@ -501,10 +459,8 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
       }
       case OpType::kDepthwiseConv2d: {
         const auto& c = op.conv;
-        const std::int64_t m = c.batch * c.out_height() * c.out_width();
-        for (std::int64_t ch = 0; ch < c.channels; ++ch) {
-          Pass p = array_pass(op, config, fmt::format("{}Channel_{}", op.name, ch), m, c.filters,
-                              c.filter_height * c.filter_width,
+        for (std::int64_t ch = 0; ch < g->batch; ++ch) {
+          Pass p = array_pass(op, config, fmt::format("{}Channel_{}", op.name, ch), g->m, g->n, g->k,
                               static_cast<double>(c.batch * c.height * c.width));
           p.from_conv = true;
           p.conv = c;
@@ -521,15 +477,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
         break;
     }
     for (const Pass& p : plan.passes) {
-      passes_in_all += p.repeat;
       if (p.unit == Pass::Unit::kSystolicArray && uses_scalesim_user_schedule(config)) scalesim_user_layer(p, config);
-    }
-    if (passes_in_all > kMaxPassesPerRun) {
-      throw InputError(op.where,
-                       fmt::format("with this op the workload has {} passes (each gemm batch and each depthwise "
-                                   "conv channel is one); every pass is simulated and recorded, so at most {} "
-                                   "are allowed",
-                                   passes_in_all, kMaxPassesPerRun));
     }
     plans.push_back(std::move(plan));
   }

@@ -80,9 +80,6 @@ struct OpPlan {
   std::vector<Pass> passes;
 };
 
-// Every pass (each repeat too) is simulated and keeps a record: a run has at most this many.
-inline constexpr std::int64_t kMaxPassesPerRun = std::int64_t{1} << 20;
-
 // The DRAM address space each operand stream (ifmap, filter, ofmap with
 // spilled partial sums) has: a quarter of the detailed DRAM's capacity
 // (dram.preset), or 1 TiB of the stand-in's 4 TiB, which has no capacity.
@@ -90,9 +87,10 @@ inline constexpr std::int64_t kMaxPassesPerRun = std::int64_t{1} << 20;
 // weights, with `flash:`) has 1 TiB too.
 std::uint64_t operand_stream_bytes(const AcceleratorConfig& config);
 
-// Throws InputError when the accelerator cannot run an op (format pair), the
-// workload has more than kMaxPassesPerRun passes, or its operands do not fit
-// their streams' address space (operand_stream_bytes).
+// Throws InputError when the accelerator cannot run an op (format pair) or
+// its operands do not fit their streams' address space
+// (operand_stream_bytes). The workload is checked (workloads::check_workload:
+// at most workloads::kMaxPasses passes, operands storable).
 std::vector<OpPlan> plan_workload(const workloads::Workload& workload,
                                   const AcceleratorConfig& config);
 

@@ -14,6 +14,7 @@
 #include "common/yaml_reader.h"
 #include "models/numerics/format_registry.h"
 #include "workloads/trace_reader.h"
+#include "models/numerics/quantizer.h"
 
 namespace qarch::workloads {
 namespace {
@@ -266,7 +267,7 @@ Op read_op_with_default_formats(YamlMap& op) { return read_op(op, Defaults{}); }
 
 void check_workload(const Workload& w) {
   std::map<std::string, const Op*> first_with_name;
-  std::int64_t macs = 0;
+  std::int64_t macs = 0, passes = 0;
   for (const Op& op : w.ops) {
     const auto [first, is_new] = first_with_name.emplace(op.name, &op);
     if (!is_new) {
@@ -280,6 +281,16 @@ void check_workload(const Workload& w) {
                                              macs, op_macs(op), kMaxCount));
     }
     macs = *total;
+    const std::optional<GemmShape> gemm = array_gemm(op);
+    const std::int64_t op_passes = gemm ? gemm->batch : 1;
+    if (op_passes > kMaxPasses - passes) {
+      throw InputError(op.where, fmt::format("with this op the workload has {} passes (each gemm batch and each "
+                                             "depthwise conv channel is one); every pass is simulated and recorded, "
+                                             "so at most {} are allowed",
+                                             passes + op_passes, kMaxPasses));
+    }
+    passes += op_passes;
+    stored_bytes_per_element(op);
   }
 }
 
@@ -359,25 +370,83 @@ std::string to_yaml(const Workload& w) {
   return out.str();
 }
 
-std::int64_t op_macs(const Op& op) {
+std::optional<GemmShape> array_gemm(const Op& op) {
+  const Conv2dShape& c = op.conv;
   switch (op.type) {
     case OpType::kGemm:
-      return op.gemm.batch * op.gemm.m * op.gemm.n * op.gemm.k;
-    case OpType::kConv2d: {
-      const Conv2dShape& c = op.conv;
-      return c.batch * c.out_height() * c.out_width() * c.filters * c.filter_height *
-             c.filter_width * c.channels;
-    }
-    case OpType::kDepthwiseConv2d: {
-      const Conv2dShape& c = op.conv;
-      return c.batch * c.out_height() * c.out_width() * c.channels * c.filters * c.filter_height *
-             c.filter_width;
-    }
+      return op.gemm;
+    case OpType::kConv2d:
+      return GemmShape{1, c.batch * c.out_height() * c.out_width(), c.filters,
+                       c.filter_height * c.filter_width * c.channels};
+    case OpType::kDepthwiseConv2d:
+      return GemmShape{c.channels, c.batch * c.out_height() * c.out_width(), c.filters,
+                       c.filter_height * c.filter_width};
     case OpType::kElementwise:
     case OpType::kSoftmax:
-      return 0;
+      return std::nullopt;
   }
-  return 0;
+  return std::nullopt;
+}
+
+namespace {
+
+double bytes_per_element(const std::string& format) {
+  return numerics::format_info(format).storage_bits / 8.0;
+}
+
+// Bytes per element of an operand stored as a [rows, cols] tensor (K along a
+// row), scales and zero-points included: the numerics quantizer's effective
+// bits (int4 with group-128 fp16 scales: 4.125 bits). `block` granularity is
+// a square group_size tile; a block format (mxfp4, nvfp4, ...) brings its own
+// blocks and scales. A single per-tensor scale (and zero-point) sits in a
+// register, not in memory beside the data, so per-tensor operands take their
+// bare storage bits.
+double operand_bytes_per_element(const OperandFormat& f, std::int64_t rows, std::int64_t cols) {
+  const bool block_format = numerics::format_info(f.format).kind == numerics::FormatKind::kBlock;
+  if (!block_format && f.granularity == ScaleGranularity::kTensor) return bytes_per_element(f.format);
+  numerics::QuantizerConfig q;
+  try {
+    if (block_format) {
+      q = numerics::block_format_quantizer(f.format);
+    } else {
+      q.element_format = f.format;
+      q.symmetric = f.symmetric;
+      q.scale_format = f.scale_format;
+      const int group = static_cast<int>(f.group_size);
+      switch (f.granularity) {
+        case ScaleGranularity::kTensor: q.granularity = numerics::Granularity::kPerTensor; break;
+        case ScaleGranularity::kChannel: q.granularity = numerics::Granularity::kPerChannel; break;
+        case ScaleGranularity::kToken: q.granularity = numerics::Granularity::kPerToken; break;
+        case ScaleGranularity::kGroup:
+          q.granularity = numerics::Granularity::kPerGroup;
+          q.group_size = group;
+          break;
+        case ScaleGranularity::kBlock:
+          q.granularity = numerics::Granularity::kPerBlock;
+          q.block_rows = q.block_cols = group;
+          break;
+      }
+    }
+    const numerics::Quantizer quantizer(q);
+    return quantizer.effective_bits_per_element(rows, cols) / 8.0;
+  } catch (const std::exception& e) {
+    throw InputError(f.where, fmt::format("{} as a [{} x {}] tensor: {}", f.format, rows, cols, e.what()));
+  }
+}
+
+}  // namespace
+
+OperandBytes stored_bytes_per_element(const Op& op) {
+  if (const std::optional<GemmShape> g = array_gemm(op)) {
+    return {operand_bytes_per_element(op.weights, g->n, g->k), operand_bytes_per_element(op.inputs, g->m, g->k),
+            operand_bytes_per_element(op.outputs, g->m, g->n)};
+  }
+  return {0, operand_bytes_per_element(op.inputs, 1, op.elements), operand_bytes_per_element(op.outputs, 1, op.elements)};
+}
+
+std::int64_t op_macs(const Op& op) {
+  const std::optional<GemmShape> g = array_gemm(op);
+  return g ? g->batch * g->m * g->n * g->k : 0;
 }
 
 }  // namespace qarch::workloads

@@ -3,6 +3,7 @@
 // ops. Loaders validate everything here; the simulator receives these plain
 // structs and never sees YAML or JSON.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,5 +86,27 @@ std::string to_yaml(const Workload& workload);
 
 // Total MACs of an op (0 for elementwise/softmax).
 std::int64_t op_macs(const Op& op);
+
+// A workload has at most this many passes in all (each gemm batch and each
+// depthwise conv channel is one; other ops one each): every pass is
+// simulated and keeps a record.
+inline constexpr std::int64_t kMaxPasses = std::int64_t{1} << 20;
+
+// The GEMM an array op lowers to (docs/workloads.md): `batch` passes of an
+// [m x k] by [k x n] product. gemm: as written; conv2d: one pass, m =
+// n·E_h·E_w, k = r·s·c, n = filters; depthwise_conv2d: one pass per channel,
+// k = r·s, n = the multiplier. nullopt for vector-unit ops (elementwise, softmax).
+std::optional<GemmShape> array_gemm(const Op& op);
+
+// Bytes per element of each operand as stored in memory, scales and
+// zero-points included (docs/workloads.md): weights as [n x k], inputs as
+// [m x k], outputs as [m x n] of the op's array GEMM; a vector op's inputs
+// and outputs as [1 x elements] each (it has no weights: 0). Throws
+// InputError at the operand's key when its format cannot store it (a group
+// size that does not divide the row).
+struct OperandBytes {
+  double weights = 0, inputs = 0, outputs = 0;
+};
+OperandBytes stored_bytes_per_element(const Op& op);
 
 }  // namespace qarch::workloads

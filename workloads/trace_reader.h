@@ -11,7 +11,10 @@ namespace qarch::workloads {
 // operand formats; errors name the map's file, line and key path.
 Op read_op_with_default_formats(YamlMap& op);
 
-// Names are unique, and the workload's MACs in all fit in 64 bits.
+// What a workload must satisfy beyond each op's own keys; every loader calls
+// it, so `qarch validate -w` refuses what a run would: unique op names, the
+// MACs in all within 64 bits, at most kMaxPasses passes, every operand
+// storable in its format. InputError at the op (or operand) that fails.
 void check_workload(const Workload& workload);
 
 }  // namespace qarch::workloads

@@ -406,6 +406,40 @@ TEST_CASE("an operand format the array does not run or cannot store is an error 
   }
 }
 
+TEST_CASE("validate -w alone refuses what every run refuses of the trace: unstorable operands, too many passes") {
+  // Both depend on the trace only. Before, `validate -w` said ok, and with
+  // -a it printed the error and then `TRACE: ok (...)`.
+  const std::string dir = qarch::test::make_temp_dir();
+  // k = 512 cannot be cut into groups of 100.
+  write_file(dir + "/group.yaml", "name: g\nops:\n  - {name: fc, type: gemm, m: 16, n: 64, k: 512, "
+                                  "weights: {format: int4, granularity: group, group_size: 100}}\n");
+  write_file(dir + "/group.jsonl", "{\"name\": \"g\"}\n{\"name\": \"fc\", \"type\": \"gemm\", \"m\": 16, \"n\": 64, "
+                                   "\"k\": 512, \"weights\": {\"format\": \"int4\", \"granularity\": \"group\", "
+                                   "\"group_size\": 100}}\n");
+  // 2^20 + 1 passes: a batch of them, or 2^20 before an op of one more.
+  write_file(dir + "/batch.yaml", "name: b\nops:\n  - {name: bmm, type: gemm, batch: 1048577, m: 1, n: 1, k: 1}\n");
+  write_file(dir + "/depthwise.yaml", "name: d\nops:\n  - {name: bmm, type: gemm, batch: 1048576, m: 1, n: 1, k: 1}\n"
+                                      "  - {name: dw, type: depthwise_conv2d, c: 1, h: 1, w: 1, r: 1, s: 1}\n");
+  const std::string group = ": ops[0].weights: int4 as a [64 x 512] tensor: group size 100 does not divide the row "
+                            "length 512 (shape 64x512)";
+  const std::pair<std::string, std::string> cases[] = {
+      {"group.yaml", "group.yaml:3" + group},
+      {"group.jsonl", "group.jsonl:2" + group},
+      {"batch.yaml", "batch.yaml:3: ops[0]: with this op the workload has 1048577 passes (each gemm batch and each "
+                     "depthwise conv channel is one); every pass is simulated and recorded, so at most 1048576 are "
+                     "allowed"},
+      {"depthwise.yaml", "depthwise.yaml:4: ops[1]: with this op the workload has 1048577 passes"},
+  };
+  for (const auto& [file, expected] : cases) {
+    INFO(file);
+    check_error("validate -w " + dir + "/" + file, expected);
+    const auto with_accelerator = run_qarch("validate -a " + kEdgeAccelerator + " -w " + dir + "/" + file);
+    CHECK(with_accelerator.exit_code == 2);
+    CHECK(with_accelerator.out == kEdgeAccelerator + ": ok (accelerator edge-int8-32x32)\n");
+    CHECK_THAT(with_accelerator.err, Catch::StartsWith("qarch: error: " + dir + "/" + expected));
+  }
+}
+
 TEST_CASE("a conv whose sizes overflow 64 bits is refused at load in run and validate, not an internal error") {
   // h x w = 2^80 wrapped to 0: "internal error: plan_folds: ... must be >= 1", exit 1.
   const std::string dir = qarch::test::make_temp_dir();

@@ -98,14 +98,6 @@ ops:
   CHECK(sim::plan_workload(mx, config)[0].passes[0].filter_bytes == Approx(512.0 * 256 * 4.25 / 8));
 }
 
-TEST_CASE("a group size that does not divide the reduction dimension is an error naming the op") {
-  const auto w = workloads::load_trace_yaml_text(
-      "name: s\nops:\n  - {name: g, type: gemm, m: 16, n: 256, k: 500, weights: {format: int4, granularity: group, group_size: 128}}\n",
-      "t.yaml");
-  CHECK_THROWS_WITH(sim::plan_workload(w, sim::builtin_accelerator()),
-                    Catch::StartsWith("t.yaml:3: ops[0].weights: int4 as a [256 x 500] tensor"));
-}
-
 TEST_CASE("SRAM reads count the elements read, also when a PE packs two MACs per cycle") {
   // int4 weights x int8 inputs run 2 MACs per PE per cycle: 64x512x512 maps
   // 512 / 2 = 256 reduction steps, but every step reads 2 elements, so each

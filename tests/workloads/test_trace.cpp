@@ -246,3 +246,12 @@ TEST_CASE("sizes whose product does not fit in 64 bits are errors naming the lin
                                             "granularity: group, group_size: 2147483648}"), "t.yaml"),
                     "t.yaml:3: ops[0].weights.group_size: 2147483648 is out of range; allowed: 1..2147483647");
 }
+
+TEST_CASE("a group size that does not divide the reduction dimension is an error at load naming the operand") {
+  // The trace alone decides it: loading refuses it, before any accelerator.
+  CHECK_THROWS_WITH(
+      load_trace_yaml_text("name: s\nops:\n  - {name: g, type: gemm, m: 16, n: 256, k: 500, weights: {format: int4, "
+                           "granularity: group, group_size: 128}}\n",
+                           "t.yaml"),
+      Catch::StartsWith("t.yaml:3: ops[0].weights: int4 as a [256 x 500] tensor"));
+}
