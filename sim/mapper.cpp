@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include <fmt/format.h>
 
-#include "common/checked_math.h"
 #include "common/input_error.h"
 #include "common/units.h"
 #include "models/numerics/format_registry.h"
@@ -349,14 +347,8 @@ Pass vector_pass(const Op& op, std::int64_t elements, std::int64_t operands, std
   p.label = op.name;
   p.unit = Pass::Unit::kVectorUnit;
   p.m = elements;  // elements per operand
-  const std::optional<std::int64_t> element_ops = checked_multiply(elements, ops_per_element);
-  if (!element_ops) {
-    throw InputError(op.where, fmt::format("{} elements at {} operations each do not fit in 64 bits; allowed: at most "
-                                           "{} elements",
-                                           elements, ops_per_element,
-                                           std::numeric_limits<std::int64_t>::max() / ops_per_element));
-  }
-  p.element_ops = static_cast<std::uint64_t>(*element_ops);
+  // Fits in 64 bits: the trace refuses a softmax whose operations do not.
+  p.element_ops = static_cast<std::uint64_t>(elements * ops_per_element);
   const workloads::OperandBytes stored = workloads::stored_bytes_per_element(op);
   p.ifmap_bytes = static_cast<double>(elements * operands) * stored.inputs;
   p.ofmap_bytes = static_cast<double>(elements) * stored.outputs;
@@ -473,7 +465,7 @@ std::vector<OpPlan> plan_workload(const workloads::Workload& workload, const Acc
         plan.passes.push_back(vector_pass(op, op.elements, op.elementwise_operands, 1));
         break;
       case OpType::kSoftmax:
-        plan.passes.push_back(vector_pass(op, op.elements, 1, kSoftmaxOpsPerElement));
+        plan.passes.push_back(vector_pass(op, op.elements, 1, workloads::kSoftmaxOpsPerElement));
         break;
     }
     for (const Pass& p : plan.passes) {

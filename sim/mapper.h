@@ -6,7 +6,7 @@
 //  * depthwise_conv2d: one array pass per channel (m = N*E_h*E_w, k = r*s,
 //    n = channel multiplier), as SCALE-Sim expands "DP" layers;
 //  * elementwise / softmax: a vector-unit pass (softmax costs
-//    kSoftmaxOpsPerElement element-operations: max, subtract+exp, sum, divide).
+//    workloads::kSoftmaxOpsPerElement element-operations: max, subtract+exp, sum, divide).
 // Plain C++: no SystemC here, so the mapping is unit-testable on its own.
 #include <cstdint>
 #include <memory>
@@ -20,8 +20,6 @@
 #include "workloads/trace.h"
 
 namespace qarch::sim {
-
-inline constexpr std::int64_t kSoftmaxOpsPerElement = 4;
 
 // What one fold (or vector chunk) costs: compute cycles, bytes moved between
 // DRAM and the scratchpads before (reads) and after (writes) it, and stall

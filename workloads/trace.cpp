@@ -182,6 +182,11 @@ Op read_op(YamlMap& m, const Defaults& d) {
       op.softmax_rows = m.integer("rows", 1, kMaxDim);
       op.softmax_cols = m.integer("cols", 1, kMaxDim);
       op.elements = checked_count(m, "the elements", {{"rows", op.softmax_rows, "rows"}, {"cols", op.softmax_cols, "cols"}});
+      if (op.elements > kMaxCount / kSoftmaxOpsPerElement) {
+        m.fail(op.softmax_rows >= op.softmax_cols ? "rows" : "cols",
+               fmt::format("{} elements at {} operations each do not fit in 64 bits; allowed: at most {} elements",
+                           op.elements, kSoftmaxOpsPerElement, kMaxCount / kSoftmaxOpsPerElement));
+      }
       break;
   }
   op.weights = read_operand(m, "weights", d.weights);

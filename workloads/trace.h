@@ -87,6 +87,11 @@ std::string to_yaml(const Workload& workload);
 // Total MACs of an op (0 for elementwise/softmax).
 std::int64_t op_macs(const Op& op);
 
+// A softmax costs this many vector-unit operations per element: max,
+// subtract+exp, sum, divide. The trace refuses one whose operations do not
+// fit in 64 bits.
+inline constexpr std::int64_t kSoftmaxOpsPerElement = 4;
+
 // A workload has at most this many passes in all (each gemm batch and each
 // depthwise conv channel is one; other ops one each): every pass is
 // simulated and keeps a record.

@@ -406,7 +406,7 @@ TEST_CASE("an operand format the array does not run or cannot store is an error 
   }
 }
 
-TEST_CASE("validate -w alone refuses what every run refuses of the trace: unstorable operands, too many passes") {
+TEST_CASE("validate -w alone refuses what every run refuses of the trace: unstorable operands, too many passes or operations") {
   // Both depend on the trace only. Before, `validate -w` said ok, and with
   // -a it printed the error and then `TRACE: ok (...)`.
   const std::string dir = qarch::test::make_temp_dir();
@@ -420,6 +420,7 @@ TEST_CASE("validate -w alone refuses what every run refuses of the trace: unstor
   write_file(dir + "/batch.yaml", "name: b\nops:\n  - {name: bmm, type: gemm, batch: 1048577, m: 1, n: 1, k: 1}\n");
   write_file(dir + "/depthwise.yaml", "name: d\nops:\n  - {name: bmm, type: gemm, batch: 1048576, m: 1, n: 1, k: 1}\n"
                                       "  - {name: dw, type: depthwise_conv2d, c: 1, h: 1, w: 1, r: 1, s: 1}\n");
+  write_file(dir + "/softmax.yaml", "name: s\nops:\n  - {name: sm, type: softmax, rows: 1099511627776, cols: 2097152}\n");
   const std::string group = ": ops[0].weights: int4 as a [64 x 512] tensor: group size 100 does not divide the row "
                             "length 512 (shape 64x512)";
   const std::pair<std::string, std::string> cases[] = {
@@ -429,6 +430,9 @@ TEST_CASE("validate -w alone refuses what every run refuses of the trace: unstor
                      "depthwise conv channel is one); every pass is simulated and recorded, so at most 1048576 are "
                      "allowed"},
       {"depthwise.yaml", "depthwise.yaml:4: ops[1]: with this op the workload has 1048577 passes"},
+      // 2^61 elements at 4 operations each: 2^63 operations.
+      {"softmax.yaml", "softmax.yaml:3: ops[0].rows: 2305843009213693952 elements at 4 operations each do not fit in "
+                       "64 bits; allowed: at most 2305843009213693951 elements"},
   };
   for (const auto& [file, expected] : cases) {
     INFO(file);

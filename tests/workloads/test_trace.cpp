@@ -255,3 +255,13 @@ TEST_CASE("a group size that does not divide the reduction dimension is an error
                            "t.yaml"),
       Catch::StartsWith("t.yaml:3: ops[0].weights: int4 as a [256 x 500] tensor"));
 }
+
+TEST_CASE("a softmax whose element operations do not fit in 64 bits is an error at load naming its largest size") {
+  // 2^62 elements fit; 4 operations each (2^64) do not. Before, only planning
+  // refused it, so `qarch validate -w` said ok.
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: s\nops:\n  - {name: s, type: softmax, rows: 1099511627776, "
+                                         "cols: 4194304}\n",
+                                         "t.yaml"),
+                    "t.yaml:3: ops[0].rows: 4611686018427387904 elements at 4 operations each do not fit in 64 bits; "
+                    "allowed: at most 2305843009213693951 elements");
+}
