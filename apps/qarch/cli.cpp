@@ -119,14 +119,27 @@ int run(int argc, char* argv[]) {
   add_cache_command(app, status);
   hide_empty_list_defaults(app);
 
-  // CLI11 says only "A subcommand is required" for a word that names none.
-  std::vector<std::string> names;
-  for (const CLI::App* command : app.get_subcommands(nullptr)) names.push_back(command->get_name());
-  std::sort(names.begin(), names.end());
-  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
-    std::fprintf(stderr, "qarch: error: unknown command '%s'; allowed: %s; see qarch --help\n", argv[1],
-                 fmt::format("{}", fmt::join(names, ", ")).c_str());
-    return kExitInputError;
+  // CLI11 says only "A subcommand is required" for a word that names none, at
+  // any level (qarch bogus, qarch import bogus): name it and the commands there.
+  // The words up to the first option are commands while their command has any.
+  std::string path = "qarch";
+  const CLI::App* level = &app;
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    std::vector<std::string> names;
+    const CLI::App* next = nullptr;
+    for (const CLI::App* command : level->get_subcommands(nullptr)) {
+      names.push_back(command->get_name());
+      if (command->get_name() == argv[i]) next = command;
+    }
+    if (names.empty()) break;
+    if (next == nullptr) {
+      std::sort(names.begin(), names.end());
+      std::fprintf(stderr, "qarch: error: unknown command '%s'; allowed: %s; see %s --help\n", argv[i],
+                   fmt::format("{}", fmt::join(names, ", ")).c_str(), path.c_str());
+      return kExitInputError;
+    }
+    level = next;
+    path += " " + next->get_name();
   }
 
   try {

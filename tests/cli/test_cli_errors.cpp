@@ -548,6 +548,10 @@ TEST_CASE("usage errors exit 2 while help and version exit 0") {
               "qarch: error: unknown command 'frobnicate'; allowed: cache, cost, demo, dram, import, numerics, run, "
               "validate; see qarch --help");
   check_error("import", "qarch: error: A subcommand is required; see qarch import --help");
+  check_error("import bogus x.csv", "qarch: error: unknown command 'bogus'; allowed: scalesim; see qarch import --help");
+  check_error("numerics encodee fp8-e4m3 1",
+              "qarch: error: unknown command 'encodee'; allowed: decode, encode, info, matmul, quantize, table; see "
+              "qarch numerics --help");
   check_error("cache --frob --trace t", "qarch: error: The following argument was not expected: --frob; see qarch cache --help");
   check_error("cache", "qarch: error: --trace is required; see qarch cache --help");
   check_error("numerics encode int8 1 --rounding up",
