@@ -14,20 +14,31 @@ ErrorMetrics compare_to_reference(const std::vector<double>& reference, const st
     throw std::invalid_argument(
         fmt::format("error metrics need equal, non-empty sizes (got {} and {})", reference.size(), approx.size()));
   }
+  // Sums of squares of values near the double range overflow (1e300^2): they
+  // are taken of the values scaled by a power of two (exact), which leaves
+  // the SQNR as it is; the mean squared error is scaled back.
+  double largest = 0;
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    for (const double v : {reference[i], approx[i]}) {
+      if (std::isfinite(v)) largest = std::max(largest, std::fabs(v));
+    }
+  }
+  const int shift = largest > 0 ? -std::ilogb(largest) : 0;
   double signal = 0, noise = 0;
   ErrorMetrics m;
   for (std::size_t i = 0; i < reference.size(); ++i) {
-    const double e = reference[i] - approx[i];
-    signal += reference[i] * reference[i];
+    const double r = std::ldexp(reference[i], shift);
+    const double e = r - std::ldexp(approx[i], shift);
+    signal += r * r;
     noise += e * e;
     if (std::isnan(approx[i])) ++m.nan_outputs;
-    m.max_abs_error = std::max(m.max_abs_error, std::fabs(e));
+    m.max_abs_error = std::max(m.max_abs_error, std::fabs(reference[i] - approx[i]));
   }
   if (std::isnan(noise)) {  // a NaN output or reference value
     m.sqnr_db = m.max_abs_error = m.mean_squared_error = std::numeric_limits<double>::quiet_NaN();
     return m;
   }
-  m.mean_squared_error = noise / double(reference.size());
+  m.mean_squared_error = std::ldexp(noise / double(reference.size()), -2 * shift);
   m.sqnr_db = noise == 0 ? std::numeric_limits<double>::infinity() : 10.0 * std::log10(signal / noise);
   return m;
 }

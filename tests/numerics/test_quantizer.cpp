@@ -321,6 +321,19 @@ TEST_CASE("error metrics: SQNR of a hand example and of int8 vs int4 on Gaussian
   CHECK(s8 - s4 == Approx(4 * 6.02).margin(1.5));
 }
 
+TEST_CASE("error metrics of values near the double range: SQNR from the ratio, not an overflowed sum") {
+  // 1e300^2 overflows a double: the SQNR was inf/inf = NaN. Signal 1e600, noise 1e598: 20 dB.
+  const ErrorMetrics m = compare_to_reference({1e300, 0.0}, {1e300, 1e299});
+  CHECK(m.sqnr_db == Approx(20.0));
+  CHECK(m.max_abs_error == Approx(1e299));
+  CHECK(std::isinf(m.mean_squared_error));  // 5e597 is beyond any double
+  // An output that overflowed to inf has an infinite error: -inf dB.
+  CHECK(compare_to_reference({1e300}, {INFINITY}).sqnr_db == -INFINITY);
+  // Tiny values keep their SQNR (their squares, 1e-600, underflowed): 1e-300 vs 0.9e-300.
+  CHECK(compare_to_reference({1e-300, 1e-300}, {1e-300, 0.9e-300}).sqnr_db ==
+        Approx(10.0 * std::log10(2.0 / 0.01)));
+}
+
 TEST_CASE("error metrics: a NaN output makes the error NaN and is counted, never read as 0") {
   // The error of a NaN output is unknown; a max that skipped it reported 0 here.
   const ErrorMetrics m = compare_to_reference({16.0, 2.0}, {NAN, 2.0});
