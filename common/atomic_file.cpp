@@ -24,24 +24,46 @@ int write_whole(const std::string& path, const std::string& text) {
   return written ? 0 : write_error;
 }
 
+std::string partial_path(const std::string& path) { return path + ".partial"; }
+
 }  // namespace
 
-void write_file_atomically(const std::string& path, const std::string& text) {
+AtomicFileSet::~AtomicFileSet() {
+  for (const File& f : files_) {
+    if (!f.in_place) std::remove(partial_path(f.path).c_str());
+  }
+}
+
+void AtomicFileSet::add(const std::string& path, const std::string& text) {
   // A device, a pipe or a symbolic link (/dev/full, a FIFO, /dev/stdout) is
   // written in place: renaming over it would replace it with a file.
   std::error_code ignored;
   const std::filesystem::file_type type = std::filesystem::symlink_status(path, ignored).type();
+  if (type == std::filesystem::file_type::directory) cannot_write(path, EISDIR);
   if (type != std::filesystem::file_type::not_found && type != std::filesystem::file_type::regular) {
-    if (const int error = write_whole(path, text)) cannot_write(path, error);
+    files_.push_back(File{path, text, true});
     return;
   }
-  const std::string partial = path + ".partial";
-  int error = write_whole(partial, text);
-  if (error == 0 && std::rename(partial.c_str(), path.c_str()) != 0) error = errno;
-  if (error != 0) {
-    std::remove(partial.c_str());
-    cannot_write(path, error);
+  files_.push_back(File{path, "", false});
+  if (const int error = write_whole(partial_path(path), text)) cannot_write(path, error);
+}
+
+void AtomicFileSet::commit() {
+  // Writes in place first: they can fail (/dev/full) where a rename does not.
+  for (const File& f : files_) {
+    if (!f.in_place) continue;
+    if (const int error = write_whole(f.path, f.in_place_text)) cannot_write(f.path, error);
   }
+  for (const File& f : files_) {
+    if (!f.in_place && std::rename(partial_path(f.path).c_str(), f.path.c_str()) != 0) cannot_write(f.path, errno);
+  }
+  files_.clear();
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  AtomicFileSet file;
+  file.add(path, text);
+  file.commit();
 }
 
 }  // namespace qarch

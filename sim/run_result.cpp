@@ -113,10 +113,10 @@ nlohmann::json to_json(const RunResult& r) {
           {"ops", ops}};
 }
 
-void write_json_file(const RunResult& result, const std::string& path) {
+void add_json_file(const RunResult& result, const std::string& path, AtomicFileSet& files) {
   // File paths and names from the inputs need not be UTF-8 (JSON text must
   // be): a byte that is not becomes U+FFFD instead of failing the run.
-  write_file_atomically(path, to_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  files.add(path, to_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace qarch::sim

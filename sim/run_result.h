@@ -8,6 +8,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "common/atomic_file.h"
 #include "cost/price.h"
 
 namespace qarch::sim {
@@ -105,8 +106,7 @@ struct RunResult {
 };
 
 nlohmann::json to_json(const RunResult& result);
-// Writes to `path` atomically (temp file + rename): a reader never sees a
-// half-written result.
-void write_json_file(const RunResult& result, const std::string& path);
+// Adds the result as JSON at `path` to `files` (written when they are committed).
+void add_json_file(const RunResult& result, const std::string& path, AtomicFileSet& files);
 
 }  // namespace qarch::sim

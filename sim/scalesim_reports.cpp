@@ -33,7 +33,7 @@ std::string access(const AccessWindow& w, std::uint64_t count) {
 
 }  // namespace
 
-void write_scalesim_reports(const RunResult& result, const std::string& out_dir) {
+void add_scalesim_reports(const RunResult& result, const std::string& out_dir, AtomicFileSet& files) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) throw InputError(SourceRef{out_dir, 0, ""}, "cannot create directory: " + ec.message());
@@ -75,9 +75,9 @@ void write_scalesim_reports(const RunResult& result, const std::string& out_dir)
     }
   }
   const std::filesystem::path dir(out_dir);
-  write_file_atomically((dir / "COMPUTE_REPORT.csv").string(), compute);
-  write_file_atomically((dir / "BANDWIDTH_REPORT.csv").string(), bandwidth);
-  write_file_atomically((dir / "DETAILED_ACCESS_REPORT.csv").string(), detailed);
+  files.add((dir / "COMPUTE_REPORT.csv").string(), compute);
+  files.add((dir / "BANDWIDTH_REPORT.csv").string(), bandwidth);
+  files.add((dir / "DETAILED_ACCESS_REPORT.csv").string(), detailed);
 }
 
 }  // namespace qarch::sim

@@ -8,10 +8,12 @@
 // where they are SCALE-Sim's scratchpad replay's.
 #include <string>
 
+#include "common/atomic_file.h"
 #include "sim/run_result.h"
 
 namespace qarch::sim {
 
-void write_scalesim_reports(const RunResult& result, const std::string& out_dir);
+// Creates `out_dir` and adds the three files in it to `files`.
+void add_scalesim_reports(const RunResult& result, const std::string& out_dir, AtomicFileSet& files);
 
 }  // namespace qarch::sim

@@ -600,6 +600,26 @@ TEST_CASE("result files that cannot be written are an error naming the file and 
   CHECK(std::filesystem::is_symlink("/dev/stdout"));
 }
 
+TEST_CASE("a run whose result files cannot all be written writes none of them") {
+  // The JSON and two of the three reports used to be left behind by a run that exited 2.
+  const std::string dir = qarch::test::make_temp_dir();
+  std::filesystem::create_directories(dir + "/out/DETAILED_ACCESS_REPORT.csv");
+  const std::string scalesim = "run --scalesim-config " + kDataDir + "/scalesim/configs/32x32_ws.cfg --topology " +
+                               kDataDir + "/scalesim/topologies/alexnet.csv --json " + dir + "/r.json ";
+  check_error(scalesim + "--outdir " + dir + "/out",
+              "qarch: error: cannot write " + dir + "/out/DETAILED_ACCESS_REPORT.csv: Is a directory");
+  check_error(scalesim + "--outdir /proc/qarch-test", "/proc/qarch-test: cannot create directory");
+  std::vector<std::string> left;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) left.push_back(entry.path().string());
+  }
+  CHECK(left.empty());
+  // A JSON to a device that fails leaves no report file either.
+  check_error(scalesim.substr(0, scalesim.find(" --json")) + " --json /dev/full --outdir " + dir + "/out2",
+              "qarch: error: cannot write /dev/full: No space left on device");
+  CHECK(!std::filesystem::exists(dir + "/out2/COMPUTE_REPORT.csv"));
+}
+
 TEST_CASE("qarch COMMAND --help shows each option's default, and no default for a list") {
   const auto cache = run_qarch("cache --help");
   CHECK(cache.exit_code == 0);

@@ -4,6 +4,7 @@
 
 #include "apps/qarch/commands.h"
 #include "apps/qarch/summary_table.h"
+#include "common/atomic_file.h"
 #include "sim/accelerator_config.h"
 #include "sim/run.h"
 #include "workloads/trace.h"
@@ -21,7 +22,9 @@ void add_demo_command(CLI::App& app, CommandStatus&) {
     const workloads::Workload workload =
         workloads::load_trace_yaml_text(sim::builtin_workload_yaml(), "built-in");
     const sim::RunResult result = sim::run_simulation(config, workload);
-    if (!json->empty()) sim::write_json_file(result, *json);  // first, as qarch run does
+    AtomicFileSet files;  // first, as qarch run does
+    if (!json->empty()) sim::add_json_file(result, *json, files);
+    files.commit();
     print_summary(result, stdout);
   });
 }

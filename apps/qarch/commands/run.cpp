@@ -5,6 +5,7 @@
 
 #include "apps/qarch/commands.h"
 #include "apps/qarch/summary_table.h"
+#include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "sim/accelerator_config.h"
 #include "sim/run.h"
@@ -48,9 +49,11 @@ void execute(const RunCommandOptions& o) {
   sim::RunOptions run_options;
   run_options.price = !o.quiet || !o.json.empty();  // SCALE-Sim's CSVs carry no energy
   const sim::RunResult result = sim::run_simulation(config, workload, run_options);
-  // Files first: a summary on stdout means every result was written.
-  if (!o.json.empty()) sim::write_json_file(result, o.json);
-  if (scalesim && !o.outdir.empty()) sim::write_scalesim_reports(result, o.outdir);
+  // Files first, all or none: a summary on stdout means every result was written.
+  AtomicFileSet files;
+  if (!o.json.empty()) sim::add_json_file(result, o.json, files);
+  if (scalesim && !o.outdir.empty()) sim::add_scalesim_reports(result, o.outdir, files);
+  files.commit();
   if (!o.quiet) print_summary(result, stdout);
 }
 
