@@ -30,21 +30,25 @@ void add_validate_command(CLI::App& app, CommandStatus&) {
     if (o->accelerator.empty() && !o->overrides.empty()) {
       throw InputError("--set " + o->overrides.front() + ": --set changes the accelerator config; give it with -a ARCH.yaml");
     }
+    // Printed only once every check passed: stdout never says "ok" of a
+    // file the command then fails on.
+    std::string report;
     std::unique_ptr<sim::AcceleratorConfig> config;
     if (!o->accelerator.empty()) {
       config = std::make_unique<sim::AcceleratorConfig>(sim::load_accelerator(o->accelerator, o->overrides));
       sim::check_priceable(*config, {});
-      std::printf("%s: ok (accelerator %s)\n", o->accelerator.c_str(), config->name.c_str());
+      report += o->accelerator + ": ok (accelerator " + config->name + ")\n";
     }
     if (!o->workload.empty()) {
       const workloads::Workload w = workloads::load_trace(o->workload);
-      std::printf("%s: ok (workload %s, %zu ops)\n", o->workload.c_str(), w.name.c_str(), w.ops.size());
+      report += o->workload + ": ok (workload " + w.name + ", " + std::to_string(w.ops.size()) + " ops)\n";
       // With both, also check that the accelerator can run every op.
       if (config) {
         sim::check_priceable(*config, sim::plan_workload(w, *config));
-        std::printf("%s runs on %s: ok\n", w.name.c_str(), config->name.c_str());
+        report += w.name + " runs on " + config->name + ": ok\n";
       }
     }
+    std::fputs(report.c_str(), stdout);
   });
 }
 
