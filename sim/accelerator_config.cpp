@@ -13,6 +13,7 @@
 #include "common/input_file.h"
 #include "common/units.h"
 #include "common/yaml_reader.h"
+#include "cost/activity.h"
 #include "cost/datapath.h"
 #include "models/numerics/format_registry.h"
 #include "sim/builtin_data.h"
@@ -57,6 +58,29 @@ void check_scratchpads_hold_a_tile(const AcceleratorConfig& c, const std::vector
                                    format_bytes(2.0 * s.streams * static_cast<double>(tile_bytes))));
     }
   }
+}
+
+// The cost model prices each scratchpad as `banks` banks of port-wide words
+// (sim/costing.cpp): every bank of every operand stream must hold one word.
+// `m` is the scratchpad's section; a unified one is split between `streams`.
+void check_scratchpad_banks(const AcceleratorConfig& c, const YamlMap& m, const ScratchpadConfig& given, int streams) {
+  const std::uint64_t needed_bytes =
+      static_cast<std::uint64_t>(c.scratchpad_port_bits() / 8) * static_cast<std::uint64_t>(given.banks) * streams;
+  if (given.size_bytes >= needed_bytes) return;
+  m.fail(m.blamed_key({"banks", "size"}),
+         fmt::format("{} bank{} of one {}-bit word{} need{} at least {}; size is {}", given.banks,
+                     given.banks == 1 ? "" : "s", c.scratchpad_port_bits(),
+                     streams > 1 ? " in each of ifmap, filter and ofmap" : "", given.banks == 1 ? "s" : "",
+                     format_bytes(static_cast<double>(needed_bytes)), format_bytes(static_cast<double>(given.size_bytes))));
+}
+
+// The cost model prices a system cache's data array in 64-bit words (cost/activity.h).
+void check_cache_holds_a_word(const memory::CacheConfig& cache, const YamlMap& m) {
+  const std::uint64_t word_bits = static_cast<std::uint64_t>(cost::CacheGeometry{}.data_width_bits);
+  if (cache.size_bytes * 8 >= word_bits) return;
+  m.fail("size", fmt::format("{} cannot hold one {}-bit word of the cache's data array; need at least {}",
+                             format_bytes(static_cast<double>(cache.size_bytes)), word_bits,
+                             format_bytes(static_cast<double>(word_bits / 8))));
 }
 
 const numerics::FormatInfo& known_format(const YamlMap& m, const std::string& key, const std::string& name) {
@@ -153,6 +177,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
     c.filter.name = "filter";
     c.ofmap.name = "ofmap";
     check_scratchpads_hold_a_tile(c, {{u.size_bytes, 3, unified->where("size")}});
+    check_scratchpad_banks(c, *unified, u, 3);
   } else {
     YamlMap i = sp.map("ifmap"), f = sp.map("filter"), o = sp.map("ofmap");
     c.ifmap = read_scratchpad(i, "ifmap");
@@ -161,6 +186,9 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
     check_scratchpads_hold_a_tile(c, {{c.ifmap.size_bytes, 1, i.where("size")},
                                       {c.filter.size_bytes, 1, f.where("size")},
                                       {c.ofmap.size_bytes, 1, o.where("size")}});
+    check_scratchpad_banks(c, i, c.ifmap, 1);
+    check_scratchpad_banks(c, f, c.filter, 1);
+    check_scratchpad_banks(c, o, c.ofmap, 1);
   }
   sp.finish();
 
@@ -202,6 +230,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
 
   if (std::optional<YamlMap> cache = map.optional_map("system_cache")) {
     c.system_cache = memory::load_cache_config(*cache);
+    check_cache_holds_a_word(*c.system_cache, *cache);
   }
   if (std::optional<YamlMap> flash = map.optional_map("flash")) {
     c.flash = memory::load_flash_config(*flash);
@@ -294,6 +323,10 @@ SourceRef AcceleratorConfig::where(const std::string& key_path) const {
     path = cut == std::string::npos ? "" : path.substr(0, cut);
   }
   return value_source(source, line, key_path, set_arguments);
+}
+
+int AcceleratorConfig::scratchpad_port_bits() const {
+  return static_cast<int>(std::clamp<std::int64_t>(array.shape.cols * 8, 64, 1024));
 }
 
 const MacFormatSupport* AcceleratorConfig::find_format_pair(const std::string& weights,

@@ -85,6 +85,9 @@ struct AcceleratorConfig {
   std::string cost_table_path;
 
   double cycle_seconds() const { return 1.0 / clock_hz; }
+  // Bits per scratchpad port: as wide as the array edge it feeds, one byte per
+  // column, 64..1024 bits. Each bank holds whole words of this width.
+  int scratchpad_port_bits() const;
   // Where the value of a key came from, for errors found after loading: its
   // line, or for a key left out (a default) the line of the section around it.
   SourceRef where(const std::string& key_path) const;

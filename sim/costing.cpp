@@ -121,9 +121,7 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
       inv.vector_lanes = {f.weights, f.inputs, f.accumulator, {}, static_cast<std::uint64_t>(c.vector_unit.lanes)};
     }
   }
-  // Scratchpad ports are as wide as the array edge they feed, in bytes of the
-  // widest input format (at least 64 bits).
-  const int port_bits = static_cast<int>(std::max<std::int64_t>(64, std::min<std::int64_t>(1024, c.array.shape.cols * 8)));
+  const int port_bits = c.scratchpad_port_bits();
   for (const ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
     inv.scratchpads.push_back({s->name, {static_cast<double>(s->size_bytes), port_bits, static_cast<int>(s->banks)}});
   }

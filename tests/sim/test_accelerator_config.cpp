@@ -207,6 +207,30 @@ TEST_CASE("a unified scratchpad too small for a tile is an error naming scratchp
                     Catch::Contains("scratchpads.unified.size: ") && Catch::EndsWith("need at least 6 KiB"));
 }
 
+TEST_CASE("a scratchpad or system cache too small for its banks' words is an error at the key, checked when read") {
+  // The cost model said "SRAM: 1024 B cannot hold 1024 banks of one 64-bit word", naming no file, key or size
+  // given, and for a unified scratchpad a third of the size written.
+  const std::string file = qarch::test::write_temp_file(
+      "banks.yaml", "name: one\nclock: 1 GHz\ncompute:\n  systolic_array:\n    rows: 1\n    cols: 1\n    dataflow: os\n"
+                    "    formats:\n      - {weights: int8, inputs: int8}\nscratchpads:\n  ifmap: {size: 1 KiB, banks: 1024}\n"
+                    "  filter: {size: 1 KiB}\n  ofmap: {size: 4 B}\ndram:\n  bandwidth: unlimited\n");
+  CHECK_THROWS_WITH(load_accelerator(file),
+                    file + ":11: scratchpads.ifmap.banks: 1024 banks of one 64-bit word need at least 8 KiB; size is 1 KiB");
+  CHECK_THROWS_WITH(load_accelerator(file, {"scratchpads.ifmap.banks=1"}),
+                    file + ":13: scratchpads.ofmap.size: 1 bank of one 64-bit word needs at least 8 B; size is 4 B");
+  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads.ifmap.banks=1024", "scratchpads.ifmap.size=2 KiB"}),
+                    "--set scratchpads.ifmap.size=2 KiB: scratchpads.ifmap.size: 1024 banks of one 256-bit word need "
+                    "at least 32 KiB; size is 2 KiB");
+  CHECK_THROWS_WITH(builtin_accelerator({"scratchpads={unified: {size: 48 KiB, banks: 1024}}"}),
+                    Catch::EndsWith("scratchpads.unified.banks: 1024 banks of one 256-bit word in each of ifmap, "
+                                    "filter and ofmap need at least 96 KiB; size is 48 KiB"));
+  CHECK(builtin_accelerator({"scratchpads={unified: {size: 96 KiB, banks: 1024}}"}).ifmap.banks == 1024);
+  CHECK_THROWS_WITH(builtin_accelerator({"system_cache={size: 4 B, line: 4 B, ways: 1}"}),
+                    "--set system_cache={size: 4 B, line: 4 B, ways: 1}: system_cache.size: 4 B cannot hold one "
+                    "64-bit word of the cache's data array; need at least 8 B");
+  CHECK(builtin_accelerator({"system_cache={size: 8 B, line: 4 B, ways: 1}"}).system_cache->size_bytes == 8);
+}
+
 TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
   const AcceleratorConfig c = builtin_accelerator({"dram={preset: lpddr4-3200, tRCD: 30}"});
   REQUIRE(c.dram.detailed.has_value());
