@@ -36,12 +36,34 @@ std::string checked_format(YamlMap& map, const std::string& key, const std::stri
   return name;
 }
 
+bool is_block_format(const std::string& format) {
+  return numerics::format_info(format).kind == numerics::FormatKind::kBlock;
+}
+
+// A block format (mxfp4, nvfp4, ...) brings its own blocks and scales: a key
+// choosing them would be ignored, so it is an error, as in `qarch numerics quantize`.
+void refuse_block_format_keys(const YamlMap& m, const std::string& format) {
+  const numerics::FormatInfo& info = numerics::format_info(format);
+  for (const char* key : {"granularity", "group_size", "symmetric", "scale_format"}) {
+    if (m.has(key)) {
+      m.fail(key, fmt::format("conflicts with the block format {}, which fixes its block of {} and its {} scales; "
+                              "use an element format (e.g. fp4-e2m1) to choose them",
+                              format, info.block_size, info.scale_format));
+    }
+  }
+}
+
 OperandFormat read_operand(YamlMap& op, const std::string& key, const OperandFormat& fallback) {
   OperandFormat f = fallback;
   f.where = op.where(key);
   std::optional<YamlMap> m = op.optional_map(key);
   if (!m) return f;
   f.format = checked_format(*m, "format", fallback.format);
+  if (is_block_format(f.format)) {
+    refuse_block_format_keys(*m, f.format);
+    m->finish();
+    return f;
+  }
   const std::string g = m->choice("granularity", kGranularities, to_string(fallback.granularity));
   for (std::size_t i = 0; i < kGranularities.size(); ++i) {
     if (kGranularities[i] == g) f.granularity = static_cast<ScaleGranularity>(i);
@@ -259,8 +281,12 @@ std::string quoted(const std::string& name) {
 }
 
 void emit_operand(std::ostringstream& out, const char* key, const OperandFormat& f) {
-  out << "    " << key << ": {format: " << f.format
-      << ", granularity: " << to_string(f.granularity);
+  out << "    " << key << ": {format: " << f.format;
+  if (is_block_format(f.format)) {
+    out << "}\n";
+    return;
+  }
+  out << ", granularity: " << to_string(f.granularity);
   if (f.group_size > 0) out << ", group_size: " << f.group_size;
   out << ", symmetric: " << (f.symmetric ? "true" : "false") << ", scale_format: " << f.scale_format
       << "}\n";
@@ -407,7 +433,7 @@ double bytes_per_element(const std::string& format) {
 // register, not in memory beside the data, so per-tensor operands take their
 // bare storage bits.
 double operand_bytes_per_element(const OperandFormat& f, std::int64_t rows, std::int64_t cols) {
-  const bool block_format = numerics::format_info(f.format).kind == numerics::FormatKind::kBlock;
+  const bool block_format = is_block_format(f.format);
   if (!block_format && f.granularity == ScaleGranularity::kTensor) return bytes_per_element(f.format);
   numerics::QuantizerConfig q;
   try {

@@ -265,3 +265,27 @@ TEST_CASE("a softmax whose element operations do not fit in 64 bits is an error 
                     "t.yaml:3: ops[0].rows: 4611686018427387904 elements at 4 operations each do not fit in 64 bits; "
                     "allowed: at most 2305843009213693951 elements");
 }
+
+TEST_CASE("granularity, group_size, symmetric or scale_format with a block format is an error at the key") {
+  // They were ignored: mxfp4 with group 16 and fp16 scales moved the bytes of plain mxfp4.
+  const std::string op = "name: b\nops:\n  - name: a\n    type: gemm\n    m: 64\n    n: 64\n    k: 64\n    weights:\n"
+                         "      format: mxfp4\n";
+  CHECK_THROWS_WITH(load_trace_yaml_text(op + "      granularity: group\n      group_size: 16\n", "t.yaml"),
+                    "t.yaml:10: ops[0].weights.granularity: conflicts with the block format mxfp4, which fixes its "
+                    "block of 32 and its e8m0 scales; use an element format (e.g. fp4-e2m1) to choose them");
+  CHECK_THROWS_WITH(load_trace_yaml_text(op + "      scale_format: fp16\n", "t.yaml"),
+                    Catch::StartsWith("t.yaml:10: ops[0].weights.scale_format: conflicts with the block format mxfp4"));
+  CHECK_THROWS_WITH(load_trace_yaml_text(op + "      symmetric: false\n", "t.yaml"),
+                    Catch::StartsWith("t.yaml:10: ops[0].weights.symmetric: conflicts with the block format mxfp4"));
+  // A block format given in defaults refuses them in an op too.
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: b\ndefaults:\n  inputs: {format: nvfp4}\nops:\n"
+                                         "  - {name: a, type: gemm, m: 4, n: 4, k: 16, inputs: {group_size: 16}}\n",
+                                         "t.yaml"),
+                    Catch::StartsWith("t.yaml:5: ops[0].inputs.group_size: conflicts with the block format nvfp4, "
+                                      "which fixes its block of 16"));
+  // A block format written alone, after defaults with group scales, loads and round-trips.
+  const auto w = load_trace_yaml_text("name: b\ndefaults:\n  weights: {format: int4, granularity: group, group_size: 32}\n"
+                                      "ops:\n  - {name: a, type: gemm, m: 4, n: 4, k: 64, weights: {format: mxfp4}}\n",
+                                      "t.yaml");
+  CHECK(load_trace_yaml_text(qarch::workloads::to_yaml(w), "again.yaml").ops[0].weights.format == "mxfp4");
+}
