@@ -112,6 +112,24 @@ MacFormatSupport read_format_pair(YamlMap& f) {
   return s;
 }
 
+// A (weights, inputs) pair listed twice, at `first` and `repeat`: an error at
+// the listing a --set argument gave (docs/config.md: an error about a
+// combination names the one --set gave), else at the repeat.
+[[noreturn]] void fail_repeated_pair(const YamlMap& first, const YamlMap& repeat, const MacFormatSupport& pair) {
+  const auto set_key = [](const YamlMap& item) -> std::string {
+    for (const char* key : {"weights", "inputs"}) {
+      if (item.where(key).file != item.file()) return key;
+    }
+    return "";
+  };
+  const bool blame_first = !set_key(first).empty() && set_key(repeat).empty();
+  const YamlMap& blamed = blame_first ? first : repeat;
+  const YamlMap& other = blame_first ? repeat : first;
+  blamed.fail(set_key(blamed), fmt::format("format pair {} x {} is listed twice (also as {}, given at {}); list each "
+                                           "pair once",
+                                           pair.weights, pair.inputs, other.key_path(), other.where().location()));
+}
+
 ScratchpadConfig read_scratchpad(YamlMap& m, const std::string& name) {
   ScratchpadConfig s;
   s.name = name;
@@ -143,10 +161,11 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   c.array.shape.dataflow = df == "os"   ? compute::Dataflow::kOutputStationary
                            : df == "ws" ? compute::Dataflow::kWeightStationary
                                         : compute::Dataflow::kInputStationary;
-  for (YamlMap& f : array.list_of_maps("formats")) {
+  std::vector<YamlMap> formats = array.list_of_maps("formats");
+  for (YamlMap& f : formats) {
     const MacFormatSupport s = read_format_pair(f);
-    if (c.find_format_pair(s.weights, s.inputs) != nullptr) {
-      array.fail("formats", fmt::format("format pair {} x {} is listed twice", s.weights, s.inputs));
+    if (const MacFormatSupport* listed = c.find_format_pair(s.weights, s.inputs)) {
+      fail_repeated_pair(formats[static_cast<std::size_t>(listed - c.array.formats.data())], f, s);
     }
     c.array.formats.push_back(s);
   }

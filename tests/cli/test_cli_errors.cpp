@@ -740,3 +740,9 @@ TEST_CASE("a SCALE-Sim .cfg given as an accelerator YAML gets a hint to use --sc
   const std::string yaml = write_temp_file("bad.yaml", "name: x\nclock: [1 GHz\n");
   CHECK_THAT(run_qarch("validate -a " + yaml).err, !Catch::Contains("SCALE-Sim"));
 }
+
+TEST_CASE("validate names the --set argument that lists a format pair twice, not the file's formats line") {
+  check_error("validate -a " + kEdgeAccelerator + " --set compute.systolic_array.formats.2.inputs=int8",
+              "qarch: error: --set compute.systolic_array.formats.2.inputs=int8: "
+              "compute.systolic_array.formats[2].inputs: format pair int4 x int8 is listed twice");
+}

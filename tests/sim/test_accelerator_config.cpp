@@ -231,6 +231,26 @@ TEST_CASE("a scratchpad or system cache too small for its banks' words is an err
   CHECK(builtin_accelerator({"system_cache={size: 8 B, line: 4 B, ways: 1}"}).system_cache->size_bytes == 8);
 }
 
+TEST_CASE("a format pair listed twice is an error at the listing --set gave, else at the repeated item") {
+  // Both named the `formats:` line of the file, even when a --set made the repeat.
+  const std::string file = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml";
+  CHECK_THROWS_WITH(load_accelerator(file, {"compute.systolic_array.formats.2.inputs=int8"}),
+                    "--set compute.systolic_array.formats.2.inputs=int8: compute.systolic_array.formats[2].inputs: "
+                    "format pair int4 x int8 is listed twice (also as compute.systolic_array.formats[1], given at " +
+                        file + ":13); list each pair once");
+  CHECK_THROWS_WITH(load_accelerator(file, {"compute.systolic_array.formats.0.weights=int4"}),
+                    Catch::StartsWith("--set compute.systolic_array.formats.0.weights=int4: "
+                                      "compute.systolic_array.formats[0].weights: format pair int4 x int8"));
+  std::string text = qarch::test::read_file(file);
+  const std::string third = "{weights: int4, inputs: int4, macs_per_pe_per_cycle: 2}";
+  REQUIRE(text.find(third) != std::string::npos);
+  text.replace(text.find(third), third.size(), "{weights: int8, inputs: int8}");
+  const std::string repeated = qarch::test::write_temp_file("repeated.yaml", text);
+  CHECK_THROWS_WITH(load_accelerator(repeated),
+                    repeated + ":14: compute.systolic_array.formats[2]: format pair int8 x int8 is listed twice (also "
+                               "as compute.systolic_array.formats[0], given at " + repeated + ":12); list each pair once");
+}
+
 TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
   const AcceleratorConfig c = builtin_accelerator({"dram={preset: lpddr4-3200, tRCD: 30}"});
   REQUIRE(c.dram.detailed.has_value());
