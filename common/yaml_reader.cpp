@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -23,6 +24,21 @@ int line_of(const YAML::Node& node) {
 // JSON and YAML 1.2 agree that a quoted scalar is a string: "16" is not the
 // number 16, nor "true" a boolean. yaml-cpp tags quoted scalars "!".
 bool is_quoted(const YAML::Node& scalar) { return scalar.Tag() == "!"; }
+
+// What JSON and the YAML 1.2 core schema read a plain (unquoted) scalar as
+// when it is not a string: "the integer", "the number" or "the boolean" (null
+// is a key without a value). yaml-cpp tags plain scalars "?".
+std::optional<std::string> plain_scalar_type(const YAML::Node& scalar) {
+  static const std::regex kBoolean("true|True|TRUE|false|False|FALSE");
+  static const std::regex kInteger("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
+  static const std::regex kNumber(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
+  if (scalar.Tag() != "?") return std::nullopt;
+  const std::string& text = scalar.Scalar();
+  if (std::regex_match(text, kBoolean)) return "the boolean";
+  if (std::regex_match(text, kInteger)) return "the integer";
+  if (std::regex_match(text, kNumber)) return "the number";
+  return std::nullopt;
+}
 
 bool is_index(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
@@ -323,6 +339,20 @@ std::string YamlMap::string(const std::string& key) {
 
 std::string YamlMap::string(const std::string& key, const std::string& fallback) {
   return given(key, true) ? string(key) : fallback;
+}
+
+std::string YamlMap::name(const std::string& key) {
+  if (!given(key, false)) {
+    missing(key);
+    return "";
+  }
+  const std::string text = string(key);
+  const YAML::Node value = node_[key];
+  if (const std::optional<std::string> type = value.IsScalar() ? plain_scalar_type(value) : std::nullopt) {
+    fail(key, fmt::format("expected text, got {} {} (quote it: \"{}\")", *type, text, text));
+  }
+  if (text.empty()) fail(key, "is empty; a name is non-empty text");
+  return text;
 }
 
 std::string YamlMap::choice(const std::string& key, const std::vector<std::string>& allowed) {

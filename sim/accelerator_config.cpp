@@ -148,7 +148,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   c.source = origin;
   c.set_arguments = set_arguments;
   c.key_lines = key_lines(root);
-  c.name = map.string("name");
+  c.name = map.name("name");
   // SystemC keeps time in whole picoseconds (1 ps resolution, 2^64 ps at most):
   // the period must be many picoseconds, and a run of 10^13 cycles must fit.
   c.clock_hz = map.quantity("clock", Dimension::kFrequencyHz, {1e6, 100e9});

@@ -154,7 +154,7 @@ std::int64_t checked_count(const YamlMap& m, const char* count, std::initializer
 Op read_op(YamlMap& m, const Defaults& d) {
   Op op;
   op.where = m.where();
-  op.name = m.string("name");
+  op.name = m.name("name");
   const std::string type = m.choice("type", kOpTypes);
   for (std::size_t i = 0; i < kOpTypes.size(); ++i) {
     if (kOpTypes[i] == type) op.type = static_cast<OpType>(i);
@@ -223,7 +223,7 @@ Workload read_yaml_trace(YAML::Node root, const std::string& origin) {
   YamlMap map(root, origin, "");
   Workload w;
   w.source = origin;
-  w.name = map.string("name");
+  w.name = map.name("name");
   map.integer("version", 1, 1, 1);
   const Defaults d = read_defaults(map);
   for (YamlMap& op : map.list_of_maps("ops")) w.ops.push_back(read_op(op, d));
@@ -253,7 +253,7 @@ Workload read_jsonl_trace(std::istream& in, const std::string& origin) {
     const std::string key_path = have_header ? fmt::format("ops[{}]", w.ops.size()) : "header";
     YamlMap map(load_json_line(line, origin, line_no, key_path), origin, key_path, line_no - 1);
     if (!have_header) {
-      w.name = map.string("name");
+      w.name = map.name("name");
       map.integer("version", 1, 1, 1);
       d = read_defaults(map);
       map.finish();

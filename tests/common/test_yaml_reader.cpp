@@ -73,6 +73,26 @@ TEST_CASE("a quoted number or boolean is a string, refused where a number or boo
   CHECK(root.byte_size("size", 1, 1 << 30) == 65536);
 }
 
+TEST_CASE("a name is non-empty text: an unquoted number or boolean and an empty string are refused") {
+  // name: 123, name: true and name: "" were names; the reverse of a quoted "16" where a number belongs.
+  YamlMap root = doc("a: 123\nb: true\nc: 0x10\nd: 1.5e3\ne: \"\"\nf: \"123\"\ng: '.inf'\nh: fc1\ni: yes\nj: .nan\n");
+  CHECK_THROWS_WITH(root.name("a"), "cfg.yaml:1: a: expected text, got the integer 123 (quote it: \"123\")");
+  CHECK_THROWS_WITH(root.name("b"), "cfg.yaml:2: b: expected text, got the boolean true (quote it: \"true\")");
+  CHECK_THROWS_WITH(root.name("c"), "cfg.yaml:3: c: expected text, got the integer 0x10 (quote it: \"0x10\")");
+  CHECK_THROWS_WITH(root.name("d"), "cfg.yaml:4: d: expected text, got the number 1.5e3 (quote it: \"1.5e3\")");
+  CHECK_THROWS_WITH(root.name("e"), "cfg.yaml:5: e: is empty; a name is non-empty text");
+  CHECK_THROWS_WITH(root.name("j"), Catch::StartsWith("cfg.yaml:10: j: expected text, got the number .nan"));
+  CHECK(root.name("f") == "123");
+  CHECK(root.name("g") == ".inf");
+  CHECK(root.name("h") == "fc1");
+  CHECK(root.name("i") == "yes");  // YAML 1.1's boolean is text in YAML 1.2
+  // JSON: a JSON string, not a number or boolean.
+  YamlMap json(qarch::load_json_line(R"({"n": 12, "m": "12", "b": false})", "t.jsonl", 1, ""), "t.jsonl", "");
+  CHECK_THROWS_WITH(json.name("n"), "t.jsonl:1: n: expected text, got the integer 12 (quote it: \"12\")");
+  CHECK_THROWS_WITH(json.name("b"), Catch::StartsWith("t.jsonl:1: b: expected text, got the boolean false"));
+  CHECK(json.name("m") == "12");
+}
+
 TEST_CASE("integers reads a whole number or a list of them, each checked like an integer") {
   YamlMap root = doc("one: 3\ntwo: [2, 1]\nbad: [2, x]\nneg: [1, -1]\nempty: []\nnested: [[1]]\n");
   CHECK(root.integers("one", 1, 8, {1}) == std::vector<std::int64_t>{3});

@@ -251,6 +251,14 @@ TEST_CASE("a format pair listed twice is an error at the listing --set gave, els
                                "as compute.systolic_array.formats[0], given at " + repeated + ":12); list each pair once");
 }
 
+TEST_CASE("an accelerator name is non-empty text, from the file or --set") {
+  // name: 42 was the accelerator "42".
+  CHECK_THROWS_WITH(builtin_accelerator({"name=42"}),
+                    "--set name=42: name: expected text, got the integer 42 (quote it: \"42\")");
+  CHECK_THROWS_WITH(builtin_accelerator({"name=\"\""}), "--set name=\"\": name: is empty; a name is non-empty text");
+  CHECK(builtin_accelerator({"name=\"42\""}).name == "42");
+}
+
 TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
   const AcceleratorConfig c = builtin_accelerator({"dram={preset: lpddr4-3200, tRCD: 30}"});
   REQUIRE(c.dram.detailed.has_value());

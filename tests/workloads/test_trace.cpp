@@ -289,3 +289,21 @@ TEST_CASE("granularity, group_size, symmetric or scale_format with a block forma
                                       "t.yaml");
   CHECK(load_trace_yaml_text(qarch::workloads::to_yaml(w), "again.yaml").ops[0].weights.format == "mxfp4");
 }
+
+TEST_CASE("workload and op names are non-empty text, in YAML and JSON Lines traces") {
+  // {"name": true} loaded as the workload "true"; name: "" gave blank rows in the summary.
+  const std::string op = "ops:\n  - {name: a, type: gemm, m: 4, n: 4, k: 4}\n";
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: 123\n" + op, "t.yaml"),
+                    "t.yaml:1: name: expected text, got the integer 123 (quote it: \"123\")");
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: \"\"\n" + op, "t.yaml"), "t.yaml:1: name: is empty; a name is non-empty text");
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: t\nops:\n  - {name: true, type: gemm, m: 4, n: 4, k: 4}\n", "t.yaml"),
+                    Catch::StartsWith("t.yaml:3: ops[0].name: expected text, got the boolean true"));
+  const auto jsonl = qarch::test::write_temp_file(
+      "names.jsonl", "{\"name\": true}\n{\"name\": 12, \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(jsonl),
+                    jsonl + ":1: header.name: expected text, got the boolean true (quote it: \"true\")");
+  const auto op_name = qarch::test::write_temp_file(
+      "op-name.jsonl", "{\"name\": \"j\"}\n{\"name\": 12, \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(op_name),
+                    op_name + ":2: ops[0].name: expected text, got the integer 12 (quote it: \"12\")");
+}
