@@ -1,5 +1,7 @@
 #include "common/input_error.h"
 
+#include <cstdio>
+
 namespace qarch {
 
 std::string SourceRef::location() const {
@@ -64,6 +66,18 @@ void require_utf8(const std::string& text, const SourceRef& where) {
       throw InputError(where, "not valid UTF-8 text (at byte " + std::to_string(i + 1) + "); names and other strings must be UTF-8");
     }
     i += length;
+  }
+}
+
+void require_printable(const std::string& name, const SourceRef& where) {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(name[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", byte);
+      throw InputError(where, std::string("contains the control character ") + hex + " (at byte " +
+                                  std::to_string(i + 1) + "); names are printable text");
+    }
   }
 }
 

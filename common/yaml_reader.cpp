@@ -352,6 +352,7 @@ std::string YamlMap::name(const std::string& key) {
     fail(key, fmt::format("expected text, got {} {} (quote it: \"{}\")", *type, text, text));
   }
   if (text.empty()) fail(key, "is empty; a name is non-empty text");
+  require_printable(text, where(key));
   return text;
 }
 

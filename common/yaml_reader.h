@@ -57,8 +57,9 @@ class YamlMap {
 
   std::string string(const std::string& key);
   std::string string(const std::string& key, const std::string& fallback);
-  // A name (of an accelerator, workload or op): non-empty text. A value JSON or
-  // YAML 1.2 reads as a number or boolean (123, 0x10, true) is refused: quote it.
+  // A name (of an accelerator, workload or op): non-empty printable text. A value
+  // JSON or YAML 1.2 reads as a number or boolean (123, 0x10, true) is refused:
+  // quote it.
   std::string name(const std::string& key);
   // One of `allowed`; the error lists them.
   std::string choice(const std::string& key, const std::vector<std::string>& allowed);

@@ -438,7 +438,9 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   c.name = "scalesim";
   if (const auto run_name = given("general.run_name"); run_name != values.end()) {
     c.name = run_name->second.first;
-    require_utf8(c.name, SourceRef{path, run_name->second.second, "general.run_name"});
+    const SourceRef where{path, run_name->second.second, "general.run_name"};
+    require_utf8(c.name, where);
+    require_printable(c.name, where);
   }
   c.clock_hz = 1e9;  // SCALE-Sim counts cycles only.
   // Array and SRAM sizes have the ranges of the YAML keys they stand for.

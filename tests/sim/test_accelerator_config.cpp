@@ -183,6 +183,19 @@ TEST_CASE("a SCALE-Sim .cfg run_name that is not valid UTF-8 is an error naming 
                                                      "names and other strings must be UTF-8");
 }
 
+TEST_CASE("a control character in an accelerator name or SCALE-Sim run_name is an error naming it") {
+  // The name went raw to the terminal's summary table (an ESC turned it red).
+  CHECK_THROWS_WITH(builtin_accelerator({"name=\"edge\\e[31m\""}),
+                    "--set name=\"edge\\e[31m\": name: contains the control character \\x1b (at byte 5); names are "
+                    "printable text");
+  std::string text = qarch::test::read_file(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/32x32_os.cfg");
+  REQUIRE(text.find("run_name = 32x32_os") != std::string::npos);
+  text.replace(text.find("32x32_os"), 8, "32x32\x7fos");
+  const std::string cfg = qarch::test::write_temp_file("del.cfg", text);
+  CHECK_THROWS_WITH(load_scalesim_config(cfg), cfg + ":2: general.run_name: contains the control character \\x7f (at "
+                                                     "byte 6); names are printable text");
+}
+
 TEST_CASE("a SCALE-Sim .cfg whose SRAMs cannot hold a tile gets the YAML design point's error") {
   // 1 kB SRAMs for a 32x32 array: each half holds 512 of the 1024 one-byte words of a tile.
   const std::string dir = std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/";

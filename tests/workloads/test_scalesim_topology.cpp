@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "tests/support/run_qarch.h"
 
 #include "workloads/scalesim_topology.h"
@@ -49,7 +51,7 @@ TEST_CASE("qarch import scalesim writes layer names that read back unchanged, wh
   // Names were written unquoted: "a: b" gave malformed YAML, "#c" and "~" a name with no value.
   const std::vector<std::string> names{"a: b", "#c", "- x", "[y]", "{z}", "yes", "~", "null", "16", "\"quoted\"",
                                        "say \"hi\"", "'single'", "it's", "back\\slash", "&anchor", "*alias", "!tag",
-                                       "%p", "@q", "`r", "|s", ">t", "? q", "x #y", "tab\there", "\xC3\xBC"};
+                                       "%p", "@q", "`r", "|s", ">t", "? q", "x #y", "\xC3\xBC"};
   std::string csv = "Layer, M, N, K,\n";
   for (const std::string& name : names) csv += name + ",4,4,4,\n";
   const std::string topology = qarch::test::write_temp_file("#net.csv", csv);
@@ -59,6 +61,14 @@ TEST_CASE("qarch import scalesim writes layer names that read back unchanged, wh
   CHECK(w.name == "#net");
   REQUIRE(w.ops.size() == names.size());
   for (std::size_t i = 0; i < names.size(); ++i) CHECK(w.ops[i].name == names[i]);
+}
+
+TEST_CASE("a SCALE-Sim layer name holding a control character is an error naming the file, line and character") {
+  // A tab inside a name went raw to the summary table.
+  const auto csv = qarch::test::write_temp_file("tab.csv", "Layer, M, N, K,\ntab\there,4,4,4,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(csv, ScaleSimTopologyKind::kGemm),
+                    csv + ":2: field 1 (layer name): contains the control character \\x09 (at byte 4); names are "
+                          "printable text");
 }
 
 TEST_CASE("a SCALE-Sim layer name or file name that is not valid UTF-8 is an error naming the file and line") {
@@ -73,15 +83,23 @@ TEST_CASE("a SCALE-Sim layer name or file name that is not valid UTF-8 is an err
 
 TEST_CASE("qarch import scalesim writes a topology path holding a line break into its comment safely") {
   // The path went into the "# Imported from" comment as it was: its second line became YAML.
-  const std::string topology = qarch::test::write_temp_file("net\nname: x.csv", "Layer, M, N, K,\nfc,4,4,4,\n");
+  const std::string folder = qarch::test::make_temp_dir() + "/net\nname: x";
+  std::filesystem::create_directory(folder);
+  const std::string topology = folder + "/net.csv";
+  qarch::test::write_file(topology, "Layer, M, N, K,\nfc,4,4,4,\n");
   const std::string trace = qarch::test::make_temp_dir() + "/net.yaml";
   REQUIRE(qarch::test::run_qarch("import scalesim --gemm '" + topology + "' -o " + trace).exit_code == 0);
   const std::string text = qarch::test::read_file(trace);
   CHECK(text.substr(0, text.find('\n')) ==
-        "# Imported from SCALE-Sim v2 topology " + topology.substr(0, topology.find('\n')) + "\\x0aname: x.csv");
+        "# Imported from SCALE-Sim v2 topology " + topology.substr(0, topology.find('\n')) + "\\x0aname: x/net.csv");
   const Workload w = load_trace(trace);
-  CHECK(w.name == "net\nname: x");
+  CHECK(w.name == "net");
   REQUIRE(w.ops.size() == 1);
+  // A file name holding one names the workload: refused, as in a trace's name.
+  const std::string named = qarch::test::write_temp_file("net\nname: x.csv", "Layer, M, N, K,\nfc,4,4,4,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(named, ScaleSimTopologyKind::kGemm),
+                    named + ": file name (it names the workload): contains the control character \\x0a (at byte 4); "
+                            "names are printable text");
 }
 
 TEST_CASE("SCALE-Sim layers that share a name get suffixes, so import + run -w runs what --topology runs") {

@@ -307,3 +307,16 @@ TEST_CASE("workload and op names are non-empty text, in YAML and JSON Lines trac
   CHECK_THROWS_WITH(qarch::workloads::load_trace(op_name),
                     op_name + ":2: ops[0].name: expected text, got the integer 12 (quote it: \"12\")");
 }
+
+TEST_CASE("a control character in a workload or op name is an error naming its byte value") {
+  // ESC, newline, tab and CR in names went raw to the summary table and broke it.
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: \"t\\x1b[31mRED\\n2nd\"\nops:\n  - {name: a, type: gemm, m: 4, n: 4, k: 4}\n",
+                                         "t.yaml"),
+                    "t.yaml:1: name: contains the control character \\x1b (at byte 2); names are printable text");
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: t\nops:\n  - {name: \"a\\tb\\rc\", type: gemm, m: 4, n: 4, k: 4}\n", "t.yaml"),
+                    "t.yaml:3: ops[0].name: contains the control character \\x09 (at byte 2); names are printable text");
+  const auto jsonl = qarch::test::write_temp_file(
+      "ctrl.jsonl", "{\"name\": \"j\"}\n{\"name\": \"a\\r\", \"type\": \"gemm\", \"m\": 4, \"n\": 4, \"k\": 4}\n");
+  CHECK_THROWS_WITH(qarch::workloads::load_trace(jsonl),
+                    jsonl + ":2: ops[0].name: contains the control character \\x0d (at byte 2); names are printable text");
+}
