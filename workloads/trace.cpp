@@ -76,7 +76,7 @@ OperandFormat read_operand(YamlMap& op, const std::string& key, const OperandFor
     m->fail("group_size", "group_size is only allowed with granularity group or block");
   }
   f.symmetric = m->boolean("symmetric", fallback.symmetric);
-  f.scale_format = checked_format(*m, "scale_format", fallback.scale_format);
+  f.scale_format = m->choice("scale_format", numerics::scale_format_names(), fallback.scale_format);
   m->finish();
   return f;
 }

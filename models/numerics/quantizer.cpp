@@ -5,18 +5,18 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "models/numerics/format_registry.h"
 
 namespace qarch::numerics {
 namespace {
 
-const char* kScaleFormats = "fp32, fp16, bf16, fp8-e4m3, e8m0, pow2";
-
 ElementCodec scale_codec_for(const std::string& name) {
   if (name == "pow2" || name == "e8m0") return ElementCodec::for_format("e8m0");
   if (name == "fp32" || name == "fp16" || name == "bf16" || name == "fp8-e4m3") return ElementCodec::for_format(name);
-  throw std::invalid_argument(fmt::format("unknown scale format '{}'; allowed: {}", name, kScaleFormats));
+  throw std::invalid_argument(
+      fmt::format("unknown scale format '{}'; allowed: {}", name, fmt::join(scale_format_names(), ", ")));
 }
 
 // The code of a positive ideal scale: the nearest value of `codec`, clamped
@@ -64,6 +64,11 @@ Granularity parse_granularity(const std::string& name) {
   if (name == "per-block") return Granularity::kPerBlock;
   throw std::invalid_argument(fmt::format(
       "unknown granularity '{}'; allowed: per-tensor, per-channel, per-token, per-group, per-block", name));
+}
+
+const std::vector<std::string>& scale_format_names() {
+  static const std::vector<std::string> names{"fp32", "fp16", "bf16", "fp8-e4m3", "e8m0", "pow2"};
+  return names;
 }
 
 QuantizerConfig block_format_quantizer(const std::string& name) {

@@ -32,6 +32,10 @@ struct QuantizerConfig {
   EncodeOptions encode;                 // element rounding/overflow (saturate by default)
 };
 
+// The scale formats QuantizerConfig::scale_format takes: fp32, fp16, bf16,
+// fp8-e4m3, e8m0, pow2.
+const std::vector<std::string>& scale_format_names();
+
 // The preset of a registry block format: mxfp8-e4m3, mxfp8-e5m2, mxfp6-e2m3,
 // mxfp6-e3m2, mxfp4, mxint8 (groups of 32, E8M0), nvfp4 (groups of 16,
 // FP8 E4M3 scale, FP32 tensor scale). Throws std::invalid_argument otherwise.

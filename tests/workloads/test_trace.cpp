@@ -320,3 +320,18 @@ TEST_CASE("a control character in a workload or op name is an error naming its b
   CHECK_THROWS_WITH(qarch::workloads::load_trace(jsonl),
                     jsonl + ":2: ops[0].name: contains the control character \\x0d (at byte 2); names are printable text");
 }
+
+TEST_CASE("a scale_format the quantizer does not take is an error at the scale_format key, listing those it takes") {
+  // The error named ops[0].weights, and the docs called any format name allowed.
+  CHECK_THROWS_WITH(load_trace_yaml_text("name: s\nops:\n  - name: a\n    type: gemm\n    m: 4\n    n: 4\n    k: 128\n"
+                                         "    weights:\n      format: int4\n      granularity: channel\n"
+                                         "      scale_format: int4\n",
+                                         "t.yaml"),
+                    "t.yaml:11: ops[0].weights.scale_format: 'int4' is not allowed; allowed: fp32, fp16, bf16, "
+                    "fp8-e4m3, e8m0, pow2");
+  CHECK(load_trace_yaml_text("name: s\nops:\n  - {name: a, type: gemm, m: 4, n: 4, k: 128, weights: {format: int4, "
+                             "granularity: channel, scale_format: pow2}}\n",
+                             "t.yaml")
+            .ops[0]
+            .weights.scale_format == "pow2");
+}
