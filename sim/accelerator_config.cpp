@@ -215,7 +215,7 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   const std::vector<std::string> standards{"ddr4", "ddr5", "lpddr4", "lpddr4x", "lpddr5", "lpddr5x", "hbm2",
                                            "hbm2e", "hbm3"};
   c.dram.per_operand_ports = dram.choice("ports", {"shared", "per_operand"}, "shared") == "per_operand";
-  if (dram.has("preset")) {
+  if (!dram.choice("preset", memory::dram_preset_names(), "").empty()) {
     // The detailed DRAM model: bandwidth and latency come from its timing.
     for (const char* key : {"bandwidth", "latency"}) {
       if (dram.has(key)) {
@@ -233,6 +233,15 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
     }
     c.dram.detailed = memory::load_dram_config(dram);  // also rejects unknown keys
   } else {
+    // Before bandwidth, which such a section may lack for want of a preset.
+    const std::vector<std::string>& model_keys = memory::dram_parameter_keys();
+    for (const std::string& key : dram.keys()) {
+      if (std::find(model_keys.begin(), model_keys.end(), key) != model_keys.end()) {
+        dram.fail(key, fmt::format("DRAM timing and organisation keys need dram.preset (one of {}), whose values "
+                                   "they change",
+                                   fmt::join(memory::dram_preset_names(), ", ")));
+      }
+    }
     if (dram.has("bandwidth") && dram.string("bandwidth") == "unlimited") {
       c.dram.bandwidth_bytes_per_s = 0;
     } else {

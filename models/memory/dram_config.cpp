@@ -269,6 +269,16 @@ const std::vector<std::string>& dram_preset_names() {
   return names;
 }
 
+const std::vector<std::string>& dram_parameter_keys() {
+  static const std::vector<std::string> keys{
+      "tCK", "channels", "pseudo_channels", "ranks", "bank_groups", "banks_per_group", "rows", "columns",
+      "bus_width_bits", "burst_length", "data_beats_per_clock", "CL", "CWL", "tRCD", "tRCDWR", "tRP", "tRAS", "tRC",
+      "tRRD_S", "tRRD_L", "tFAW", "tCCD_S", "tCCD_L", "tWR", "tWTR_S", "tWTR_L", "tRTP", "tRFC", "tREFI", "tRTRS",
+      "split_command_bus", "act_command_cycles", "cas_command_cycles", "page_policy", "read_queue_depth",
+      "write_queue_depth", "write_high_watermark", "write_low_watermark", "address_mapping", "address_hash"};
+  return keys;
+}
+
 DramConfig dram_preset(const std::string& name) {
   for (const auto& p : kPresets) {
     if (name == p.name) return p.make();

@@ -87,6 +87,10 @@ const std::vector<std::string>& dram_preset_names();
 // Throws InputError naming the known presets.
 DramConfig dram_preset(const std::string& name);
 
+// The keys of a `dram:` section with a preset other than `preset` itself:
+// the timing and organisation parameters load_dram_config reads.
+const std::vector<std::string>& dram_parameter_keys();
+
 // Reads `preset:` (required) and overrides of any parameter from a `dram:`
 // section, then validates; errors name file, line and key.
 DramConfig load_dram_config(YamlMap& map);

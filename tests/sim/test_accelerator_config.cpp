@@ -272,6 +272,23 @@ TEST_CASE("an accelerator name is non-empty text, from the file or --set") {
   CHECK(builtin_accelerator({"name=\"42\""}).name == "42");
 }
 
+TEST_CASE("a dram section without a preset lists preset among its keys, and a DRAM timing key says it needs one") {
+  // Both got "unknown key; allowed here: bandwidth, latency, ports, standard", without preset.
+  CHECK_THROWS_WITH(builtin_accelerator({"dram.foo=1"}),
+                    "--set dram.foo=1: dram.foo: unknown key; allowed here: bandwidth, latency, ports, preset, standard");
+  const std::string file = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml";
+  std::string text = qarch::test::read_file(file);
+  REQUIRE(text.find("preset: lpddr5-6400") != std::string::npos);
+  text.replace(text.find("preset: lpddr5-6400"), 19, "tRCD: 20");
+  const std::string no_preset = qarch::test::write_temp_file("no-preset.yaml", text);
+  CHECK_THROWS_WITH(load_accelerator(no_preset),
+                    Catch::Matches(".*no-preset\\.yaml:[0-9]+: dram\\.tRCD: DRAM timing and organisation keys need "
+                                   "dram\\.preset \\(one of ddr4-2400, .*hbm3\\), whose values they change"));
+  CHECK_THROWS_WITH(builtin_accelerator({"dram.channels=2"}),
+                    Catch::StartsWith("--set dram.channels=2: dram.channels: DRAM timing and organisation keys need "
+                                      "dram.preset"));
+}
+
 TEST_CASE("dram.preset selects the detailed DRAM model whose timing replaces bandwidth and latency") {
   const AcceleratorConfig c = builtin_accelerator({"dram={preset: lpddr4-3200, tRCD: 30}"});
   REQUIRE(c.dram.detailed.has_value());
