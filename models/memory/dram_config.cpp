@@ -220,6 +220,7 @@ void check_config(const DramConfig& c, const FailFn& fail) {
                                         c.banks_per_channel()));
   }
   if (t.tRAS < t.tRCD) fail({"tRAS", "tRCD"}, fmt::format("tRAS {} < tRCD {}: a row must stay open at least until it can be read", t.tRAS, t.tRCD));
+  if (t.tRAS < t.tRCDWR) fail({"tRAS", "tRCDWR"}, fmt::format("tRAS {} < tRCDWR {}: a row must stay open at least until it can be written", t.tRAS, t.tRCDWR));
   if (t.tRC < t.tRAS) fail({"tRC", "tRAS"}, fmt::format("tRC {} < tRAS {}", t.tRC, t.tRAS));
   if (t.tRC < t.tRP) fail({"tRC", "tRP"}, fmt::format("tRC {} < tRP {}", t.tRC, t.tRP));
   if (t.tRRD_L < t.tRRD_S) fail({"tRRD_L", "tRRD_S"}, fmt::format("tRRD_L {} < tRRD_S {}", t.tRRD_L, t.tRRD_S));

@@ -290,6 +290,14 @@ TEST_CASE("dram config: preset plus overrides, with errors naming file, line and
                                              Catch::Contains("lpddr5x-8533"));
 }
 
+TEST_CASE("a row must stay open until it can be written, as until it can be read") {
+  // tRCDWR above tRAS was accepted (tRCD above tRAS was not).
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRCDWR: 1000\n"),
+                    "acc.yaml:2: dram.tRCDWR: tRAS 39 < tRCDWR 1000: a row must stay open at least until it can be "
+                    "written");
+  CHECK(load("preset: ddr4-2400\ntRCDWR: 39\n").timing.tRCDWR == 39);
+}
+
 TEST_CASE("set overrides (qarch dram --set) reach the preset node") {
   YAML::Node node = qarch::load_yaml_string("preset: hbm2", "--preset");
   qarch::apply_override(node, "address_mapping=ro:ba:bg:pc:co");
