@@ -232,6 +232,20 @@ void check_config(const DramConfig& c, const FailFn& fail) {
   }
   if (t.tFAW < t.tRRD_S) fail({"tFAW", "tRRD_S"}, fmt::format("tFAW {} < tRRD_S {}", t.tFAW, t.tRRD_S));
   if (t.tREFI <= t.tRFC) fail({"tREFI", "tRFC"}, fmt::format("tREFI {} <= tRFC {}: the device would never leave refresh", t.tREFI, t.tRFC));
+  // With less, every row opened after a refresh is closed by the next one before
+  // its access: each request waits through ~10^6 refreshes (a replay "hangs").
+  if (t.tREFI < t.tRFC + t.tRC) {
+    fail({"tREFI", "tRFC", "tRC"}, fmt::format("tREFI {} < tRFC {} + tRC {}: a refresh interval must leave room for "
+                                             "one row cycle after the refresh",
+                                             t.tREFI, t.tRFC, t.tRC));
+  }
+  const int write_row_cycle = t.tRCDWR + t.CWL + c.burst_cycles() + t.tWR + t.tRP;
+  if (t.tREFI < t.tRFC + write_row_cycle) {
+    fail({"tREFI", "tRFC", "tRCDWR", "CWL", "tWR", "tRP", "burst_length", "data_beats_per_clock"},
+         fmt::format("tREFI {} < tRFC {} + write row cycle {} (tRCDWR {} + CWL {} + burst {} + tWR {} + tRP {}): a "
+                     "refresh interval must leave room for one write row cycle after the refresh",
+                     t.tREFI, t.tRFC, write_row_cycle, t.tRCDWR, t.CWL, c.burst_cycles(), t.tWR, t.tRP));
+  }
   if (c.write_low_watermark >= c.write_high_watermark) {
     fail({"write_low_watermark", "write_high_watermark"},
          fmt::format("write_low_watermark {} is not below write_high_watermark {}: writes drain from above the "

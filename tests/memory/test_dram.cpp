@@ -298,6 +298,20 @@ TEST_CASE("a row must stay open until it can be written, as until it can be read
   CHECK(load("preset: ddr4-2400\ntRCDWR: 39\n").timing.tRCDWR == 39);
 }
 
+TEST_CASE("a refresh interval must leave room for a read and a write row cycle after the refresh") {
+  // With tREFI - tRFC below a row cycle a replay served each request after
+  // ~10^6 refreshes: in effect a hang.
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRFC: 9306\n"),
+                    "acc.yaml:2: dram.tRFC: tREFI 9360 < tRFC 9306 + tRC 55: a refresh interval must leave room for "
+                    "one row cycle after the refresh");
+  CHECK(load("preset: ddr4-2400\ntRFC: 9294\n").timing.tRFC == 9294);  // 9360 - 66, the write row cycle
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRFC: 9295\n"),
+                    "acc.yaml:2: dram.tRFC: tREFI 9360 < tRFC 9295 + write row cycle 66 (tRCDWR 16 + CWL 12 + "
+                    "burst 4 + tWR 18 + tRP 16): a refresh interval must leave room for one write row cycle after "
+                    "the refresh");
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\ntWR: 9100\n"), Catch::StartsWith("acc.yaml:2: dram.tWR: tREFI 9360 < "));
+}
+
 TEST_CASE("set overrides (qarch dram --set) reach the preset node") {
   YAML::Node node = qarch::load_yaml_string("preset: hbm2", "--preset");
   qarch::apply_override(node, "address_mapping=ro:ba:bg:pc:co");

@@ -117,6 +117,16 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
   }
 }
 
+TEST_CASE("qarch dram refuses a refresh interval with no room for an access instead of crawling") {
+  // Every row was closed by the next refresh before it could be read: 1000
+  // requests ran for a minute.
+  const Run r = run("dram --preset ddr4-2400 --set tRFC=1048575 --set tREFI=1048576 --set tRCD=1048576 "
+                    "--set tRAS=1048576 --set tRC=1048576 --trace " + write_trace("one", "0x0 READ 0\n0x40 READ 1\n"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "qarch: error: --set tRC=1048576: dram.tRC: tREFI 1048576 < tRFC 1048575 + tRC 1048576: a refresh "
+                 "interval must leave room for one row cycle after the refresh\n");
+}
+
 TEST_CASE("qarch dram runs the largest trace cycle without ticking through the idle gap") {
   // 2^53 cycles of idle HBM2 are ~4.6e12 refreshes: skipped in closed form.
   const Run r = run("dram --preset hbm2 --json --trace " +
