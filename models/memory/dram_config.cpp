@@ -187,6 +187,10 @@ const PresetEntry kPresets[] = {
 
 bool is_power_of_two(std::int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
+// A data bus of whole bytes (a burst is bus_width_bits / 8 x burst_length bytes).
+constexpr int kMinBusWidthBits = 8;
+constexpr int kMaxBusWidthBits = 1024;
+
 // `keys`: the parameter(s) involved, most likely culprit first.
 using FailFn = std::function<void(const std::vector<std::string>& keys, const std::string& message)>;
 
@@ -202,9 +206,11 @@ void check_config(const DramConfig& c, const FailFn& fail) {
   pow2("banks_per_group", c.banks_per_group);
   pow2("rows", c.rows);
   pow2("columns", c.columns);
-  pow2("bus_width_bits", c.bus_width_bits);
   pow2("burst_length", c.burst_length);
-  if (c.bus_width_bits < 8) fail({"bus_width_bits"}, "must be at least 8");
+  if (c.bus_width_bits < kMinBusWidthBits || c.bus_width_bits > kMaxBusWidthBits || !is_power_of_two(c.bus_width_bits)) {
+    fail({"bus_width_bits"}, fmt::format("{} is not allowed; allowed: a power of two in {}..{}", c.bus_width_bits,
+                                         kMinBusWidthBits, kMaxBusWidthBits));
+  }
   if (c.burst_length > c.columns) {
     fail({"burst_length", "columns"}, fmt::format("burst_length {} is larger than the {} columns per row",
                                              c.burst_length, c.columns));
@@ -317,8 +323,8 @@ DramConfig load_dram_config(YamlMap& m) {
   // keeps the period in whole picoseconds (SystemC), under 0.5 % off from 100 ps.
   const double tCK_s = m.quantity("tCK", Dimension::kTimeSeconds, {100e-12, 100e-9}, 0.0);  // 0: not given
   if (tCK_s > 0) c.tCK_ns = tCK_s * 1e9;
-  auto count = [&](const char* key, int& field, int max) {
-    field = int(m.integer(key, 1, max, field));
+  auto count = [&](const char* key, int& field, int max, int min = 1) {
+    field = int(m.integer(key, min, max, field));
   };
   count("channels", c.channels, 1024);
   count("pseudo_channels", c.pseudo_channels, 8);
@@ -327,7 +333,7 @@ DramConfig load_dram_config(YamlMap& m) {
   count("banks_per_group", c.banks_per_group, 64);
   count("rows", c.rows, 1 << 24);
   count("columns", c.columns, 1 << 16);
-  count("bus_width_bits", c.bus_width_bits, 1024);
+  count("bus_width_bits", c.bus_width_bits, kMaxBusWidthBits, kMinBusWidthBits);
   count("burst_length", c.burst_length, 64);
   count("data_beats_per_clock", c.data_beats_per_clock, 16);
 

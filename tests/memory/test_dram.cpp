@@ -312,6 +312,20 @@ TEST_CASE("a refresh interval must leave room for a read and a write row cycle a
   CHECK_THROWS_WITH(load("preset: ddr4-2400\ntWR: 9100\n"), Catch::StartsWith("acc.yaml:2: dram.tWR: tREFI 9360 < "));
 }
 
+TEST_CASE("bus_width_bits errors state the one allowed range, 8..1024") {
+  // 0 was "out of range; allowed: 1..1024", while 1..7 were "must be at least 8".
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\nbus_width_bits: 0\n"),
+                    "acc.yaml:2: dram.bus_width_bits: 0 is out of range; allowed: 8..1024");
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\nbus_width_bits: 4\n"),
+                    "acc.yaml:2: dram.bus_width_bits: 4 is out of range; allowed: 8..1024");
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\nbus_width_bits: 24\n"),
+                    "acc.yaml:2: dram.bus_width_bits: 24 is not allowed; allowed: a power of two in 8..1024");
+  DramConfig narrow = dram_preset("ddr4-2400");
+  narrow.bus_width_bits = 4;
+  CHECK_THROWS_WITH(validate_dram_config(narrow),
+                    "dram.bus_width_bits: 4 is not allowed; allowed: a power of two in 8..1024");
+}
+
 TEST_CASE("set overrides (qarch dram --set) reach the preset node") {
   YAML::Node node = qarch::load_yaml_string("preset: hbm2", "--preset");
   qarch::apply_override(node, "address_mapping=ro:ba:bg:pc:co");
