@@ -165,11 +165,10 @@ std::map<std::string, int> key_lines(const YAML::Node& root) {
   return lines;
 }
 
-SetArgument apply_override(YAML::Node& root, const std::string& assignment) {
+SetArgument apply_override(YAML::Node& root, const std::string& assignment, const std::string& example) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw InputError(SourceRef{"--set", 0, assignment},
-                     "expected key.path=value, e.g. --set compute.rows=64");
+    throw InputError(SourceRef{"--set", 0, assignment}, "expected key.path=value, e.g. --set " + example);
   }
   const std::string path = assignment.substr(0, eq);
   const std::string value_text = assignment.substr(eq + 1);

@@ -34,7 +34,9 @@ YAML::Node load_json_line(const std::string& line, const std::string& origin, in
 // that are numbers index into lists. Missing maps are created; whether the key
 // is allowed is decided when the document is read (finish()). Give what it
 // returns to YamlMap, so errors about the value name the --set argument.
-SetArgument apply_override(YAML::Node& root, const std::string& assignment);
+// `example` is a valid assignment for this document ("tRCD=18"), shown when
+// `assignment` has no '='.
+SetArgument apply_override(YAML::Node& root, const std::string& assignment, const std::string& example);
 
 // The 1-based line of every key of a document (and of every list item), by key
 // path as YamlMap writes it ("compute.systolic_array.formats[0].weights"): for

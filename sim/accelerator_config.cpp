@@ -142,7 +142,7 @@ ScratchpadConfig read_scratchpad(YamlMap& m, const std::string& name) {
 AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
                                    const std::vector<std::string>& overrides) {
   std::vector<SetArgument> set_arguments;
-  for (const std::string& o : overrides) set_arguments.push_back(apply_override(root, o));
+  for (const std::string& o : overrides) set_arguments.push_back(apply_override(root, o, "compute.systolic_array.rows=64"));
   YamlMap map(root, origin, "", set_arguments);
   AcceleratorConfig c;
   c.source = origin;

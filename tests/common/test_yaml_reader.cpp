@@ -159,22 +159,24 @@ TEST_CASE("malformed YAML reports the line of the fault") {
 
 TEST_CASE("set overrides reach nested keys and list items, and bad paths are errors") {
   YAML::Node root = qarch::load_yaml_string("array:\n  rows: 8\nops:\n  - m: 1\n", "cfg.yaml");
-  qarch::apply_override(root, "array.rows=64");
-  qarch::apply_override(root, "ops.0.m=7");
-  qarch::apply_override(root, "dram.latency=50 ns");
+  qarch::apply_override(root, "array.rows=64", "array.rows=64");
+  qarch::apply_override(root, "ops.0.m=7", "array.rows=64");
+  qarch::apply_override(root, "dram.latency=50 ns", "array.rows=64");
   YamlMap map(root, "cfg.yaml", "");
   CHECK(map.map("array").integer("rows", 1, 4096) == 64);
   CHECK(map.list_of_maps("ops")[0].integer("m", 1, 100) == 7);
   CHECK(map.map("dram").quantity("latency", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange) == Approx(50e-9));
-  CHECK_THROWS_AS(qarch::apply_override(root, "novalue"), InputError);
-  CHECK_THROWS_AS(qarch::apply_override(root, "ops.5.m=1"), InputError);
+  // The example is the caller's: a key of its own document.
+  CHECK_THROWS_WITH(qarch::apply_override(root, "novalue", "array.rows=64"),
+                    "--set: novalue: expected key.path=value, e.g. --set array.rows=64");
+  CHECK_THROWS_AS(qarch::apply_override(root, "ops.5.m=1", "array.rows=64"), InputError);
   // A key below a value or a list (yaml-cpp threw its own exception: exit 1).
-  CHECK_THROWS_WITH(qarch::apply_override(root, "array.rows.x=1"),
+  CHECK_THROWS_WITH(qarch::apply_override(root, "array.rows.x=1", "array.rows=64"),
                     "--set: array.rows.x: 'rows' is a value, not a section: nothing can be set below it");
-  CHECK_THROWS_WITH(qarch::apply_override(root, "array.rows.x.y=1"),
+  CHECK_THROWS_WITH(qarch::apply_override(root, "array.rows.x.y=1", "array.rows=64"),
                     Catch::Contains("'rows' is a value, not a section"));
-  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.m=1"), "--set: ops.m: 'ops' is a list: give an item's index, not 'm'");
-  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.0.m.k=1"), Catch::Contains("'m' is a value, not a section"));
+  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.m=1", "array.rows=64"), "--set: ops.m: 'ops' is a list: give an item's index, not 'm'");
+  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.0.m.k=1", "array.rows=64"), Catch::Contains("'m' is a value, not a section"));
 }
 
 TEST_CASE("errors about a value given with --set name the --set argument, not a line of the file") {
@@ -183,7 +185,7 @@ TEST_CASE("errors about a value given with --set name the --set argument, not a 
   std::vector<qarch::SetArgument> sets;
   for (const char* s : {"clock=abc", "ops.0.m=-1", "dram={bandwidth: 4 GB/s}", "dram.latency=", "array.rows=2",
                         "array={rows: 3}"}) {
-    sets.push_back(qarch::apply_override(root, s));
+    sets.push_back(qarch::apply_override(root, s, "array.rows=64"));
   }
   YamlMap map(root, "cfg.yaml", "", sets);
   CHECK_THROWS_WITH(map.quantity("clock", qarch::Dimension::kFrequencyHz, {1e6, 1e11}),
@@ -202,7 +204,7 @@ TEST_CASE("errors about a value given with --set name the --set argument, not a 
   CHECK_THROWS_WITH(array.integer("rows", 4, 64), "--set array={rows: 3}: array.rows: 3 is out of range; allowed: 4..64");
 
   YAML::Node other = qarch::load_yaml_string("clock: 1 GHz\narray:\n  rows: 8\n  cols: 8\n", "cfg.yaml");
-  YamlMap partly_set(other, "cfg.yaml", "", {qarch::apply_override(other, "array.colz=4")});
+  YamlMap partly_set(other, "cfg.yaml", "", {qarch::apply_override(other, "array.colz=4", "array.rows=64")});
   YamlMap array2 = partly_set.map("array");
   array2.integer("rows", 1, 64);
   array2.integer("cols", 1, 64);
@@ -211,7 +213,7 @@ TEST_CASE("errors about a value given with --set name the --set argument, not a 
   CHECK_THROWS_WITH(array2.integer("cols", 16, 64), "cfg.yaml:4: array.cols: 8 is out of range; allowed: 16..64");
   // A section that --set created is all that argument's.
   YAML::Node third = qarch::load_yaml_string("clock: 1 GHz\n", "cfg.yaml");
-  YamlMap created(third, "cfg.yaml", "", {qarch::apply_override(third, "cache.size=1 KiB")});
+  YamlMap created(third, "cfg.yaml", "", {qarch::apply_override(third, "cache.size=1 KiB", "array.rows=64")});
   YamlMap cache = created.map("cache");
   cache.byte_size("size", 1, 1 << 20);
   CHECK_THROWS_WITH(cache.integer("ways", 1, 16), "--set cache.size=1 KiB: cache.ways: required key is missing");
@@ -262,8 +264,8 @@ TEST_CASE("booleans are true or false, as in YAML 1.2 and JSON") {
 
 TEST_CASE("an error about several keys names the one the last --set argument gave, else the first given") {
   YAML::Node root = qarch::load_yaml_string("size: 1 MiB\nline: 64 B\nways: 4\n", "cfg.yaml");
-  const std::vector<qarch::SetArgument> sets{qarch::apply_override(root, "ways=2"),
-                                             qarch::apply_override(root, "line=1 MiB")};
+  const std::vector<qarch::SetArgument> sets{qarch::apply_override(root, "ways=2", "array.rows=64"),
+                                             qarch::apply_override(root, "line=1 MiB", "array.rows=64")};
   const YamlMap set(root, "cfg.yaml", "", sets);
   CHECK(set.blamed_key({"size", "line", "ways"}) == "line");
   CHECK(set.blamed_key({"size", "ways"}) == "ways");
@@ -275,8 +277,8 @@ TEST_CASE("an error about several keys names the one the last --set argument gav
 TEST_CASE("a value ending in ':' is that text where a string belongs, and an error where a number does") {
   // YAML reads "--set key=a:b:" as a section {a:b: null}.
   YAML::Node root = qarch::load_yaml_string("name: x\n", "cfg.yaml");
-  std::vector<qarch::SetArgument> sets{qarch::apply_override(root, "name=ro:ba:"),
-                                       qarch::apply_override(root, "rows=3:")};
+  std::vector<qarch::SetArgument> sets{qarch::apply_override(root, "name=ro:ba:", "array.rows=64"),
+                                       qarch::apply_override(root, "rows=3:", "array.rows=64")};
   YamlMap map(root, "cfg.yaml", "", sets);
   CHECK(map.string("name") == "ro:ba:");
   CHECK_THROWS_WITH(map.integer("rows", 1, 8),

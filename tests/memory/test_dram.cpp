@@ -328,8 +328,8 @@ TEST_CASE("bus_width_bits errors state the one allowed range, 8..1024") {
 
 TEST_CASE("set overrides (qarch dram --set) reach the preset node") {
   YAML::Node node = qarch::load_yaml_string("preset: hbm2", "--preset");
-  qarch::apply_override(node, "address_mapping=ro:ba:bg:pc:co");
-  qarch::apply_override(node, "tRP=20");
+  qarch::apply_override(node, "address_mapping=ro:ba:bg:pc:co", "tRP=20");
+  qarch::apply_override(node, "tRP=20", "tRP=20");
   qarch::YamlMap m(node, "--set", "dram");
   const DramConfig c = load_dram_config(m);
   CHECK(c.address_mapping == "ro:ba:bg:pc:co");

@@ -165,3 +165,10 @@ TEST_CASE("qarch dram --set with the accelerator config's dram. prefix says to d
   CHECK(r.out == "qarch: error: --set dram.tRAS=30: qarch dram takes DRAM keys without the 'dram.' prefix: "
                  "--set tRAS=30\n");
 }
+
+TEST_CASE("qarch dram --set without '=' gives a DRAM key as the example") {
+  // The example was --set compute.rows=64, a key of no config at all.
+  const Run r = run("dram --preset ddr4-2400 --trace " + write_trace("one", "0x0 READ 0\n") + " --set tRCD");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "qarch: error: --set: tRCD: expected key.path=value, e.g. --set tRCD=18\n");
+}

@@ -48,7 +48,7 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
         throw InputError(SourceRef{"--set " + o, 0, ""},
                          "qarch dram takes DRAM keys without the 'dram.' prefix: --set " + o.substr(5));
       }
-      set_arguments.push_back(apply_override(node, o));
+      set_arguments.push_back(apply_override(node, o, "tRCD=18"));
     }
     YamlMap map(node, "--preset " + opt->preset, "dram", set_arguments);
     const memory::DramConfig config = memory::load_dram_config(map);
