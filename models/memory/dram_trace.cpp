@@ -155,6 +155,7 @@ class TraceLineParser {
   bool at_eof_ = false;
   std::uint64_t parsed_bytes_ = 0;
   std::uint64_t line_no_ = 0;
+  std::uint64_t records_ = 0;
   std::uint64_t previous_cycle_ = 0;
 };
 
@@ -213,7 +214,13 @@ bool TraceLineParser::next(MemoryTraceRecord& record) {
     skip_space(p);
     if ((*p == '\0' && p == end) || *p == '#') continue;
     parse_line(begin, end, record);
+    ++records_;
     return true;
+  }
+  // Results of no requests (0 B at 0 GB/s) would look like a measurement.
+  if (records_ == 0) {
+    throw InputError(SourceRef{origin_, 0, ""}, line_no_ == 0 ? "no requests (the trace is empty)"
+                                                              : "no requests (the trace has only blank lines and comments)");
   }
   return false;
 }

@@ -30,7 +30,8 @@ inline constexpr std::uint64_t kMaxTraceCycle = std::uint64_t{1} << 53;
 // the caller, so parsing overlaps the simulation of what was read before.
 // A line that does not parse, or whose cycle is below the previous one, is an
 // InputError naming the origin and the line number, thrown by next() after
-// the records before it. Blank lines and lines starting with '#' are skipped.
+// the records before it. Blank lines and lines starting with '#' are skipped;
+// a trace with no other line is an InputError.
 class MemoryTraceReader {
  public:
   explicit MemoryTraceReader(const std::string& path);  // InputError if it cannot be opened

@@ -127,6 +127,41 @@ TEST_CASE("qarch dram refuses a refresh interval with no room for an access inst
                  "interval must leave room for one row cycle after the refresh\n");
 }
 
+TEST_CASE("qarch dram and cache refuse a trace without requests") {
+  // It printed 0 requests at 0 GB/s and a read latency of 0 cycles, exit 0.
+  const std::string empty = write_trace("empty", "");
+  const std::string comments = write_trace("comments", "# only comments\n\n");
+  for (const std::string& command : {"dram --preset ddr4-2400 --trace ", "cache --trace "}) {
+    INFO(command);
+    const Run e = run(command + empty + " --json");
+    CHECK(e.exit_code == 2);
+    CHECK(e.out == "qarch: error: " + empty + ": no requests (the trace is empty)\n");
+    const Run c = run(command + comments);
+    CHECK(c.exit_code == 2);
+    CHECK(c.out == "qarch: error: " + comments + ": no requests (the trace has only blank lines and comments)\n");
+  }
+}
+
+TEST_CASE("qarch dram reports no read latency for a trace without reads") {
+  // A write-only trace gave read latencies of 0 cycles, impossible for any DRAM.
+  const std::string trace = write_trace("writes", "0x0 WRITE 0\n0x40 WRITE 1\n");
+  const Run json = run("dram --preset ddr4-2400 --json --trace " + trace);
+  REQUIRE(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j["writes"] == 2);
+  for (const char* key : {"avg_read_latency_cycles", "avg_read_latency_ns", "min_read_latency_cycles",
+                          "p50_read_latency_cycles", "p90_read_latency_cycles", "p99_read_latency_cycles",
+                          "max_read_latency_cycles"}) {
+    INFO(key);
+    REQUIRE(j.contains(key));
+    CHECK(j[key].is_null());
+  }
+  CHECK(j["read_latency_histogram_cycles"].empty());
+  const Run text = run("dram --preset ddr4-2400 --trace " + trace);
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("\nread latency  no reads\n"));
+}
+
 TEST_CASE("qarch dram runs the largest trace cycle without ticking through the idle gap") {
   // 2^53 cycles of idle HBM2 are ~4.6e12 refreshes: skipped in closed form.
   const Run r = run("dram --preset hbm2 --json --trace " +

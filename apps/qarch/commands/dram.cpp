@@ -75,13 +75,15 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
       j["last_done_cycle"] = r.last_done_cycle;
       j["bandwidth_gbps"] = r.bandwidth_gbps;
       j["peak_bandwidth_gbps"] = config.peak_bandwidth_gbps();
-      j["avg_read_latency_cycles"] = r.avg_read_latency_cycles;
-      j["avg_read_latency_ns"] = r.avg_read_latency_ns;
-      j["min_read_latency_cycles"] = r.min_read_latency_cycles;
-      j["p50_read_latency_cycles"] = r.p50_read_latency_cycles;
-      j["p90_read_latency_cycles"] = r.p90_read_latency_cycles;
-      j["p99_read_latency_cycles"] = r.p99_read_latency_cycles;
-      j["max_read_latency_cycles"] = r.max_read_latency_cycles;
+      // Without reads there is no read latency: null, not a measured 0.
+      const auto read_latency = [&r](auto value) { return r.reads > 0 ? nlohmann::json(value) : nlohmann::json(); };
+      j["avg_read_latency_cycles"] = read_latency(r.avg_read_latency_cycles);
+      j["avg_read_latency_ns"] = read_latency(r.avg_read_latency_ns);
+      j["min_read_latency_cycles"] = read_latency(r.min_read_latency_cycles);
+      j["p50_read_latency_cycles"] = read_latency(r.p50_read_latency_cycles);
+      j["p90_read_latency_cycles"] = read_latency(r.p90_read_latency_cycles);
+      j["p99_read_latency_cycles"] = read_latency(r.p99_read_latency_cycles);
+      j["max_read_latency_cycles"] = read_latency(r.max_read_latency_cycles);
       j["row_hit_rate"] = r.row_hit_rate;
       for (const auto& [name, count] : k.named()) j["commands"][name] = count;
       nlohmann::json hist = nlohmann::json::array();
@@ -90,19 +92,21 @@ void add_dram_command(CLI::App& app, CommandStatus& /*status*/) {
       std::printf("%s\n", j.dump(2).c_str());
       return;
     }
+    const std::string read_latency =
+        r.reads > 0 ? fmt::format("avg {:.2f} cycles = {:.2f} ns; min {} p50 {} p90 {} p99 {} max {} cycles",
+                                  r.avg_read_latency_cycles, r.avg_read_latency_ns, r.min_read_latency_cycles,
+                                  r.p50_read_latency_cycles, r.p90_read_latency_cycles,
+                                  r.p99_read_latency_cycles, r.max_read_latency_cycles)
+                    : "no reads";
     std::printf("%s",
                 fmt::format("preset {} ({}), {} requests ({} reads, {} writes), {} B each\n"
                             "bandwidth     {:.3f} GB/s (peak {:.2f} GB/s), last completion at cycle {}\n"
-                            "read latency  avg {:.2f} cycles = {:.2f} ns; min {} p50 {} p90 {} p99 {} "
-                            "max {} cycles\n"
+                            "read latency  {}\n"
                             "row-hit rate  {:.4f}\n"
                             "commands      ACT {} PRE {} RD {} WR {} REF {}\n",
                             config.preset, config.address_mapping, r.requests, r.reads, r.writes,
                             opt->request_bytes, r.bandwidth_gbps, config.peak_bandwidth_gbps(),
-                            r.last_done_cycle, r.avg_read_latency_cycles, r.avg_read_latency_ns,
-                            r.min_read_latency_cycles, r.p50_read_latency_cycles,
-                            r.p90_read_latency_cycles, r.p99_read_latency_cycles,
-                            r.max_read_latency_cycles, r.row_hit_rate, k.activates, k.precharges,
+                            r.last_done_cycle, read_latency, r.row_hit_rate, k.activates, k.precharges,
                             k.read_bursts, k.write_bursts, k.refreshes)
                     .c_str());
   });
