@@ -1,6 +1,6 @@
 #include "common/input_error.h"
 
-#include <cstdio>
+#include <fmt/format.h>
 
 namespace qarch {
 
@@ -57,7 +57,38 @@ std::size_t utf8_sequence_length(const std::string& text, std::size_t i) {
   return length;
 }
 
+bool is_control(unsigned char byte) { return byte < 0x20 || byte == 0x7f; }
+std::string escaped(unsigned char byte) { return fmt::format("\\x{:02x}", byte); }
+
+// Appends `text` to `out` as printable_text() writes it while `out` stays
+// within `max_bytes`; false if some of it did not fit.
+bool append_printable(const std::string& text, std::size_t max_bytes, std::string& out) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = utf8_sequence_length(text, i);
+    const std::string piece = length == 0 || is_control(byte) ? escaped(byte) : text.substr(i, length);
+    if (out.size() + piece.size() > max_bytes) return false;
+    out += piece;
+    i += length == 0 ? 1 : length;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string printable_text(const std::string& text) {
+  std::string out;
+  append_printable(text, std::string::npos, out);
+  return out;
+}
+
+std::string quoted_excerpt(const std::string& text) {
+  std::string out;
+  if (append_printable(text, kExcerptBytes, out)) return out;
+  out.clear();
+  append_printable(text, kExcerptBytes - 3, out);
+  return out + "...";
+}
 
 void require_utf8(const std::string& text, const SourceRef& where) {
   for (std::size_t i = 0; i < text.size();) {
@@ -72,10 +103,8 @@ void require_utf8(const std::string& text, const SourceRef& where) {
 void require_printable(const std::string& name, const SourceRef& where) {
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto byte = static_cast<unsigned char>(name[i]);
-    if (byte < 0x20 || byte == 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", byte);
-      throw InputError(where, std::string("contains the control character ") + hex + " (at byte " +
+    if (is_control(byte)) {
+      throw InputError(where, "contains the control character " + escaped(byte) + " (at byte " +
                                   std::to_string(i + 1) + "); names are printable text");
     }
   }

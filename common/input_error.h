@@ -47,6 +47,16 @@ void require_utf8(const std::string& text, const SourceRef& where);
 // 0x20, or 0x7f: ESC, newline, tab, CR) is an InputError at `where`.
 void require_printable(const std::string& name, const SourceRef& where);
 
+// `text` safe to print in a one-line message or a YAML comment: control
+// characters (bytes below 0x20, and 0x7f) and bytes that are not UTF-8 text are
+// written as \xNN, so nothing in it ends the line, moves the cursor or
+// recolours a terminal.
+std::string printable_text(const std::string& text);
+// A line of an input quoted in an error: printable_text(), cut to at most
+// kExcerptBytes with "..." marking the cut (a binary file's "line" can be long).
+inline constexpr std::size_t kExcerptBytes = 80;
+std::string quoted_excerpt(const std::string& text);
+
 inline constexpr int kExitInputError = 2;
 
 }  // namespace qarch

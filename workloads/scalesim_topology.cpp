@@ -145,7 +145,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
       const bool size = i < sizes_end;
       if (pos == 0 || pos != fields[i].size() || (size && x < 1)) {
         throw InputError(SourceRef{path, line_no, ""},
-                         fmt::format("field {} is '{}'; expected {} ({})", i + 1, fields[i],
+                         fmt::format("field {} is '{}'; expected {} ({})", i + 1, quoted_excerpt(fields[i]),
                                      size ? "a whole number >= 1" : "an integer (SCALE-Sim reads it, and ignores it)",
                                      layout));
       }

@@ -227,15 +227,11 @@ bool TraceLineParser::next(MemoryTraceRecord& record) {
 
 void TraceLineParser::parse_line(char* begin, char* end, MemoryTraceRecord& r) {
   auto bad = [&](const std::string& why) {
-    std::string line;  // as printed: a NUL byte would end the message
-    bool has_nul = false;
-    for (const char* c = begin; c != end; ++c) {
-      has_nul = has_nul || *c == '\0';
-      line += *c == '\0' ? std::string("\\0") : std::string(1, *c);
-    }
+    const std::string line(begin, end);
+    const bool has_nul = line.find('\0') != std::string::npos;
     fail(fmt::format("{}: '{}'; expected '0xADDRESS READ|WRITE CYCLE' "
                      "(DRAMSim3 trace format: address in hexadecimal, cycles in memory clocks, non-decreasing)",
-                     has_nul ? std::string("NUL byte in the line (is this a text file?)") : why, line));
+                     has_nul ? std::string("NUL byte in the line (is this a text file?)") : why, quoted_excerpt(line)));
   };
   const char* p = begin;
   skip_space(p);

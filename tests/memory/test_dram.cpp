@@ -351,7 +351,7 @@ TEST_CASE("trace lines that do not parse or go back in time are errors with the 
                     Catch::StartsWith("t.trace:2:") && Catch::Contains("beyond the largest supported cycle"));
   CHECK_THROWS_WITH(parse(std::string("0x40 READ 0\n0x80 READ 1\0\n", 25)),
                     Catch::StartsWith("t.trace:2:") && Catch::Contains("NUL byte") &&
-                        Catch::Contains("'0x80 READ 1\\0'; expected"));
+                        Catch::Contains("'0x80 READ 1\\x00'; expected"));
   CHECK_THROWS_WITH(parse("0x40 READX 5\n"), Catch::Contains("not READ or WRITE"));
   CHECK_THROWS_WITH(parse("0x40 READ \r\n"), Catch::Contains("missing cycle"));
   // The address is hexadecimal with or without "0x", as DRAMSim3 reads it.

@@ -207,3 +207,24 @@ TEST_CASE("qarch dram --set without '=' gives a DRAM key as the example") {
   CHECK(r.exit_code == 2);
   CHECK(r.out == "qarch: error: --set: tRCD: expected key.path=value, e.g. --set tRCD=18\n");
 }
+
+TEST_CASE("qarch dram and cache quote a bad trace line escaped and cut short") {
+  // ESC and CR went to the terminal raw (recolouring it, overwriting the
+  // message), and a binary file's "line" filled ~600 bytes of the message.
+  const std::string escaped = write_trace("esc", "0x0 READ 0\n0x40 READ 1\x1b[31mRED\rOVERWRITE\n");
+  std::string binary_text = "0x0 READ 0\n";
+  for (int i = 0; i < 600; ++i) binary_text += char(0x80 + i % 0x7f);
+  const std::string binary = write_trace("binary", binary_text);
+  for (const std::string& command : {"dram --preset ddr4-2400 --trace ", "cache --trace "}) {
+    INFO(command);
+    const Run e = run(command + escaped);
+    CHECK(e.exit_code == 2);
+    CHECK_THAT(e.out, Catch::StartsWith("qarch: error: " + escaped + ":2: unexpected text after the cycle: '0x40 READ 1\\x1b[31mRED\\x0dOVERWRITE'; "));
+    CHECK(e.out.find_first_of("\x1b\r") == std::string::npos);
+    const Run b = run(command + binary);
+    CHECK(b.exit_code == 2);
+    CHECK_THAT(b.out, Catch::StartsWith("qarch: error: " + binary + ":2: bad address: '\\x80\\x81"));
+    CHECK_THAT(b.out, Catch::Contains("...'; expected"));
+    CHECK(b.out.size() < binary.size() + 300);
+  }
+}

@@ -40,6 +40,10 @@ TEST_CASE("malformed topologies are rejected with the line") {
                     Catch::Contains(":2:") && Catch::Contains("trailing comma"));
   const auto bad_num = qarch::test::write_temp_file("badnum.csv", "h\nConv1,224,x,3,3,3,64,1,\n");
   CHECK_THROWS_WITH(load_scalesim_topology(bad_num, ScaleSimTopologyKind::kConv), Catch::Contains("field 3 is 'x'"));
+  // A field is quoted escaped: an ESC went to the terminal raw.
+  const auto escape = qarch::test::write_temp_file("esc.csv", "h\nConv1,224,\x1b[31m,3,3,3,64,1,\n");
+  CHECK_THROWS_WITH(load_scalesim_topology(escape, ScaleSimTopologyKind::kConv),
+                    Catch::Contains("field 3 is '\\x1b[31m'"));
   const auto gemm_as_conv = qarch::test::write_temp_file("gemm.csv", "h\nL,4,4,4,\n");
   CHECK_THROWS_WITH(load_scalesim_topology(gemm_as_conv, ScaleSimTopologyKind::kConv), Catch::Contains("use --gemm"));
   const auto too_big = qarch::test::write_temp_file("big.csv", "h\nC,3,3,5,5,1,1,1,\n");

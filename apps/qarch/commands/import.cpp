@@ -4,8 +4,6 @@
 #include <memory>
 #include <string>
 
-#include <fmt/format.h>
-
 #include "apps/qarch/commands.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
@@ -18,17 +16,6 @@ struct ImportOptions {
   std::string topology, out;
   bool gemm = false;
 };
-
-// Text for a YAML comment line: a line break would end the comment and start
-// YAML, so control characters are written as \xNN.
-std::string comment_text(const std::string& text) {
-  std::string out;
-  for (const char ch : text) {
-    const auto byte = static_cast<unsigned char>(ch);
-    out += byte < 0x20 || byte == 0x7f ? fmt::format("\\x{:02x}", byte) : std::string(1, ch);
-  }
-  return out;
-}
 }  // namespace
 
 void add_import_command(CLI::App& app, CommandStatus&) {
@@ -49,7 +36,9 @@ void add_import_command(CLI::App& app, CommandStatus&) {
     }
     const workloads::Workload w = workloads::load_scalesim_topology(
         o->topology, o->gemm ? workloads::ScaleSimTopologyKind::kGemm : workloads::ScaleSimTopologyKind::kConv);
-    const std::string text = "# Imported from SCALE-Sim v2 topology " + comment_text(o->topology) + "\n" + workloads::to_yaml(w);
+    // A line break in the path would end the comment and start YAML.
+    const std::string text =
+        "# Imported from SCALE-Sim v2 topology " + printable_text(o->topology) + "\n" + workloads::to_yaml(w);
     if (o->out.empty()) {
       std::fputs(text.c_str(), stdout);
       return;
