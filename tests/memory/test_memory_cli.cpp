@@ -228,3 +228,11 @@ TEST_CASE("qarch dram and cache quote a bad trace line escaped and cut short") {
     CHECK(b.out.size() < binary.size() + 300);
   }
 }
+
+TEST_CASE("qarch cache --help says --banks changes nothing in trace mode") {
+  // It offered "banks (sets interleaved over them)", and every value gave the same output.
+  const Run r = run("cache --help");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("banks time accesses (bank conflicts) in qarch run; trace mode counts hits, "
+                                    "misses and evictions only"));
+}

@@ -44,7 +44,9 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
   cmd->add_option("--size", opt->size, "capacity, e.g. 32KiB");
   cmd->add_option("--line", opt->line, "line size in bytes, e.g. 64");
   cmd->add_option("--ways", opt->ways, "associativity");
-  cmd->add_option("--banks", opt->banks, "banks (sets interleaved over them)");
+  cmd->add_option("--banks", opt->banks,
+                  "banks (sets interleaved over them; must divide the sets). Only checked here: banks time "
+                  "accesses (bank conflicts) in qarch run; trace mode counts hits, misses and evictions only");
   cmd->add_option("--policy", opt->policy, "replacement: lru, plru, fifo, random");
   cmd->add_option("--write-policy", opt->write_policy,
                   "wb (write-back, write-allocate) or wt (write-through, no write-allocate)");
