@@ -20,7 +20,10 @@ bool SetArgument::covers(const std::string& path) const {
 SourceRef value_source(const std::string& file, int line, const std::string& key_path,
                        const std::vector<SetArgument>& set_arguments) {
   for (auto s = set_arguments.rbegin(); s != set_arguments.rend(); ++s) {
-    if (s->covers(key_path)) return SourceRef{"--set " + s->text, 0, key_path};
+    if (s->covers(key_path)) {
+      if (!s->option_name.empty()) return SourceRef{s->option_name + " " + s->text, 0, ""};
+      return SourceRef{"--set " + s->text, 0, key_path};
+    }
   }
   return SourceRef{file, line, key_path};
 }

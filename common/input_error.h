@@ -21,16 +21,20 @@ struct SourceRef {
 // the key path whose value it gave (the key it assigned, or the first section
 // it had to create), written as YamlMap writes key paths
 // ("compute.systolic_array.formats[0].weights"), and the argument.
+// Or a command's own option that gave one key (qarch cache --ways 3): errors
+// name it as typed ("--ways 3"), which says the key, instead of a key path.
 struct SetArgument {
   std::string key_path;
-  std::string text;  // "key.path=value"
+  std::string text;         // "key.path=value"; for an option, its value ("3")
+  std::string option_name;  // "--ways" for an option, else empty
 
   // True if it gave the value at `path`: it assigned it or a section holding it.
   bool covers(const std::string& path) const;
 };
 
 // Where the value at `key_path` came from: the last of `set_arguments` that
-// covers it (named as "--set key.path=value"), else `file` at `line`.
+// covers it (named as "--set key.path=value", or "--ways 3" for an option),
+// else `file` at `line`.
 SourceRef value_source(const std::string& file, int line, const std::string& key_path,
                        const std::vector<SetArgument>& set_arguments);
 

@@ -230,7 +230,7 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment, cons
     parent[parts.back()] = value;
     step(parts.back(), false);
   }
-  return SetArgument{new_section_path.empty() ? key_path : new_section_path, assignment};
+  return SetArgument{new_section_path.empty() ? key_path : new_section_path, assignment, ""};
 }
 
 YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path, int line_offset)

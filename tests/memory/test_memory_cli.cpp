@@ -91,19 +91,19 @@ TEST_CASE("qarch dram and cache reject bad input with exit code 2 and the line n
        {"--request-bytes: 0 is out of range; allowed: 1..1048576"}},
       {"cache --size 32KiB --policy mru --trace " + bad, {"allowed: lru, plru, fifo, random"}},
       {"cache --trace " + garbled, {garbled + ":2:"}},
-      {"cache --ways abc --trace " + bad, {"cache.ways: 'abc' is not a whole number"}},
-      {"cache --seed -1 --trace " + bad, {"cache.seed: -1 is out of range"}},
+      {"cache --ways abc --trace " + bad, {"--ways abc: 'abc' is not a whole number"}},
+      {"cache --seed -1 --trace " + bad, {"--seed -1: -1 is out of range"}},
       {"cache --seed 18446744073709551615 --trace " + good,
-       {"command line: cache.seed: 18446744073709551615 is out of range; allowed: 0..9223372036854775807"}},
+       {"--seed 18446744073709551615: 18446744073709551615 is out of range; allowed: 0..9223372036854775807"}},
       {"cache --ways 99999999999999999999 --trace " + good,
-       {"command line: cache.ways: 99999999999999999999 is out of range; allowed: 1..1024"}},
+       {"--ways 99999999999999999999: 99999999999999999999 is out of range; allowed: 1..1024"}},
       {"dram --preset ddr4-2400 --request-bytes 99999999999 --trace " + good,
        {"--request-bytes: 99999999999 is out of range; allowed: 1..1048576"}},
-      {"cache --size 1TB --trace " + good, {"cache.size: '1TB' is out of range; allowed: 1 B .. 1 GiB"}},
-      {"cache --line 64.5 --trace " + good, {"cache.line: '64.5 B' is not a whole number of bytes"}},
+      {"cache --size 1TB --trace " + good, {"--size 1TB: '1TB' is out of range; allowed: 1 B .. 1 GiB"}},
+      {"cache --line 64.5 --trace " + good, {"--line 64.5: '64.5 B' is not a whole number of bytes"}},
       // 2^26 lines of 26 B of model state each: refused before any is allocated.
       {"cache --size 1GiB --line 16 --ways 1 --trace " + good,
-       {"command line: cache.size: 1 GiB in 16 B lines is 67108864 lines, whose state (26 B each) needs 1.625 GiB; "
+       {"--line 16: 1 GiB in 16 B lines is 67108864 lines, whose state (26 B each) needs 1.625 GiB; "
         "the model takes at most 16777216 lines (416 MiB): give a larger line or a smaller size"}},
       // A directory opens as a stream that reads nothing: not an empty trace.
       {"dram --preset ddr4-2400 --trace " + qarch::test::make_temp_dir(), {": is a directory, not a file"}},
@@ -235,4 +235,23 @@ TEST_CASE("qarch cache --help says --banks changes nothing in trace mode") {
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("banks time accesses (bank conflicts) in qarch run; trace mode counts hits, "
                                     "misses and evictions only"));
+}
+
+TEST_CASE("qarch cache errors name the option typed, and blame the one given for a combination") {
+  // They named internal keys (cache.size, cache.replacement), and --ways 3
+  // blamed cache.size, which the user had not given.
+  const std::string trace = write_trace("one", "0x0 READ 0\n");
+  const std::pair<std::string, std::string> cases[] = {
+      {"--ways 3", "--ways 3: size 32 KiB is not a whole number of sets of 3 ways x 64 B lines (192 B a set)"},
+      {"--ways 3 --size 32KiB", "--size 32KiB: size 32 KiB is not a whole number of sets of 3 ways x 64 B lines"},
+      {"--policy mru", "--policy mru: 'mru' is not allowed; allowed: lru, plru, fifo, random"},
+      {"--size 6KiB --ways 6 --policy plru", "--policy plru: "},
+      {"--banks 3", "--banks 3: 3 banks do not divide the 64 sets"},
+  };
+  for (const auto& [options, expected] : cases) {
+    INFO(options);
+    const Run r = run("cache --trace " + trace + " " + options);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::StartsWith("qarch: error: " + expected));
+  }
 }

@@ -3,11 +3,14 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "apps/qarch/commands.h"
+#include "common/input_error.h"
 #include "common/terminal.h"
 #include "common/yaml_reader.h"
 #include "models/memory/cache.h"
@@ -53,7 +56,7 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
   cmd->add_option("--seed", opt->seed, "seed of the random policy");
   cmd->add_option("--trace", opt->trace, "trace file")->required()->check(kPathGiven);
   cmd->add_flag("--json", opt->json, "print JSON instead of text");
-  cmd->callback([opt] {
+  cmd->callback([opt, cmd] {
     YAML::Node node = load_yaml_string("{}", "command line");
     node["size"] = with_byte_unit(opt->size);
     node["line"] = with_byte_unit(opt->line);
@@ -62,7 +65,22 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
     node["replacement"] = opt->policy;
     node["write_policy"] = opt->write_policy;
     node["seed"] = opt->seed;
-    YamlMap map(node, "command line", "cache");
+    // Errors name the option that gave a value, and an error about a
+    // combination (--size and --ways) the last one given, never a default.
+    const std::pair<const char*, const char*> option_keys[] = {
+        {"--size", "size"},          {"--line", "line"},
+        {"--ways", "ways"},          {"--banks", "banks"},
+        {"--policy", "replacement"}, {"--write-policy", "write_policy"},
+        {"--seed", "seed"}};
+    std::vector<SetArgument> options_given;
+    for (const CLI::Option* given : cmd->parse_order()) {
+      for (const auto& [option, key] : option_keys) {
+        if (given->check_name(option)) {
+          options_given.push_back(SetArgument{key, given->as<std::string>(), option});
+        }
+      }
+    }
+    YamlMap map(node, "command line", "cache", options_given);
     const memory::CacheConfig config = memory::load_cache_config(map);
     memory::Cache cache(config);
     memory::MemoryTraceReader reader(opt->trace);
