@@ -131,7 +131,7 @@ TEST_CASE("qarch dram and cache refuse a trace without requests") {
   // It printed 0 requests at 0 GB/s and a read latency of 0 cycles, exit 0.
   const std::string empty = write_trace("empty", "");
   const std::string comments = write_trace("comments", "# only comments\n\n");
-  for (const std::string& command : {"dram --preset ddr4-2400 --trace ", "cache --trace "}) {
+  for (const char* command : {"dram --preset ddr4-2400 --trace ", "cache --trace "}) {
     INFO(command);
     const Run e = run(command + empty + " --json");
     CHECK(e.exit_code == 2);
@@ -215,7 +215,7 @@ TEST_CASE("qarch dram and cache quote a bad trace line escaped and cut short") {
   std::string binary_text = "0x0 READ 0\n";
   for (int i = 0; i < 600; ++i) binary_text += char(0x80 + i % 0x7f);
   const std::string binary = write_trace("binary", binary_text);
-  for (const std::string& command : {"dram --preset ddr4-2400 --trace ", "cache --trace "}) {
+  for (const char* command : {"dram --preset ddr4-2400 --trace ", "cache --trace "}) {
     INFO(command);
     const Run e = run(command + escaped);
     CHECK(e.exit_code == 2);
