@@ -39,6 +39,10 @@ ErrorMetrics compare_to_reference(const std::vector<double>& reference, const st
     return m;
   }
   m.mean_squared_error = std::ldexp(noise / double(reference.size()), -2 * shift);
+  if (std::isinf(signal)) {  // an infinite reference value (the scaled finite ones sum to at most 4 n)
+    m.sqnr_db = std::numeric_limits<double>::quiet_NaN();  // inf / inf: undefined, not -nan
+    return m;
+  }
   m.sqnr_db = noise == 0 ? std::numeric_limits<double>::infinity() : 10.0 * std::log10(signal / noise);
   return m;
 }

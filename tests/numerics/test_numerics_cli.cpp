@@ -268,6 +268,14 @@ TEST_CASE("numerics matmul reports NaN outputs as NaN, not as a 0 error") {
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("SQNR nan dB, max abs error nan (1 of 1 outputs are NaN)") != std::string::npos);
+  // An Inf input saturates to 448 in fp8-e4m3 while the float64 reference stays inf: SQNR nan
+  // (inf / inf), error inf. It printed "SQNR -nan dB".
+  write_file(a, npy_test::npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }",
+                                    npy_test::le_float32({INFINITY, 1})));
+  const Run inf = run_cli("numerics matmul --a " + a + " --b " + b + " --out " + y + " --format fp8-e4m3");
+  INFO(inf.output);
+  REQUIRE(inf.exit_code == 0);
+  CHECK(inf.output.find("SQNR nan dB, max abs error inf") != std::string::npos);
 }
 
 TEST_CASE("numerics matmul takes per-row / per-column QLinearMatMul scales [ONNX opset 21]") {

@@ -343,3 +343,12 @@ TEST_CASE("error metrics: a NaN output makes the error NaN and is counted, never
   CHECK(m.nan_outputs == 1);
   CHECK(compare_to_reference({1.0}, {1.0}).nan_outputs == 0);
 }
+
+TEST_CASE("error metrics: an infinite reference value makes the SQNR NaN (inf / inf) and the error infinite") {
+  // The SQNR was log10 of inf / inf, a NaN with its sign bit set that printed as "-nan".
+  const ErrorMetrics m = compare_to_reference({INFINITY, 1.0}, {448.0, 1.0});
+  CHECK(std::isnan(m.sqnr_db));
+  CHECK(!std::signbit(m.sqnr_db));
+  CHECK(m.max_abs_error == INFINITY);
+  CHECK(m.nan_outputs == 0);
+}
