@@ -42,16 +42,32 @@ struct GivenScratchpad {
   SourceRef where;
 };
 
+// The last --set that gave the array's shape or formats (the tile size), if any.
+const SetArgument* tile_set_argument(const AcceleratorConfig& c) {
+  for (auto s = c.set_arguments.rbegin(); s != c.set_arguments.rend(); ++s) {
+    for (const std::string key : {"rows", "cols", "formats"}) {
+      const std::string path = "compute.systolic_array." + key;
+      if (s->covers(path) || s->key_path.compare(0, path.size() + 1, path + ".") == 0) return &*s;
+    }
+  }
+  return nullptr;
+}
+
 // Each half of each operand stream's double buffer must hold one array-sized
-// tile of the widest input format.
+// tile of the widest input format. A combination: when a --set gave the tile
+// and the file the size, the error names the --set (docs/config.md).
 void check_scratchpads_hold_a_tile(const AcceleratorConfig& c, const std::vector<GivenScratchpad>& scratchpads) {
   const std::int64_t tile_bytes = (c.array.shape.rows * c.array.shape.cols * max_input_bits(c.array) + 7) / 8;
   for (const GivenScratchpad& s : scratchpads) {
     if (s.size_bytes / s.streams / 2 < static_cast<std::uint64_t>(tile_bytes)) {
-      throw InputError(s.where,
-                       fmt::format("{}{} cannot hold one {}x{} tile ({}) in each half of {} double buffer; "
+      const bool size_from_set = std::any_of(c.set_arguments.begin(), c.set_arguments.end(),
+                                             [&](const SetArgument& a) { return a.covers(s.where.key_path); });
+      const SetArgument* tile_set = size_from_set ? nullptr : tile_set_argument(c);
+      const SourceRef where = tile_set ? SourceRef{"--set " + tile_set->text, 0, tile_set->key_path} : s.where;
+      throw InputError(where,
+                       fmt::format("{}{}{} cannot hold one {}x{} tile ({}) in each half of {} double buffer; "
                                    "need at least {}",
-                                   format_bytes(static_cast<double>(s.size_bytes)),
+                                   tile_set ? s.where.key_path + " " : "", format_bytes(static_cast<double>(s.size_bytes)),
                                    s.streams > 1 ? ", split between ifmap, filter and ofmap," : "",
                                    c.array.shape.rows, c.array.shape.cols,
                                    format_bytes(static_cast<double>(tile_bytes)), s.streams > 1 ? "each" : "its",

@@ -146,6 +146,15 @@ TEST_CASE("an error about a combination of keys names the one --set gave") {
        "write_high_watermark 0.1"},
   };
   for (const auto& [args, expected] : cases) check_error("validate -a " + kCacheAccelerator + " " + args, expected);
+  // A 65536 x 32 int8 tile (2 MiB) does not fit half of the file's 64 KiB ifmap scratchpad: the
+  // file's size line was blamed. A --set size is still named itself.
+  check_error("validate -a " + kEdgeAccelerator + " --set compute.systolic_array.rows=65536",
+              "qarch: error: --set compute.systolic_array.rows=65536: compute.systolic_array.rows: "
+              "scratchpads.ifmap.size 64 KiB cannot hold one 65536x32 tile (2 MiB) in each half of its double "
+              "buffer; need at least 4 MiB");
+  check_error("validate -a " + kEdgeAccelerator + " --set compute.systolic_array.cols=2048 --set scratchpads.ifmap.size=1KiB",
+              "qarch: error: --set scratchpads.ifmap.size=1KiB: scratchpads.ifmap.size: 1 KiB cannot hold one "
+              "32x2048 tile (64 KiB)");
 }
 
 TEST_CASE("booleans are true or false only, as in YAML 1.2 and JSON") {
