@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -403,9 +404,14 @@ AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides)
 AcceleratorConfig load_scalesim_config(const std::string& path) {
   std::ifstream in = open_input_file(path);
   // INI as SCALE-Sim writes it: [section] then "key : value" or "key = value".
+  // What Python's configparser (SCALE-Sim's reader) refuses is refused: a key
+  // before any [section], a section given twice, a repeated key. An indented
+  // line would continue the value above; values here are one line.
   std::map<std::string, std::pair<std::string, int>> values;
+  std::map<std::string, int> section_lines;
   std::string line, section;
   int line_no = 0;
+  bool in_section = false;
   while (std::getline(in, line)) {
     ++line_no;
     const std::string t = trim(line);
@@ -413,7 +419,23 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     if (t.front() == '[') {
       if (t.back() != ']') throw InputError(SourceRef{path, line_no, ""}, "malformed section header");
       section = t.substr(1, t.size() - 2);
+      in_section = true;
+      if (const auto [first, is_new] = section_lines.emplace(section, line_no); !is_new) {
+        throw InputError(SourceRef{path, line_no, ""},
+                         fmt::format("section [{}] given twice (first at line {}); give each section once",
+                                     section, first->second));
+      }
       continue;
+    }
+    if (!in_section) {
+      throw InputError(SourceRef{path, line_no, ""},
+                       "a key before any [section] header; SCALE-Sim's keys are in [general], "
+                       "[architecture_presets] and [run_presets]");
+    }
+    if (line.find_first_not_of(" \t") > 0) {
+      throw InputError(SourceRef{path, line_no, ""},
+                       "an indented line, which would continue the value of the key above; give each "
+                       "key on one line, unindented");
     }
     const auto sep = t.find_first_of(":=");
     if (sep == std::string::npos) {
@@ -460,13 +482,6 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
   };
   AcceleratorConfig c;
   c.source = path;
-  c.name = "scalesim";
-  if (const auto run_name = given("general.run_name"); run_name != values.end()) {
-    c.name = run_name->second.first;
-    const SourceRef where{path, run_name->second.second, "general.run_name"};
-    require_utf8(c.name, where);
-    require_printable(c.name, where);
-  }
   c.clock_hz = 1e9;  // SCALE-Sim counts cycles only.
   // Array and SRAM sizes have the ranges of the YAML keys they stand for.
   c.array.shape.rows = get_int("architecture_presets.ArrayHeight", 1, kMaxArrayDim);
@@ -498,8 +513,20 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     srams.push_back({s->size_bytes, 1, SourceRef{path, get(key).second, key}});
   }
   check_scratchpads_hold_a_tile(c, srams);
-  const auto mode_key = given("run_presets.InterfaceBandwidth");
-  const std::string mode = mode_key != values.end() ? mode_key->second.first : "CALC";
+  // Every key SCALE-Sim's scale_config.read_conf_file() reads is required, as
+  // there (a misspelt [run_presets] must not quietly run CALC); the array's
+  // keys are checked first.
+  for (const char* offset : {"IfmapOffset", "FilterOffset", "OfmapOffset"}) {
+    get_int(std::string("architecture_presets.") + offset, 0, std::numeric_limits<std::int64_t>::max());
+  }
+  {
+    const auto [run_name, run_name_line] = get("general.run_name");
+    c.name = run_name;
+    const SourceRef where{path, run_name_line, "general.run_name"};
+    require_utf8(c.name, where);
+    require_printable(c.name, where);
+  }
+  const auto [mode, mode_line] = get("run_presets.InterfaceBandwidth");
   if (mode == "CALC") {
     c.dram.bandwidth_bytes_per_s = 0;  // stall-free estimate
     c.dram.latency_s = 0;
@@ -514,7 +541,7 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     c.dram.latency_s = 1.0 / c.clock_hz;
     c.dram.per_operand_ports = true;
   } else {
-    throw InputError(SourceRef{path, mode_key->second.second, "run_presets.InterfaceBandwidth"},
+    throw InputError(SourceRef{path, mode_line, "run_presets.InterfaceBandwidth"},
                      fmt::format("'{}' is not allowed; allowed: CALC, USER", mode));
   }
   c.traffic_model = "scalesim";

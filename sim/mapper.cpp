@@ -68,6 +68,7 @@ Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label
   }
   Pass p;
   p.label = std::move(label);
+  p.op_where = op.where;
   p.m = m;
   p.n = n;
   p.k = k;
@@ -264,18 +265,24 @@ bool uses_scalesim_user_schedule(const AcceleratorConfig& c) {
 }
 
 // The pass as SCALE-Sim's USER-bandwidth model sees it: one topology row and
-// its scratchpads. InputError (naming simulation.traffic_model) for a pass
-// SCALE-Sim cannot express; planning checks every pass with it, so that
-// `qarch validate` refuses what `qarch run` would.
+// its scratchpads. InputError for a pass SCALE-Sim cannot express: at
+// simulation.traffic_model in a YAML config, at the topology row in a SCALE-Sim
+// run (a .cfg has no key lines, and its USER mode is not a key to change);
+// planning checks every pass with it, so that `qarch validate` refuses what
+// `qarch run` would.
 struct ScaleSimUserLayer {
   scalesim::ConvLayer layer;
   scalesim::ScratchpadSetup setup;
 };
+SourceRef scalesim_user_blame(const Pass& p, const AcceleratorConfig& c) {
+  return c.key_lines.empty() ? p.op_where : c.where("simulation.traffic_model");
+}
+
 ScaleSimUserLayer scalesim_user_layer(const Pass& p, const AcceleratorConfig& c) {
   ScaleSimUserLayer l;
   if (p.from_conv) {
     if (p.conv.stride_h != p.conv.stride_w || p.conv.pad_top != 0 || p.conv.pad_left != 0) {
-      throw InputError(c.where("simulation.traffic_model"),
+      throw InputError(scalesim_user_blame(p, c),
                        fmt::format("pass '{}': the scalesim traffic model needs SCALE-Sim-shaped "
                                    "layers (one stride, no top/left padding)", p.label));
     }
@@ -294,7 +301,7 @@ ScaleSimUserLayer scalesim_user_layer(const Pass& p, const AcceleratorConfig& c)
   try {
     scalesim::check_user_bandwidth_layer(l.layer, l.setup);
   } catch (const std::invalid_argument& e) {
-    throw InputError(c.where("simulation.traffic_model"), fmt::format("pass '{}': {}", p.label, e.what()));
+    throw InputError(scalesim_user_blame(p, c), fmt::format("pass '{}': {}", p.label, e.what()));
   }
   return l;
 }
@@ -311,7 +318,7 @@ class ScaleSimUserSchedule : public FoldSchedule {
     try {
       replay_ = scalesim::replay_user_bandwidth(l.layer, l.setup);
     } catch (const std::invalid_argument& e) {
-      throw InputError(c.where("simulation.traffic_model"), fmt::format("pass '{}': {}", p.label, e.what()));
+      throw InputError(scalesim_user_blame(p, c), fmt::format("pass '{}': {}", p.label, e.what()));
     }
   }
   std::int64_t folds() const override { return p_.plan.folds(); }

@@ -47,6 +47,7 @@ struct FoldWork {
 struct Pass {
   enum class Unit { kSystolicArray, kVectorUnit };
   std::string label;
+  SourceRef op_where;               // the op (trace line or topology row) it comes from
   Unit unit = Unit::kSystolicArray;
   std::int64_t repeat = 1;          // identical passes run back to back
   // Systolic array passes.

@@ -755,3 +755,14 @@ TEST_CASE("validate names the --set argument that lists a format pair twice, not
               "qarch: error: --set compute.systolic_array.formats.2.inputs=int8: "
               "compute.systolic_array.formats[2].inputs: format pair int4 x int8 is listed twice");
 }
+
+TEST_CASE("a SCALE-Sim USER run names the topology row SCALE-Sim's replay cannot express") {
+  // Stride 1 x 2 (a 9th field): the error named the .cfg and simulation.traffic_model, a YAML key.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/strides.csv", "Layer name,IFMAP Height,IFMAP Width,Filter Height,Filter Width,Channels,"
+                                   "Num Filter,Strides,\nC0, 16, 16, 3, 3, 4, 8, 1,\nC1, 16, 16, 3, 3, 4, 8, 1, 2,\n");
+  check_error("run --scalesim-config " + kDataDir + "/scalesim/configs/32x32_ws_user_bw10.cfg --topology " + dir +
+                  "/strides.csv",
+              "qarch: error: " + dir + "/strides.csv:3: ops[1]: pass 'C1': the scalesim traffic model needs "
+              "SCALE-Sim-shaped layers (one stride, no top/left padding)");
+}

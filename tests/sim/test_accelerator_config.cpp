@@ -335,3 +335,30 @@ TEST_CASE("SCALE-Sim .cfg option names are case-insensitive and section names ar
   const std::string renamed = qarch::test::write_temp_file("sections.cfg", sections);
   CHECK_THROWS_WITH(load_scalesim_config(renamed), renamed + ": architecture_presets.ArrayHeight: required key is missing");
 }
+
+TEST_CASE("a SCALE-Sim .cfg needs every key SCALE-Sim reads, and what configparser refuses is refused") {
+  // A misspelt [run_presets] ran the USER config in CALC mode, stall-free, with exit 0; SCALE-Sim's
+  // scale_config.read_conf_file() reads run_name, InterfaceBandwidth and the three offsets too.
+  const std::string base = qarch::test::read_file(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/32x32_ws_user_bw10.cfg");
+  const auto changed = [&](const std::string& from, const std::string& to) {
+    std::string text = base;
+    text.replace(text.find(from), from.size(), to);
+    return qarch::test::write_temp_file("changed.cfg", text);
+  };
+  const std::pair<std::pair<std::string, std::string>, std::string> cases[] = {
+      {{"[run_presets]", "[run_preset]"}, ": run_presets.InterfaceBandwidth: required key is missing"},
+      {{"InterfaceBandwidth", "InterfaceBandwith"}, ": run_presets.InterfaceBandwidth: required key is missing"},
+      {{"run_name", "runname"}, ": general.run_name: required key is missing"},
+      {{"FilterOffset : 10000000\n", ""}, ": architecture_presets.FilterOffset: required key is missing"},
+      {{"OfmapOffset : 20000000", "OfmapOffset : x"}, ":12: architecture_presets.OfmapOffset: 'x' is not a whole number"},
+      // configparser: MissingSectionHeaderError, DuplicateSectionError; an indented line continues a value.
+      {{"[general]", "Dataflow : os\n[general]"}, ":1: a key before any [section] header"},
+      {{"[run_presets]", "[general]\n[run_presets]"}, ":17: section [general] given twice (first at line 1)"},
+      {{"ArrayWidth : 32", "ArrayWidth : 32\n    64"}, ":7: an indented line, which would continue the value of the key above"},
+  };
+  for (const auto& [edit, expected] : cases) {
+    INFO(edit.first << " -> " << edit.second);
+    const std::string file = changed(edit.first, edit.second);
+    CHECK_THROWS_WITH(load_scalesim_config(file), Catch::StartsWith(file + expected));
+  }
+}
