@@ -24,6 +24,19 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+// What Python's int() takes of a stripped decimal string: a sign, then digits,
+// single underscores between them allowed; any number of digits.
+bool is_python_int(const std::string& text) {
+  std::size_t i = !text.empty() && (text[0] == '+' || text[0] == '-') ? 1 : 0;
+  if (i == text.size()) return false;
+  for (bool digit_before = false; i < text.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (!digit && !(text[i] == '_' && digit_before && i + 1 < text.size())) return false;
+    digit_before = digit;
+  }
+  return true;
+}
+
 std::string stem(const std::string& path) {
   std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   const auto dot = base.find_last_of('.');
@@ -135,6 +148,8 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
     const std::size_t integers_end = kind == ScaleSimTopologyKind::kGemm ? fields_needed : fields.size();
     Row row{line_no, fields[0], {}};
     for (std::size_t i = 1; i < integers_end; ++i) {
+      const bool size = i < sizes_end;
+      if (!size && is_python_int(fields[i])) continue;  // read by SCALE-Sim, of any size, and not used
       std::size_t pos = 0;
       long long x = 0;
       try {
@@ -142,7 +157,6 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
       } catch (const std::exception&) {
         pos = 0;
       }
-      const bool size = i < sizes_end;
       if (pos == 0 || pos != fields[i].size() || (size && x < 1)) {
         throw InputError(SourceRef{path, line_no, ""},
                          fmt::format("field {} is '{}'; expected {} ({})", i + 1, quoted_excerpt(fields[i]),

@@ -153,4 +153,14 @@ TEST_CASE("SCALE-Sim rows are stripped, and extra fields are read as SCALE-Sim r
   CHECK_THROWS_WITH(load_scalesim_topology(bad, ScaleSimTopologyKind::kConv),
                     bad + ":2: field 10 is 'x'; expected an integer (SCALE-Sim reads it, and ignores it) (name, IFMAP H, "
                           "IFMAP W, Filter H, Filter W, Channels, Num Filter, Strides,)");
+  // int() takes any number of digits, a sign and single underscores between digits; a 27-digit
+  // field was refused as "expected an integer".
+  const auto big = qarch::test::write_temp_file("big10.csv", "h\nC1,8,8,3,3,4,8,1,1,99999999999999999999999999,-1_000,+7,\n");
+  CHECK(load_scalesim_topology(big, ScaleSimTopologyKind::kConv).ops.size() == 1);
+  for (const char* field : {"1__0", "_1", "1_", "+", "1.0", "0x10"}) {
+    INFO(field);
+    const auto refused = qarch::test::write_temp_file("refused10.csv", std::string("h\nC1,8,8,3,3,4,8,1,1,") + field + ",\n");
+    CHECK_THROWS_WITH(load_scalesim_topology(refused, ScaleSimTopologyKind::kConv),
+                      Catch::Contains("field 10 is '" + std::string(field) + "'; expected an integer"));
+  }
 }
