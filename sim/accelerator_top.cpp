@@ -53,6 +53,7 @@ MemoryCounters AcceleratorTop::memory_counters() {
     counts["writes"] += c.writes;
     counts["hits"] += c.hits;
     counts["misses"] += c.misses;
+    counts["fills"] += c.fills;
     counts["evictions"] += c.evictions;
     counts["writebacks"] += c.writebacks;
     counts["write_throughs"] += c.write_throughs;

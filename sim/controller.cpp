@@ -117,6 +117,8 @@ Activity Controller::cache_activity() const {
     a.cache_hits += c.hits;
     a.cache_misses += c.misses;
     a.cache_writebacks += c.writebacks;
+    a.cache_fills += c.fills;
+    a.cache_write_throughs += c.write_throughs;
   }
   return a;
 }
@@ -127,6 +129,8 @@ void Controller::count_cache_activity(PassResult& rec, const Activity& before) c
   rec.activity.cache_hits += now.cache_hits - before.cache_hits;
   rec.activity.cache_misses += now.cache_misses - before.cache_misses;
   rec.activity.cache_writebacks += now.cache_writebacks - before.cache_writebacks;
+  rec.activity.cache_fills += now.cache_fills - before.cache_fills;
+  rec.activity.cache_write_throughs += now.cache_write_throughs - before.cache_write_throughs;
 }
 
 void Controller::load_thread() {

@@ -63,17 +63,15 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
     counters.dram = {{c.dram.standard, a.dram_read_bytes(), a.dram_ofmap_write_bytes}};
   } else {
     const auto line = static_cast<std::uint64_t>(c.system_cache->line_bytes);
-    // The DRAM moves what the cache sends it, a line at a time: fills of the
-    // misses and write-backs of dirty victims; write-through sends every
-    // write, and its write misses allocate nothing (per-op activity does not
-    // split misses into reads and writes, so they are priced as fills).
-    const bool write_through = c.system_cache->write_policy == memory::WritePolicy::kWriteThrough;
-    counters.dram = {{c.dram.standard, a.cache_misses * line,
-                      a.cache_writebacks * line + (write_through ? a.dram_ofmap_write_bytes : 0)}};
-    // Every lookup reads the set's tags; hits move a line of data, and so do
-    // fills and write-backs.
+    // The DRAM moves what the cache sends it, a line at a time: the lines it
+    // fetched (fills: read misses, and write misses only with write-allocate;
+    // under write-through a write miss fills nothing), write-backs of dirty
+    // victims and write-throughs.
+    counters.dram = {{c.dram.standard, a.cache_fills * line, (a.cache_writebacks + a.cache_write_throughs) * line}};
+    // Every lookup reads the set's tags; hits and write-backs read a line of
+    // data, fills write one.
     counters.caches = {{"system_cache", a.cache_lookups, (a.cache_hits + a.cache_writebacks) * line,
-                        a.cache_misses * line}};
+                        a.cache_fills * line}};
   }
   counters.cycles = static_cast<std::uint64_t>(std::max<std::int64_t>(0, cycles));
   counters.clock_hz = c.clock_hz;

@@ -25,7 +25,7 @@ nlohmann::json activity_json(const Activity& a) {
       {"flash_read_bytes", {{"filter", a.flash_filter_read_bytes}}},
       {"system_cache",
        {{"lookups", a.cache_lookups}, {"hits", a.cache_hits}, {"misses", a.cache_misses},
-        {"writebacks", a.cache_writebacks}}},
+        {"writebacks", a.cache_writebacks}, {"fills", a.cache_fills}, {"write_throughs", a.cache_write_throughs}}},
   };
 }
 
@@ -59,6 +59,8 @@ void Activity::add(const Activity& o) {
   cache_hits += o.cache_hits;
   cache_misses += o.cache_misses;
   cache_writebacks += o.cache_writebacks;
+  cache_fills += o.cache_fills;
+  cache_write_throughs += o.cache_write_throughs;
 }
 
 std::uint64_t Activity::macs() const {

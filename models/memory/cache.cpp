@@ -158,6 +158,7 @@ Cache::Outcome Cache::access(std::uint64_t address, bool is_write, std::uint64_t
       if (downstream_) downstream_->transfer_line(victim_address, true, issue);
     }
   }
+  ++counters_.fills;
   const std::uint64_t ready = downstream_ ? downstream_->transfer_line(line_address, false, issue)
                                           : issue + std::uint64_t(config_.miss_latency_cycles);
   *mshr = ready;

@@ -63,6 +63,7 @@ struct CacheCounters {
   std::uint64_t writes = 0;
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
+  std::uint64_t fills = 0;           // lines fetched from downstream: read misses, write misses with write-allocate
   std::uint64_t evictions = 0;
   std::uint64_t writebacks = 0;      // dirty evictions sent downstream
   std::uint64_t write_throughs = 0;  // writes sent downstream by write-through

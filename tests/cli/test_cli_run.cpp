@@ -321,6 +321,32 @@ TEST_CASE("with a system cache, DRAM energy is priced from the lines the DRAM mo
   CHECK(k["cost"]["energy_pj"]["dram"].get<double>() == Approx(bursts * 64 * 8 * 5.5).epsilon(1e-12));
 }
 
+TEST_CASE("with a write-through cache, a write miss is priced as the write-through it is, not also as a fill") {
+  // A 64 Ki-element INT8 add on edge-int4-lpddr5-cache (1 MiB, 64 B lines)
+  // made write-through (no write-allocate): the DMA reads 2 x 64 KiB (2048
+  // lines, all read misses, each a fill) and writes 64 KiB (1024 lines, all
+  // write misses, each a write-through and no fill). The DRAM (LPDDR5, 64 B
+  // bursts) moves 2048 read and 1024 write bursts: 3072 x 64 B x 8 bit x
+  // 5.5 pJ/bit = 8,650,752 pJ. Before, the 1024 write misses were priced as
+  // fills too: 4096 lines, 11,534,336 pJ.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/e.yaml", "name: e\nops:\n  - {name: a, type: elementwise, elements: 65536, operands: 2}\n");
+  const auto r = run_qarch("run -q -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
+                           dir + "/e.yaml --set system_cache.write_policy=wt --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  REQUIRE(j["memory"]["system_cache"]["misses"] == 2048 + 1024);
+  CHECK(j["memory"]["system_cache"]["fills"] == 2048);
+  CHECK(j["memory"]["system_cache"]["write_throughs"] == 1024);
+  CHECK(j["memory"]["dram"]["read_bursts"] == 2048);
+  CHECK(j["memory"]["dram"]["write_bursts"] == 1024);
+  for (const auto* activity : {&j["activity"], &j["ops"][0]["activity"]}) {
+    CHECK((*activity)["system_cache"]["fills"] == 2048);
+    CHECK((*activity)["system_cache"]["write_throughs"] == 1024);
+  }
+  CHECK(j["cost"]["energy_pj"]["dram"].get<double>() == Approx(3072.0 * 64 * 8 * 5.5).epsilon(1e-12));
+}
+
 TEST_CASE("a PE is priced as the largest of its format pairs, and packed MACs with their lane") {
   // edge-int4-lpddr5-cache's PE runs int4 x int8 two MACs per cycle and
   // int8 x int8 one. Packed, the two int4 x int8 products share a lane twice
