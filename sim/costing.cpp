@@ -67,7 +67,18 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
     // fetched (fills: read misses, and write misses only with write-allocate;
     // under write-through a write miss fills nothing), write-backs of dirty
     // victims and write-throughs.
-    counters.dram = {{c.dram.standard, a.cache_fills * line, (a.cache_writebacks + a.cache_write_throughs) * line}};
+    // Each fill is a DRAM transfer of its own, and the detailed DRAM moves
+    // whole bursts: a line shorter than a burst moves a burst. Write-backs and
+    // write-throughs are posted and consecutive lines go as one transfer
+    // (models/memory/memory_targets.h), so lines shorter than a burst share
+    // bursts: priced at line bytes. The stand-in has no bursts.
+    std::uint64_t fill_bytes = line;
+    if (c.dram.detailed) {
+      const auto burst = static_cast<std::uint64_t>(c.dram.detailed->burst_bytes());
+      fill_bytes = (line + burst - 1) / burst * burst;
+    }
+    counters.dram = {{c.dram.standard, a.cache_fills * fill_bytes,
+                      (a.cache_writebacks + a.cache_write_throughs) * line}};
     // Every lookup reads the set's tags; hits and write-backs read a line of
     // data, fills write one.
     counters.caches = {{"system_cache", a.cache_lookups, (a.cache_hits + a.cache_writebacks) * line,

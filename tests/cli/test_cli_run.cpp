@@ -347,6 +347,27 @@ TEST_CASE("with a write-through cache, a write miss is priced as the write-throu
   CHECK(j["cost"]["energy_pj"]["dram"].get<double>() == Approx(3072.0 * 64 * 8 * 5.5).epsilon(1e-12));
 }
 
+TEST_CASE("behind a cache with lines shorter than a DRAM burst, each fill is priced as the burst the DRAM moved") {
+  // A 64 Ki-element INT8 add on edge-int4-lpddr5-cache with 32 B lines
+  // (1 MiB, write-back): the DMA reads 2 x 64 KiB (4096 lines, read misses)
+  // and writes 64 KiB (2048 lines, write misses that allocate): 6144 fills,
+  // each a DRAM transfer of its own; nothing is evicted. LPDDR5-6400 moves
+  // 64 B bursts (16 bit x BL32), so 6144 read bursts: 6144 x 64 B x 8 bit x
+  // 5.5 pJ/bit = 17,301,504 pJ. Before, each fill was priced at 32 B, half
+  // of that (8,650,752 pJ).
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/e.yaml", "name: e\nops:\n  - {name: a, type: elementwise, elements: 65536, operands: 2}\n");
+  const auto r = run_qarch("run -q -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
+                           dir + "/e.yaml --set \"system_cache.line=32 B\" --json " + dir + "/r.json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
+  REQUIRE(j["memory"]["system_cache"]["fills"] == 6144);
+  REQUIRE(j["memory"]["system_cache"]["writebacks"] == 0);
+  CHECK(j["memory"]["dram"]["read_bursts"] == 6144);
+  CHECK(j["memory"]["dram"]["write_bursts"] == 0);
+  CHECK(j["cost"]["energy_pj"]["dram"].get<double>() == Approx(6144.0 * 64 * 8 * 5.5).epsilon(1e-12));
+}
+
 TEST_CASE("a PE is priced as the largest of its format pairs, and packed MACs with their lane") {
   // edge-int4-lpddr5-cache's PE runs int4 x int8 two MACs per cycle and
   // int8 x int8 one. Packed, the two int4 x int8 products share a lane twice
