@@ -37,6 +37,8 @@ FlashConfig load_flash_config(YamlMap& map);
 struct FlashCounters {
   std::uint64_t read_commands = 0;
   std::uint64_t write_commands = 0;
+  // Logical blocks (`page`) the commands touched; a command that starts in the
+  // block the previous one of its direction ended in does not count it again.
   std::uint64_t pages_read = 0;
   std::uint64_t pages_written = 0;
   std::uint64_t sequential_commands = 0;
@@ -58,6 +60,8 @@ class Flash {
   // Per direction (read, write): the block after the last one the previous
   // command touched.
   std::uint64_t next_block_[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
+  // Per direction: the last block the previous command touched (counted).
+  std::uint64_t last_block_[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
   FlashCounters counters_;
 };
 

@@ -2,6 +2,8 @@
 // are built from (Samsung eUFS 3.1 / UFS 4.0 press releases), queue depth.
 #include <catch2/catch.hpp>
 
+#include <utility>
+
 #include "common/input_error.h"
 #include "common/yaml_reader.h"
 #include "models/memory/flash.h"
@@ -21,6 +23,37 @@ TEST_CASE("sequential reads stream at the link bandwidth") {
     CHECK(flash.counters().pages_read == total / 4096);
     CHECK(flash.counters().sequential_commands == total / command - 1);
   }
+}
+
+TEST_CASE("pages read count the logical blocks read, each once while a stream stays in it") {
+  // 8 MiB read as 8192 sequential 1 KiB commands: 8 MiB / 64 KiB = 128
+  // blocks of 64 KiB, 8 MiB / 1 KiB = 8192 of 1 KiB. Before, each command
+  // counted a page, 8192 for any page size.
+  for (const auto& [page, expected] : {std::pair{65536, 128}, std::pair{4096, 2048}, std::pair{1024, 8192}}) {
+    INFO("page = " << page);
+    FlashConfig c = flash_preset("ufs4.0");
+    c.page_bytes = page;
+    Flash flash(c);
+    for (std::uint64_t a = 0; a < (8u << 20); a += 1024) flash.access(a, 1024, false, 0);
+    CHECK(flash.counters().pages_read == std::uint64_t(expected));
+  }
+  // 64 KiB pages: 8 KiB from 60 KiB spans blocks 0 and 1 (2); 1 KiB at 70 KiB
+  // stays in block 1 (0 more); 1 KiB at 1 MiB is block 16 (1); 1 KiB at 0 is
+  // block 0 again, read anew (1). Writes count on their own: 4 KiB at 0 (1).
+  FlashConfig c = flash_preset("ufs4.0");
+  c.page_bytes = 65536;
+  Flash flash(c);
+  flash.access(60 << 10, 8 << 10, false, 0);
+  CHECK(flash.counters().pages_read == 2);
+  flash.access(70 << 10, 1 << 10, false, 0);
+  CHECK(flash.counters().pages_read == 2);
+  flash.access(1 << 20, 1 << 10, false, 0);
+  CHECK(flash.counters().pages_read == 3);
+  flash.access(0, 1 << 10, false, 0);
+  CHECK(flash.counters().pages_read == 4);
+  flash.access(0, 4 << 10, true, 0);
+  CHECK(flash.counters().pages_written == 1);
+  CHECK(flash.counters().pages_read == 4);
 }
 
 TEST_CASE("a command continues the stream when it starts in the logical block where the previous one ended or the next") {
