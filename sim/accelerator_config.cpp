@@ -274,6 +274,11 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   dram.finish();
 
   if (std::optional<YamlMap> cache = map.optional_map("system_cache")) {
+    // A design states its cache's size (docs/config.md): an empty section
+    // built CacheConfig's 32 KiB. The other keys have documented defaults;
+    // `qarch cache` gives its own --size default. Asked for first, so that a
+    // missing size is the error, and a misspelt one the unknown key.
+    cache->byte_size("size", 1, memory::kMaxCacheBytes);
     c.system_cache = memory::load_cache_config(*cache);
     check_cache_holds_a_word(*c.system_cache, *cache);
   }

@@ -246,6 +246,23 @@ TEST_CASE("a scratchpad or system cache too small for its banks' words is an err
   CHECK(builtin_accelerator({"system_cache={size: 8 B, line: 4 B, ways: 1}"}).system_cache->size_bytes == 8);
 }
 
+TEST_CASE("a system cache without a size is an error at its section, as for flash without a preset") {
+  // `system_cache: {}` or one with only line and ways built a 32 KiB cache
+  // that docs/config.md does not give as a default.
+  const std::string file = qarch::test::write_temp_file(
+      "cache.yaml", "name: one\nclock: 1 GHz\ncompute:\n  systolic_array:\n    rows: 1\n    cols: 1\n    dataflow: os\n"
+                    "    formats:\n      - {weights: int8, inputs: int8}\nscratchpads:\n  ifmap: {size: 8 KiB}\n"
+                    "  filter: {size: 8 KiB}\n  ofmap: {size: 8 KiB}\ndram:\n  bandwidth: unlimited\n"
+                    "system_cache: {}\n");
+  CHECK_THROWS_WITH(load_accelerator(file), file + ":16: system_cache.size: required key is missing");
+  CHECK_THROWS_WITH(load_accelerator(file, {"system_cache={line: 32 B, ways: 4}"}),
+                    Catch::Contains("system_cache.size: required key is missing"));
+  // A misspelt size is named as the unknown key it is.
+  CHECK_THROWS_WITH(load_accelerator(file, {"system_cache={szie: 1 MiB}"}),
+                    Catch::Contains("system_cache.szie: unknown key"));
+  CHECK(load_accelerator(file, {"system_cache.size=64 KiB"}).system_cache->size_bytes == 65536);
+}
+
 TEST_CASE("a format pair listed twice is an error at the listing --set gave, else at the repeated item") {
   // Both named the `formats:` line of the file, even when a --set made the repeat.
   const std::string file = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml";
