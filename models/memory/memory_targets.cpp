@@ -51,12 +51,15 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const DramConfig& config)
       dram_(config, this),
       tck_(config.tCK_ns, sc_core::SC_NS),
       pseudo_channels_(config.pseudo_channels),
-      port_free_cycle_(std::size_t(config.channels) * std::size_t(config.pseudo_channels), 0) {
+      port_free_cycle_(std::size_t(config.channels) * std::size_t(config.pseudo_channels), 0),
+      pending_bursts_(std::size_t(config.channels), 0) {
   socket.register_b_transport(this, &DramTarget::b_transport);
   socket.register_transport_dbg(this, &DramTarget::transport_dbg);
 }
 
-void DramTarget::burst_done(std::uint32_t, std::uint64_t done_cycle, bool) {
+void DramTarget::burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool) {
+  if (tag == kPostedTag) return;
+  --pending_bursts_[tag];
   transfer_done_cycle_ = std::max(transfer_done_cycle_, done_cycle);
 }
 
@@ -67,6 +70,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   const std::uint64_t burst = std::uint64_t(dram_.config().burst_bytes());
   const std::uint64_t first = p.get_address() / burst * burst;
   const std::uint64_t end = p.get_address() + std::max<std::uint64_t>(p.get_data_length(), 1);
+  const bool posted = p.is_write() && p.get_extension<PostedWrite>() != nullptr;
   transfer_done_cycle_ = 0;
   // Bursts enter in address order; each pseudo-channel's front end takes one
   // per memory clock, so bursts to different (pseudo-)channels enter in the
@@ -74,11 +78,22 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   for (std::uint64_t a = first; a < end; a += burst) {
     const DramAddress d = dram_.address_map().decode(a);
     std::uint64_t& port_free = port_free_cycle_[d.channel * std::uint64_t(pseudo_channels_) + d.pseudo_channel];
-    cycle = dram_.accept_burst(d, p.is_write(), std::max(cycle, port_free), 0);
+    if (!posted) ++pending_bursts_[d.channel];
+    cycle = dram_.accept_burst(d, p.is_write(), std::max(cycle, port_free),
+                               posted ? kPostedTag : std::uint32_t(d.channel));
     port_free = cycle + 1;
   }
   last_cycle_ = cycle;
-  dram_.drain();
+  if (posted) {
+    // Done when accepted: the controller's write queue holds the bursts.
+    transfer_done_cycle_ = cycle;
+  } else {
+    // Runs each channel until this call's bursts are done; posted writes
+    // still queued stay for the controller to drain when its write mode says.
+    for (std::size_t c = 0; c < pending_bursts_.size(); ++c) {
+      while (pending_bursts_[c] > 0) dram_.run_next_event(int(c));
+    }
+  }
   const sc_core::sc_time done = tck_ * double(transfer_done_cycle_);
   delay += done > start ? done - start : sc_core::SC_ZERO_TIME;
   move_data(data_, p);
@@ -87,6 +102,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
 }
 
 DramCounters DramTarget::dram_counters_at(const sc_core::sc_time& now) {
+  dram_.drain();  // posted writes still queued
   dram_.run_until(cycle_at(now, tck_));
   return dram_.counters();
 }
@@ -131,6 +147,7 @@ std::uint64_t CacheTarget::transfer_downstream(std::uint64_t address, std::uint6
   p.set_data_ptr(nullptr);
   p.set_data_length(unsigned(bytes));
   p.set_streaming_width(unsigned(bytes));
+  if (is_write) p.set_extension(new PostedWrite);  // freed with the payload
   const sc_core::sc_time at = period_ * double(cycle);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   sc_core::sc_time delay = at > now ? at - now : sc_core::SC_ZERO_TIME;
@@ -154,7 +171,7 @@ void CacheTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& del
   // dirty victim shares its set with the line that evicted it, and so its
   // DRAM bank when the set bits cover the bank bits; sent alone before each
   // fill, they reopened that bank's row twice per line.
-  for (const PostedWrite& w : posted_writes_) transfer_downstream(w.address, w.bytes, true, w.cycle);
+  for (const BufferedWrite& w : posted_writes_) transfer_downstream(w.address, w.bytes, true, w.cycle);
   posted_writes_.clear();
   const sc_core::sc_time finish = period_ * double(done);
   delay += finish > start ? finish - start : sc_core::SC_ZERO_TIME;

@@ -14,6 +14,10 @@
 //  * A long transfer is split into bursts (DRAM) or lines (cache) that enter
 //    the core back to back, so one large b_transport sees streaming bandwidth
 //    while many small blocking calls see unloaded latency each.
+//  * A WRITE carrying a PostedWrite extension is posted: nothing waits for it.
+//    DramTarget only enqueues its bursts (its delay is their acceptance) and
+//    leaves them in the controller's write queue, which drains them at its
+//    watermarks or when no read is queued, overlapped with later calls.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -31,6 +35,13 @@
 #include "models/memory/sparse_memory.h"
 
 namespace qarch::memory {
+
+// Marks a write as posted (see the contract above); CacheTarget posts its
+// write-backs and write-throughs.
+struct PostedWrite : tlm::tlm_extension<PostedWrite> {
+  tlm::tlm_extension_base* clone() const override { return new PostedWrite(*this); }
+  void copy_from(const tlm::tlm_extension_base&) override {}
+};
 
 struct TransferCounters {
   std::uint64_t read_bytes = 0;
@@ -59,6 +70,10 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
   // Per (channel, pseudo-channel): the first memory clock its front end is free.
   std::vector<std::uint64_t> port_free_cycle_;
   std::uint64_t last_cycle_ = 0;  // of the last burst accepted: bursts enter in order
+  // Bursts of the call being served not yet done, per channel (their tag is
+  // the channel; posted bursts have kPostedTag and are not waited for).
+  static constexpr std::uint32_t kPostedTag = ~std::uint32_t{0};
+  std::vector<std::uint64_t> pending_bursts_;
   std::uint64_t transfer_done_cycle_ = 0;
   SparseMemory data_;
   TransferCounters transfers_;
@@ -67,8 +82,8 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
 // A cache in front of a downstream target (DRAM, flash, another cache): hits
 // cost the hit latency, misses go out of `downstream` as line-sized,
 // timing-only b_transport calls; write-backs and write-throughs are posted
-// and go out after the call's fills, consecutive lines as one call; data
-// moves with transport_dbg downstream.
+// (PostedWrite) and go out after the call's fills, consecutive lines as one
+// call; data moves with transport_dbg downstream.
 class CacheTarget : public sc_core::sc_module, private CacheDownstream {
  public:
   tlm_utils::simple_target_socket<CacheTarget> socket;
@@ -85,7 +100,7 @@ class CacheTarget : public sc_core::sc_module, private CacheDownstream {
   std::uint64_t transfer_downstream(std::uint64_t address, std::uint64_t bytes, bool is_write,
                                     std::uint64_t cycle);
 
-  struct PostedWrite {
+  struct BufferedWrite {
     std::uint64_t address = 0, bytes = 0, cycle = 0;
   };
   Cache cache_;
@@ -93,7 +108,7 @@ class CacheTarget : public sc_core::sc_module, private CacheDownstream {
   std::uint64_t last_cycle_ = 0;
   // Downstream writes (write-backs, write-throughs) of the call being served,
   // sent when its lookups and fills are done.
-  std::vector<PostedWrite> posted_writes_;
+  std::vector<BufferedWrite> posted_writes_;
   TransferCounters transfers_;
 };
 
