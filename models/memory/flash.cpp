@@ -101,14 +101,11 @@ double Flash::access(std::uint64_t address, std::uint64_t bytes, bool is_write, 
   const double gbps = is_write ? config_.seq_write_gbps : config_.seq_read_gbps;
   link_free_ = std::max(t, link_free_) + double(bytes) / gbps;  // bytes / (GB/s) = ns
   *slot = link_free_;
-  // Blocks the command spans; the one the previous command ended in was
-  // already read (or written) and is not counted again.
-  std::uint64_t pages = 0;
-  if (bytes > 0) {
-    const std::uint64_t last_block = (address + bytes - 1) / block;
-    pages = last_block - first_block + 1 - (first_block == last_block_[is_write] ? 1 : 0);
-    last_block_[is_write] = last_block;
-  }
+  // Blocks the command spans (up to next_block_, the block after its last);
+  // the one the previous command ended in (next_block - 1) was already read
+  // (or written) and is not counted again.
+  const std::uint64_t pages =
+      bytes == 0 ? 0 : next_block_[is_write] - first_block - (first_block + 1 == next_block ? 1 : 0);
   if (is_write) {
     ++counters_.write_commands;
     counters_.pages_written += pages;

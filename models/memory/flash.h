@@ -60,8 +60,6 @@ class Flash {
   // Per direction (read, write): the block after the last one the previous
   // command touched.
   std::uint64_t next_block_[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
-  // Per direction: the last block the previous command touched (counted).
-  std::uint64_t last_block_[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
   FlashCounters counters_;
 };
 
