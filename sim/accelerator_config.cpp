@@ -409,22 +409,33 @@ AcceleratorConfig builtin_accelerator(const std::vector<std::string>& overrides)
 AcceleratorConfig load_scalesim_config(const std::string& path) {
   std::ifstream in = open_input_file(path);
   // INI as SCALE-Sim writes it: [section] then "key : value" or "key = value".
-  // What Python's configparser (SCALE-Sim's reader) refuses is refused: a key
-  // before any [section], a section given twice, a repeated key. An indented
-  // line would continue the value above; values here are one line.
+  // Read as Python's configparser (SCALE-Sim's reader) reads it, and what it
+  // refuses is refused: a key before any [section], a section given twice, a
+  // repeated key. A line indented deeper than the key above it continues that
+  // key's value there; values here are one line, so that is refused too.
   std::map<std::string, std::pair<std::string, int>> values;
   std::map<std::string, int> section_lines;
   std::string line, section;
   int line_no = 0;
   bool in_section = false;
+  bool after_key = false;  // a key was read since the last section header
+  std::size_t indent_level = 0;  // of the last section header or key line
   while (std::getline(in, line)) {
     ++line_no;
     const std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
-    if (t.front() == '[') {
-      if (t.back() != ']') throw InputError(SourceRef{path, line_no, ""}, "malformed section header");
-      section = t.substr(1, t.size() - 2);
+    const std::size_t indent = line.find_first_not_of(" \t\r\n\v\f");
+    if (after_key && indent > indent_level) {
+      throw InputError(SourceRef{path, line_no, ""},
+                       "a line indented deeper than the key above, which continues that key's value; give "
+                       "each key and each [section] on a line of its own, not indented deeper");
+    }
+    indent_level = indent;
+    // configparser's section header: '[', at least one character, up to the last ']'.
+    if (const std::size_t close = t.rfind(']'); t.front() == '[' && close != std::string::npos && close >= 2) {
+      section = t.substr(1, close - 1);
       in_section = true;
+      after_key = false;
       if (const auto [first, is_new] = section_lines.emplace(section, line_no); !is_new) {
         throw InputError(SourceRef{path, line_no, ""},
                          fmt::format("section [{}] given twice (first at line {}); give each section once",
@@ -432,16 +443,13 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
       }
       continue;
     }
+    if (t.front() == '[') throw InputError(SourceRef{path, line_no, ""}, "malformed section header");
     if (!in_section) {
       throw InputError(SourceRef{path, line_no, ""},
                        "a key before any [section] header; SCALE-Sim's keys are in [general], "
                        "[architecture_presets] and [run_presets]");
     }
-    if (line.find_first_not_of(" \t") > 0) {
-      throw InputError(SourceRef{path, line_no, ""},
-                       "an indented line, which would continue the value of the key above; give each "
-                       "key on one line, unindented");
-    }
+    after_key = true;
     const auto sep = t.find_first_of(":=");
     if (sep == std::string::npos) {
       throw InputError(SourceRef{path, line_no, ""}, "expected 'key : value'");

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "tests/support/run_qarch.h"
 
 #include "common/input_error.h"
@@ -371,11 +373,21 @@ TEST_CASE("a SCALE-Sim .cfg needs every key SCALE-Sim reads, and what configpars
       // configparser: MissingSectionHeaderError, DuplicateSectionError; an indented line continues a value.
       {{"[general]", "Dataflow : os\n[general]"}, ":1: a key before any [section] header"},
       {{"[run_presets]", "[general]\n[run_presets]"}, ":17: section [general] given twice (first at line 1)"},
-      {{"ArrayWidth : 32", "ArrayWidth : 32\n    64"}, ":7: an indented line, which would continue the value of the key above"},
+      {{"ArrayWidth : 32", "ArrayWidth : 32\n    64"}, ":7: a line indented deeper than the key above"},
+      {{"[run_presets]", "  [run_presets]"}, ":17: a line indented deeper than the key above"},
   };
   for (const auto& [edit, expected] : cases) {
     INFO(edit.first << " -> " << edit.second);
     const std::string file = changed(edit.first, edit.second);
     CHECK_THROWS_WITH(load_scalesim_config(file), Catch::StartsWith(file + expected));
   }
+  // What configparser reads is read: keys all indented alike (no key above them is less
+  // indented), and text after a section header's ']'.
+  std::string indented;
+  std::istringstream lines(base);
+  for (std::string line; std::getline(lines, line);) {
+    indented += (line.empty() || line[0] == '[' ? "" : "  ") + line + "\n";
+  }
+  CHECK(load_scalesim_config(qarch::test::write_temp_file("indented.cfg", indented)).array.shape.rows == 32);
+  CHECK(load_scalesim_config(changed("[general]", "[general]   ; the run")).name == "32x32_ws_user_bw10");
 }
