@@ -34,9 +34,7 @@ std::string access(const AccessWindow& w, std::uint64_t count) {
 }  // namespace
 
 void add_scalesim_reports(const RunResult& result, const std::string& out_dir, AtomicFileSet& files) {
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) throw InputError(SourceRef{out_dir, 0, ""}, "cannot create directory: " + ec.message());
+  files.create_directories(out_dir);
   std::string compute = "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,\n";
   std::string bandwidth =
       "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, "

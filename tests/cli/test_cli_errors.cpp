@@ -10,6 +10,7 @@
 using qarch::test::kDataDir;
 using qarch::test::kEdgeAccelerator;
 using qarch::test::kTinyTransformer;
+using qarch::test::read_file;
 using qarch::test::run_qarch;
 using qarch::test::write_file;
 using qarch::test::write_temp_file;
@@ -628,6 +629,27 @@ TEST_CASE("a run whose result files cannot all be written writes none of them") 
   check_error(scalesim.substr(0, scalesim.find(" --json")) + " --json /dev/full --outdir " + dir + "/out2",
               "qarch: error: cannot write /dev/full: No space left on device");
   CHECK(!std::filesystem::exists(dir + "/out2/COMPUTE_REPORT.csv"));
+  CHECK(!std::filesystem::exists(dir + "/out2"));  // the folder the run created is removed too
+  // --json naming one of the reports: refused, and nothing written (the CSV was left behind).
+  check_error(scalesim.substr(0, scalesim.find(" --json")) + " --json " + dir + "/out3/COMPUTE_REPORT.csv --outdir " +
+                  dir + "/out3",
+              "qarch: error: cannot write " + dir + "/out3/COMPUTE_REPORT.csv: the run would write two of its "
+              "results to it");
+  CHECK(!std::filesystem::exists(dir + "/out3"));
+  // A link is followed: the file it names is replaced only when the whole run is written. With a
+  // report linked to /dev/full the JSON's link target was overwritten by a run that failed.
+  write_file(dir + "/real.json", "{}\n");
+  std::filesystem::create_symlink(dir + "/real.json", dir + "/link.json");
+  std::filesystem::create_directories(dir + "/out4");
+  std::filesystem::create_symlink("/dev/full", dir + "/out4/COMPUTE_REPORT.csv");
+  check_error(scalesim.substr(0, scalesim.find(" --json")) + " --json " + dir + "/link.json --outdir " + dir + "/out4",
+              "qarch: error: cannot write " + dir + "/out4/COMPUTE_REPORT.csv: No space left on device");
+  CHECK(read_file(dir + "/real.json") == "{}\n");
+  const auto linked = run_qarch(scalesim.substr(0, scalesim.find(" --json")) + " --json " + dir + "/link.json -q");
+  CHECK(linked.exit_code == 0);
+  CHECK(std::filesystem::is_symlink(dir + "/link.json"));
+  CHECK_THAT(read_file(dir + "/real.json"), Catch::StartsWith("{"));
+  CHECK(read_file(dir + "/real.json").size() > 100);
 }
 
 TEST_CASE("qarch COMMAND --help shows each option's default, and no default for a list") {

@@ -51,8 +51,8 @@ void execute(const RunCommandOptions& o) {
   const sim::RunResult result = sim::run_simulation(config, workload, run_options);
   // Files first, all or none: a summary on stdout means every result was written.
   AtomicFileSet files;
-  if (!o.json.empty()) sim::add_json_file(result, o.json, files);
   if (scalesim && !o.outdir.empty()) sim::add_scalesim_reports(result, o.outdir, files);
+  if (!o.json.empty()) sim::add_json_file(result, o.json, files);
   files.commit();
   if (!o.quiet) print_summary(result, stdout);
 }
