@@ -103,7 +103,11 @@ void require_utf8(const std::string& text, const SourceRef& where) {
   }
 }
 
-void require_printable(const std::string& name, const SourceRef& where) {
+void require_name(const std::string& name, const SourceRef& where) {
+  if (name.empty()) throw InputError(where, "is empty; a name is non-empty text");
+  if (name.find_first_not_of(' ') == std::string::npos) {
+    throw InputError(where, "is blank (only spaces); a name is non-empty text");
+  }
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto byte = static_cast<unsigned char>(name[i]);
     if (is_control(byte)) {

@@ -47,9 +47,10 @@ class InputError : public std::runtime_error {
 // Names end up in JSON output, which must be UTF-8 (and YAML text is UTF-8):
 // text that is not is an InputError at `where`.
 void require_utf8(const std::string& text, const SourceRef& where);
-// Names are printed in terminal tables: a control character (a byte below
-// 0x20, or 0x7f: ESC, newline, tab, CR) is an InputError at `where`.
-void require_printable(const std::string& name, const SourceRef& where);
+// Names are printed in terminal tables: an empty or blank name, or one with
+// a control character (a byte below 0x20, or 0x7f: ESC, newline, tab, CR), is
+// an InputError at `where`.
+void require_name(const std::string& name, const SourceRef& where);
 
 // `text` safe to print in a one-line message or a YAML comment: control
 // characters (bytes below 0x20, and 0x7f) and bytes that are not UTF-8 text are

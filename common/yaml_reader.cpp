@@ -350,8 +350,7 @@ std::string YamlMap::name(const std::string& key) {
   if (const std::optional<std::string> type = value.IsScalar() ? plain_scalar_type(value) : std::nullopt) {
     fail(key, fmt::format("expected text, got {} {} (quote it: \"{}\")", *type, text, text));
   }
-  if (text.empty()) fail(key, "is empty; a name is non-empty text");
-  require_printable(text, where(key));
+  require_name(text, where(key));
   return text;
 }
 

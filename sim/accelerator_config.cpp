@@ -43,17 +43,6 @@ struct GivenScratchpad {
   SourceRef where;
 };
 
-// The last --set that gave the array's shape or formats (the tile size), if any.
-const SetArgument* tile_set_argument(const AcceleratorConfig& c) {
-  for (auto s = c.set_arguments.rbegin(); s != c.set_arguments.rend(); ++s) {
-    for (const std::string key : {"rows", "cols", "formats"}) {
-      const std::string path = "compute.systolic_array." + key;
-      if (s->covers(path) || s->key_path.compare(0, path.size() + 1, path + ".") == 0) return &*s;
-    }
-  }
-  return nullptr;
-}
-
 // Each half of each operand stream's double buffer must hold one array-sized
 // tile of the widest input format. A combination: when a --set gave the tile
 // and the file the size, the error names the --set (docs/config.md).
@@ -63,7 +52,10 @@ void check_scratchpads_hold_a_tile(const AcceleratorConfig& c, const std::vector
     if (s.size_bytes / s.streams / 2 < static_cast<std::uint64_t>(tile_bytes)) {
       const bool size_from_set = std::any_of(c.set_arguments.begin(), c.set_arguments.end(),
                                              [&](const SetArgument& a) { return a.covers(s.where.key_path); });
-      const SetArgument* tile_set = size_from_set ? nullptr : tile_set_argument(c);
+      const SetArgument* tile_set =
+          size_from_set ? nullptr
+                        : c.set_argument_within({"compute.systolic_array.rows", "compute.systolic_array.cols",
+                                                 "compute.systolic_array.formats"});
       const SourceRef where = tile_set ? SourceRef{"--set " + tile_set->text, 0, tile_set->key_path} : s.where;
       throw InputError(where,
                        fmt::format("{}{}{} cannot hold one {}x{} tile ({}) in each half of {} double buffer; "
@@ -375,6 +367,22 @@ SourceRef AcceleratorConfig::where(const std::string& key_path) const {
   return value_source(source, line, key_path, set_arguments);
 }
 
+const SetArgument* AcceleratorConfig::set_argument_within(std::initializer_list<std::string> key_paths) const {
+  for (auto s = set_arguments.rbegin(); s != set_arguments.rend(); ++s) {
+    for (const std::string& path : key_paths) {
+      const bool inside = s->key_path.compare(0, path.size(), path) == 0 && s->key_path.size() > path.size() &&
+                          (s->key_path[path.size()] == '.' || s->key_path[path.size()] == '[');
+      if (s->covers(path) || inside) return &*s;
+    }
+  }
+  return nullptr;
+}
+
+SourceRef AcceleratorConfig::where_within(const std::string& key_path) const {
+  if (const SetArgument* s = set_argument_within({key_path})) return SourceRef{"--set " + s->text, 0, s->key_path};
+  return where(key_path);
+}
+
 int AcceleratorConfig::scratchpad_port_bits() const {
   return static_cast<int>(std::clamp<std::int64_t>(array.shape.cols * 8, 64, 1024));
 }
@@ -537,7 +545,7 @@ AcceleratorConfig load_scalesim_config(const std::string& path) {
     c.name = run_name;
     const SourceRef where{path, run_name_line, "general.run_name"};
     require_utf8(c.name, where);
-    require_printable(c.name, where);
+    require_name(c.name, where);
   }
   const auto [mode, mode_line] = get("run_presets.InterfaceBandwidth");
   if (mode == "CALC") {

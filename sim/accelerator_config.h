@@ -3,6 +3,7 @@
 // key). Loaded and validated once, before elaboration; SystemC modules
 // receive these structs, never YAML.
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -91,6 +92,11 @@ struct AcceleratorConfig {
   // Where the value of a key came from, for errors found after loading: its
   // line, or for a key left out (a default) the line of the section around it.
   SourceRef where(const std::string& key_path) const;
+  // The last --set that gave one of `key_paths` or a key inside one, if any.
+  const SetArgument* set_argument_within(std::initializer_list<std::string> key_paths) const;
+  // where(), but a section (a list of format pairs) changed inside by a --set
+  // is named by that --set: a combination error about it names the --set.
+  SourceRef where_within(const std::string& key_path) const;
   // Looks up the pair; nullptr when the array cannot run it.
   const MacFormatSupport* find_format_pair(const std::string& weights,
                                            const std::string& inputs) const;

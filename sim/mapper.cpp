@@ -64,7 +64,7 @@ Pass array_pass(const Op& op, const AcceleratorConfig& config, std::string label
     throw InputError(op.where, fmt::format("op '{}' needs weights {} x inputs {}, which the array does not run "
                                            "({}); supported: {}",
                                            op.name, op.weights.format, op.inputs.format,
-                                           config.where("compute.systolic_array.formats").describe(), pairs));
+                                           config.where_within("compute.systolic_array.formats").describe(), pairs));
   }
   Pass p;
   p.label = std::move(label);

@@ -110,7 +110,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
   Workload w;
   require_utf8(path, SourceRef{path, 0, "file path (it names the workload)"});
   w.name = stem(path);
-  require_printable(w.name, SourceRef{path, 0, "file name (it names the workload)"});
+  require_name(w.name, SourceRef{path, 0, "file name (it names the workload)"});
   w.source = path;
   const std::size_t fields_needed = kind == ScaleSimTopologyKind::kGemm ? 4 : 8;
   const char* layout = kind == ScaleSimTopologyKind::kGemm
@@ -167,7 +167,7 @@ Workload load_scalesim_topology(const std::string& path, ScaleSimTopologyKind ki
     }
     const SourceRef name_field{path, line_no, "field 1 (layer name)"};
     require_utf8(row.name, name_field);
-    require_printable(row.name, name_field);
+    require_name(row.name, name_field);
     // SCALE-Sim asserts this (its issue #9); its layers have no padding.
     if (kind == ScaleSimTopologyKind::kConv && (row.sizes[2] > row.sizes[0] || row.sizes[3] > row.sizes[1])) {
       throw InputError(SourceRef{path, line_no, ""},

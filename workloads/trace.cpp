@@ -47,8 +47,8 @@ void refuse_block_format_keys(const YamlMap& m, const std::string& format) {
   for (const char* key : {"granularity", "group_size", "symmetric", "scale_format"}) {
     if (m.has(key)) {
       m.fail(key, fmt::format("conflicts with the block format {}, which fixes its block of {} and its {} scales; "
-                              "use an element format (e.g. fp4-e2m1) to choose them",
-                              format, info.block_size, info.scale_format));
+                              "use an element format (e.g. {}) to choose them",
+                              format, info.block_size, info.scale_format, info.element_format));
     }
   }
 }

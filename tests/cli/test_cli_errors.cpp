@@ -778,6 +778,15 @@ TEST_CASE("validate names the --set argument that lists a format pair twice, not
               "compute.systolic_array.formats[2].inputs: format pair int4 x int8 is listed twice");
 }
 
+TEST_CASE("an op the array cannot run after a --set changed its format pairs names that --set") {
+  // It named the file's formats line, which lists int8 x int8.
+  check_error("validate -a " + kEdgeAccelerator + " -w " + kTinyTransformer +
+                  " --set compute.systolic_array.formats.0.weights=fp8-e4m3",
+              "ops[1]: op 'attn_scores' needs weights int8 x inputs int8, which the array does not run (--set "
+              "compute.systolic_array.formats.0.weights=fp8-e4m3: compute.systolic_array.formats[0].weights); "
+              "supported: fp8-e4m3 x int8, int4 x int8, int4 x int4");
+}
+
 TEST_CASE("a SCALE-Sim USER run names the topology row SCALE-Sim's replay cannot express") {
   // Stride 1 x 2 (a 9th field): the error named the .cfg and simulation.traffic_model, a YAML key.
   const std::string dir = qarch::test::make_temp_dir();

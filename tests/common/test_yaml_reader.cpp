@@ -81,6 +81,8 @@ TEST_CASE("a name is non-empty text: an unquoted number or boolean and an empty 
   CHECK_THROWS_WITH(root.name("c"), "cfg.yaml:3: c: expected text, got the integer 0x10 (quote it: \"0x10\")");
   CHECK_THROWS_WITH(root.name("d"), "cfg.yaml:4: d: expected text, got the number 1.5e3 (quote it: \"1.5e3\")");
   CHECK_THROWS_WITH(root.name("e"), "cfg.yaml:5: e: is empty; a name is non-empty text");
+  // Only spaces: a blank row in the summary table.
+  CHECK_THROWS_WITH(doc("k: '   '\n").name("k"), "cfg.yaml:1: k: is blank (only spaces); a name is non-empty text");
   CHECK_THROWS_WITH(root.name("j"), Catch::StartsWith("cfg.yaml:10: j: expected text, got the number .nan"));
   CHECK(root.name("f") == "123");
   CHECK(root.name("g") == ".inf");

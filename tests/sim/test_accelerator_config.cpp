@@ -290,6 +290,12 @@ TEST_CASE("an accelerator name is non-empty text, from the file or --set") {
   CHECK_THROWS_WITH(builtin_accelerator({"name=42"}),
                     "--set name=42: name: expected text, got the integer 42 (quote it: \"42\")");
   CHECK_THROWS_WITH(builtin_accelerator({"name=\"\""}), "--set name=\"\": name: is empty; a name is non-empty text");
+  // A SCALE-Sim run_name names the accelerator too: an empty one was a blank name.
+  std::string cfg = qarch::test::read_file(std::string(QARCH_TEST_DATA_DIR) + "/scalesim/configs/32x32_os.cfg");
+  cfg.replace(cfg.find("run_name = 32x32_os"), 19, "run_name =");
+  const std::string empty_run_name = qarch::test::write_temp_file("empty-name.cfg", cfg);
+  CHECK_THROWS_WITH(load_scalesim_config(empty_run_name),
+                    empty_run_name + ":2: general.run_name: is empty; a name is non-empty text");
   CHECK(builtin_accelerator({"name=\"42\""}).name == "42");
 }
 

@@ -277,6 +277,11 @@ TEST_CASE("granularity, group_size, symmetric or scale_format with a block forma
                     Catch::StartsWith("t.yaml:10: ops[0].weights.scale_format: conflicts with the block format mxfp4"));
   CHECK_THROWS_WITH(load_trace_yaml_text(op + "      symmetric: false\n", "t.yaml"),
                     Catch::StartsWith("t.yaml:10: ops[0].weights.symmetric: conflicts with the block format mxfp4"));
+  // The element format suggested is the block's own (it was fp4-e2m1 for every block format).
+  std::string mxint8 = op;
+  mxint8.replace(mxint8.find("mxfp4"), 5, "mxint8");
+  CHECK_THROWS_WITH(load_trace_yaml_text(mxint8 + "      granularity: channel\n", "t.yaml"),
+                    Catch::EndsWith("use an element format (e.g. int8) to choose them"));
   // A block format given in defaults refuses them in an op too.
   CHECK_THROWS_WITH(load_trace_yaml_text("name: b\ndefaults:\n  inputs: {format: nvfp4}\nops:\n"
                                          "  - {name: a, type: gemm, m: 4, n: 4, k: 16, inputs: {group_size: 16}}\n",
