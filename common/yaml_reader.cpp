@@ -92,12 +92,52 @@ enum class Syntax { kYaml, kJsonLine };
 
 // Every YAML or JSON text qarch reads is parsed here: one document, no key
 // given twice. yaml-cpp's Load would drop whatever follows the first document.
+// JSON writes a character beyond U+FFFF as an escaped UTF-16 surrogate pair
+// ("\ud83d\ude00", Python's json.dumps default), which YAML's \u (one
+// 16-bit character) cannot take: each pair in a string becomes YAML's \U
+// escape of the character. Everything else is left as it is.
+std::string with_surrogate_pairs_combined(const std::string& json) {
+  const auto hex4 = [&json](std::size_t at, unsigned* value) {
+    if (at + 4 > json.size()) return false;
+    unsigned v = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+      const char c = json[i];
+      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (digit < 0) return false;
+      v = v * 16 + unsigned(digit);
+    }
+    *value = v;
+    return true;
+  };
+  std::string out;
+  out.reserve(json.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '"') in_string = !in_string;
+    if (!in_string || c != '\\' || i + 1 >= json.size()) {
+      out += c;
+      continue;
+    }
+    unsigned high = 0, low = 0;
+    if (json[i + 1] == 'u' && hex4(i + 2, &high) && high >= 0xD800 && high <= 0xDBFF && i + 11 < json.size() &&
+        json[i + 6] == '\\' && json[i + 7] == 'u' && hex4(i + 8, &low) && low >= 0xDC00 && low <= 0xDFFF) {
+      out += fmt::format("\\U{:08X}", 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00));
+      i += 11;
+    } else {
+      out += c;  // an escape of two characters: its second is never the closing quote
+      out += json[++i];
+    }
+  }
+  return out;
+}
+
 YAML::Node load_one_document(const std::string& text, const std::string& origin, Syntax syntax,
                              int line_offset, const std::string& key_path) {
   const bool json = syntax == Syntax::kJsonLine;
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(text);
+    documents = YAML::LoadAll(json ? with_surrogate_pairs_combined(text) : text);
   } catch (const YAML::Exception& e) {
     const int line = json ? line_offset + 1 : (e.mark.line >= 0 ? e.mark.line + 1 : 0);
     throw InputError(SourceRef{origin, line, ""},

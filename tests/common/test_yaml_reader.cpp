@@ -73,6 +73,18 @@ TEST_CASE("a quoted number or boolean is a string, refused where a number or boo
   CHECK(root.byte_size("size", 1, 1 << 30) == 65536);
 }
 
+TEST_CASE("JSON Lines take a character beyond U+FFFF escaped as a surrogate pair, as JSON writes it") {
+  // Python's json.dumps writes U+1F600 as "\ud83d\ude00": it was "invalid unicode: 55357".
+  const YAML::Node n = qarch::load_json_line(R"({"a": "w \ud83d\ude00!", "b": "\\ud83d\\ude00", "c": "\u00e9"})",
+                                             "t.jsonl", 1, "");
+  CHECK(n["a"].as<std::string>() == "w \xf0\x9f\x98\x80!");
+  CHECK(n["b"].as<std::string>() == "\\ud83d\\ude00");  // escaped backslashes: text, not an escape
+  CHECK(n["c"].as<std::string>() == "\xc3\xa9");
+  // A lone half of a pair is no character.
+  CHECK_THROWS_WITH(qarch::load_json_line(R"({"a": "\ud83d"})", "t.jsonl", 1, ""),
+                    Catch::StartsWith("t.jsonl:1: malformed JSON"));
+}
+
 TEST_CASE("a name is non-empty text: an unquoted number or boolean and an empty string are refused") {
   // name: 123, name: true and name: "" were names; the reverse of a quoted "16" where a number belongs.
   YamlMap root = doc("a: 123\nb: true\nc: 0x10\nd: 1.5e3\ne: \"\"\nf: \"123\"\ng: '.inf'\nh: fc1\ni: yes\nj: .nan\n");
