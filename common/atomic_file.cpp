@@ -74,18 +74,18 @@ void AtomicFileSet::add(const std::string& path, const std::string& text) {
   }
   const fs::file_type type = fs::status(target, ec).type();
   if (type == fs::file_type::directory) cannot_write(path, EISDIR);
-  const std::string key = fs::weakly_canonical(target, ec).string();
+  const std::string same_file_key = fs::weakly_canonical(target, ec).string();
   for (const File& f : files_) {
-    if (fs::weakly_canonical(f.target, ec).string() == key) {
+    if (f.same_file_key == same_file_key) {
       cannot_write(path, "the run would write two of its results to it (" + f.path + ")");
     }
   }
   // A device or a pipe cannot be replaced by a file.
   if (in_place || (type != fs::file_type::not_found && type != fs::file_type::regular)) {
-    files_.push_back(File{path, target.string(), text, true});
+    files_.push_back(File{path, target.string(), same_file_key, text, true});
     return;
   }
-  files_.push_back(File{path, target.string(), "", false});
+  files_.push_back(File{path, target.string(), same_file_key, "", false});
   if (const int error = write_whole(partial_path(target.string()), text)) cannot_write(path, error);
 }
 

@@ -35,6 +35,7 @@ class AtomicFileSet {
   struct File {
     std::string path;     // as given, for messages
     std::string target;   // the file written: PATH, or the file a link names
+    std::string same_file_key;  // target as an absolute path without links: two results to one file
     std::string in_place_text;  // for a device or pipe: written at commit
     bool in_place = false;
   };

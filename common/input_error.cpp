@@ -12,18 +12,29 @@ std::string SourceRef::location() const {
 
 std::string SourceRef::describe() const { return key_path.empty() ? location() : location() + ": " + key_path; }
 
-bool SetArgument::covers(const std::string& path) const {
-  return path.compare(0, key_path.size(), key_path) == 0 &&
-         (path.size() == key_path.size() || path[key_path.size()] == '.' || path[key_path.size()] == '[');
+namespace {
+
+// `inner` is `outer` or a key inside it ("a.b[0].c" is inside "a.b").
+bool is_within(const std::string& inner, const std::string& outer) {
+  return inner.compare(0, outer.size(), outer) == 0 &&
+         (inner.size() == outer.size() || inner[outer.size()] == '.' || inner[outer.size()] == '[');
+}
+
+}  // namespace
+
+bool SetArgument::covers(const std::string& path) const { return is_within(path, key_path); }
+
+bool SetArgument::touches(const std::string& path) const { return covers(path) || is_within(key_path, path); }
+
+SourceRef SetArgument::source(const std::string& path) const {
+  if (!option_name.empty()) return SourceRef{option_name + " " + text, 0, ""};
+  return SourceRef{"--set " + text, 0, path};
 }
 
 SourceRef value_source(const std::string& file, int line, const std::string& key_path,
                        const std::vector<SetArgument>& set_arguments) {
   for (auto s = set_arguments.rbegin(); s != set_arguments.rend(); ++s) {
-    if (s->covers(key_path)) {
-      if (!s->option_name.empty()) return SourceRef{s->option_name + " " + s->text, 0, ""};
-      return SourceRef{"--set " + s->text, 0, key_path};
-    }
+    if (s->covers(key_path)) return s->source(key_path);
   }
   return SourceRef{file, line, key_path};
 }

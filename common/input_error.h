@@ -30,6 +30,11 @@ struct SetArgument {
 
   // True if it gave the value at `path`: it assigned it or a section holding it.
   bool covers(const std::string& path) const;
+  // True if it gave the value at `path` or one inside it (a section it changed).
+  bool touches(const std::string& path) const;
+  // Where an error about the value at `key_path` that it gave is: "--set
+  // key.path=value" at `key_path`, or the option as typed ("--ways 3").
+  SourceRef source(const std::string& key_path) const;
 };
 
 // Where the value at `key_path` came from: the last of `set_arguments` that

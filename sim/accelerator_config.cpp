@@ -56,7 +56,7 @@ void check_scratchpads_hold_a_tile(const AcceleratorConfig& c, const std::vector
           size_from_set ? nullptr
                         : c.set_argument_within({"compute.systolic_array.rows", "compute.systolic_array.cols",
                                                  "compute.systolic_array.formats"});
-      const SourceRef where = tile_set ? SourceRef{"--set " + tile_set->text, 0, tile_set->key_path} : s.where;
+      const SourceRef where = tile_set ? tile_set->source(tile_set->key_path) : s.where;
       throw InputError(where,
                        fmt::format("{}{}{} cannot hold one {}x{} tile ({}) in each half of {} double buffer; "
                                    "need at least {}",
@@ -370,16 +370,14 @@ SourceRef AcceleratorConfig::where(const std::string& key_path) const {
 const SetArgument* AcceleratorConfig::set_argument_within(std::initializer_list<std::string> key_paths) const {
   for (auto s = set_arguments.rbegin(); s != set_arguments.rend(); ++s) {
     for (const std::string& path : key_paths) {
-      const bool inside = s->key_path.compare(0, path.size(), path) == 0 && s->key_path.size() > path.size() &&
-                          (s->key_path[path.size()] == '.' || s->key_path[path.size()] == '[');
-      if (s->covers(path) || inside) return &*s;
+      if (s->touches(path)) return &*s;
     }
   }
   return nullptr;
 }
 
 SourceRef AcceleratorConfig::where_within(const std::string& key_path) const {
-  if (const SetArgument* s = set_argument_within({key_path})) return SourceRef{"--set " + s->text, 0, s->key_path};
+  if (const SetArgument* s = set_argument_within({key_path})) return s->source(s->key_path);
   return where(key_path);
 }
 
