@@ -16,23 +16,25 @@ DramCounters& DramCounters::operator+=(const DramCounters& o) {
   return *this;
 }
 
-DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink)
-    : t_(c.timing),
-      burst_cycles_(c.burst_cycles()),
-      act_cycles_(c.act_command_cycles),
-      cas_cycles_(c.cas_command_cycles),
-      rtw_(std::uint64_t(std::max(0, c.timing.CL + c.burst_cycles() + 2 - c.timing.CWL))),
-      closed_page_(c.page_policy == PagePolicy::kClosed),
-      ranks_(c.ranks),
-      bank_groups_per_unit_(c.bank_groups),
-      banks_per_group_(c.banks_per_group),
-      banks_per_unit_(c.bank_groups * c.banks_per_group),
-      units_(c.pseudo_channels * c.ranks),
-      depth_{c.read_queue_depth, c.write_queue_depth},
-      write_high_(int(c.write_high_watermark * c.write_queue_depth)),
-      write_low_(int(c.write_low_watermark * c.write_queue_depth)),
-      sink_(sink),
-      col_bus_(c.split_command_bus ? 1 : 0) {
+DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink) {
+  // Configuration, in cycles (members of the DramChannelState base: assigned).
+  t_ = c.timing;
+  burst_cycles_ = c.burst_cycles();
+  act_cycles_ = c.act_command_cycles;
+  cas_cycles_ = c.cas_command_cycles;
+  rtw_ = std::uint64_t(std::max(0, c.timing.CL + c.burst_cycles() + 2 - c.timing.CWL));
+  closed_page_ = c.page_policy == PagePolicy::kClosed;
+  ranks_ = c.ranks;
+  bank_groups_per_unit_ = c.bank_groups;
+  banks_per_group_ = c.banks_per_group;
+  banks_per_unit_ = c.bank_groups * c.banks_per_group;
+  units_ = c.pseudo_channels * c.ranks;
+  depth_[0] = c.read_queue_depth;
+  depth_[1] = c.write_queue_depth;
+  write_high_ = int(c.write_high_watermark * c.write_queue_depth);
+  write_low_ = int(c.write_low_watermark * c.write_queue_depth);
+  sink_ = sink;
+  col_bus_ = c.split_command_bus ? 1 : 0;
   const int banks = c.banks_per_channel();
   assert(banks <= kMaxBanks);
   std::fill(std::begin(open_row_), std::end(open_row_), -1);

@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -57,73 +58,21 @@ class DramBurstSink {
   virtual void burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool is_write) = 0;
 };
 
-class DramChannel {
- public:
+// The channel's state apart from its queue storage: trivially copyable, so
+// that copying a channel (DramTarget runs a copy ahead to find when a
+// transfer completes) is one block copy plus the two queue vectors.
+struct DramChannelState {
   static constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
-
-  DramChannel(const DramConfig& config, DramBurstSink* sink);
-
-  bool has_room(bool is_write) const {
-    return queued_[is_write] < depth_[is_write];
-  }
-  // Adds a burst that arrives at `cycle` (>= every event already run).
-  void enqueue(const DramAddress& address, bool is_write, std::uint64_t cycle,
-               std::uint32_t tag);
-  // Cycle of the next command or refresh event (refresh keeps running when
-  // the queues are empty, so this is never kNever).
-  std::uint64_t next_event_cycle();
-  // Performs the event at next_event_cycle().
-  void run_next_event() {
-    next_event_cycle();
-    run_planned_event();
-  }
-  // Runs every event before `cycle`. Once the channel is empty it only
-  // refreshes: a long idle gap runs whole tREFI periods in closed form, with
-  // the same state and counters as running them one by one.
-  void run_until(std::uint64_t cycle) {
-    if (cycle >= now_ + 4 * std::uint64_t(t_.tREFI)) run_idle_until(cycle);
-    while (next_event_cycle() < cycle) run_planned_event();
-  }
-  std::uint64_t now() const { return now_; }
-  bool empty() const { return queued_[0] + queued_[1] == 0 && active_mask_ == 0; }
-  const DramCounters& counters() const { return counters_; }
-
- private:
   enum class Kind : std::uint8_t { kRefreshDue, kPrechargeAll, kRefresh, kActivate, kPrecharge, kColumn };
   static constexpr std::int32_t kNone = -1;
   static constexpr int kMaxBanks = 64;   // banks per channel (validate_dram_config)
   static constexpr int kMaxUnits = kMaxBanks;
   static constexpr int kMaxGroups = kMaxBanks;
 
-  struct Entry {
-    std::uint64_t seq;
-    std::uint32_t tag;
-    std::uint32_t row;
-    std::int32_t prev;
-    std::int32_t next;
-    std::uint16_t bank;
-    bool is_write;
-    bool activated;  // an ACT was issued on its behalf
-  };
   struct ListEnds {
     std::int32_t head = kNone;
     std::int32_t tail = kNone;
   };
-  // Priority among commands ready at the same cycle, lower wins:
-  // class (2 bits) | arrival order (56 bits) | bank (6 bits), class 0 an
-  // activated request's column command, 1 refresh, 2 row hit, 3 ACT/PRE.
-  // Arrival order fits 56 bits: 7e16 bursts per channel.
-  static constexpr std::uint64_t priority(std::uint64_t cls, std::uint64_t seq, int bank) {
-    return cls << 62 | seq << 6 | std::uint64_t(bank);
-  }
-  static constexpr std::uint64_t kRefreshPriority = std::uint64_t{1} << 62;
-  // (cycle, priority) as one number, so the scheduler's choice is a plain
-  // minimum (GCC/Clang 128-bit integers: one compare and two cmovs).
-  using Order = unsigned __int128;
-  // std::max by value: compiles to a conditional move, not a branch.
-  static std::uint64_t later(std::uint64_t a, std::uint64_t b) { return a < b ? b : a; }
-  static Order order(std::uint64_t cycle, std::uint64_t prio) { return Order(cycle) << 64 | prio; }
-
   struct Plan {
     std::uint64_t cycle = kNever;
     std::uint64_t priority = ~std::uint64_t{0};
@@ -135,60 +84,6 @@ class DramChannel {
   // A bank's next command is one of these kinds; each indexes a row of the
   // shared-constraint tables unit_ready_ and group_ready_.
   enum : std::uint8_t { kCandActivate, kCandPrecharge, kCandRead, kCandWrite, kCandKinds };
-
-  void run_planned_event();  // the event plan_ holds (plan_valid_)
-  bool update_write_mode();  // true if the mode changed
-  void plan_refresh() {  // sets plan_ to the next refresh event
-    // No refresh pending and none due yet (nearly every choice): the
-    // earliest due one, kept by issue_refresh().
-    if (pending_bank_mask_ == 0 && next_refresh_due_ > now_) {
-      plan_ = Plan{next_refresh_due_, kRefreshPriority, Kind::kRefreshDue, next_refresh_unit_, 0, kNone};
-    } else {
-      plan_pending_refresh();
-    }
-  }
-  void plan_pending_refresh();  // plan_refresh() when a refresh is pending or due
-  void note_next_refresh();  // next_refresh_due_ / _unit_ from refresh_due_
-  void refresh_candidate(int bank);
-  void compute_unit_ready();
-  std::uint64_t unit_ready(int kind, int unit) const {
-    return later(later(now_, cmd_free_[kind >= kCandRead ? col_bus_ : 0]), unit_own_ready_[kind][unit]);
-  }
-  std::uint64_t candidate_cycle(int bank, std::uint64_t unit_ready_cycle) const {
-    return later(cand_ready_[bank], unit_ready_cycle);
-  }
-  void group_ready_rose(int group);  // keeps cand_ready_ of the group's banks
-  const std::uint64_t* group_ready_flat() const { return &group_ready_[0][0]; }
-  void note_competing(std::uint64_t mask);  // competing_ from the competing banks' mask
-  void set_bank_plan(int bank, std::uint64_t cycle);
-  // Earliest start of a data burst of `unit` (data bus free, + rank switch).
-  std::uint64_t data_bus_ready(int unit) const {
-    const int pc = unit_pc_[unit];
-    return bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
-  }
-  // Earliest cycle of a command whose burst starts `latency` later, for the data bus ready at `bus`.
-  static std::uint64_t before_data_bus(std::uint64_t bus, std::uint64_t latency) {
-    return bus > latency ? bus - latency : 0;
-  }
-  void note_unit_activate_ready(int unit);
-  void note_pc_column_ready(int pc);  // after a burst on pseudo-channel `pc`
-  void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
-  void issue_precharge(int bank, std::uint64_t t);
-  void issue_column(int bank, std::int32_t entry, std::uint64_t t);
-  void issue_precharge_all(int unit, std::uint64_t t);
-  void issue_refresh(int unit, std::uint64_t t);
-  void close_bank(int bank, std::uint64_t precharge_cycle);
-  void raise_bank_next_act(int bank, std::uint64_t cycle);
-  void unlink(std::int32_t e);
-  // The state an idle refresh period advances (times of the row bus and of
-  // each unit's refresh); the rest of an idle channel's state is in the past.
-  struct IdleRefreshState {
-    std::uint64_t now, row_bus;
-    std::uint64_t due[kMaxUnits], end[kMaxUnits], act_max[kMaxUnits];
-  };
-  IdleRefreshState idle_refresh_state() const;
-  bool idle_refresh_settled() const;  // no refresh under way, every bank closed
-  void run_idle_until(std::uint64_t cycle);
 
   // Configuration, in cycles.
   DramTiming t_;
@@ -251,9 +146,8 @@ class DramChannel {
   std::uint64_t cmd_free_[2] = {0, 0};
   int col_bus_;
 
-  // Queues: a slot pool with per-bank, per-direction lists in arrival order.
-  std::vector<Entry> entries_;
-  std::vector<std::int32_t> free_slots_;
+  // Queues: per-bank, per-direction lists in arrival order of the slots in
+  // DramChannel's pool.
   ListEnds lists_[2][kMaxBanks];
   std::uint64_t bank_mask_[2] = {0, 0};  // banks with queued requests
   int queued_[2] = {0, 0};  // not yet activated: these count against the depth
@@ -293,6 +187,124 @@ class DramChannel {
   bool plan_valid_ = false;
   Plan plan_;
   DramCounters counters_;
+};
+static_assert(std::is_trivially_copyable_v<DramChannelState>);
+
+class DramChannel : private DramChannelState {
+ public:
+  using DramChannelState::kNever;
+
+  DramChannel(const DramConfig& config, DramBurstSink* sink);
+
+  bool has_room(bool is_write) const {
+    return queued_[is_write] < depth_[is_write];
+  }
+  // Adds a burst that arrives at `cycle` (>= every event already run).
+  void enqueue(const DramAddress& address, bool is_write, std::uint64_t cycle,
+               std::uint32_t tag);
+  // Cycle of the next command or refresh event (refresh keeps running when
+  // the queues are empty, so this is never kNever).
+  std::uint64_t next_event_cycle();
+  // Performs the event at next_event_cycle().
+  void run_next_event() {
+    next_event_cycle();
+    run_planned_event();
+  }
+  // Runs every event before `cycle`. Once the channel is empty it only
+  // refreshes: a long idle gap runs whole tREFI periods in closed form, with
+  // the same state and counters as running them one by one.
+  void run_until(std::uint64_t cycle) {
+    if (cycle >= now_ + 4 * std::uint64_t(t_.tREFI)) run_idle_until(cycle);
+    while (next_event_cycle() < cycle) run_planned_event();
+  }
+  std::uint64_t now() const { return now_; }
+  bool empty() const { return queued_[0] + queued_[1] == 0 && active_mask_ == 0; }
+  const DramCounters& counters() const { return counters_; }
+
+ private:
+  struct Entry {
+    std::uint64_t seq;
+    std::uint32_t tag;
+    std::uint32_t row;
+    std::int32_t prev;
+    std::int32_t next;
+    std::uint16_t bank;
+    bool is_write;
+    bool activated;  // an ACT was issued on its behalf
+  };
+  // Priority among commands ready at the same cycle, lower wins:
+  // class (2 bits) | arrival order (56 bits) | bank (6 bits), class 0 an
+  // activated request's column command, 1 refresh, 2 row hit, 3 ACT/PRE.
+  // Arrival order fits 56 bits: 7e16 bursts per channel.
+  static constexpr std::uint64_t priority(std::uint64_t cls, std::uint64_t seq, int bank) {
+    return cls << 62 | seq << 6 | std::uint64_t(bank);
+  }
+  static constexpr std::uint64_t kRefreshPriority = std::uint64_t{1} << 62;
+  // (cycle, priority) as one number, so the scheduler's choice is a plain
+  // minimum (GCC/Clang 128-bit integers: one compare and two cmovs).
+  using Order = unsigned __int128;
+  // std::max by value: compiles to a conditional move, not a branch.
+  static std::uint64_t later(std::uint64_t a, std::uint64_t b) { return a < b ? b : a; }
+  static Order order(std::uint64_t cycle, std::uint64_t prio) { return Order(cycle) << 64 | prio; }
+
+
+  void run_planned_event();  // the event plan_ holds (plan_valid_)
+  bool update_write_mode();  // true if the mode changed
+  void plan_refresh() {  // sets plan_ to the next refresh event
+    // No refresh pending and none due yet (nearly every choice): the
+    // earliest due one, kept by issue_refresh().
+    if (pending_bank_mask_ == 0 && next_refresh_due_ > now_) {
+      plan_ = Plan{next_refresh_due_, kRefreshPriority, Kind::kRefreshDue, next_refresh_unit_, 0, kNone};
+    } else {
+      plan_pending_refresh();
+    }
+  }
+  void plan_pending_refresh();  // plan_refresh() when a refresh is pending or due
+  void note_next_refresh();  // next_refresh_due_ / _unit_ from refresh_due_
+  void refresh_candidate(int bank);
+  void compute_unit_ready();
+  std::uint64_t unit_ready(int kind, int unit) const {
+    return later(later(now_, cmd_free_[kind >= kCandRead ? col_bus_ : 0]), unit_own_ready_[kind][unit]);
+  }
+  std::uint64_t candidate_cycle(int bank, std::uint64_t unit_ready_cycle) const {
+    return later(cand_ready_[bank], unit_ready_cycle);
+  }
+  void group_ready_rose(int group);  // keeps cand_ready_ of the group's banks
+  const std::uint64_t* group_ready_flat() const { return &group_ready_[0][0]; }
+  void note_competing(std::uint64_t mask);  // competing_ from the competing banks' mask
+  void set_bank_plan(int bank, std::uint64_t cycle);
+  // Earliest start of a data burst of `unit` (data bus free, + rank switch).
+  std::uint64_t data_bus_ready(int unit) const {
+    const int pc = unit_pc_[unit];
+    return bus_free_[pc] + (bus_rank_[pc] != unit_rank_[unit] ? t_.tRTRS : 0);
+  }
+  // Earliest cycle of a command whose burst starts `latency` later, for the data bus ready at `bus`.
+  static std::uint64_t before_data_bus(std::uint64_t bus, std::uint64_t latency) {
+    return bus > latency ? bus - latency : 0;
+  }
+  void note_unit_activate_ready(int unit);
+  void note_pc_column_ready(int pc);  // after a burst on pseudo-channel `pc`
+  void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
+  void issue_precharge(int bank, std::uint64_t t);
+  void issue_column(int bank, std::int32_t entry, std::uint64_t t);
+  void issue_precharge_all(int unit, std::uint64_t t);
+  void issue_refresh(int unit, std::uint64_t t);
+  void close_bank(int bank, std::uint64_t precharge_cycle);
+  void raise_bank_next_act(int bank, std::uint64_t cycle);
+  void unlink(std::int32_t e);
+  // The state an idle refresh period advances (times of the row bus and of
+  // each unit's refresh); the rest of an idle channel's state is in the past.
+  struct IdleRefreshState {
+    std::uint64_t now, row_bus;
+    std::uint64_t due[kMaxUnits], end[kMaxUnits], act_max[kMaxUnits];
+  };
+  IdleRefreshState idle_refresh_state() const;
+  bool idle_refresh_settled() const;  // no refresh under way, every bank closed
+  void run_idle_until(std::uint64_t cycle);
+
+  // Queues: the slot pool the lists of DramChannelState link.
+  std::vector<Entry> entries_;
+  std::vector<std::int32_t> free_slots_;
 };
 
 }  // namespace qarch::memory
