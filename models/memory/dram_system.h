@@ -30,8 +30,7 @@ class DramSystem {
                              std::uint32_t tag);
   // Runs every channel until its queues are empty.
   void drain();
-  // Performs channel `channel`'s next event (a command or a refresh).
-  void run_next_event(int channel) { channels_[std::size_t(channel)].run_next_event(); }
+  const DramChannel& channel(int channel) const { return channels_[std::size_t(channel)]; }
   // Runs every channel's events before `cycle`: once drained, the refreshes
   // an idle channel keeps issuing, so that every channel's counters cover
   // the same time.

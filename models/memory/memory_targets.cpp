@@ -58,8 +58,9 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const DramConfig& config)
 }
 
 void DramTarget::burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool) {
-  if (tag == kPostedTag) return;
-  --pending_bursts_[tag];
+  const std::uint32_t channel = tag - first_tag_;  // wraps for other calls' tags
+  if (tag == kPostedTag || channel >= pending_bursts_.size()) return;
+  --pending_bursts_[channel];
   transfer_done_cycle_ = std::max(transfer_done_cycle_, done_cycle);
 }
 
@@ -71,16 +72,18 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   const std::uint64_t first = p.get_address() / burst * burst;
   const std::uint64_t end = p.get_address() + std::max<std::uint64_t>(p.get_data_length(), 1);
   const bool posted = p.is_write() && p.get_extension<PostedWrite>() != nullptr;
+  const auto channels = std::uint32_t(pending_bursts_.size());
   transfer_done_cycle_ = 0;
   // Bursts enter in address order; each pseudo-channel's front end takes one
   // per memory clock, so bursts to different (pseudo-)channels enter in the
-  // same clock, as from a DMA engine with a port per channel.
+  // same clock, as from a DMA engine with a port per channel. Accepting a
+  // burst runs its channel only as far as a queue slot needs.
   for (std::uint64_t a = first; a < end; a += burst) {
     const DramAddress d = dram_.address_map().decode(a);
     std::uint64_t& port_free = port_free_cycle_[d.channel * std::uint64_t(pseudo_channels_) + d.pseudo_channel];
     if (!posted) ++pending_bursts_[d.channel];
     cycle = dram_.accept_burst(d, p.is_write(), std::max(cycle, port_free),
-                               posted ? kPostedTag : std::uint32_t(d.channel));
+                               posted ? kPostedTag : first_tag_ + std::uint32_t(d.channel));
     port_free = cycle + 1;
   }
   last_cycle_ = cycle;
@@ -88,11 +91,17 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
     // Done when accepted: the controller's write queue holds the bursts.
     transfer_done_cycle_ = cycle;
   } else {
-    // Runs each channel until this call's bursts are done; posted writes
-    // still queued stay for the controller to drain when its write mode says.
-    for (std::size_t c = 0; c < pending_bursts_.size(); ++c) {
-      while (pending_bursts_[c] > 0) dram_.run_next_event(int(c));
+    // A copy of each channel with bursts of this call still queued runs until
+    // they are done; the channel itself stays where accepting left it, so
+    // the next call's bursts join its queues at their own time.
+    for (std::uint32_t c = 0; c < channels; ++c) {
+      if (pending_bursts_[c] == 0) continue;
+      lookahead_ = dram_.channel(int(c));
+      while (pending_bursts_[c] > 0) lookahead_->run_next_event();
     }
+    // The channel completes these bursts again later: under a new tag, they
+    // count for no call.
+    first_tag_ = first_tag_ < kPostedTag - 2 * channels ? first_tag_ + channels : 0;
   }
   const sc_core::sc_time done = tck_ * double(transfer_done_cycle_);
   delay += done > start ? done - start : sc_core::SC_ZERO_TIME;

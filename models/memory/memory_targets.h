@@ -12,14 +12,23 @@
 //    enables and streaming width are not supported (TLM_BYTE_ENABLE_ERROR /
 //    TLM_BURST_ERROR responses). transport_dbg moves data without timing.
 //  * A long transfer is split into bursts (DRAM) or lines (cache) that enter
-//    the core back to back, so one large b_transport sees streaming bandwidth
-//    while many small blocking calls see unloaded latency each.
+//    the core back to back, so one large b_transport sees streaming bandwidth.
+//  * DramTarget keeps the calls of an LT initiator outstanding together, as
+//    a DMA engine or cache with several transactions in flight: a call's
+//    bursts join the controller's queues at their own time, behind the
+//    earlier calls' bursts still queued, and the call's completion is found
+//    by running a copy of the channel (the channel itself runs only as far
+//    as accepting bursts needs). So back-to-back calls stream as one long
+//    transfer would; a call's completion does not see bursts that arrive
+//    after it (the LT approximation). A call that waits for its delay
+//    before the next one still sees unloaded latency.
 //  * A WRITE carrying a PostedWrite extension is posted: nothing waits for it.
 //    DramTarget only enqueues its bursts (its delay is their acceptance) and
 //    leaves them in the controller's write queue, which drains them at its
 //    watermarks or when no read is queued, overlapped with later calls.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <systemc>
@@ -70,11 +79,17 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
   // Per (channel, pseudo-channel): the first memory clock its front end is free.
   std::vector<std::uint64_t> port_free_cycle_;
   std::uint64_t last_cycle_ = 0;  // of the last burst accepted: bursts enter in order
-  // Bursts of the call being served not yet done, per channel (their tag is
-  // the channel; posted bursts have kPostedTag and are not waited for).
+  // Bursts of the call being served not yet done, per channel. Their tag is
+  // first_tag_ + channel, first_tag_ advancing by the channel count after
+  // each call (wrapping below kPostedTag), so that the channel completing an
+  // earlier call's bursts later counts them for no call; posted bursts have
+  // kPostedTag.
   static constexpr std::uint32_t kPostedTag = ~std::uint32_t{0};
+  std::uint32_t first_tag_ = 0;
   std::vector<std::uint64_t> pending_bursts_;
   std::uint64_t transfer_done_cycle_ = 0;
+  // The copy of a channel run ahead to find a call's completion.
+  std::optional<DramChannel> lookahead_;
   SparseMemory data_;
   TransferCounters transfers_;
 };

@@ -118,12 +118,17 @@ TEST_CASE("every shipped design point validates, and runs its matching example w
   CHECK(j["stall_cycles"].get<double>() > 0);
 }
 
-TEST_CASE("a weight-streaming INT4 GEMV on the detailed DRAM is DRAM-bound at the bandwidth trace mode gives") {
-  // Issue 5: a 4096x4096 INT4 layer at batch 1 through `qarch run` must be
-  // DRAM-bound with achieved bandwidth close to trace mode on the same access
-  // pattern (sequential 64-byte reads). Trace mode itself is checked against
-  // DRAMSim3 / Ramulator 2 / DRAMSys (DDR4-2400 sequential reads: 18.50 GB/s,
-  // tests/data/dram/summary.csv) in the memory tests.
+// Issue 5: a 4096x4096 INT4 layer at batch 1 through `qarch run` must be
+// DRAM-bound with achieved bandwidth close to trace mode on the same access
+// pattern (sequential 64-byte reads). Trace mode itself is checked against
+// DRAMSim3 / Ramulator 2 / DRAMSys (DDR4-2400 sequential reads: 18.50 GB/s,
+// HBM2 Ro:Ba:Bg:PC:Co 29.3-29.5 GB/s, tests/data/dram/summary.csv) in the
+// memory tests. The DMA's 4 KiB transfers are outstanding together, so the
+// run streams as trace mode does (it reached 90 % on hbm2 and 94 % on
+// lpddr4-3200 when each transfer ran the DRAM until it was done).
+namespace {
+
+void check_gemv_streams_at_trace_bandwidth(const std::string& preset) {
   const std::string dir = qarch::test::make_temp_dir();
   std::string trace;
   char line[64];
@@ -132,24 +137,38 @@ TEST_CASE("a weight-streaming INT4 GEMV on the detailed DRAM is DRAM-bound at th
     trace += line;
   }
   write_file(dir + "/seq.trace", trace);
-  const auto t = run_qarch("dram --preset ddr4-2400 --trace " + dir + "/seq.trace --json");
+  const auto t = run_qarch("dram --preset " + preset + " --trace " + dir + "/seq.trace --json");
   REQUIRE(t.exit_code == 0);
   const double trace_gbps = nlohmann::json::parse(t.out)["bandwidth_gbps"].get<double>();
 
   const std::string root = QARCH_SOURCE_DIR;
   const auto r = run_qarch("run -q -a " + root + "/accelerators/datacenter-int4-128x128.yaml -w " + root +
-                           "/workloads/examples/gemv-4096-int4.yaml --set \"dram={preset: ddr4-2400}\" --json " +
+                           "/workloads/examples/gemv-4096-int4.yaml --set \"dram={preset: " + preset + "}\" --json " +
                            dir + "/r.json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(read_file(dir + "/r.json"));
   const double bytes = j["bytes"]["dram_read"].get<double>() + j["bytes"]["dram_write"].get<double>();
   const double run_gbps = bytes / j["seconds"].get<double>() / 1e9;
-  INFO("trace mode " << trace_gbps << " GB/s, qarch run " << run_gbps << " GB/s");
+  INFO(preset << ": trace mode " << trace_gbps << " GB/s, qarch run " << run_gbps << " GB/s");
   CHECK(j["bytes"]["dram_read"].get<double>() >= 4096.0 * 4096.0 / 2);   // all INT4 weights streamed
   CHECK(j["stall_cycles"].get<double>() > 0.8 * j["total_cycles"].get<double>());  // DRAM-bound
-  CHECK(run_gbps > 0.9 * trace_gbps);
-  CHECK(run_gbps < 1.02 * trace_gbps);
+  CHECK(run_gbps > 0.98 * trace_gbps);
+  CHECK(run_gbps < 1.01 * trace_gbps);
   CHECK(j["memory"]["dram"]["row_hits"].get<double>() > 0.95 * j["memory"]["dram"]["read_bursts"].get<double>());
+}
+
+}  // namespace
+
+TEST_CASE("a weight-streaming INT4 GEMV on the detailed DRAM is DRAM-bound at the bandwidth trace mode gives") {
+  check_gemv_streams_at_trace_bandwidth("ddr4-2400");
+}
+
+TEST_CASE("a weight-streaming INT4 GEMV streams at trace-mode bandwidth on hbm2") {
+  check_gemv_streams_at_trace_bandwidth("hbm2");
+}
+
+TEST_CASE("a weight-streaming INT4 GEMV streams at trace-mode bandwidth on lpddr4-3200") {
+  check_gemv_streams_at_trace_bandwidth("lpddr4-3200");
 }
 
 TEST_CASE("weights in flash stream at the flash's sequential bandwidth and are priced as flash") {
@@ -319,6 +338,33 @@ TEST_CASE("with a system cache, DRAM energy is priced from the lines the DRAM mo
   REQUIRE(dram["write_bursts"].get<int>() > 0);
   const double bursts = dram["read_bursts"].get<double>() + dram["write_bursts"].get<double>();
   CHECK(k["cost"]["energy_pj"]["dram"].get<double>() == Approx(bursts * 64 * 8 * 5.5).epsilon(1e-12));
+}
+
+TEST_CASE("a write-back cache behind small DMA transfers batches its write-backs in the DRAM's write queue") {
+  // A 256 Ki-element INT8 add on edge-int4-lpddr5-cache with a 64 KiB cache:
+  // 3328 dirty lines are evicted. With 64 B DMA transfers each one is a call
+  // of its own; the calls are outstanding together, so the write-backs wait
+  // in the DRAM's write queue and go out in batches, as with 4 KiB
+  // transfers. When each call ran the DRAM until it was done, the read queue
+  // was empty after every call and each write-back was written alone,
+  // reopening its row and then the fill's: 4142 ACTs and 2.28x the cycles of
+  // 4 KiB transfers.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/e.yaml", "name: e\nops:\n  - {name: a, type: elementwise, elements: 262144, operands: 2}\n");
+  auto run = [&](const std::string& burst) {
+    const auto r = run_qarch("run -q -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml -w " +
+                             dir + "/e.yaml --set \"system_cache.size=64 KiB\" --set dma.burst=" + burst + " --json " +
+                             dir + "/r.json");
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(read_file(dir + "/r.json"));
+  };
+  const auto small = run("64B"), large = run("4KiB");
+  REQUIRE(small["memory"]["system_cache"]["writebacks"] == 3328);
+  REQUIRE(large["memory"]["system_cache"]["writebacks"] == 3328);
+  INFO("64 B transfers: " << small["total_cycles"] << " cycles, " << small["memory"]["dram"]["activates"]
+                          << " ACTs; 4 KiB: " << large["total_cycles"] << " cycles");
+  CHECK(small["memory"]["dram"]["activates"].get<int>() < 3328);
+  CHECK(small["total_cycles"].get<double>() < 1.15 * large["total_cycles"].get<double>());
 }
 
 TEST_CASE("with a write-through cache, a write miss is priced as the write-through it is, not also as a fill") {
