@@ -43,15 +43,23 @@ struct Initiator : sc_core::sc_module {
 
 }  // namespace
 
+// Trace mode's bandwidth on `total` sequential bytes, every request at cycle
+// 0: each (pseudo-)channel's front end takes one burst per clock, so a
+// request spanning every (pseudo-)channel (64 B on ddr4-2400 and hbm2 (2 x
+// 32 B), 1 KiB on hbm3 (32 x 32 B)) is the pattern a DMA stream gives.
+double sequential_trace_gbps(const DramConfig& config, std::uint64_t total) {
+  const int request_bytes = config.burst_bytes() * config.channels * config.pseudo_channels;
+  std::vector<MemoryTraceRecord> trace(total / std::uint64_t(request_bytes));
+  for (std::size_t i = 0; i < trace.size(); ++i) trace[i].address = i * std::uint64_t(request_bytes);
+  return replay_memory_trace(config, trace, request_bytes).bandwidth_gbps;
+}
+
 // Streams 4 MiB per channel through DramTarget in calls of 64 KiB per channel
 // (each call waits for its bursts, so its latency must stay small against its streaming
-// time) and compares with trace mode. Each (pseudo-)channel's front end takes one burst per clock, so trace
-// mode with one request per clock spanning every (pseudo-)channel is the same
-// pattern: 64 B on ddr4-2400 and hbm2 (2 x 32 B), 1 KiB on hbm3 (32 x 32 B).
-// (One elaboration per process: one preset per test case.)
+// time) and compares with trace mode. (One elaboration per process: one
+// preset per test case.)
 void check_streams_at_trace_bandwidth(const std::string& preset) {
   DramConfig config = dram_preset(preset);
-  const int request_bytes = config.burst_bytes() * config.channels * config.pseudo_channels;
   DramTarget dram("dram", config);
   Initiator dma("dma");
   dma.socket.bind(dram.socket);
@@ -62,11 +70,7 @@ void check_streams_at_trace_bandwidth(const std::string& preset) {
   };
   sc_core::sc_start();
   const double tlm_gbps = double(total) / (sc_core::sc_time_stamp().to_seconds() * 1e9);
-
-  // Trace mode, the same requests at cycle 0.
-  std::vector<MemoryTraceRecord> trace(total / std::uint64_t(request_bytes));
-  for (std::size_t i = 0; i < trace.size(); ++i) trace[i].address = i * std::uint64_t(request_bytes);
-  const double trace_gbps = replay_memory_trace(config, trace, request_bytes).bandwidth_gbps;
+  const double trace_gbps = sequential_trace_gbps(config, total);
   INFO(preset << ": TLM " << tlm_gbps << " GB/s, trace mode " << trace_gbps << " GB/s");
   CHECK(tlm_gbps == Approx(trace_gbps).epsilon(0.03));
   CHECK(dram.transfer_counters().read_bytes == total);
@@ -96,7 +100,6 @@ TEST_CASE("DramTarget feeds every channel each clock: hbm3 streams at trace-mode
 // hbm2 4 KiB calls streamed at 26.8 of trace mode's 29.5 GB/s.
 void check_outstanding_calls_stream(const std::string& preset) {
   DramConfig config = dram_preset(preset);
-  const int request_bytes = config.burst_bytes() * config.channels * config.pseudo_channels;
   DramTarget dram("dram", config);
   Initiator dma("dma");
   dma.socket.bind(dram.socket);
@@ -119,9 +122,7 @@ void check_outstanding_calls_stream(const std::string& preset) {
   };
   sc_core::sc_start();
   const double tlm_gbps = double(total) / (last_done.to_seconds() * 1e9);
-  std::vector<MemoryTraceRecord> trace(total / std::uint64_t(request_bytes));
-  for (std::size_t i = 0; i < trace.size(); ++i) trace[i].address = i * std::uint64_t(request_bytes);
-  const double trace_gbps = replay_memory_trace(config, trace, request_bytes).bandwidth_gbps;
+  const double trace_gbps = sequential_trace_gbps(config, total);
   INFO(preset << ": 4 KiB calls " << tlm_gbps << " GB/s, trace mode " << trace_gbps << " GB/s");
   CHECK(tlm_gbps == Approx(trace_gbps).epsilon(0.01));
   // The first call still sees its own latency, not the stream's.
