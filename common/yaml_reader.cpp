@@ -630,8 +630,15 @@ void YamlMap::finish() const {
   for (const auto& kv : node_) {
     const std::string key = kv.first.as<std::string>();
     if (known_.count(key) == 0) {
+      // `{preset:hbm3}` is one plain scalar in YAML, the key "preset:hbm3".
+      const auto colon = key.find(':');
+      const std::string hint =
+          colon != std::string::npos && known_.count(key.substr(0, colon)) != 0
+              ? fmt::format(" (YAML needs a space after the colon: '{}: {}')", key.substr(0, colon),
+                            key.substr(colon + 1))
+              : "";
       throw InputError(source(child_path(key), line_of(kv.first) + line_offset_),
-                       fmt::format("unknown key; allowed here: {}", fmt::join(known_, ", ")));
+                       fmt::format("unknown key; allowed here: {}{}", fmt::join(known_, ", "), hint));
     }
   }
   if (missing_) throw InputError(missing_->first, missing_->second);

@@ -238,6 +238,13 @@ TEST_CASE("errors about a value given with --set name the --set argument, not a 
   typo.integer("rows", 1, 64);
   CHECK(typo.integer("cols", 1, 64) == 1);  // a placeholder until finish()
   CHECK_THROWS_WITH(typo.finish(), "cfg.yaml:3: array.colz: unknown key; allowed here: cols, rows");
+  // `{rows:8}` is one plain scalar in YAML: the key "rows:8", without a value.
+  YAML::Node no_space = qarch::load_yaml_string("array: {rows:8, cols: 8}\n", "cfg.yaml");
+  YamlMap glued = YamlMap(no_space, "cfg.yaml", "").map("array");
+  glued.integer("rows", 1, 64);
+  glued.integer("cols", 1, 64);
+  CHECK_THROWS_WITH(glued.finish(), "cfg.yaml:1: array.rows:8: unknown key; allowed here: cols, rows (YAML needs a "
+                                    "space after the colon: 'rows: 8')");
   YAML::Node fifth = qarch::load_yaml_string("array:\n  rows: 8\n  dataflow: ws\n", "cfg.yaml");
   YamlMap absent = YamlMap(fifth, "cfg.yaml", "").map("array");
   absent.integer("rows", 1, 64);
