@@ -70,7 +70,7 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink) {
 }
 
 void DramChannel::enqueue(const DramAddress& a, bool is_write, std::uint64_t cycle,
-                          std::uint32_t tag) {
+                          std::uint64_t tag) {
   assert(has_room(is_write) && cycle >= now_);
   now_ = cycle;
   const int unit = int(a.pseudo_channel) * ranks_ + int(a.rank);

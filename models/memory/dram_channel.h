@@ -55,7 +55,7 @@ class DramBurstSink {
   virtual ~DramBurstSink() = default;
   // The data burst of `tag` ends at `done_cycle` (reads: RD + CL + burst;
   // writes: WR + CWL + burst).
-  virtual void burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool is_write) = 0;
+  virtual void burst_done(std::uint64_t tag, std::uint64_t done_cycle, bool is_write) = 0;
 };
 
 // The channel's state apart from its queue storage: trivially copyable, so
@@ -201,7 +201,7 @@ class DramChannel : private DramChannelState {
   }
   // Adds a burst that arrives at `cycle` (>= every event already run).
   void enqueue(const DramAddress& address, bool is_write, std::uint64_t cycle,
-               std::uint32_t tag);
+               std::uint64_t tag);
   // Cycle of the next command or refresh event (refresh keeps running when
   // the queues are empty, so this is never kNever).
   std::uint64_t next_event_cycle();
@@ -224,7 +224,7 @@ class DramChannel : private DramChannelState {
  private:
   struct Entry {
     std::uint64_t seq;
-    std::uint32_t tag;
+    std::uint64_t tag;
     std::uint32_t row;
     std::int32_t prev;
     std::int32_t next;

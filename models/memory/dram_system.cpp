@@ -19,12 +19,12 @@ DramSystem::DramSystem(const DramConfig& config, DramBurstSink* sink)
 }
 
 std::uint64_t DramSystem::accept_burst(std::uint64_t address, bool is_write,
-                                       std::uint64_t cycle, std::uint32_t tag) {
+                                       std::uint64_t cycle, std::uint64_t tag) {
   return accept_burst(map_.decode(address), is_write, cycle, tag);
 }
 
 std::uint64_t DramSystem::accept_burst(const DramAddress& a, bool is_write, std::uint64_t cycle,
-                                       std::uint32_t tag) {
+                                       std::uint64_t tag) {
   DramChannel& ch = channels_[a.channel];
   cycle = std::max(cycle, ch.now());  // the channel may have run past a late caller
   for (;;) {

@@ -24,10 +24,10 @@ class DramSystem {
   // slot, as a cycle-ticked front end retrying each cycle would see it);
   // returns that cycle.
   std::uint64_t accept_burst(std::uint64_t address, bool is_write, std::uint64_t cycle,
-                             std::uint32_t tag);
+                             std::uint64_t tag);
   // The same for a burst already decoded with address_map().
   std::uint64_t accept_burst(const DramAddress& address, bool is_write, std::uint64_t cycle,
-                             std::uint32_t tag);
+                             std::uint64_t tag);
   // Runs every channel until its queues are empty.
   void drain();
   const DramChannel& channel(int channel) const { return channels_[std::size_t(channel)]; }

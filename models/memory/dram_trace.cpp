@@ -81,12 +81,12 @@ class ReplaySink : public DramBurstSink {
   }
   Request& at(std::uint32_t tag) { return requests_[tag]; }
 
-  void burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool is_write) override {
-    Request& r = requests_[tag];
+  void burst_done(std::uint64_t tag, std::uint64_t done_cycle, bool is_write) override {
+    Request& r = requests_[std::size_t(tag)];
     r.done_cycle = std::max(r.done_cycle, done_cycle);
     if (--r.remaining == 0) {
       finish(r);
-      free_.push_back(tag);
+      free_.push_back(std::uint32_t(tag));
     }
   }
   void finish(const Request& r) {

@@ -90,7 +90,8 @@ double Flash::access(std::uint64_t address, std::uint64_t bytes, bool is_write, 
   const std::uint64_t first_block = address / block;
   const std::uint64_t next_block = next_block_[is_write];
   const bool sequential = first_block == next_block || first_block + 1 == next_block;
-  next_block_[is_write] = (address + bytes + block - 1) / block;
+  // (address + bytes may be 2^64)
+  next_block_[is_write] = bytes == 0 ? address / block + (address % block != 0) : (address + bytes - 1) / block + 1;
   if (sequential) {
     ++counters_.sequential_commands;
   } else {

@@ -6,6 +6,11 @@
 namespace qarch::memory {
 namespace {
 
+// The last byte a payload touches (a payload of no bytes: its address).
+std::uint64_t last_byte(const tlm::tlm_generic_payload& p) {
+  return p.get_address() + std::max<std::uint64_t>(p.get_data_length(), 1) - 1;
+}
+
 // Checks what every target supports; false (with the response set) if not.
 bool supported(tlm::tlm_generic_payload& p) {
   if (p.get_byte_enable_ptr() != nullptr) {
@@ -18,6 +23,11 @@ bool supported(tlm::tlm_generic_payload& p) {
   }
   if (!p.is_read() && !p.is_write()) {
     p.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return false;
+  }
+  // Every byte must lie below 2^64.
+  if (last_byte(p) < p.get_address()) {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return false;
   }
   return true;
@@ -57,8 +67,8 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const DramConfig& config)
   socket.register_transport_dbg(this, &DramTarget::transport_dbg);
 }
 
-void DramTarget::burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool) {
-  const std::uint32_t channel = tag - first_tag_;  // wraps for other calls' tags
+void DramTarget::burst_done(std::uint64_t tag, std::uint64_t done_cycle, bool) {
+  const std::uint64_t channel = tag - first_tag_;  // wraps for earlier calls' tags
   if (tag == kPostedTag || channel >= pending_bursts_.size()) return;
   --pending_bursts_[channel];
   transfer_done_cycle_ = std::max(transfer_done_cycle_, done_cycle);
@@ -70,7 +80,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   std::uint64_t cycle = std::max(cycle_at(start, tck_), last_cycle_);
   const std::uint64_t burst = std::uint64_t(dram_.config().burst_bytes());
   const std::uint64_t first = p.get_address() / burst * burst;
-  const std::uint64_t end = p.get_address() + std::max<std::uint64_t>(p.get_data_length(), 1);
+  const std::uint64_t last = last_byte(p) / burst * burst;
   const bool posted = p.is_write() && p.get_extension<PostedWrite>() != nullptr;
   const auto channels = std::uint32_t(pending_bursts_.size());
   transfer_done_cycle_ = 0;
@@ -78,13 +88,14 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   // per memory clock, so bursts to different (pseudo-)channels enter in the
   // same clock, as from a DMA engine with a port per channel. Accepting a
   // burst runs its channel only as far as a queue slot needs.
-  for (std::uint64_t a = first; a < end; a += burst) {
+  for (std::uint64_t a = first;; a += burst) {
     const DramAddress d = dram_.address_map().decode(a);
     std::uint64_t& port_free = port_free_cycle_[d.channel * std::uint64_t(pseudo_channels_) + d.pseudo_channel];
     if (!posted) ++pending_bursts_[d.channel];
     cycle = dram_.accept_burst(d, p.is_write(), std::max(cycle, port_free),
-                               posted ? kPostedTag : first_tag_ + std::uint32_t(d.channel));
+                               posted ? kPostedTag : first_tag_ + d.channel);
     port_free = cycle + 1;
+    if (a == last) break;  // (a + burst may be 2^64)
   }
   last_cycle_ = cycle;
   if (posted) {
@@ -101,7 +112,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
     }
     // The channel completes these bursts again later: under a new tag, they
     // count for no call.
-    first_tag_ = first_tag_ < kPostedTag - 2 * channels ? first_tag_ + channels : 0;
+    first_tag_ += channels;
   }
   const sc_core::sc_time done = tck_ * double(transfer_done_cycle_);
   delay += done > start ? done - start : sc_core::SC_ZERO_TIME;
@@ -110,10 +121,13 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   p.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-DramCounters DramTarget::dram_counters_at(const sc_core::sc_time& now) {
-  dram_.drain();  // posted writes still queued
-  dram_.run_until(cycle_at(now, tck_));
-  return dram_.counters();
+DramCounters DramTarget::dram_counters_at(const sc_core::sc_time& now) const {
+  // The copy's completions reach burst_done() under earlier calls' tags (or
+  // kPostedTag): they count for no call.
+  DramSystem served = dram_;
+  served.drain();
+  served.run_until(cycle_at(now, tck_));
+  return served.counters();
 }
 
 unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& p) {
@@ -170,11 +184,12 @@ void CacheTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& del
   std::uint64_t cycle = std::max(cycle_at(start, period_), last_cycle_);
   last_cycle_ = cycle;
   const std::uint64_t line = std::uint64_t(cache_.config().line_bytes);
-  const std::uint64_t end = p.get_address() + std::max<std::uint64_t>(p.get_data_length(), 1);
+  const std::uint64_t last = last_byte(p) / line * line;
   std::uint64_t done = cycle;
-  for (std::uint64_t a = p.get_address() / line * line; a < end; a += line) {
+  for (std::uint64_t a = p.get_address() / line * line;; a += line) {
     done = std::max(done, cache_.access(a, p.is_write(), cycle).done_cycle);
     ++cycle;  // one line per cycle into the cache
+    if (a == last) break;  // (a + line may be 2^64)
   }
   // Write-backs go after the call's fills, as from a write-back buffer: a
   // dirty victim shares its set with the line that evicted it, and so its

@@ -10,7 +10,8 @@
 //    need non-decreasing time; LT initiators within one quantum may skew).
 //  * Data is stored (SparseMemory), so reads return what was written; byte
 //    enables and streaming width are not supported (TLM_BYTE_ENABLE_ERROR /
-//    TLM_BURST_ERROR responses). transport_dbg moves data without timing.
+//    TLM_BURST_ERROR responses), nor bytes at or past 2^64
+//    (TLM_ADDRESS_ERROR). transport_dbg moves data without timing.
 //  * A long transfer is split into bursts (DRAM) or lines (cache) that enter
 //    the core back to back, so one large b_transport sees streaming bandwidth.
 //  * DramTarget keeps the calls of an LT initiator outstanding together, as
@@ -63,15 +64,17 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
   tlm_utils::simple_target_socket<DramTarget> socket;
 
   DramTarget(sc_core::sc_module_name name, const DramConfig& config);
-  // The counters at simulation time `now`: idle channels keep refreshing
-  // until then.
-  DramCounters dram_counters_at(const sc_core::sc_time& now);
+  // What the DRAM has done once every burst queued so far is served, with
+  // idle channels refreshing until simulation time `now` if that is later.
+  // Read from a copy of the channels: calls still outstanding are left to
+  // the channels, so asking mid-stream changes no later timing.
+  DramCounters dram_counters_at(const sc_core::sc_time& now) const;
   const TransferCounters& transfer_counters() const { return transfers_; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
-  void burst_done(std::uint32_t tag, std::uint64_t done_cycle, bool is_write) override;
+  void burst_done(std::uint64_t tag, std::uint64_t done_cycle, bool is_write) override;
 
   DramSystem dram_;
   sc_core::sc_time tck_;
@@ -81,11 +84,11 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
   std::uint64_t last_cycle_ = 0;  // of the last burst accepted: bursts enter in order
   // Bursts of the call being served not yet done, per channel. Their tag is
   // first_tag_ + channel, first_tag_ advancing by the channel count after
-  // each call (wrapping below kPostedTag), so that the channel completing an
-  // earlier call's bursts later counts them for no call; posted bursts have
-  // kPostedTag.
-  static constexpr std::uint32_t kPostedTag = ~std::uint32_t{0};
-  std::uint32_t first_tag_ = 0;
+  // each call (64 bits: it never wraps), so that the channel completing an
+  // earlier call's bursts later, however much later, counts them for no
+  // call; posted bursts have kPostedTag.
+  static constexpr std::uint64_t kPostedTag = ~std::uint64_t{0};
+  std::uint64_t first_tag_ = 0;
   std::vector<std::uint64_t> pending_bursts_;
   std::uint64_t transfer_done_cycle_ = 0;
   // The copy of a channel run ahead to find a call's completion.

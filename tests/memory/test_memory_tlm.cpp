@@ -39,6 +39,20 @@ struct Initiator : sc_core::sc_module {
     wait(delay);
     return delay;
   }
+
+  // A timing-only read (no data pointer) issued at the current local time
+  // without waiting, as a DMA engine issues its transfers; `delay` gets the
+  // annotated completion.
+  tlm::tlm_response_status issue_read(std::uint64_t address, std::uint64_t bytes, sc_core::sc_time& delay) {
+    tlm::tlm_generic_payload p;
+    p.set_command(tlm::TLM_READ_COMMAND);
+    p.set_address(address);
+    p.set_data_length(unsigned(bytes));
+    p.set_streaming_width(unsigned(bytes));
+    delay = sc_core::SC_ZERO_TIME;
+    socket->b_transport(p, delay);
+    return p.get_response_status();
+  }
 };
 
 }  // namespace
@@ -107,14 +121,8 @@ void check_outstanding_calls_stream(const std::string& preset) {
   sc_core::sc_time first_done, last_done;
   dma.body = [&](Initiator& self) {
     for (std::uint64_t a = 0; a < total; a += call) {
-      tlm::tlm_generic_payload p;  // timing only: no data pointer
-      p.set_command(tlm::TLM_READ_COMMAND);
-      p.set_address(a);
-      p.set_data_length(unsigned(call));
-      p.set_streaming_width(unsigned(call));
-      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-      self.socket->b_transport(p, delay);
-      REQUIRE(p.get_response_status() == tlm::TLM_OK_RESPONSE);
+      sc_core::sc_time delay;
+      REQUIRE(self.issue_read(a, call, delay) == tlm::TLM_OK_RESPONSE);
       if (a == 0) first_done = delay;
       last_done = std::max(last_done, delay);
     }
@@ -136,6 +144,89 @@ TEST_CASE("DramTarget keeps the calls a DMA issues without waiting outstanding t
 
 TEST_CASE("DramTarget keeps the calls a DMA issues without waiting outstanding together (lpddr4-3200)") {
   check_outstanding_calls_stream("lpddr4-3200");
+}
+
+TEST_CASE("Asking DramTarget for its counters mid-stream changes no later call's timing") {
+  // Two identical hbm2 targets get the same 2000 random 512 B reads, issued
+  // without waiting; one is asked for its counters before every call. The
+  // counts cover every burst queued so far. When the question ran the
+  // channel itself until its queues were empty (without the later calls'
+  // bursts), the asked stream took 1.8x as long.
+  DramTarget plain("plain", dram_preset("hbm2")), asked("asked", dram_preset("hbm2"));
+  Initiator to_plain("to_plain"), to_asked("to_asked");
+  to_plain.socket.bind(plain.socket);
+  to_asked.socket.bind(asked.socket);
+  std::vector<sc_core::sc_time> plain_delays, asked_delays;
+  std::vector<std::uint64_t> bursts_counted;
+  auto body = [&bursts_counted](DramTarget* ask, std::vector<sc_core::sc_time>& delays) {
+    return [ask, &delays, &bursts_counted](Initiator& self) {
+      std::uint64_t lcg = 12345;
+      for (int i = 0; i < 2000; ++i) {
+        lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+        if (ask) bursts_counted.push_back(ask->dram_counters_at(sc_core::sc_time_stamp()).read_bursts);
+        sc_core::sc_time delay;
+        REQUIRE(self.issue_read((lcg >> 20) % (1ull << 30) / 512 * 512, 512, delay) == tlm::TLM_OK_RESPONSE);
+        delays.push_back(delay);
+      }
+    };
+  };
+  to_plain.body = body(nullptr, plain_delays);
+  to_asked.body = body(&asked, asked_delays);
+  sc_core::sc_start();
+  CHECK(asked_delays == plain_delays);
+  for (std::size_t i = 0; i < bursts_counted.size(); ++i) REQUIRE(bursts_counted[i] == i * 512 / 32);
+  CHECK(asked.dram_counters_at(sc_core::sc_time_stamp()).read_bursts == 2000 * 512 / 32);
+}
+
+TEST_CASE("A transfer must end below 2^64: the last line is served, one past it is an address error") {
+  // ddr4-2400 holds 4 GiB and reduces addresses modulo its capacity, so the
+  // last 64 B of the 64-bit space are the bytes at 0xFFFFFFC0. Before, a
+  // transfer ending at 2^64 computed its end as 0 and cost nothing.
+  DramTarget top("top", dram_preset("ddr4-2400")), alias("alias", dram_preset("ddr4-2400"));
+  Initiator to_top("to_top"), to_alias("to_alias");
+  to_top.socket.bind(top.socket);
+  to_alias.socket.bind(alias.socket);
+  sc_core::sc_time top_delay, alias_delay, wrapped_delay;
+  tlm::tlm_response_status wrapped = tlm::TLM_OK_RESPONSE;
+  to_top.body = [&](Initiator& self) {
+    REQUIRE(self.issue_read(0xFFFFFFFFFFFFFFC0ull, 64, top_delay) == tlm::TLM_OK_RESPONSE);
+    wrapped = self.issue_read(0xFFFFFFFFFFFFFFC0ull, 128, wrapped_delay);
+  };
+  to_alias.body = [&](Initiator& self) {
+    REQUIRE(self.issue_read(0xFFFFFFC0ull, 64, alias_delay) == tlm::TLM_OK_RESPONSE);
+  };
+  sc_core::sc_start();
+  CHECK(wrapped == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(top_delay > sc_core::SC_ZERO_TIME);
+  CHECK(top_delay == alias_delay);
+  CHECK(top.dram_counters_at(sc_core::sc_time_stamp()).read_bursts == 1);
+}
+
+TEST_CASE("CacheTarget and FlashTarget serve the last line below 2^64 and refuse one past it") {
+  DramTarget dram("dram", dram_preset("ddr4-2400"));
+  CacheTarget cache("cache", CacheConfig{}, sc_core::sc_time(1, sc_core::SC_NS));
+  FlashTarget flash("flash", flash_preset("ufs4.0"));
+  Initiator cpu("cpu"), host("host");
+  cpu.socket.bind(cache.socket);
+  cache.downstream.bind(dram.socket);
+  host.socket.bind(flash.socket);
+  sc_core::sc_time cache_delay, flash_delay, unused;
+  tlm::tlm_response_status cache_wrapped = tlm::TLM_OK_RESPONSE, flash_wrapped = tlm::TLM_OK_RESPONSE;
+  cpu.body = [&](Initiator& self) {
+    REQUIRE(self.issue_read(0xFFFFFFFFFFFFFFC0ull, 64, cache_delay) == tlm::TLM_OK_RESPONSE);
+    cache_wrapped = self.issue_read(0xFFFFFFFFFFFFFFC0ull, 65, unused);
+  };
+  host.body = [&](Initiator& self) {
+    REQUIRE(self.issue_read(0xFFFFFFFFFFFFF000ull, 4096, flash_delay) == tlm::TLM_OK_RESPONSE);
+    flash_wrapped = self.issue_read(0xFFFFFFFFFFFFF000ull, 4097, unused);
+  };
+  sc_core::sc_start();
+  CHECK(cache_wrapped == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(flash_wrapped == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(cache.cache_counters().misses == 1);
+  CHECK(cache_delay > sc_core::SC_ZERO_TIME);
+  CHECK(flash.flash_counters().pages_read == 1);
+  CHECK(flash_delay.to_seconds() * 1e9 == Approx(flash_preset("ufs4.0").read_latency_ns + 4096 / 4.2));
 }
 
 TEST_CASE("DramTarget keeps data and a cache in front of it turns repeats into hits") {
