@@ -25,33 +25,33 @@ struct Initiator : sc_core::sc_module {
   explicit Initiator(sc_core::sc_module_name n) : sc_module(n), socket("socket") { SC_THREAD(run); }
   void run() { body(*this); }
 
-  // Blocking LT transfer; returns the annotated delay and syncs on it.
-  sc_core::sc_time transfer(bool write, std::uint64_t address, std::vector<unsigned char>& data) {
+  // One LT call at the current local time, without waiting; `delay` gets the
+  // annotated completion (`data` null: timing only).
+  tlm::tlm_response_status issue(bool write, std::uint64_t address, unsigned char* data, std::uint64_t bytes,
+                                 sc_core::sc_time& delay) {
     tlm::tlm_generic_payload p;
     p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     p.set_address(address);
-    p.set_data_ptr(data.data());
-    p.set_data_length(unsigned(data.size()));
-    p.set_streaming_width(unsigned(data.size()));
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    socket->b_transport(p, delay);
-    REQUIRE(p.get_response_status() == tlm::TLM_OK_RESPONSE);
-    wait(delay);
-    return delay;
-  }
-
-  // A timing-only read (no data pointer) issued at the current local time
-  // without waiting, as a DMA engine issues its transfers; `delay` gets the
-  // annotated completion.
-  tlm::tlm_response_status issue_read(std::uint64_t address, std::uint64_t bytes, sc_core::sc_time& delay) {
-    tlm::tlm_generic_payload p;
-    p.set_command(tlm::TLM_READ_COMMAND);
-    p.set_address(address);
+    p.set_data_ptr(data);
     p.set_data_length(unsigned(bytes));
     p.set_streaming_width(unsigned(bytes));
     delay = sc_core::SC_ZERO_TIME;
     socket->b_transport(p, delay);
     return p.get_response_status();
+  }
+
+  // Blocking LT transfer; returns the annotated delay and syncs on it.
+  sc_core::sc_time transfer(bool write, std::uint64_t address, std::vector<unsigned char>& data) {
+    sc_core::sc_time delay;
+    REQUIRE(issue(write, address, data.data(), data.size(), delay) == tlm::TLM_OK_RESPONSE);
+    wait(delay);
+    return delay;
+  }
+
+  // A timing-only read issued without waiting, as a DMA engine issues its
+  // transfers.
+  tlm::tlm_response_status issue_read(std::uint64_t address, std::uint64_t bytes, sc_core::sc_time& delay) {
+    return issue(false, address, nullptr, bytes, delay);
   }
 };
 
