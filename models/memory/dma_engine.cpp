@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "models/memory/transaction_extensions.h"
+
 namespace qarch::memory {
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, int port_count, std::uint64_t burst_bytes)
@@ -20,11 +22,27 @@ sc_core::sc_time DmaEngine::issue(const std::vector<Request>& requests) {
   sc_core::sc_time last_completion = sc_core::SC_ZERO_TIME;
   payload_.set_data_ptr(nullptr);
   payload_.set_byte_enable_ptr(nullptr);
-  for (const Request& r : requests) {
+  // Only the batch's last completion matters: every call but each port's
+  // last one is marked CompletesWithNext (freed with the payload if a call
+  // throws).
+  std::vector<std::size_t> last_request(ports.size(), requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (requests[i].bytes > 0) last_request[static_cast<std::size_t>(requests[i].port)] = i;
+  }
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const Request& r = requests[i];
     payload_.set_command(r.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     for (std::uint64_t done = 0; done < r.bytes;) {
-      const std::uint64_t chunk = std::min(burst_bytes_, r.bytes - done);
-      payload_.set_address(r.address + done);
+      // Transactions end on multiples of the burst size, as a DMA splits a
+      // transfer at aligned boundaries: an unaligned start does not make
+      // every transaction straddle a DRAM burst that its neighbour fetches again.
+      const std::uint64_t address = r.address + done;
+      const std::uint64_t chunk = std::min(burst_bytes_ - address % burst_bytes_, r.bytes - done);
+      const bool port_last = i == last_request[static_cast<std::size_t>(r.port)] && done + chunk == r.bytes;
+      const bool marked = payload_.get_extension<CompletesWithNext>() != nullptr;
+      if (!port_last && !marked) payload_.set_extension(new CompletesWithNext);
+      if (port_last && marked) payload_.release_extension<CompletesWithNext>();
+      payload_.set_address(address);
       payload_.set_data_length(static_cast<unsigned>(chunk));
       payload_.set_streaming_width(static_cast<unsigned>(chunk));
       payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);

@@ -5,7 +5,10 @@
 // completes. Bursts and transfers are pipelined: the caller does not wait
 // for one transfer before issuing the next, and the target serialises them
 // at its bandwidth, so latency is paid once per stream, not per burst or per
-// tile. Payloads carry no data: the models are timing-only.
+// tile. Transactions end on multiples of the burst size (a transfer from an
+// unaligned address starts with a shorter one), and all but each port's
+// last transaction of one issue() carry CompletesWithNext: only the batch's
+// completion is needed. Payloads carry no data: the models are timing-only.
 #include <cstdint>
 #include <memory>
 #include <vector>

@@ -82,8 +82,9 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   const std::uint64_t first = p.get_address() / burst * burst;
   const std::uint64_t last = last_byte(p) / burst * burst;
   const bool posted = p.is_write() && p.get_extension<PostedWrite>() != nullptr;
+  const bool completes_with_next = !posted && p.get_extension<CompletesWithNext>() != nullptr;
   const auto channels = std::uint32_t(pending_bursts_.size());
-  transfer_done_cycle_ = 0;
+  if (!posted && !batch_open_) transfer_done_cycle_ = 0;
   // Bursts enter in address order; each pseudo-channel's front end takes one
   // per memory clock, so bursts to different (pseudo-)channels enter in the
   // same clock, as from a DMA engine with a port per channel. Accepting a
@@ -98,13 +99,15 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
     if (a == last) break;  // (a + burst may be 2^64)
   }
   last_cycle_ = cycle;
-  if (posted) {
-    // Done when accepted: the controller's write queue holds the bursts.
-    transfer_done_cycle_ = cycle;
-  } else {
-    // A copy of each channel with bursts of this call still queued runs until
-    // they are done; the channel itself stays where accepting left it, so
-    // the next call's bursts join its queues at their own time.
+  batch_open_ = completes_with_next;
+  // Posted, or completing with a later call: done when accepted (the
+  // controller's queues hold the bursts).
+  std::uint64_t done_cycle = cycle;
+  if (!posted && !completes_with_next) {
+    // A copy of each channel with bursts of this call (and of the batch it
+    // ends) still queued runs until they are done; the channel itself stays
+    // where accepting left it, so the next call's bursts join its queues at
+    // their own time.
     for (std::uint32_t c = 0; c < channels; ++c) {
       if (pending_bursts_[c] == 0) continue;
       lookahead_ = dram_.channel(int(c));
@@ -113,8 +116,9 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
     // The channel completes these bursts again later: under a new tag, they
     // count for no call.
     first_tag_ += channels;
+    done_cycle = transfer_done_cycle_;
   }
-  const sc_core::sc_time done = tck_ * double(transfer_done_cycle_);
+  const sc_core::sc_time done = tck_ * double(done_cycle);
   delay += done > start ? done - start : sc_core::SC_ZERO_TIME;
   move_data(data_, p);
   count(transfers_, p);

@@ -23,10 +23,18 @@
 //    transfer would; a call's completion does not see bursts that arrive
 //    after it (the LT approximation). A call that waits for its delay
 //    before the next one still sees unloaded latency.
-//  * A WRITE carrying a PostedWrite extension is posted: nothing waits for it.
+//  * A WRITE carrying a PostedWrite extension (transaction_extensions.h) is posted: nothing waits for it.
 //    DramTarget only enqueues its bursts (its delay is their acceptance) and
 //    leaves them in the controller's write queue, which drains them at its
 //    watermarks or when no read is queued, overlapped with later calls.
+//  * A call carrying a CompletesWithNext extension is one of a batch whose
+//    initiator only needs the batch's completion (a DMA waits for the last
+//    of its outstanding transfers). DramTarget only enqueues its bursts (its
+//    delay is their acceptance) and reports their completion with the next
+//    call without the extension, whose delay covers every burst of the
+//    batch: a batch of small calls is timed as one call of all their bytes
+//    would be, and the channel copy runs once per batch, not once per call.
+//    The other targets ignore it (their delays are completions already).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -43,15 +51,9 @@
 #include "models/memory/dram_system.h"
 #include "models/memory/flash.h"
 #include "models/memory/sparse_memory.h"
+#include "models/memory/transaction_extensions.h"
 
 namespace qarch::memory {
-
-// Marks a write as posted (see the contract above); CacheTarget posts its
-// write-backs and write-throughs.
-struct PostedWrite : tlm::tlm_extension<PostedWrite> {
-  tlm::tlm_extension_base* clone() const override { return new PostedWrite(*this); }
-  void copy_from(const tlm::tlm_extension_base&) override {}
-};
 
 struct TransferCounters {
   std::uint64_t read_bytes = 0;
@@ -82,15 +84,17 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
   // Per (channel, pseudo-channel): the first memory clock its front end is free.
   std::vector<std::uint64_t> port_free_cycle_;
   std::uint64_t last_cycle_ = 0;  // of the last burst accepted: bursts enter in order
-  // Bursts of the call being served not yet done, per channel. Their tag is
-  // first_tag_ + channel, first_tag_ advancing by the channel count after
-  // each call (64 bits: it never wraps), so that the channel completing an
-  // earlier call's bursts later, however much later, counts them for no
-  // call; posted bursts have kPostedTag.
+  // Bursts of the call (or batch of CompletesWithNext calls) being served
+  // not yet done, per channel. Their tag is first_tag_ + channel, first_tag_
+  // advancing by the channel count after each completion found (64 bits: it
+  // never wraps), so that the channel completing an earlier call's bursts
+  // later, however much later, counts them for no call; posted bursts have
+  // kPostedTag.
   static constexpr std::uint64_t kPostedTag = ~std::uint64_t{0};
   std::uint64_t first_tag_ = 0;
   std::vector<std::uint64_t> pending_bursts_;
-  std::uint64_t transfer_done_cycle_ = 0;
+  std::uint64_t transfer_done_cycle_ = 0;  // of the call's (batch's) bursts done so far
+  bool batch_open_ = false;                // CompletesWithNext calls are waiting
   // The copy of a channel run ahead to find a call's completion.
   std::optional<DramChannel> lookahead_;
   SparseMemory data_;

@@ -367,6 +367,28 @@ TEST_CASE("a write-back cache behind small DMA transfers batches its write-backs
   CHECK(small["total_cycles"].get<double>() < 1.15 * large["total_cycles"].get<double>());
 }
 
+TEST_CASE("without a cache, the DMA's transaction size leaves a detailed DRAM's timing and bursts unchanged") {
+  // tiny-transformer on edge-int8-32x32 with lpddr5-6400 (64 B bursts): its
+  // tiles start at offsets that are not multiples of 64. 64 B transactions
+  // now end on multiples of 64, as a DMA splits a transfer, and the DMA's
+  // transactions complete as one batch. Before, each 64 B transaction from an
+  // unaligned start straddled two bursts, one its neighbour fetched again:
+  // 247,680 read bursts instead of 234,112 and 5 % more cycles (and each
+  // transaction ran a copy of the channel: 0.32 s of wall time, not 0.04 s).
+  const std::string root = QARCH_SOURCE_DIR;
+  auto run = [&](const std::string& burst) {
+    return run_workload(root + "/accelerators/edge-int8-32x32.yaml --set \"dram={preset: lpddr5-6400}\" --set dma.burst=" +
+                            burst,
+                        read_file(root + "/workloads/examples/tiny-transformer.yaml"));
+  };
+  const auto small = run("64B"), large = run("4KiB");
+  INFO("64 B: " << small["total_cycles"] << " cycles, " << small["memory"]["dram"]["read_bursts"]
+                << " read bursts; 4 KiB: " << large["total_cycles"] << ", " << large["memory"]["dram"]["read_bursts"]);
+  CHECK(small["memory"]["dram"]["read_bursts"] == large["memory"]["dram"]["read_bursts"]);
+  CHECK(small["total_cycles"].get<double>() == Approx(large["total_cycles"].get<double>()).epsilon(0.001));
+  CHECK(small["bytes"]["dram_read"] == large["bytes"]["dram_read"]);
+}
+
 TEST_CASE("with a write-through cache, a write miss is priced as the write-through it is, not also as a fill") {
   // A 64 Ki-element INT8 add on edge-int4-lpddr5-cache (1 MiB, 64 B lines)
   // made write-through (no write-allocate): the DMA reads 2 x 64 KiB (2048

@@ -4,13 +4,16 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 
+#include "models/memory/dma_engine.h"
 #include "models/memory/dram_trace.h"
 #include "models/memory/memory_targets.h"
 
@@ -27,14 +30,16 @@ struct Initiator : sc_core::sc_module {
 
   // One LT call at the current local time, without waiting; `delay` gets the
   // annotated completion (`data` null: timing only).
+  // `completes_with_next`: the call carries CompletesWithNext.
   tlm::tlm_response_status issue(bool write, std::uint64_t address, unsigned char* data, std::uint64_t bytes,
-                                 sc_core::sc_time& delay) {
+                                 sc_core::sc_time& delay, bool completes_with_next = false) {
     tlm::tlm_generic_payload p;
     p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     p.set_address(address);
     p.set_data_ptr(data);
     p.set_data_length(unsigned(bytes));
     p.set_streaming_width(unsigned(bytes));
+    if (completes_with_next) p.set_extension(new CompletesWithNext);  // freed with the payload
     delay = sc_core::SC_ZERO_TIME;
     socket->b_transport(p, delay);
     return p.get_response_status();
@@ -50,8 +55,9 @@ struct Initiator : sc_core::sc_module {
 
   // A timing-only read issued without waiting, as a DMA engine issues its
   // transfers.
-  tlm::tlm_response_status issue_read(std::uint64_t address, std::uint64_t bytes, sc_core::sc_time& delay) {
-    return issue(false, address, nullptr, bytes, delay);
+  tlm::tlm_response_status issue_read(std::uint64_t address, std::uint64_t bytes, sc_core::sc_time& delay,
+                                      bool completes_with_next = false) {
+    return issue(false, address, nullptr, bytes, delay, completes_with_next);
   }
 };
 
@@ -144,6 +150,101 @@ TEST_CASE("DramTarget keeps the calls a DMA issues without waiting outstanding t
 
 TEST_CASE("DramTarget keeps the calls a DMA issues without waiting outstanding together (lpddr4-3200)") {
   check_outstanding_calls_stream("lpddr4-3200");
+}
+
+TEST_CASE("A batch of CompletesWithNext calls completes when the last of its bursts does, as trace mode times them") {
+  // 3000 random 64 B reads issued at time 0 as one batch: every call but the
+  // last carries CompletesWithNext, as DmaEngine marks them. The last call's
+  // delay must be the completion of every burst of the batch, which trace
+  // mode gives for the same requests (one per clock from cycle 0, the
+  // front end DramTarget has): its last_done_cycle. Marked calls are done
+  // when accepted. Unmarked, each call's delay leaves out the later calls'
+  // bursts that FR-FCFS serves first, so the largest can fall short.
+  const DramConfig config = dram_preset("ddr4-2400");
+  DramTarget dram("dram", config);
+  Initiator dma("dma");
+  dma.socket.bind(dram.socket);
+  std::vector<MemoryTraceRecord> trace(3000);
+  std::uint64_t lcg = 99;
+  for (auto& r : trace) {
+    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+    r.address = (lcg >> 24) % (1ull << 32) / 64 * 64;
+  }
+  sc_core::sc_time last_call_done, largest_marked;
+  dma.body = [&](Initiator& self) {
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+      sc_core::sc_time delay;
+      const bool marked = i + 1 < trace.size();
+      REQUIRE(self.issue_read(trace[i].address, 64, delay, marked) == tlm::TLM_OK_RESPONSE);
+      if (marked) largest_marked = std::max(largest_marked, delay);
+      else last_call_done = delay;
+    }
+  };
+  sc_core::sc_start();
+  const DramReplayResult replay = replay_memory_trace(config, trace, 64);
+  const sc_core::sc_time trace_done = sc_core::sc_time(config.tCK_ns, sc_core::SC_NS) * double(replay.last_done_cycle);
+  INFO("batch done " << last_call_done << ", trace mode " << trace_done << ", marked calls accepted by "
+                     << largest_marked);
+  CHECK(last_call_done == trace_done);
+  CHECK(largest_marked < last_call_done);
+  CHECK(dram.dram_counters_at(sc_core::sc_time_stamp()).read_bursts == trace.size());
+}
+
+namespace {
+
+// Runs `body` in a thread of its own (DmaEngine is called from a process).
+struct Thread : sc_core::sc_module {
+  std::function<void()> body;
+  SC_HAS_PROCESS(Thread);
+  Thread(sc_core::sc_module_name n, std::function<void()> b) : sc_module(n), body(std::move(b)) { SC_THREAD(run); }
+  void run() { body(); }
+};
+
+// Records every call it gets: address, length and whether it carries
+// CompletesWithNext.
+struct RecordingTarget : sc_core::sc_module {
+  struct Call {
+    std::uint64_t address, bytes;
+    bool completes_with_next;
+    bool operator==(const Call& o) const {
+      return address == o.address && bytes == o.bytes && completes_with_next == o.completes_with_next;
+    }
+    friend std::ostream& operator<<(std::ostream& os, const Call& c) {
+      return os << "{" << c.address << ", " << c.bytes << (c.completes_with_next ? ", marked}" : "}");
+    }
+  };
+  tlm_utils::simple_target_socket<RecordingTarget> socket;
+  std::vector<Call> calls;
+  explicit RecordingTarget(sc_core::sc_module_name n) : sc_module(n), socket("socket") {
+    socket.register_b_transport(this, &RecordingTarget::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time&) {
+    calls.push_back({p.get_address(), p.get_data_length(), p.get_extension<CompletesWithNext>() != nullptr});
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("DmaEngine splits transfers at multiples of its burst size and marks all but each port's last call") {
+  // 64 B transactions: a transfer starting at 16 ends its first transaction
+  // at 64, so no DRAM burst is fetched by two transactions (before, 16..80,
+  // 80..144, ... each straddled a burst its neighbour fetched again: 6 %
+  // more DRAM bursts for tiny-transformer on edge-int8-32x32 with lpddr5-6400).
+  DmaEngine dma("dma", 2, 64);
+  RecordingTarget port0("port0"), port1("port1");
+  dma.ports[0]->bind(port0.socket);
+  dma.ports[1]->bind(port1.socket);
+  Thread issuer("issuer", [&] {
+    dma.issue({{0, 16, 200, false}, {1, 0, 128, true}, {0, 1000, 10, false}, {1, 4096, 0, false}});
+  });
+  sc_core::sc_start();
+  using Call = RecordingTarget::Call;
+  CHECK(port0.calls == std::vector<Call>{{16, 48, true}, {64, 64, true}, {128, 64, true}, {192, 24, true},
+                                         {1000, 10, false}});
+  CHECK(port1.calls == std::vector<Call>{{0, 64, true}, {64, 64, false}});
+  CHECK(dma.bursts(0) == 5);
+  CHECK(dma.bursts(1) == 2);
 }
 
 TEST_CASE("Asking DramTarget for its counters mid-stream changes no later call's timing") {
