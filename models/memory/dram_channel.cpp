@@ -477,7 +477,7 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
   if (e.is_write) {
     const std::uint64_t data_end = t + t_.CWL + burst_cycles_;
     bank_next_pre_[bank] = later(bank_next_pre_[bank], data_end + t_.tWR);
-    group_ready_[kCandWrite][group] = later(group_ready_[kCandWrite][group], t + t_.tCCD_L);
+    group_ready_[kCandWrite][group] = later(group_ready_[kCandWrite][group], t + t_.tCCD_L_WR);
     group_ready_[kCandRead][group] = later(group_ready_[kCandRead][group], data_end + t_.tWTR_L);
     unit_next_wr_[unit] = later(unit_next_wr_[unit], t + t_.tCCD_S);
     unit_next_rd_[unit] = later(unit_next_rd_[unit], data_end + t_.tWTR_S);

@@ -29,7 +29,7 @@ DramConfig make_ddr4_2400() {
   c.columns = 1024;
   c.bus_width_bits = 64;
   c.burst_length = 8;
-  c.timing = {16, 12, 16, 16, 16, 39, 55, 4, 6, 26, 4, 6, 18, 3, 9, 9, 312, 9360, 1};
+  c.timing = {16, 12, 16, 16, 16, 39, 55, 4, 6, 26, 4, 6, 6, 18, 3, 9, 9, 312, 9360, 1};
   c.address_mapping = "ro:ba:co:bg";
   return c;
 }
@@ -47,7 +47,7 @@ DramConfig make_ddr4_3200() {
   c.columns = 1024;
   c.bus_width_bits = 64;
   c.burst_length = 8;
-  c.timing = {22, 16, 22, 22, 22, 52, 74, 4, 8, 34, 4, 8, 24, 4, 12, 12, 560, 12480, 1};
+  c.timing = {22, 16, 22, 22, 22, 52, 74, 4, 8, 34, 4, 8, 8, 24, 4, 12, 12, 560, 12480, 1};
   c.address_mapping = "ro:ba:co:bg";
   return c;
 }
@@ -57,8 +57,11 @@ DramConfig make_ddr5_4800() {
   // banks, 64 Ki rows, 1 Ki columns), one rank, one 32-bit sub-channel, BL16.
   // tRAS 32 ns, tWR 30 ns, tRTP 7.5 ns, tCCD_L/tRRD_L max(8 nCK, 5 ns),
   // tFAW 32 nCK (1 KiB page), tWTR_S/L max(4 nCK, 2.5 ns)/max(16 nCK, 10 ns),
-  // tRFC1 295 ns (16 Gb), tREFI 3.9 us; CWL = CL - 2. ACT, RD and WR are
-  // two-cycle commands on the DDR5 CA bus.
+  // tRFC1 295 ns (16 Gb), tREFI 3.9 us; CWL = CL - 2. Writes to one bank
+  // group wait tCCD_L_WR 20 ns = 48 nCK (Ramulator 2.1 DDR5_4800AN nCCDL_WR;
+  // JESD79-5's tCCD_L_WR2, 10 ns, applies to writes needing no on-die ECC
+  // read-modify-write: --set tCCD_L_WR=24). ACT, RD and WR are two-cycle
+  // commands on the DDR5 CA bus.
   DramConfig c;
   c.preset = "ddr5-4800";
   c.tCK_ns = 1.0 / 2.4;
@@ -68,7 +71,7 @@ DramConfig make_ddr5_4800() {
   c.columns = 1024;
   c.bus_width_bits = 32;
   c.burst_length = 16;
-  c.timing = {34, 32, 34, 34, 34, 77, 111, 8, 12, 32, 8, 12, 72, 6, 24, 18, 708, 9360, 2};
+  c.timing = {34, 32, 34, 34, 34, 77, 111, 8, 12, 32, 8, 12, 48, 72, 6, 24, 18, 708, 9360, 2};
   c.act_command_cycles = 2;
   c.cas_command_cycles = 2;
   c.address_mapping = "ro:ba:co:bg";
@@ -88,7 +91,7 @@ DramConfig make_lpddr4_3200() {
   c.columns = 1024;
   c.bus_width_bits = 32;
   c.burst_length = 16;
-  c.timing = {28, 14, 29, 29, 29, 68, 97, 16, 16, 64, 8, 8, 29, 16, 16, 12, 448, 6246, 1};
+  c.timing = {28, 14, 29, 29, 29, 68, 97, 16, 16, 64, 8, 8, 8, 29, 16, 16, 12, 448, 6246, 1};
   c.address_mapping = "ro:ba:co";
   return c;
 }
@@ -96,10 +99,14 @@ DramConfig make_lpddr4_3200() {
 DramConfig make_lpddr5_6400() {
   // LPDDR5-6400 (JESD209-5), bank-group mode (4 x 4 banks), 16 Gb x16
   // channel, BL32 = 64 B; CK = 800 MHz with 8 data beats per CK (WCK 4:1).
-  // Cycle values of Ramulator 2's LPDDR5_6400 preset (RL 20, WL 11, tRCD 15,
+  // Cycle values of Ramulator 2.0's LPDDR5_6400 preset (RL 20, WL 11, tRCD 15,
   // tRPpb 15, tRAS 34, tWR 28, tRTP 4, tRRD 4, tFAW 16, tWTR_S/L 5/10,
-  // tRFCab 280 ns, tREFI 3906 ns); tRC = tRAS + tRPpb (Ramulator's nRC 30 is
-  // below its own tRAS).
+  // tRFCab 280 ns, tREFI 3906 ns; Ramulator 2.1 and gem5 use RL 17, 2.1 WL 9);
+  // tRC = tRAS + tRPpb (Ramulator's nRC 30 is below its own tRAS). A BL32
+  // burst is 4 CK, but in bank-group mode it moves as two 16-beat halves
+  // with a gap another bank group can fill: the same bank group waits
+  // tCCD_L = 8 CK (gem5 LPDDR5_6400_1x16_BG_BL32; Ramulator 2.1 has 2 x BL/n
+  // with BL16).
   DramConfig c;
   c.preset = "lpddr5-6400";
   c.tCK_ns = 1.25;
@@ -110,7 +117,7 @@ DramConfig make_lpddr5_6400() {
   c.bus_width_bits = 16;
   c.burst_length = 32;
   c.data_beats_per_clock = 8;
-  c.timing = {20, 11, 15, 15, 15, 34, 49, 4, 4, 16, 4, 4, 28, 5, 10, 4, 224, 3125, 2};
+  c.timing = {20, 11, 15, 15, 15, 34, 49, 4, 4, 16, 4, 8, 8, 28, 5, 10, 4, 224, 3125, 2};
   c.address_mapping = "ro:ba:co:bg";
   return c;
 }
@@ -122,7 +129,7 @@ DramConfig make_lpddr5x_8533() {
   DramConfig c = make_lpddr5_6400();
   c.preset = "lpddr5x-8533";
   c.tCK_ns = 0.9375;
-  c.timing = {27, 15, 20, 20, 20, 45, 65, 6, 6, 22, 4, 4, 37, 7, 14, 8, 299, 4167, 2};
+  c.timing = {27, 15, 20, 20, 20, 45, 65, 6, 6, 22, 4, 8, 8, 37, 7, 14, 8, 299, 4167, 2};
   return c;
 }
 
@@ -141,7 +148,7 @@ DramConfig make_hbm2() {
   c.columns = 128;
   c.bus_width_bits = 64;
   c.burst_length = 4;
-  c.timing = {14, 5, 14, 12, 14, 34, 48, 4, 4, 15, 2, 4, 16, 6, 8, 5, 260, 3900, 1};
+  c.timing = {14, 5, 14, 12, 14, 34, 48, 4, 4, 15, 2, 4, 4, 16, 6, 8, 5, 260, 3900, 1};
   c.split_command_bus = true;
   c.act_command_cycles = 2;
   c.address_mapping = "ro:ba:co:bg:pc";
@@ -166,7 +173,7 @@ DramConfig make_hbm3() {
   c.bus_width_bits = 32;
   c.burst_length = 8;
   c.data_beats_per_clock = 4;
-  c.timing = {23, 8, 23, 20, 23, 55, 77, 7, 7, 24, 2, 4, 26, 10, 13, 8, 416, 6240, 1};
+  c.timing = {23, 8, 23, 20, 23, 55, 77, 7, 7, 24, 2, 4, 4, 26, 10, 13, 8, 416, 6240, 1};
   c.split_command_bus = true;
   c.act_command_cycles = 2;
   c.address_mapping = "ro:ba:co:bg:ch:pc";
@@ -231,6 +238,7 @@ void check_config(const DramConfig& c, const FailFn& fail) {
   if (t.tRC < t.tRP) fail({"tRC", "tRP"}, fmt::format("tRC {} < tRP {}", t.tRC, t.tRP));
   if (t.tRRD_L < t.tRRD_S) fail({"tRRD_L", "tRRD_S"}, fmt::format("tRRD_L {} < tRRD_S {}", t.tRRD_L, t.tRRD_S));
   if (t.tCCD_L < t.tCCD_S) fail({"tCCD_L", "tCCD_S"}, fmt::format("tCCD_L {} < tCCD_S {}", t.tCCD_L, t.tCCD_S));
+  if (t.tCCD_L_WR < t.tCCD_S) fail({"tCCD_L_WR", "tCCD_S"}, fmt::format("tCCD_L_WR {} < tCCD_S {}", t.tCCD_L_WR, t.tCCD_S));
   if (t.tWTR_L < t.tWTR_S) fail({"tWTR_L", "tWTR_S"}, fmt::format("tWTR_L {} < tWTR_S {}", t.tWTR_L, t.tWTR_S));
   if (t.tCCD_S < c.burst_cycles()) {
     fail({"tCCD_S", "burst_length", "data_beats_per_clock"}, fmt::format("tCCD_S {} is shorter than a burst ({} cycles): data would overlap",
@@ -294,7 +302,7 @@ const std::vector<std::string>& dram_parameter_keys() {
   static const std::vector<std::string> keys{
       "tCK", "channels", "pseudo_channels", "ranks", "bank_groups", "banks_per_group", "rows", "columns",
       "bus_width_bits", "burst_length", "data_beats_per_clock", "CL", "CWL", "tRCD", "tRCDWR", "tRP", "tRAS", "tRC",
-      "tRRD_S", "tRRD_L", "tFAW", "tCCD_S", "tCCD_L", "tWR", "tWTR_S", "tWTR_L", "tRTP", "tRFC", "tREFI", "tRTRS",
+      "tRRD_S", "tRRD_L", "tFAW", "tCCD_S", "tCCD_L", "tCCD_L_WR", "tWR", "tWTR_S", "tWTR_L", "tRTP", "tRFC", "tREFI", "tRTRS",
       "split_command_bus", "act_command_cycles", "cas_command_cycles", "page_policy", "read_queue_depth",
       "write_queue_depth", "write_high_watermark", "write_low_watermark", "address_mapping", "address_hash"};
   return keys;
@@ -318,6 +326,7 @@ DramConfig load_dram_config(YamlMap& m) {
   const std::string name = m.choice("preset", dram_preset_names());
   DramConfig c = dram_preset(name);
   const bool rcdwr_follows = c.timing.tRCDWR == c.timing.tRCD;
+  const bool ccd_l_wr_follows = c.timing.tCCD_L_WR == c.timing.tCCD_L;
 
   // DRAM clocks of 10 MHz (LPDDR4's slowest, JESD209-4) to 10 GHz: qarch run
   // keeps the period in whole picoseconds (SystemC), under 0.5 % off from 100 ps.
@@ -354,6 +363,8 @@ DramConfig load_dram_config(YamlMap& m) {
   cycles("tFAW", t.tFAW);
   cycles("tCCD_S", t.tCCD_S);
   cycles("tCCD_L", t.tCCD_L);
+  if (ccd_l_wr_follows) t.tCCD_L_WR = t.tCCD_L;
+  cycles("tCCD_L_WR", t.tCCD_L_WR);
   cycles("tWR", t.tWR);
   cycles("tWTR_S", t.tWTR_S);
   cycles("tWTR_L", t.tWTR_L);

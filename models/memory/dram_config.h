@@ -29,6 +29,7 @@ struct DramTiming {
   int tFAW = 0;    // window holding at most four ACTs per rank / pseudo-channel
   int tCCD_S = 0;  // column to column, different bank group
   int tCCD_L = 0;  // column to column, same bank group
+  int tCCD_L_WR = 0;  // write to write, same bank group (DDR5: longer; = tCCD_L elsewhere)
   int tWR = 0;     // end of write data to PRE
   int tWTR_S = 0;  // end of write data to RD, different bank group
   int tWTR_L = 0;  // end of write data to RD, same bank group

@@ -129,6 +129,32 @@ TEST_CASE("HBM2 64-byte requests are two 32-byte bursts and the latency runs to 
   CHECK(r.avg_read_latency_cycles == 14 + 4 + 14 + 2);  // tRCD + tCCD_L + CL + burst
 }
 
+TEST_CASE("lpddr5 BL32 in bank-group mode: the same bank group's next column command waits tCCD_L = 8 CK") {
+  // A BL32 burst is 4 CK but moves as two 16-beat halves with a gap another
+  // bank group can fill, so the same bank group waits 8 CK (gem5
+  // LPDDR5_6400_1x16_BG_BL32: tCCD_L 10 ns = 8 CK at 800 MHz). Two reads of
+  // one row of bank group 0 (ro:ba:co:bg, 64 B bursts: 0x100 is column
+  // burst 1 of group 0): ACT 0, RD 15 (tRCD) and 23, done 23 + CL 20 +
+  // burst 4 = 47. The preset had tCCD_L 4 (done at 43): a stream within one
+  // bank group ran at twice the rate.
+  const auto r = replay_memory_trace(dram_preset("lpddr5-6400"), parse("0x0 READ 0\n0x100 READ 0\n"));
+  CHECK(r.last_done_cycle == 47);
+  // lpddr5x-8533: the same 8 CK.
+  const auto x = replay_memory_trace(dram_preset("lpddr5x-8533"), parse("0x0 READ 0\n0x100 READ 0\n"));
+  CHECK(x.last_done_cycle == 20 + 8 + 27 + 4);  // tRCD + tCCD_L + CL + burst
+}
+
+TEST_CASE("ddr5-4800 writes to one bank group wait tCCD_L_WR (20 ns), reads tCCD_L (5 ns)") {
+  // JESD79-5 / Ramulator 2.1 DDR5_4800AN: nCCDL_WR 48, nCCDL 12. Two
+  // requests to one row of bank group 0 (ro:ba:co:bg, 64 B bursts, 8 bank
+  // groups: 0x200 is column burst 1 of group 0): ACT 0, the first column
+  // command at tRCD 34, the second tCCD_L(_WR) later; done + CWL 32 or CL 34,
+  // + burst 8.
+  const DramConfig c = dram_preset("ddr5-4800");
+  CHECK(replay_memory_trace(c, parse("0x0 WRITE 0\n0x200 WRITE 0\n")).last_done_cycle == 34 + 48 + 32 + 8);
+  CHECK(replay_memory_trace(c, parse("0x0 READ 0\n0x200 READ 0\n")).last_done_cycle == 34 + 12 + 34 + 8);
+}
+
 TEST_CASE("a request takes every burst that holds one of its bytes") {
   // 64 B bursts (DDR4, BL8 x 64 bit): a 64 B request at 0x20 covers
   // 0x20..0x5f, bytes of the bursts at 0x0 and 0x40; at 0x40, one burst.
