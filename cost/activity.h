@@ -82,6 +82,7 @@ struct CacheGeometry {
   int line_bytes = 64;
   int data_width_bits = 64;  // bits per data-array access
   int tag_bits = 20;         // per line, plus 2 state bits
+  int instances = 1;         // identical caches (one per DRAM port): each access is priced on one
 };
 
 struct ComponentInventory {

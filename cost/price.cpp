@@ -104,7 +104,7 @@ CostReport price(const ActivityCounters& counters, const ComponentInventory& inv
                           writes * memory.sram_write_pj(data)) * ef;
   }
   for (const CacheGeometry& c : inventory.caches) {
-    r.area_um2.cache += (memory.sram_area_um2(tag_array(c)) + memory.sram_area_um2(data_array(c))) * af;
+    r.area_um2.cache += (memory.sram_area_um2(tag_array(c)) + memory.sram_area_um2(data_array(c))) * c.instances * af;
   }
 
   for (const OffChipActivity& a : counters.dram) {

@@ -135,10 +135,13 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
     inv.scratchpads.push_back({s->name, {static_cast<double>(s->size_bytes), port_bits, static_cast<int>(s->banks)}});
   }
   if (c.system_cache) {
-    // One cache per DRAM port; priced as one of their total capacity.
+    // One cache per DRAM port: an access goes to one of them. (Priced as one
+    // cache of their total capacity, each access cost sqrt(ports) times too
+    // much with dram.ports: per_operand.)
     cost::CacheGeometry g;
     g.name = "system_cache";
-    g.capacity_bytes = static_cast<double>(c.system_cache->size_bytes) * c.dram_port_count();
+    g.capacity_bytes = static_cast<double>(c.system_cache->size_bytes);
+    g.instances = c.dram_port_count();
     g.ways = c.system_cache->ways;
     g.line_bytes = c.system_cache->line_bytes;
     inv.caches.push_back(g);

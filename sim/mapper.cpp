@@ -380,10 +380,15 @@ StreamSpace stream_space(const AcceleratorConfig& c, bool in_flash) {
                                                      "preset)", c.where("dram").describe())};
   }
   const memory::DramConfig& d = *c.dram.detailed;
+  // The --set that gave a count the capacity comes from, else the section.
+  const SetArgument* set = c.set_argument_within({"dram.preset", "dram.channels", "dram.pseudo_channels", "dram.ranks",
+                                                  "dram.bank_groups", "dram.banks_per_group", "dram.rows", "dram.columns",
+                                                  "dram.bus_width_bits"});
+  const SourceRef capacity_source = set ? set->source(set->key_path) : c.where("dram");
   return {operand_stream_bytes(c),
           fmt::format("a quarter of the DRAM's {} ({}: channels x pseudo_channels x ranks x bank_groups x "
                       "banks_per_group x rows x columns x bus_width_bits / 8 = {} x {} x {} x {} x {} x {} x {} x {} / 8)",
-                      format_bytes(static_cast<double>(d.capacity_bytes())), c.where("dram").describe(), d.channels,
+                      format_bytes(static_cast<double>(d.capacity_bytes())), capacity_source.describe(), d.channels,
                       d.pseudo_channels, d.ranks, d.bank_groups, d.banks_per_group, d.rows, d.columns,
                       d.bus_width_bits)};
 }

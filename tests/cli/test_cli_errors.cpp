@@ -496,11 +496,21 @@ TEST_CASE("operands larger than their quarter of the DRAM are refused by run and
   check_error("run -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml --set dram.rows=16 -w " +
                   kTinyTransformer,
               "tiny-transformer.yaml:12: ops[0]: with this op the workload's weights need");
+  // The capacity is named where its count came from: the --set that gave it
+  // (the file's dram line was named, which does not hold the 16), else the
+  // file, however many other --set keys the section has.
   check_error("run -a " + std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml --set dram.rows=16 -w " +
                   kTinyTransformer,
-              "a quarter of the DRAM's 512 KiB (" + std::string(QARCH_SOURCE_DIR) +
-                  "/accelerators/edge-int4-lpddr5-cache.yaml:25: dram: channels x pseudo_channels x ranks x bank_groups x "
-                  "banks_per_group x rows x columns x bus_width_bits / 8 = 1 x 1 x 1 x 4 x 4 x 16 x 1024 x 16 / 8)");
+              "a quarter of the DRAM's 512 KiB (--set dram.rows=16: dram.rows: channels x pseudo_channels x ranks x "
+              "bank_groups x banks_per_group x rows x columns x bus_width_bits / 8 = 1 x 1 x 1 x 4 x 4 x 16 x 1024 x 16 / 8)");
+  std::string rows16 = read_file(std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int4-lpddr5-cache.yaml");
+  const std::string preset_line = "  preset: lpddr5-6400\n";
+  REQUIRE(rows16.find(preset_line) != std::string::npos);
+  rows16.replace(rows16.find(preset_line), preset_line.size(), preset_line + "  rows: 16\n");
+  write_file(dir + "/rows16.yaml", rows16);
+  check_error("run -a " + dir + "/rows16.yaml --set dram.tRCD=20 -w " + kTinyTransformer,
+              "a quarter of the DRAM's 512 KiB (" + dir + "/rows16.yaml:25: dram: channels x pseudo_channels x ranks x "
+              "bank_groups x banks_per_group x rows x columns x bus_width_bits / 8 = 1 x 1 x 1 x 4 x 4 x 16 x 1024 x 16 / 8)");
 }
 
 TEST_CASE("an empty path is refused as naming no file, for every option that takes one") {

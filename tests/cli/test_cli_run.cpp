@@ -389,6 +389,29 @@ TEST_CASE("without a cache, the DMA's transaction size leaves a detailed DRAM's 
   CHECK(small["bytes"]["dram_read"] == large["bytes"]["dram_read"]);
 }
 
+TEST_CASE("with dram.ports: per_operand, each port's system cache is priced as the cache it is") {
+  // The INT4 GEMV behind the 1 MiB write-through cache: the same lookups,
+  // hits and fills whether one cache serves the three streams or each port
+  // has its own. Each access goes to one 1 MiB cache, so the cache energy is
+  // the same; the area is three caches'. (Priced as one 3 MiB cache, the
+  // energy was sqrt(3) = 1.73x.)
+  const std::string root = QARCH_SOURCE_DIR;
+  auto run = [&](const std::string& ports) {
+    return run_workload(root + "/accelerators/edge-int4-lpddr5-cache.yaml --set system_cache.write_policy=wt "
+                        "--set dram.ports=" + ports,
+                        read_file(root + "/workloads/examples/gemv-4096-int4.yaml"));
+  };
+  const auto shared = run("shared"), per_operand = run("per_operand");
+  for (const char* count : {"reads", "writes", "hits", "fills", "writebacks"}) {
+    INFO(count);
+    REQUIRE(per_operand["memory"]["system_cache"][count] == shared["memory"]["system_cache"][count]);
+  }
+  CHECK(per_operand["cost"]["energy_pj"]["cache"].get<double>() ==
+        Approx(shared["cost"]["energy_pj"]["cache"].get<double>()).epsilon(1e-9));
+  CHECK(per_operand["cost"]["area_um2"]["cache"].get<double>() ==
+        Approx(3 * shared["cost"]["area_um2"]["cache"].get<double>()).epsilon(1e-9));
+}
+
 TEST_CASE("with a write-through cache, a write miss is priced as the write-through it is, not also as a fill") {
   // A 64 Ki-element INT8 add on edge-int4-lpddr5-cache (1 MiB, 64 B lines)
   // made write-through (no write-allocate): the DMA reads 2 x 64 KiB (2048

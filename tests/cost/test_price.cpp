@@ -4,6 +4,8 @@
 // table's per-bit figures, not through price().
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "common/input_error.h"
@@ -136,4 +138,22 @@ TEST_CASE("a bit-serial MAC with 2:4 sparsity or packed lanes is refused, not pr
     CHECK_THROWS_WITH(price(f.counters, f.inventory, table, tech),
                       Catch::Contains("MAC int8 x int8 -> int32: a bit-serial PE is modelled without 2:4 sparsity"));
   }
+}
+
+TEST_CASE("identical cache instances (one per DRAM port) add area, not energy per access") {
+  // dram.ports: per_operand puts a system cache on each of three ports. An
+  // access goes to one of them: priced on one cache's geometry. (Priced as
+  // one cache of three times the capacity, each access cost sqrt(3) times as
+  // much: an SRAM access scales with capacity^0.5, docs/cost.md.)
+  const CostTable& table = default_cost_table();
+  const TechnologyPoint tech = resolve_technology(table, "7nm");
+  Fixture one, three, merged;
+  three.inventory.caches[0].instances = 3;
+  merged.inventory.caches[0].capacity_bytes *= 3;
+  const CostReport r1 = price(one.counters, one.inventory, table, tech);
+  const CostReport r3 = price(three.counters, three.inventory, table, tech);
+  const CostReport rm = price(merged.counters, merged.inventory, table, tech);
+  CHECK(r3.energy_pj.cache == Approx(r1.energy_pj.cache).epsilon(1e-12));
+  CHECK(r3.area_um2.cache == Approx(3 * r1.area_um2.cache).epsilon(1e-12));
+  CHECK(rm.energy_pj.cache == Approx(std::sqrt(3.0) * r1.energy_pj.cache).epsilon(1e-9));
 }
