@@ -52,6 +52,7 @@ MemoryCounters AcceleratorTop::memory_counters() {
     counts["reads"] += c.reads;
     counts["writes"] += c.writes;
     counts["hits"] += c.hits;
+    counts["hit_bytes"] += c.hit_bytes;
     counts["misses"] += c.misses;
     counts["fills"] += c.fills;
     counts["evictions"] += c.evictions;

@@ -115,6 +115,7 @@ Activity Controller::cache_activity() const {
     const memory::CacheCounters& c = cache->cache_counters();
     a.cache_lookups += c.reads + c.writes;
     a.cache_hits += c.hits;
+    a.cache_hit_bytes += c.hit_bytes;
     a.cache_misses += c.misses;
     a.cache_writebacks += c.writebacks;
     a.cache_fills += c.fills;
@@ -127,6 +128,7 @@ void Controller::count_cache_activity(PassResult& rec, const Activity& before) c
   const Activity now = cache_activity();
   rec.activity.cache_lookups += now.cache_lookups - before.cache_lookups;
   rec.activity.cache_hits += now.cache_hits - before.cache_hits;
+  rec.activity.cache_hit_bytes += now.cache_hit_bytes - before.cache_hit_bytes;
   rec.activity.cache_misses += now.cache_misses - before.cache_misses;
   rec.activity.cache_writebacks += now.cache_writebacks - before.cache_writebacks;
   rec.activity.cache_fills += now.cache_fills - before.cache_fills;

@@ -79,9 +79,11 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
     }
     counters.dram = {{c.dram.standard, a.cache_fills * fill_bytes,
                       (a.cache_writebacks + a.cache_write_throughs) * line}};
-    // Every lookup reads the set's tags; hits and write-backs read a line of
-    // data, fills write one.
-    counters.caches = {{"system_cache", a.cache_lookups, (a.cache_hits + a.cache_writebacks) * line,
+    // Every lookup reads the set's tags; a hit reads (or writes) the bytes it
+    // moves, a write-back reads a line of data, a fill writes one. (Each hit
+    // was priced as a whole line: with lines longer than the DMA's accesses,
+    // 1 KiB weight slices from 1 MiB lines, 1024x the data energy.)
+    counters.caches = {{"system_cache", a.cache_lookups, a.cache_hit_bytes + a.cache_writebacks * line,
                         a.cache_fills * line}};
   }
   counters.cycles = static_cast<std::uint64_t>(std::max<std::int64_t>(0, cycles));

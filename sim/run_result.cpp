@@ -24,7 +24,7 @@ nlohmann::json activity_json(const Activity& a) {
       {"dram_bursts", a.dram_bursts},
       {"flash_read_bytes", {{"filter", a.flash_filter_read_bytes}}},
       {"system_cache",
-       {{"lookups", a.cache_lookups}, {"hits", a.cache_hits}, {"misses", a.cache_misses},
+       {{"lookups", a.cache_lookups}, {"hits", a.cache_hits}, {"hit_bytes", a.cache_hit_bytes}, {"misses", a.cache_misses},
         {"writebacks", a.cache_writebacks}, {"fills", a.cache_fills}, {"write_throughs", a.cache_write_throughs}}},
   };
 }
@@ -57,6 +57,7 @@ void Activity::add(const Activity& o) {
   flash_filter_read_bytes += o.flash_filter_read_bytes;
   cache_lookups += o.cache_lookups;
   cache_hits += o.cache_hits;
+  cache_hit_bytes += o.cache_hit_bytes;
   cache_misses += o.cache_misses;
   cache_writebacks += o.cache_writebacks;
   cache_fills += o.cache_fills;

@@ -37,10 +37,11 @@ struct Activity {
   std::uint64_t dram_bursts = 0;
   std::uint64_t flash_filter_read_bytes = 0;
   // System cache activity this traffic caused (zero without a cache): line
-  // lookups, hits, misses, fills (lines fetched from DRAM: every read miss, and
-  // write misses under write-back/write-allocate only), write-backs of dirty
-  // victims and write-throughs (writes sent to DRAM, a line each).
-  std::uint64_t cache_lookups = 0, cache_hits = 0, cache_misses = 0, cache_writebacks = 0;
+  // lookups, hits (and the bytes they moved: a call's first and last lines
+  // may be partial), misses, fills (lines fetched from DRAM: every read miss,
+  // and write misses under write-back/write-allocate only), write-backs of
+  // dirty victims and write-throughs (writes sent to DRAM, a line each).
+  std::uint64_t cache_lookups = 0, cache_hits = 0, cache_hit_bytes = 0, cache_misses = 0, cache_writebacks = 0;
   std::uint64_t cache_fills = 0, cache_write_throughs = 0;
 
   void add(const Activity& other);

@@ -94,7 +94,7 @@ Cache::Cache(const CacheConfig& config, CacheDownstream* downstream)
       bank_free_(config_.banks, 0),
       mshr_free_(config_.mshrs, 0) {}
 
-Cache::Outcome Cache::access(std::uint64_t address, bool is_write, std::uint64_t cycle) {
+Cache::Outcome Cache::access(std::uint64_t address, bool is_write, std::uint64_t cycle, std::uint64_t bytes) {
   const std::uint64_t line = address / std::uint64_t(config_.line_bytes);
   const std::uint32_t set = std::uint32_t(line % sets_);
   const std::uint64_t tag = line / sets_;
@@ -114,6 +114,7 @@ Cache::Outcome Cache::access(std::uint64_t address, bool is_write, std::uint64_t
   for (int w = 0; w < config_.ways; ++w) {
     if (valid_[base + w] && tags_[base + w] == tag) {
       ++counters_.hits;
+      counters_.hit_bytes += bytes;
       out.hit = true;
       policy_->on_hit(set, w);
       out.done_cycle = std::max(looked_up, fill_ready_[base + w]);

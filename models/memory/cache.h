@@ -62,6 +62,7 @@ struct CacheCounters {
   std::uint64_t reads = 0;
   std::uint64_t writes = 0;
   std::uint64_t hits = 0;
+  std::uint64_t hit_bytes = 0;       // bytes the hits read or wrote in the data array
   std::uint64_t misses = 0;
   std::uint64_t fills = 0;           // lines fetched from downstream: read misses, write misses with write-allocate
   std::uint64_t evictions = 0;
@@ -92,7 +93,12 @@ class Cache {
   // Validates the config (InputError).
   explicit Cache(const CacheConfig& config, CacheDownstream* downstream = nullptr);
 
-  Outcome access(std::uint64_t address, bool is_write, std::uint64_t cycle = 0);
+  // An access to the line holding `address` that moves `bytes` of it (for
+  // the data array's energy; the whole line unless given).
+  Outcome access(std::uint64_t address, bool is_write, std::uint64_t cycle = 0) {
+    return access(address, is_write, cycle, std::uint64_t(config_.line_bytes));
+  }
+  Outcome access(std::uint64_t address, bool is_write, std::uint64_t cycle, std::uint64_t bytes);
   const CacheCounters& counters() const { return counters_; }
   const CacheConfig& config() const { return config_; }
 

@@ -412,6 +412,30 @@ TEST_CASE("with dram.ports: per_operand, each port's system cache is priced as t
         Approx(3 * shared["cost"]["area_um2"]["cache"].get<double>()).epsilon(1e-9));
 }
 
+TEST_CASE("a system cache's data energy follows the bytes it moves, not its line size") {
+  // The INT4 GEMV's weights through a 16 MiB cache: the DMA asks for 1 KiB
+  // slices. A hit moves the bytes of its line the call asks for, so the bytes
+  // the hits move never exceed what the DMA asked for. With 1 MiB lines the
+  // fills write 10 MiB and the hits read 8 MiB, about twice the data of 64 B
+  // lines (fills only): the cache energy must stay within 3x. Priced a whole
+  // line per hit, it was 916x (70.8 mJ against 77.3 uJ, 150x the run's DRAM energy).
+  const std::string root = QARCH_SOURCE_DIR;
+  auto run = [&](const std::string& line) {
+    return run_workload(root + "/accelerators/edge-int4-lpddr5-cache.yaml --set \"system_cache={size: 16 MiB, line: " +
+                            line + ", ways: 16}\"",
+                        read_file(root + "/workloads/examples/gemv-4096-int4.yaml"));
+  };
+  const auto small = run("64 B"), huge = run("1 MiB");
+  for (const auto* r : {&small, &huge}) {
+    const double asked = (*r)["bytes"]["dram_read"].get<double>() + (*r)["bytes"]["dram_write"].get<double>();
+    CHECK((*r)["memory"]["system_cache"]["hit_bytes"].get<double>() <= asked);
+  }
+  REQUIRE(huge["memory"]["system_cache"]["hits"].get<double>() > 8000);  // nearly every lookup hits
+  INFO("cache energy: 64 B lines " << small["cost"]["energy_pj"]["cache"] << " pJ, 1 MiB lines "
+                                    << huge["cost"]["energy_pj"]["cache"] << " pJ");
+  CHECK(huge["cost"]["energy_pj"]["cache"].get<double>() < 3 * small["cost"]["energy_pj"]["cache"].get<double>());
+}
+
 TEST_CASE("with a write-through cache, a write miss is priced as the write-through it is, not also as a fill") {
   // A 64 Ki-element INT8 add on edge-int4-lpddr5-cache (1 MiB, 64 B lines)
   // made write-through (no write-allocate): the DMA reads 2 x 64 KiB (2048
