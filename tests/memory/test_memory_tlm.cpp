@@ -330,14 +330,33 @@ TEST_CASE("CacheTarget and FlashTarget serve the last line below 2^64 and refuse
   CHECK(flash_delay.to_seconds() * 1e9 == Approx(flash_preset("ufs4.0").read_latency_ns + 4096 / 4.2));
 }
 
+namespace {
+
+// An initiator in front of a 16 KiB cache (64 B lines, 1 ns clock) in front
+// of a DRAM preset.
+struct CachedDram {
+  DramTarget dram;
+  CacheTarget cache;
+  Initiator cpu;
+  static CacheConfig cache_config() {
+    CacheConfig cc;
+    cc.size_bytes = 16 * 1024;
+    return cc;
+  }
+  explicit CachedDram(const std::string& preset)
+      : dram("dram", dram_preset(preset)), cache("cache", cache_config(), sc_core::sc_time(1, sc_core::SC_NS)), cpu("cpu") {
+    cpu.socket.bind(cache.socket);
+    cache.downstream.bind(dram.socket);
+  }
+};
+
+}  // namespace
+
 TEST_CASE("DramTarget keeps data and a cache in front of it turns repeats into hits") {
-  DramTarget dram("dram", dram_preset("hbm2"));
-  CacheConfig cc;
-  cc.size_bytes = 16 * 1024;
-  CacheTarget cache("cache", cc, sc_core::sc_time(1, sc_core::SC_NS));
-  Initiator cpu("cpu");
-  cpu.socket.bind(cache.socket);
-  cache.downstream.bind(dram.socket);
+  CachedDram system("hbm2");
+  Initiator& cpu = system.cpu;
+  const CacheTarget& cache = system.cache;
+  const DramTarget& dram = system.dram;
   sc_core::sc_time first, second;
   std::vector<unsigned char> readback(4096);
   cpu.body = [&](Initiator& self) {
@@ -361,13 +380,9 @@ TEST_CASE("CacheTarget counts the bytes each hit moves: a call's first and last 
   // (46 B); read again, both hit and move 100 B, not two lines' 128 B. A
   // 4 KiB read of whole lines hits 64 lines of 64 B. (The cost model prices
   // the data array by these bytes; it priced a line per hit, docs/cost.md.)
-  DramTarget dram("dram", dram_preset("ddr4-2400"));
-  CacheConfig cc;
-  cc.size_bytes = 16 * 1024;
-  CacheTarget cache("cache", cc, sc_core::sc_time(1, sc_core::SC_NS));
-  Initiator cpu("cpu");
-  cpu.socket.bind(cache.socket);
-  cache.downstream.bind(dram.socket);
+  CachedDram system("ddr4-2400");
+  Initiator& cpu = system.cpu;
+  const CacheTarget& cache = system.cache;
   std::uint64_t partial_hits = 0, partial_hit_bytes = 0;
   cpu.body = [&](Initiator& self) {
     std::vector<unsigned char> small(100), block(4096);
