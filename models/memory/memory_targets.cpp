@@ -99,7 +99,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
     if (a == last) break;  // (a + burst may be 2^64)
   }
   last_cycle_ = cycle;
-  batch_open_ = completes_with_next;
+  if (!posted) batch_open_ = completes_with_next;  // a posted write leaves a batch open
   // Posted, or completing with a later call: done when accepted (the
   // controller's queues hold the bursts).
   std::uint64_t done_cycle = cycle;
