@@ -1,6 +1,8 @@
 #include "models/memory/dma_engine.h"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "models/memory/transaction_extensions.h"
@@ -9,6 +11,10 @@ namespace qarch::memory {
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, int port_count, std::uint64_t burst_bytes)
     : sc_core::sc_module(name), burst_bytes_(burst_bytes), bursts_(static_cast<std::size_t>(port_count), 0) {
+  // A TLM payload's length is an unsigned int.
+  if (burst_bytes == 0 || burst_bytes > std::numeric_limits<unsigned>::max()) {
+    throw std::invalid_argument("DmaEngine: burst size " + std::to_string(burst_bytes) + " B; allowed: 1 .. 2^32 - 1 B");
+  }
   for (int i = 0; i < port_count; ++i) {
     ports.push_back(std::make_unique<Socket>(("port_" + std::to_string(i)).c_str()));
   }
@@ -31,6 +37,9 @@ sc_core::sc_time DmaEngine::issue(const std::vector<Request>& requests) {
   }
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const Request& r = requests[i];
+    if (r.bytes > 0 && r.address + (r.bytes - 1) < r.address) {
+      SC_REPORT_ERROR("DmaEngine", "a transfer runs past the last address (2^64 - 1)");
+    }
     payload_.set_command(r.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     for (std::uint64_t done = 0; done < r.bytes;) {
       // Transactions end on multiples of the burst size, as a DMA splits a

@@ -191,8 +191,10 @@ void CacheTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& del
   const std::uint64_t last = last_byte(p) / line * line;
   std::uint64_t done = cycle;
   for (std::uint64_t a = p.get_address() / line * line;; a += line) {
-    // The bytes of this line the call moves (its first and last lines may be partial).
-    const std::uint64_t bytes = std::min(last_byte(p), a + (line - 1)) - std::max<std::uint64_t>(p.get_address(), a) + 1;
+    // The bytes of this line the call moves (its first and last lines may be
+    // partial; a call of no bytes moves none).
+    const std::uint64_t bytes =
+        p.get_data_length() == 0 ? 0 : std::min(last_byte(p), a + (line - 1)) - std::max<std::uint64_t>(p.get_address(), a) + 1;
     done = std::max(done, cache_.access(a, p.is_write(), cycle, bytes).done_cycle);
     ++cycle;  // one line per cycle into the cache
     if (a == last) break;  // (a + line may be 2^64)

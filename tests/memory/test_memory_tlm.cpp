@@ -247,6 +247,13 @@ TEST_CASE("DmaEngine splits transfers at multiples of its burst size and marks a
   CHECK(dma.bursts(1) == 2);
 }
 
+TEST_CASE("DmaEngine refuses a burst size a TLM payload cannot carry") {
+  // 0 divided by zero when splitting (before the transactions were aligned:
+  // an endless loop); above 2^32 - 1 the payload's unsigned length truncated it.
+  CHECK_THROWS_WITH(DmaEngine("zero", 1, 0), "DmaEngine: burst size 0 B; allowed: 1 .. 2^32 - 1 B");
+  CHECK_THROWS_WITH(DmaEngine("huge", 1, 1ull << 32), "DmaEngine: burst size 4294967296 B; allowed: 1 .. 2^32 - 1 B");
+}
+
 TEST_CASE("Asking DramTarget for its counters mid-stream changes no later call's timing") {
   // Two identical hbm2 targets get the same 2000 random 512 B reads, issued
   // without waiting; one is asked for its counters before every call. The
@@ -377,8 +384,9 @@ TEST_CASE("DramTarget keeps data and a cache in front of it turns repeats into h
 
 TEST_CASE("CacheTarget counts the bytes each hit moves: a call's first and last lines may be partial") {
   // 64 B lines. A 100 B read at 0x0a touches lines 0x00 (54 B) and 0x40
-  // (46 B); read again, both hit and move 100 B, not two lines' 128 B. A
-  // 4 KiB read of whole lines hits 64 lines of 64 B. (The cost model prices
+  // (46 B); read again, both hit and move 100 B, not two lines' 128 B; a
+  // call of no bytes hits and moves none (it counted 1 B). A 4 KiB read of
+  // whole lines hits 64 lines of 64 B. (The cost model prices
   // the data array by these bytes; it priced a line per hit, docs/cost.md.)
   CachedDram system("ddr4-2400");
   Initiator& cpu = system.cpu;
@@ -388,15 +396,17 @@ TEST_CASE("CacheTarget counts the bytes each hit moves: a call's first and last 
     std::vector<unsigned char> small(100), block(4096);
     self.transfer(false, 0x0a, small);
     self.transfer(false, 0x0a, small);
+    sc_core::sc_time delay;
+    REQUIRE(self.issue(false, 0x0a, nullptr, 0, delay) == tlm::TLM_OK_RESPONSE);  // a lookup that moves nothing
     partial_hits = cache.cache_counters().hits;
     partial_hit_bytes = cache.cache_counters().hit_bytes;
     self.transfer(false, 0x1000, block);
     self.transfer(false, 0x1000, block);
   };
   sc_core::sc_start();
-  CHECK(partial_hits == 2);
+  CHECK(partial_hits == 3);
   CHECK(partial_hit_bytes == 100);
-  CHECK(cache.cache_counters().hits == 2 + 64);
+  CHECK(cache.cache_counters().hits == 3 + 64);
   CHECK(cache.cache_counters().hit_bytes == 100 + 4096);
 }
 
