@@ -79,10 +79,23 @@ DramAddressMap::DramAddressMap(const DramConfig& c) {
     order.push_back(field);
   }
   if (const int f = first_unmapped_field(c); f >= 0) {
-    throw InputError(fmt::format(
-        "address_mapping '{}': field '{}' is missing but the device has {} of them; the mapping must "
-        "list every field whose count is above 1, e.g. {}:{}",
-        c.address_mapping, kNames[f], counts[f], c.address_mapping, kNames[f]));
+    // Name every missing field, so that the example is a mapping that works.
+    std::vector<std::string> missing, named;
+    std::string example = c.address_mapping;
+    const std::string mapping = ":" + c.address_mapping + ":";
+    for (int g = f; g < kFields; ++g) {
+      if (counts[g] <= 1 || mapping.find(":" + std::string(kNames[g]) + ":") != std::string::npos) continue;
+      missing.push_back(kNames[g]);
+      named.push_back(fmt::format("'{}' ({})", kNames[g], counts[g]));
+      example += ":" + std::string(kNames[g]);
+    }
+    const std::string what =
+        missing.size() == 1
+            ? fmt::format("field '{}' is missing but the device has {} of them", kNames[f], counts[f])
+            : fmt::format("fields {} are missing (the device's counts in brackets)", fmt::join(named, ", "));
+    throw InputError(fmt::format("address_mapping '{}': {}; the mapping must list every field whose count is above 1, "
+                                 "e.g. {}",
+                                 c.address_mapping, what, example));
   }
 
   burst_offset_bits_ = log2_exact(std::uint64_t(c.burst_bytes()));

@@ -210,6 +210,8 @@ bool TraceLineParser::next(MemoryTraceRecord& record) {
     ++line_no_;
     parsed_bytes_ += std::uint64_t(end - begin) + 1;
     *end = '\0';  // the '\n', or the spare byte after the data
+    // A UTF-8 byte-order mark, as Windows editors write, before the first line.
+    if (line_no_ == 1 && end - begin >= 3 && std::memcmp(begin, "\xEF\xBB\xBF", 3) == 0) begin += 3;
     const char* p = begin;
     skip_space(p);
     if ((*p == '\0' && p == end) || *p == '#') continue;

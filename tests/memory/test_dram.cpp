@@ -288,6 +288,13 @@ TEST_CASE("dram config: preset plus overrides, with errors naming file, line and
                     "acc.yaml:2: dram.channels: address_mapping 'ro:ba:co:bg': field 'ch' is missing but the device "
                     "has 2 of them; the mapping must list every field whose count is above 1, e.g. ro:ba:co:bg:ch");
   CHECK_THROWS_WITH(load("preset: hbm2\nranks: 2\n"), Catch::StartsWith("acc.yaml:2: dram.ranks: "));
+  // Several fields missing: all are named, so the example works (it named
+  // only 'ch', and that mapping then failed on 'pc').
+  CHECK_THROWS_WITH(load("preset: hbm3\naddress_mapping: ro:ba:co:bg\n"),
+                    "acc.yaml:2: dram.address_mapping: address_mapping 'ro:ba:co:bg': fields 'ch' (16), 'pc' (2) are "
+                    "missing (the device's counts in brackets); the mapping must list every field whose count is "
+                    "above 1, e.g. ro:ba:co:bg:ch:pc");
+  CHECK(load("preset: hbm3\naddress_mapping: ro:ba:co:bg:ch:pc\n").capacity_bytes() == dram_preset("hbm3").capacity_bytes());
   CHECK_THROWS_WITH(load("preset: lpddr5-6400\nchannels: 2\naddress_mapping: ro:ba:co\n"),
                     Catch::StartsWith("acc.yaml:3: dram.address_mapping: "));
   CHECK(load("preset: lpddr5-6400\nchannels: 2\naddress_mapping: ro:ba:co:bg:ch\n").capacity_bytes() ==
@@ -386,6 +393,19 @@ TEST_CASE("trace lines that do not parse or go back in time are errors with the 
   CHECK(bare[0].address == 0x40);
   CHECK(bare[1].address == 0xff);
   CHECK(bare[2].address == 0xab);
+}
+
+TEST_CASE("a trace that starts with a UTF-8 byte-order mark reads as without it") {
+  // Windows editors write EF BB BF first; it was refused as a bad address
+  // quoting a line that looked valid (the mark is invisible).
+  const auto with_mark = parse("\xEF\xBB\xBF" "0x40 WRITE 3\n0x80 READ 5\n");
+  REQUIRE(with_mark.size() == 2);
+  CHECK(with_mark[0].address == 0x40);
+  CHECK(with_mark[0].is_write);
+  CHECK(with_mark[0].cycle == 3);
+  CHECK(with_mark[1].address == 0x80);
+  // Only before the first line: elsewhere it is not whitespace.
+  CHECK_THROWS_WITH(parse("0x0 READ 0\n\xEF\xBB\xBF" "0x40 READ 1\n"), Catch::Contains("t.trace:2: bad address"));
 }
 
 TEST_CASE("the trace reader streams long traces in blocks, in order, with the right line numbers") {

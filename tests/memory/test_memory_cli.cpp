@@ -181,6 +181,12 @@ TEST_CASE("qarch cache counts hits, misses and evictions") {
   CHECK(j["hits"] == 1);
   CHECK(j["misses"] == 4);
   CHECK(j["evictions"] == 2);
+  // The text names every counter the JSON has (write_throughs was left out,
+  // the one that matters under write-through): the WRITE, a miss written
+  // through without allocating, is one.
+  const Run text = run("cache --size 256B --line 64 --ways 1 --policy lru --write-policy wt --trace " + trace);
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("writebacks 0  write_throughs 1"));
 }
 
 TEST_CASE("qarch cache --seed takes any seed up to 2^63 - 1") {

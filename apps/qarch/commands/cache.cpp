@@ -107,11 +107,11 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
     }
     std::printf("%s", fmt::format("{} sets x {} ways x {} B lines, {}, {}\n"
                                   "accesses {} (reads {}, writes {}), hit rate {:.4f}\n"
-                                  "hits {}  misses {}  evictions {}  writebacks {}\n",
+                                  "hits {}  misses {}  evictions {}  writebacks {}  write_throughs {}\n",
                                   config.sets(), config.ways, config.line_bytes,
                                   config.replacement, opt->write_policy, k.reads + k.writes,
                                   k.reads, k.writes, hit_rate, k.hits, k.misses, k.evictions,
-                                  k.writebacks)
+                                  k.writebacks, k.write_throughs)
                           .c_str());
   });
 }
