@@ -22,14 +22,15 @@ std::array<std::uint64_t, kFields> field_counts(const DramConfig& c) {
           std::uint64_t(c.bursts_per_row())};
 }
 
-// The first field with a count above 1 that the mapping does not list; -1 if none.
-int first_unmapped_field(const DramConfig& c) {
+// The fields with a count above 1 that the mapping does not list.
+std::vector<int> unmapped_fields(const DramConfig& c) {
   const auto counts = field_counts(c);
   const std::string mapping = ":" + c.address_mapping + ":";
+  std::vector<int> fields;
   for (int f = 0; f < kFields; ++f) {
-    if (counts[f] > 1 && mapping.find(":" + std::string(kNames[f]) + ":") == std::string::npos) return f;
+    if (counts[f] > 1 && mapping.find(":" + std::string(kNames[f]) + ":") == std::string::npos) fields.push_back(f);
   }
-  return -1;
+  return fields;
 }
 
 int log2_exact(std::uint64_t v) {
@@ -41,8 +42,8 @@ int log2_exact(std::uint64_t v) {
 }  // namespace
 
 std::string unmapped_count_key(const DramConfig& config) {
-  const int f = first_unmapped_field(config);
-  return f < 0 ? "" : kCountKeys[f];
+  const std::vector<int> fields = unmapped_fields(config);
+  return fields.empty() ? "" : kCountKeys[fields.front()];
 }
 
 DramAddressMap::DramAddressMap(const DramConfig& c) {
@@ -78,17 +79,15 @@ DramAddressMap::DramAddressMap(const DramConfig& c) {
     }
     order.push_back(field);
   }
-  if (const int f = first_unmapped_field(c); f >= 0) {
+  if (const std::vector<int> missing = unmapped_fields(c); !missing.empty()) {
     // Name every missing field, so that the example is a mapping that works.
-    std::vector<std::string> missing, named;
+    std::vector<std::string> named;
     std::string example = c.address_mapping;
-    const std::string mapping = ":" + c.address_mapping + ":";
-    for (int g = f; g < kFields; ++g) {
-      if (counts[g] <= 1 || mapping.find(":" + std::string(kNames[g]) + ":") != std::string::npos) continue;
-      missing.push_back(kNames[g]);
-      named.push_back(fmt::format("'{}' ({})", kNames[g], counts[g]));
-      example += ":" + std::string(kNames[g]);
+    for (int f : missing) {
+      named.push_back(fmt::format("'{}' ({})", kNames[f], counts[f]));
+      example += ":" + std::string(kNames[f]);
     }
+    const int f = missing.front();
     const std::string what =
         missing.size() == 1
             ? fmt::format("field '{}' is missing but the device has {} of them", kNames[f], counts[f])
