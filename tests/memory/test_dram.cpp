@@ -277,6 +277,12 @@ TEST_CASE("dram config: preset plus overrides, with errors naming file, line and
 
   CHECK_THROWS_WITH(load("preset: ddr9\n"),
                     Catch::Contains("acc.yaml:1: dram.preset") && Catch::Contains("ddr4-2400"));
+  // Writes to one bank group no sooner than to another: tCCD_L_WR at least
+  // tCCD_S; it follows tCCD_L when only that is set.
+  CHECK_THROWS_WITH(load("preset: ddr5-4800\ntCCD_L_WR: 7\n"),
+                    "acc.yaml:2: dram.tCCD_L_WR: tCCD_L_WR 7 < tCCD_S 8");
+  CHECK(load("preset: ddr4-2400\ntCCD_L: 9\n").timing.tCCD_L_WR == 9);
+  CHECK(load("preset: ddr5-4800\ntCCD_L: 16\n").timing.tCCD_L_WR == 48);
   CHECK_THROWS_WITH(load("preset: ddr4-2400\ntRAS: 10\n"),
                     Catch::Contains("acc.yaml:2: dram.tRAS") && Catch::Contains("tRAS 10 < tRCD 16"));
   CHECK_THROWS_WITH(load("preset: ddr4-2400\naddress_mapping: ro:ba:co\n"),
