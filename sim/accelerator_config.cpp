@@ -265,15 +265,20 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   }
   dram.finish();
 
-  if (std::optional<YamlMap> cache = map.optional_map("system_cache")) {
-    // A design states its cache's size (docs/config.md): an empty section
-    // built CacheConfig's 32 KiB. The other keys have documented defaults;
-    // `qarch cache` gives its own --size default. Asked for first, so that a
-    // missing size is the error, and a misspelt one the unknown key.
+  // A design states its caches' sizes (docs/config.md): an empty section
+  // built CacheConfig's 32 KiB. The other keys have documented defaults;
+  // `qarch cache` gives its own --size default. Asked for first, so that a
+  // missing size is the error, and a misspelt one the unknown key.
+  const auto load_cache = [&](const char* section) -> std::optional<memory::CacheConfig> {
+    std::optional<YamlMap> cache = map.optional_map(section);
+    if (!cache) return std::nullopt;
     cache->byte_size("size", 1, memory::kMaxCacheBytes);
-    c.system_cache = memory::load_cache_config(*cache);
-    check_cache_holds_a_word(*c.system_cache, *cache);
-  }
+    const memory::CacheConfig loaded = memory::load_cache_config(*cache);
+    check_cache_holds_a_word(loaded, *cache);
+    return loaded;
+  };
+  c.system_cache = load_cache("system_cache");
+  c.weight_cache = load_cache("weight_cache");
   if (std::optional<YamlMap> flash = map.optional_map("flash")) {
     c.flash = memory::load_flash_config(*flash);
   }
@@ -300,13 +305,15 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
     // left out without a word.
     const std::pair<bool, SourceRef> memory_models[] = {{c.dram.detailed.has_value(), dram.where("preset")},
                                                         {c.system_cache.has_value(), map.where("system_cache")},
+                                                        {c.weight_cache.has_value(), map.where("weight_cache")},
                                                         {c.flash.has_value(), map.where("flash")}};
     for (const auto& [given, where] : memory_models) {
       if (given && c.traffic_model == "scalesim") {
         sim->fail("traffic_model",
                   fmt::format("'scalesim' is not allowed with {} (given at {}): it replays SCALE-Sim's scratchpad "
-                              "at dram.bandwidth and bypasses the DRAM model, system cache and flash; allowed: "
-                              "scalesim with dram.bandwidth (no dram.preset, system_cache or flash), or reuse",
+                              "at dram.bandwidth and bypasses the DRAM model, caches and flash; allowed: "
+                              "scalesim with dram.bandwidth (no dram.preset, system_cache, weight_cache or flash), "
+                              "or reuse",
                               where.key_path, where.location()));
       }
     }

@@ -75,7 +75,15 @@ struct AcceleratorConfig {
   std::optional<memory::CacheConfig> system_cache;
   // Optional: the weights (filter stream) live in flash and stream from it.
   std::optional<memory::FlashConfig> flash;
+  // Optional: an on-chip cache that only the weights (filter stream) pass
+  // through, between the DMA and where the weights live (a system cache, DRAM
+  // or flash).
+  std::optional<memory::CacheConfig> weight_cache;
   int dram_port_count() const { return dram.per_operand_ports ? 3 : 1; }
+  // The weights have a DMA port of their own, after the DRAM ports: to flash,
+  // or to their weight cache when they would otherwise share port 0.
+  bool weights_port_of_their_own() const { return flash || (weight_cache && !dram.per_operand_ports); }
+  int dma_port_count() const { return dram_port_count() + (weights_port_of_their_own() ? 1 : 0); }
   DmaConfig dma;
   std::string traffic_model = "reuse";
   // SCALE-Sim compatibility: report each layer's cycles as SCALE-Sim v2 does

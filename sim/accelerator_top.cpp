@@ -1,24 +1,23 @@
 #include "sim/accelerator_top.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace qarch::sim {
-namespace {
-// DMA ports: one per DRAM port, then one to flash when it holds the weights.
-int dma_port_count(const AcceleratorConfig& c) { return c.dram_port_count() + (c.flash ? 1 : 0); }
-}  // namespace
 
 AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorConfig& config,
                                const std::vector<OpPlan>& plans)
     : sc_core::sc_module(name),
       array("systolic_array", config.array.shape, sc_core::sc_time(config.cycle_seconds(), sc_core::SC_SEC)),
       vector_unit("vector_unit", config.vector_unit.lanes, sc_core::sc_time(config.cycle_seconds(), sc_core::SC_SEC)),
-      dma("dma", dma_port_count(config), config.dma.burst_bytes),
-      controller("controller", config, plans, array, vector_unit, dma, system_caches) {
+      dma("dma", config.dma_port_count(), config.dma.burst_bytes),
+      controller("controller", config, plans, array, vector_unit, dma, system_caches, weight_cache) {
   const sc_core::sc_time cycle(config.cycle_seconds(), sc_core::SC_SEC);
+  // What each DRAM port's traffic enters: [system cache ->] DRAM.
+  std::vector<tlm::tlm_target_socket<>*> port_entry;
   for (int i = 0; i < config.dram_port_count(); ++i) {
     const std::string name = "dram_" + std::to_string(i);
-    // DMA port -> [system cache ->] DRAM
     tlm::tlm_target_socket<>* dram_socket = nullptr;
     if (config.dram.detailed) {
       dram_model_ports.push_back(std::make_unique<memory::DramTarget>(name.c_str(), *config.dram.detailed));
@@ -28,27 +27,49 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorCo
           name.c_str(), config.dram.bandwidth_bytes_per_s, sc_core::sc_time(config.dram.latency_s, sc_core::SC_SEC)));
       dram_socket = &stand_in_ports.back()->socket;
     }
-    auto& port = *dma.ports[static_cast<std::size_t>(i)];
     if (config.system_cache) {
       system_caches.push_back(std::make_unique<memory::CacheTarget>(("system_cache_" + std::to_string(i)).c_str(),
                                                                      *config.system_cache, cycle));
-      port.bind(system_caches.back()->socket);
       system_caches.back()->downstream.bind(*dram_socket);
+      port_entry.push_back(&system_caches.back()->socket);
     } else {
-      port.bind(*dram_socket);
+      port_entry.push_back(dram_socket);
     }
   }
+  // Where the weights live: flash, or their DRAM port.
+  const int weights_dram_port = config.dram.per_operand_ports ? 1 : 0;
+  tlm::tlm_target_socket<>* weights_home = port_entry[static_cast<std::size_t>(weights_dram_port)];
   if (config.flash) {
     flash = std::make_unique<memory::FlashTarget>("flash", *config.flash);
-    dma.ports.back()->bind(flash->socket);
+    weights_home = &flash->socket;
   }
+  tlm::tlm_target_socket<>* weights_entry = weights_home;
+  if (config.weight_cache) {
+    weight_cache = std::make_unique<memory::CacheTarget>("weight_cache", *config.weight_cache, cycle);
+    if (!config.flash && !config.dram.per_operand_ports) {
+      shared_port_interconnect = std::make_unique<memory::Interconnect>("shared_port_interconnect", 2);
+      shared_port_interconnect->output.bind(*port_entry[0]);
+      port_entry[0] = shared_port_interconnect->inputs[0].get();
+      weights_home = shared_port_interconnect->inputs[1].get();
+    }
+    weight_cache->downstream.bind(*weights_home);
+    weights_entry = &weight_cache->socket;
+  }
+  for (int i = 0; i < config.dram_port_count(); ++i) {
+    const bool weights = config.weight_cache && config.dram.per_operand_ports && !config.flash && i == weights_dram_port;
+    dma.ports[static_cast<std::size_t>(i)]->bind(weights ? *weights_entry : *port_entry[static_cast<std::size_t>(i)]);
+  }
+  if (config.weights_port_of_their_own()) dma.ports.back()->bind(*weights_entry);
 }
 
 MemoryCounters AcceleratorTop::memory_counters() {
   MemoryCounters all;
-  for (const auto& cache : system_caches) {
+  std::vector<std::pair<const char*, const memory::CacheTarget*>> caches;
+  for (const auto& cache : system_caches) caches.emplace_back("system_cache", cache.get());
+  if (weight_cache) caches.emplace_back("weight_cache", weight_cache.get());
+  for (const auto& [model, cache] : caches) {
     const memory::CacheCounters& c = cache->cache_counters();
-    auto& counts = all["system_cache"];
+    auto& counts = all[model];
     counts["reads"] += c.reads;
     counts["writes"] += c.writes;
     counts["hits"] += c.hits;

@@ -1,6 +1,7 @@
 #pragma once
 // The SystemC top level assembled from a validated AcceleratorConfig:
-// controller, systolic array, vector unit, DMA and the DRAM behind TLM-2.0.
+// controller, systolic array, vector unit, DMA, and the caches, DRAM and
+// flash behind TLM-2.0.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "models/compute/systolic_array.h"
 #include "models/memory/dma_engine.h"
 #include "models/memory/dram_stand_in.h"
+#include "models/memory/interconnect.h"
 #include "models/memory/memory_targets.h"
 #include "sim/accelerator_config.h"
 #include "sim/controller.h"
@@ -32,11 +34,15 @@ class AcceleratorTop : public sc_core::sc_module {
   std::vector<std::unique_ptr<memory::DramTarget>> dram_model_ports;
   std::vector<std::unique_ptr<memory::CacheTarget>> system_caches;  // one per DRAM port
   std::unique_ptr<memory::FlashTarget> flash;                       // holds the weights
+  std::unique_ptr<memory::CacheTarget> weight_cache;                // the weights pass through it
+  // The weight cache's misses and the other operands onto one DRAM port
+  // (shared port, weights in DRAM).
+  std::unique_ptr<memory::Interconnect> shared_port_interconnect;
   Controller controller;
 
   // What the memory models counted by the current simulation time, by model
-  // ("dram" for the detailed DRAM model, "system_cache", "flash"), summed
-  // over ports.
+  // ("dram" for the detailed DRAM model, "system_cache", "weight_cache",
+  // "flash"), summed over ports.
   MemoryCounters memory_counters();
 };
 

@@ -25,7 +25,8 @@ std::uint64_t Controller::address(int stream, std::uint64_t base, std::uint64_t 
 Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
                        const std::vector<OpPlan>& plans, compute::SystolicArray& array,
                        compute::VectorUnit& vector_unit, memory::DmaEngine& dma,
-                       const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches)
+                       const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches,
+                       const std::unique_ptr<memory::CacheTarget>& weight_cache)
     : sc_core::sc_module(name),
       config_(config),
       plans_(plans),
@@ -33,6 +34,7 @@ Controller::Controller(sc_core::sc_module_name name, const AcceleratorConfig& co
       vector_unit_(vector_unit),
       dma_(dma),
       system_caches_(system_caches),
+      weight_cache_(weight_cache),
       cycle_(config.cycle_seconds(), sc_core::SC_SEC),
       region_bytes_(operand_stream_bytes(config)) {
   std::vector<std::pair<std::size_t, std::size_t>> passes;  // (op, pass)
@@ -88,7 +90,7 @@ void Controller::advance(Cursor& c) const {
 }
 
 int Controller::port(int stream) const {
-  if (stream == kFilter && config_.flash) return config_.dram_port_count();  // weights in flash
+  if (stream == kFilter && config_.weights_port_of_their_own()) return config_.dram_port_count();
   return config_.dram.per_operand_ports ? stream : 0;
 }
 
@@ -106,33 +108,29 @@ void Controller::note_dram(PassTiming& timing, sc_core::sc_time begin, sc_core::
 std::uint64_t Controller::dram_bursts() const {
   std::uint64_t bursts = 0;
   for (int p = 0; p < config_.dram_port_count(); ++p) bursts += dma_.bursts(p);
+  // The weights' own port leads to DRAM when they are not in flash.
+  if (config_.weights_port_of_their_own() && !config_.flash) bursts += dma_.bursts(config_.dram_port_count());
   return bursts;
 }
 
+namespace {
+CacheActivity counts_of(const memory::CacheTarget& cache) {
+  const memory::CacheCounters& c = cache.cache_counters();
+  return {c.reads + c.writes, c.hits, c.hit_bytes, c.misses, c.writebacks, c.fills, c.write_throughs};
+}
+}  // namespace
+
 Activity Controller::cache_activity() const {
   Activity a;
-  for (const auto& cache : system_caches_) {
-    const memory::CacheCounters& c = cache->cache_counters();
-    a.cache_lookups += c.reads + c.writes;
-    a.cache_hits += c.hits;
-    a.cache_hit_bytes += c.hit_bytes;
-    a.cache_misses += c.misses;
-    a.cache_writebacks += c.writebacks;
-    a.cache_fills += c.fills;
-    a.cache_write_throughs += c.write_throughs;
-  }
+  for (const auto& cache : system_caches_) a.system_cache.add(counts_of(*cache));
+  if (weight_cache_) a.weight_cache = counts_of(*weight_cache_);
   return a;
 }
 
 void Controller::count_cache_activity(PassResult& rec, const Activity& before) const {
   const Activity now = cache_activity();
-  rec.activity.cache_lookups += now.cache_lookups - before.cache_lookups;
-  rec.activity.cache_hits += now.cache_hits - before.cache_hits;
-  rec.activity.cache_hit_bytes += now.cache_hit_bytes - before.cache_hit_bytes;
-  rec.activity.cache_misses += now.cache_misses - before.cache_misses;
-  rec.activity.cache_writebacks += now.cache_writebacks - before.cache_writebacks;
-  rec.activity.cache_fills += now.cache_fills - before.cache_fills;
-  rec.activity.cache_write_throughs += now.cache_write_throughs - before.cache_write_throughs;
+  rec.activity.system_cache.add(now.system_cache.since(before.system_cache));
+  rec.activity.weight_cache.add(now.weight_cache.since(before.weight_cache));
 }
 
 void Controller::load_thread() {

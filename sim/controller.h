@@ -34,7 +34,8 @@ class Controller : public sc_core::sc_module {
   Controller(sc_core::sc_module_name name, const AcceleratorConfig& config,
              const std::vector<OpPlan>& plans, compute::SystolicArray& array,
              compute::VectorUnit& vector_unit, memory::DmaEngine& dma,
-             const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches);
+             const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches,
+             const std::unique_ptr<memory::CacheTarget>& weight_cache);
 
   // Valid after sc_start() returns.
   RunResult result() const;
@@ -61,7 +62,7 @@ class Controller : public sc_core::sc_module {
   const FoldSchedule& schedule_of(const Cursor& c) const { return *schedules_[c.op][c.pass]; }
   PassResult& record_of(const Cursor& c) { return records_[c.op][c.pass][static_cast<std::size_t>(c.repeat)]; }
   int port(int stream) const;  // 0 ifmap, 1 filter, 2 ofmap
-  std::uint64_t dram_bursts() const;  // the DMA's bursts so far on its DRAM ports (not flash's)
+  std::uint64_t dram_bursts() const;  // the DMA's bursts so far to DRAM (not flash's)
   // When a pass ran and its DRAM traffic's window, in cycles from the run's
   // start: a pass's first loads are issued (prefetched) while the pass before
   // it computes, before its own start is known, so the report's window
@@ -72,9 +73,9 @@ class Controller : public sc_core::sc_module {
   };
   PassTiming& timing_of(const Cursor& c) { return pass_timing_[c.op][c.pass][static_cast<std::size_t>(c.repeat)]; }
   void note_dram(PassTiming& timing, sc_core::sc_time begin, sc_core::sc_time end) const;
-  // The system caches' counts so far, summed over ports, in Activity's cache
-  // fields; `count_cache_activity` adds those since `before` to `rec`: a DMA
-  // issue is served without a wait, so they are that issue's.
+  // The caches' counts so far (the system caches summed over ports), in
+  // Activity's cache fields; `count_cache_activity` adds those since `before`
+  // to `rec`: a DMA issue is served without a wait, so they are that issue's.
   Activity cache_activity() const;
   void count_cache_activity(PassResult& rec, const Activity& before) const;
 
@@ -87,7 +88,9 @@ class Controller : public sc_core::sc_module {
   compute::SystolicArray& array_;
   compute::VectorUnit& vector_unit_;
   memory::DmaEngine& dma_;
-  const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches_;  // filled before sc_start
+  // Filled before sc_start.
+  const std::vector<std::unique_ptr<memory::CacheTarget>>& system_caches_;
+  const std::unique_ptr<memory::CacheTarget>& weight_cache_;
   sc_core::sc_time cycle_;
 
   std::vector<std::vector<std::unique_ptr<FoldSchedule>>> schedules_;

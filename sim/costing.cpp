@@ -58,33 +58,46 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
       {"ifmap", a.sram_ifmap_read_bytes, a.dram_ifmap_read_bytes},
       {"filter", a.sram_filter_read_bytes, a.dram_filter_read_bytes + a.flash_filter_read_bytes},
       {"ofmap", a.dram_ofmap_write_bytes + a.sram_ofmap_read_bytes, a.sram_ofmap_write_bytes + a.dram_psum_read_bytes}};
-  if (c.flash) counters.flash = {{c.flash->preset, a.flash_filter_read_bytes, 0}};
+  // Each cache fill is a transfer of its own, and the detailed DRAM moves
+  // whole bursts: a line shorter than a burst moves a burst. Write-backs and
+  // write-throughs are posted and consecutive lines go as one transfer
+  // (models/memory/memory_targets.h), so lines shorter than a burst share
+  // bursts: priced at line bytes. The stand-in and flash have no bursts.
+  const auto dram_fill_bytes = [&](std::uint64_t line) {
+    if (!c.dram.detailed) return line;
+    const auto burst = static_cast<std::uint64_t>(c.dram.detailed->burst_bytes());
+    return (line + burst - 1) / burst * burst;
+  };
+  // Every lookup reads the set's tags; a hit reads (or writes) the bytes it
+  // moves, a write-back reads a line of data, a fill writes one. (Each hit
+  // was priced as a whole line: with lines longer than the DMA's accesses,
+  // 1 KiB weight slices from 1 MiB lines, 1024x the data energy.)
+  const auto cache_activity = [](const char* name, const CacheActivity& ca, std::uint64_t line) {
+    return cost::CacheActivity{name, ca.lookups, ca.hit_bytes + ca.writebacks * line, ca.fills * line};
+  };
+  // The weights leave where they live as the DMA asks for them or, behind a
+  // weight cache, as its fills (it only reads).
+  std::uint64_t weight_bytes_from_home = a.dram_filter_read_bytes + a.flash_filter_read_bytes;
+  if (c.weight_cache) {
+    const auto line = static_cast<std::uint64_t>(c.weight_cache->line_bytes);
+    weight_bytes_from_home = a.weight_cache.fills * (c.flash ? line : dram_fill_bytes(line));
+    counters.caches.push_back(cache_activity("weight_cache", a.weight_cache, line));
+  }
+  if (c.flash) counters.flash = {{c.flash->preset, weight_bytes_from_home, 0}};
   if (!c.system_cache) {
-    counters.dram = {{c.dram.standard, a.dram_read_bytes(), a.dram_ofmap_write_bytes}};
+    counters.dram = {{c.dram.standard,
+                      a.dram_ifmap_read_bytes + a.dram_psum_read_bytes + (c.flash ? 0 : weight_bytes_from_home),
+                      a.dram_ofmap_write_bytes}};
   } else {
-    const auto line = static_cast<std::uint64_t>(c.system_cache->line_bytes);
-    // The DRAM moves what the cache sends it, a line at a time: the lines it
-    // fetched (fills: read misses, and write misses only with write-allocate;
-    // under write-through a write miss fills nothing), write-backs of dirty
+    // The DRAM moves what the system cache sends it, a line at a time (the
+    // weight cache's fills are among its lookups): the lines it fetched
+    // (fills: read misses, and write misses only with write-allocate; under
+    // write-through a write miss fills nothing), write-backs of dirty
     // victims and write-throughs.
-    // Each fill is a DRAM transfer of its own, and the detailed DRAM moves
-    // whole bursts: a line shorter than a burst moves a burst. Write-backs and
-    // write-throughs are posted and consecutive lines go as one transfer
-    // (models/memory/memory_targets.h), so lines shorter than a burst share
-    // bursts: priced at line bytes. The stand-in has no bursts.
-    std::uint64_t fill_bytes = line;
-    if (c.dram.detailed) {
-      const auto burst = static_cast<std::uint64_t>(c.dram.detailed->burst_bytes());
-      fill_bytes = (line + burst - 1) / burst * burst;
-    }
-    counters.dram = {{c.dram.standard, a.cache_fills * fill_bytes,
-                      (a.cache_writebacks + a.cache_write_throughs) * line}};
-    // Every lookup reads the set's tags; a hit reads (or writes) the bytes it
-    // moves, a write-back reads a line of data, a fill writes one. (Each hit
-    // was priced as a whole line: with lines longer than the DMA's accesses,
-    // 1 KiB weight slices from 1 MiB lines, 1024x the data energy.)
-    counters.caches = {{"system_cache", a.cache_lookups, a.cache_hit_bytes + a.cache_writebacks * line,
-                        a.cache_fills * line}};
+    const auto line = static_cast<std::uint64_t>(c.system_cache->line_bytes);
+    counters.dram = {{c.dram.standard, a.system_cache.fills * dram_fill_bytes(line),
+                      (a.system_cache.writebacks + a.system_cache.write_throughs) * line}};
+    counters.caches.push_back(cache_activity("system_cache", a.system_cache, line));
   }
   counters.cycles = static_cast<std::uint64_t>(std::max<std::int64_t>(0, cycles));
   counters.clock_hz = c.clock_hz;
@@ -136,18 +149,20 @@ cost::ComponentInventory component_inventory(const AcceleratorConfig& c, const c
   for (const ScratchpadConfig* s : {&c.ifmap, &c.filter, &c.ofmap}) {
     inv.scratchpads.push_back({s->name, {static_cast<double>(s->size_bytes), port_bits, static_cast<int>(s->banks)}});
   }
-  if (c.system_cache) {
-    // One cache per DRAM port: an access goes to one of them. (Priced as one
-    // cache of their total capacity, each access cost sqrt(ports) times too
-    // much with dram.ports: per_operand.)
+  const auto cache_geometry = [](const char* name, const memory::CacheConfig& cache, int instances) {
     cost::CacheGeometry g;
-    g.name = "system_cache";
-    g.capacity_bytes = static_cast<double>(c.system_cache->size_bytes);
-    g.instances = c.dram_port_count();
-    g.ways = c.system_cache->ways;
-    g.line_bytes = c.system_cache->line_bytes;
-    inv.caches.push_back(g);
-  }
+    g.name = name;
+    g.capacity_bytes = static_cast<double>(cache.size_bytes);
+    g.instances = instances;
+    g.ways = cache.ways;
+    g.line_bytes = cache.line_bytes;
+    return g;
+  };
+  // One system cache per DRAM port: an access goes to one of them. (Priced
+  // as one cache of their total capacity, each access cost sqrt(ports) times
+  // too much with dram.ports: per_operand.)
+  if (c.system_cache) inv.caches.push_back(cache_geometry("system_cache", *c.system_cache, c.dram_port_count()));
+  if (c.weight_cache) inv.caches.push_back(cache_geometry("weight_cache", *c.weight_cache, 1));
   return inv;
 }
 

@@ -8,6 +8,11 @@
 namespace qarch::sim {
 namespace {
 
+nlohmann::json cache_json(const CacheActivity& c) {
+  return {{"lookups", c.lookups},       {"hits", c.hits},   {"hit_bytes", c.hit_bytes},          {"misses", c.misses},
+          {"writebacks", c.writebacks}, {"fills", c.fills}, {"write_throughs", c.write_throughs}};
+}
+
 nlohmann::json activity_json(const Activity& a) {
   return {
       {"macs_by_format_pair", a.macs_by_format_pair},
@@ -23,9 +28,8 @@ nlohmann::json activity_json(const Activity& a) {
       {"dram_write_bytes", {{"ofmap", a.dram_ofmap_write_bytes}}},
       {"dram_bursts", a.dram_bursts},
       {"flash_read_bytes", {{"filter", a.flash_filter_read_bytes}}},
-      {"system_cache",
-       {{"lookups", a.cache_lookups}, {"hits", a.cache_hits}, {"hit_bytes", a.cache_hit_bytes}, {"misses", a.cache_misses},
-        {"writebacks", a.cache_writebacks}, {"fills", a.cache_fills}, {"write_throughs", a.cache_write_throughs}}},
+      {"system_cache", cache_json(a.system_cache)},
+      {"weight_cache", cache_json(a.weight_cache)},
   };
 }
 
@@ -55,13 +59,23 @@ void Activity::add(const Activity& o) {
   dram_psum_read_bytes += o.dram_psum_read_bytes;
   dram_bursts += o.dram_bursts;
   flash_filter_read_bytes += o.flash_filter_read_bytes;
-  cache_lookups += o.cache_lookups;
-  cache_hits += o.cache_hits;
-  cache_hit_bytes += o.cache_hit_bytes;
-  cache_misses += o.cache_misses;
-  cache_writebacks += o.cache_writebacks;
-  cache_fills += o.cache_fills;
-  cache_write_throughs += o.cache_write_throughs;
+  system_cache.add(o.system_cache);
+  weight_cache.add(o.weight_cache);
+}
+
+void CacheActivity::add(const CacheActivity& o) {
+  lookups += o.lookups;
+  hits += o.hits;
+  hit_bytes += o.hit_bytes;
+  misses += o.misses;
+  writebacks += o.writebacks;
+  fills += o.fills;
+  write_throughs += o.write_throughs;
+}
+
+CacheActivity CacheActivity::since(const CacheActivity& b) const {
+  return {lookups - b.lookups,       hits - b.hits,   hit_bytes - b.hit_bytes,          misses - b.misses,
+          writebacks - b.writebacks, fills - b.fills, write_throughs - b.write_throughs};
 }
 
 std::uint64_t Activity::macs() const {

@@ -19,6 +19,18 @@ inline constexpr int kResultSchemaVersion = 1;
 // "system_cache", "flash") and counter name.
 using MemoryCounters = std::map<std::string, std::map<std::string, std::uint64_t>>;
 
+// What a cache did for the traffic of one pass or op (zero without the
+// cache): line lookups, hits (and the bytes they moved: a call's first and
+// last lines may be partial), misses, fills (lines fetched from below: every
+// read miss, and write misses under write-back/write-allocate only),
+// write-backs of dirty victims and write-throughs (writes sent below, a line
+// each).
+struct CacheActivity {
+  std::uint64_t lookups = 0, hits = 0, hit_bytes = 0, misses = 0, writebacks = 0, fills = 0, write_throughs = 0;
+  void add(const CacheActivity& other);
+  CacheActivity since(const CacheActivity& before) const;
+};
+
 // Activity of one pass or op: what the cost model prices.
 struct Activity {
   std::map<std::string, std::uint64_t> macs_by_format_pair;
@@ -36,13 +48,9 @@ struct Activity {
   std::uint64_t dram_ofmap_write_bytes = 0, dram_psum_read_bytes = 0;
   std::uint64_t dram_bursts = 0;
   std::uint64_t flash_filter_read_bytes = 0;
-  // System cache activity this traffic caused (zero without a cache): line
-  // lookups, hits (and the bytes they moved: a call's first and last lines
-  // may be partial), misses, fills (lines fetched from DRAM: every read miss,
-  // and write misses under write-back/write-allocate only), write-backs of
-  // dirty victims and write-throughs (writes sent to DRAM, a line each).
-  std::uint64_t cache_lookups = 0, cache_hits = 0, cache_hit_bytes = 0, cache_misses = 0, cache_writebacks = 0;
-  std::uint64_t cache_fills = 0, cache_write_throughs = 0;
+  // What the caches did for this traffic: the system caches (summed over
+  // DRAM ports) and the weight cache.
+  CacheActivity system_cache, weight_cache;
 
   void add(const Activity& other);
   std::uint64_t dram_read_bytes() const { return dram_ifmap_read_bytes + dram_filter_read_bytes + dram_psum_read_bytes; }

@@ -1,6 +1,7 @@
 // qarch run / demo / validate / import, end to end.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <sstream>
 
@@ -460,6 +461,94 @@ TEST_CASE("with a write-through cache, a write miss is priced as the write-throu
     CHECK((*activity)["system_cache"]["write_throughs"] == 1024);
   }
   CHECK(j["cost"]["energy_pj"]["dram"].get<double>() == Approx(3072.0 * 64 * 8 * 5.5).epsilon(1e-12));
+}
+
+namespace {
+
+// The 512x512x256 INT8 GEMM (M 512, N 512, K 256) of the two tests below on
+// edge-int8-32x32, input stationary, with `memory_args`: its JSON result.
+// The 512 inputs are mapped 32 at a time (16 folds), and each fold streams
+// all 256 x 512 B = 131,072 B of weights: 2 MiB of weight reads.
+nlohmann::json run_restreamed_weights(const std::string& memory_args) {
+  return run_workload(kEdgeAccelerator + " --set compute.systolic_array.dataflow=is " + memory_args,
+                      "name: g\nops:\n  - {name: g, type: gemm, m: 512, n: 512, k: 256}\n");
+}
+
+const std::string kWeightCache256KiB = " --set \"weight_cache={size: 256 KiB, line: 64 B, ways: 8}\"";
+
+}  // namespace
+
+TEST_CASE("a weight cache that holds the weights fetches a weight matrix the dataflow streams 16 times once") {
+  // LPDDR5-6400 moves 64 B bursts (16 bit x BL32), and every DMA call here
+  // is line- and burst-aligned. Without the cache the DRAM reads what the
+  // DMA asks: (ifmap + weights + partial sums) / 64 B bursts. With a 256 KiB
+  // cache the 2,048 weight lines are fetched once (compulsory misses) and
+  // the other 15 streams hit: 32,768 lookups, 30,720 hits, and the DRAM reads
+  // 2,048 weight bursts instead of 32,768. Through one shared DRAM port (the
+  // interconnect merges the cache's fills) or per-operand ports alike.
+  const std::string lpddr5 = "--set \"dram={preset: lpddr5-6400}\"";
+  const nlohmann::json plain = run_restreamed_weights(lpddr5);
+  const auto& asked = plain["activity"]["dram_read_bytes"];
+  REQUIRE(asked["filter"] == 16 * 131072);
+  const std::uint64_t others = asked["ifmap"].get<std::uint64_t>() + asked["psum"].get<std::uint64_t>();
+  CHECK(plain["memory"]["dram"]["read_bursts"] == (others + 16 * 131072) / 64);
+  CHECK_FALSE(plain["memory"].contains("weight_cache"));
+  for (const std::string ports : {"shared", "per_operand"}) {
+    CAPTURE(ports);
+    const nlohmann::json cached = run_restreamed_weights(lpddr5 + " --set dram.ports=" + ports + kWeightCache256KiB);
+    const auto& cache = cached["memory"]["weight_cache"];
+    CHECK(cache["reads"] == 32768);
+    CHECK(cache["writes"] == 0);
+    CHECK(cache["fills"] == 2048);
+    CHECK(cache["misses"] == 2048);
+    CHECK(cache["hits"] == 30720);
+    CHECK(cache["hit_bytes"] == 30720 * 64);
+    CHECK(cache["evictions"] == 0);
+    for (const char* count : {"lookups", "hits", "hit_bytes", "misses", "fills", "writebacks", "write_throughs"}) {
+      CHECK(cached["ops"][0]["activity"]["weight_cache"][count] == cached["activity"]["weight_cache"][count]);
+    }
+    CHECK(cached["activity"]["weight_cache"]["lookups"] == 32768);
+    CHECK(cached["memory"]["dram"]["read_bursts"] == others / 64 + 2048);
+    // The DMA's bytes are what the cache was asked for.
+    CHECK(cached["bytes"]["dram_read"] == plain["bytes"]["dram_read"]);
+    // cost/tables/default.yaml: lpddr5 5.5 pJ/bit, reads and writes alike.
+    const double written = plain["bytes"]["dram_write"].get<double>();
+    CHECK(cached["cost"]["energy_pj"]["dram"].get<double>() ==
+          Approx((double(others) + 131072 + written) * 8 * 5.5).epsilon(1e-12));
+    CHECK(plain["cost"]["energy_pj"]["dram"].get<double>() ==
+          Approx((double(others) + 16 * 131072 + written) * 8 * 5.5).epsilon(1e-12));
+    CHECK(cached["cost"]["energy_pj"]["cache"].get<double>() > 0);
+    CHECK(cached["cost"]["area_um2"]["cache"].get<double>() > 0);
+    CHECK(plain["cost"]["area_um2"]["cache"].get<double>() == 0);
+    double op_energy = 0;
+    for (const auto& op : cached["ops"]) op_energy += op["energy_pj"].get<double>();
+    CHECK(op_energy == Approx(cached["energy_pj"].get<double>()).epsilon(1e-9));
+  }
+  // Half the matrix's size under LRU: each set (128 of 8 ways) sees its 16
+  // lines in the same cyclic order every stream, so every lookup misses.
+  const nlohmann::json thrashing =
+      run_restreamed_weights(lpddr5 + " --set \"weight_cache={size: 64 KiB, line: 64 B, ways: 8, replacement: lru}\"");
+  CHECK(thrashing["memory"]["weight_cache"]["misses"] == 32768);
+  CHECK(thrashing["memory"]["dram"]["read_bursts"] == plain["memory"]["dram"]["read_bursts"]);
+}
+
+TEST_CASE("a weight cache in front of flash reads each weight page from flash once") {
+  // The GEMM above with its weights in UFS 4.0 flash (4 KiB pages): without
+  // the cache flash reads the 16 streams, 2 MiB; with it, the 2,048 lines
+  // of the matrix once, 131,072 B in 32 pages. Flash energy is priced on
+  // what flash read: ufs4.0 reads 6.0 MB/s per mA at 2.5 V (cost/tables/
+  // default.yaml), 2.5 V x 1 mA / 6.0 MB/s = 416.67 pJ per byte.
+  const std::string flash = "--set \"flash={preset: ufs4.0}\"";
+  const nlohmann::json plain = run_restreamed_weights(flash);
+  CHECK(plain["memory"]["flash"]["read_bytes"] == 16 * 131072);
+  const nlohmann::json cached = run_restreamed_weights(flash + kWeightCache256KiB);
+  CHECK(cached["bytes"]["flash_read"] == 16 * 131072);  // the DMA's: what the cache was asked for
+  CHECK(cached["memory"]["flash"]["read_bytes"] == 131072);
+  CHECK(cached["memory"]["flash"]["pages_read"] == 32);
+  CHECK(cached["memory"]["weight_cache"]["fills"] == 2048);
+  CHECK(cached["memory"]["weight_cache"]["hits"] == 30720);
+  CHECK(cached["cost"]["energy_pj"]["flash"].get<double>() == Approx(131072 * 2.5e-3 / 6.0e6 * 1e12));
+  CHECK(plain["cost"]["energy_pj"]["flash"].get<double>() == Approx(16 * 131072 * 2.5e-3 / 6.0e6 * 1e12));
 }
 
 TEST_CASE("behind a cache with lines shorter than a DRAM burst, each fill is priced as the burst the DRAM moved") {

@@ -14,6 +14,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/memory/dma_engine.h"
+#include "models/memory/interconnect.h"
 #include "models/memory/dram_trace.h"
 #include "models/memory/memory_targets.h"
 
@@ -245,6 +246,21 @@ TEST_CASE("DmaEngine splits transfers at multiples of its burst size and marks a
   CHECK(port1.calls == std::vector<Call>{{0, 64, true}, {64, 64, false}});
   CHECK(dma.bursts(0) == 5);
   CHECK(dma.bursts(1) == 2);
+}
+
+TEST_CASE("Interconnect passes two ports' calls onto one target in the order they are issued, marks and all") {
+  // The weights' DMA port (through a weight cache) and the shared data port
+  // onto one DRAM port (sim/accelerator_top.cpp).
+  DmaEngine dma("dma", 2, 64);
+  Interconnect interconnect("interconnect", 2);
+  RecordingTarget memory("memory");
+  dma.ports[0]->bind(*interconnect.inputs[0]);
+  dma.ports[1]->bind(*interconnect.inputs[1]);
+  interconnect.output.bind(memory.socket);
+  Thread issuer("issuer", [&] { dma.issue({{0, 0, 128, false}, {1, 4096, 64, false}, {0, 8192, 64, true}}); });
+  sc_core::sc_start();
+  using Call = RecordingTarget::Call;
+  CHECK(memory.calls == std::vector<Call>{{0, 64, true}, {64, 64, true}, {4096, 64, false}, {8192, 64, false}});
 }
 
 TEST_CASE("DmaEngine refuses a burst size a TLM payload cannot carry") {

@@ -95,7 +95,7 @@ TEST_CASE("the scalesim traffic model needs a whole number of bytes per cycle, c
   CHECK(builtin_accelerator({"clock=1 GHz", "dram.bandwidth=25.6 GB/s"}).traffic_model == "reuse");
 }
 
-TEST_CASE("the scalesim traffic model with a DRAM preset, a system cache or flash is an error naming both keys") {
+TEST_CASE("the scalesim traffic model with a DRAM preset, a cache or flash is an error naming both keys") {
   const std::string file = qarch::test::write_temp_file(
       "scalesim_preset.yaml", std::string(builtin_accelerator_yaml()) + "simulation:\n  traffic_model: scalesim\n");
   const AcceleratorConfig bandwidth_only = load_accelerator(file, {"dram.bandwidth=32 GB/s"});  // 32 B per cycle
@@ -103,11 +103,14 @@ TEST_CASE("the scalesim traffic model with a DRAM preset, a system cache or flas
   CHECK_THROWS_WITH(load_accelerator(file, {"dram={preset: hbm2}"}),
                     Catch::Matches(".*scalesim_preset\\.yaml:[0-9]+: simulation\\.traffic_model: 'scalesim' is not "
                                    "allowed with dram\\.preset \\(given at --set dram=\\{preset: hbm2\\}\\): .*") &&
-                        Catch::EndsWith("allowed: scalesim with dram.bandwidth (no dram.preset, system_cache or "
-                                        "flash), or reuse"));
+                        Catch::EndsWith("allowed: scalesim with dram.bandwidth (no dram.preset, system_cache, "
+                                        "weight_cache or flash), or reuse"));
   CHECK_THROWS_WITH(load_accelerator(file, {"system_cache={size: 1 MiB, line: 64 B, ways: 16}"}),
                     Catch::Contains("simulation.traffic_model: 'scalesim' is not allowed with system_cache (given at "
                                     "--set system_cache={size: 1 MiB, line: 64 B, ways: 16})"));
+  CHECK_THROWS_WITH(load_accelerator(file, {"weight_cache={size: 256 KiB}"}),
+                    Catch::Contains("simulation.traffic_model: 'scalesim' is not allowed with weight_cache (given at "
+                                    "--set weight_cache={size: 256 KiB})"));
   CHECK_THROWS_WITH(builtin_accelerator({"flash={preset: ufs4.0}", "simulation.traffic_model=scalesim"}),
                     Catch::StartsWith("--set simulation.traffic_model=scalesim: simulation.traffic_model: 'scalesim' "
                                       "is not allowed with flash (given at --set flash={preset: ufs4.0})"));
@@ -246,6 +249,29 @@ TEST_CASE("a scratchpad or system cache too small for its banks' words is an err
                     "--set system_cache={size: 4 B, line: 4 B, ways: 1}: system_cache.size: 4 B cannot hold one "
                     "64-bit word of the cache's data array; need at least 8 B");
   CHECK(builtin_accelerator({"system_cache={size: 8 B, line: 4 B, ways: 1}"}).system_cache->size_bytes == 8);
+  CHECK_THROWS_WITH(builtin_accelerator({"weight_cache={size: 4 B, line: 4 B, ways: 1}"}),
+                    "--set weight_cache={size: 4 B, line: 4 B, ways: 1}: weight_cache.size: 4 B cannot hold one "
+                    "64-bit word of the cache's data array; need at least 8 B");
+}
+
+TEST_CASE("a weight cache takes the system cache's keys and gives the weights a DMA port of their own where needed") {
+  const AcceleratorConfig shared = builtin_accelerator({"weight_cache={size: 256 KiB, line: 128 B, ways: 4}"});
+  REQUIRE(shared.weight_cache.has_value());
+  CHECK(shared.weight_cache->size_bytes == 256 * 1024);
+  CHECK(shared.weight_cache->line_bytes == 128);
+  CHECK(shared.weight_cache->ways == 4);
+  CHECK_FALSE(shared.system_cache.has_value());
+  // Shared DRAM port: the weights' own port leads to the weight cache.
+  CHECK(shared.dma_port_count() == 2);
+  // Per-operand ports: the filter port already carries only the weights.
+  CHECK(builtin_accelerator({"weight_cache={size: 256 KiB}", "dram.ports=per_operand"}).dma_port_count() == 3);
+  // Flash: the weights' port to flash, with the cache on it.
+  CHECK(builtin_accelerator({"weight_cache={size: 256 KiB}", "flash={preset: ufs3.1}"}).dma_port_count() == 2);
+  CHECK(builtin_accelerator({}).dma_port_count() == 1);
+  CHECK_THROWS_WITH(builtin_accelerator({"weight_cache={line: 64 B}"}),
+                    Catch::Contains("weight_cache.size: required key is missing"));
+  CHECK_THROWS_WITH(builtin_accelerator({"weight_cache={size: 256 KiB, replacment: lru}"}),
+                    Catch::Contains("weight_cache.replacment: unknown key"));
 }
 
 TEST_CASE("a system cache without a size is an error at its section, as for flash without a preset") {
