@@ -1,6 +1,7 @@
 #include "apps/qarch/summary_table.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -9,6 +10,38 @@
 #include "common/units.h"
 
 namespace qarch::cli {
+
+namespace {
+
+double percent(std::uint64_t part, std::uint64_t whole) { return whole > 0 ? 100.0 * double(part) / double(whole) : 0.0; }
+
+// What the memory models did (docs/results.md "memory"), a line each.
+void print_memory_models(const sim::MemoryCounters& memory, std::FILE* out) {
+  const auto counts = [&](const char* model) {
+    const auto it = memory.find(model);
+    return it == memory.end() ? nullptr : &it->second;
+  };
+  for (const char* cache : {"weight_cache", "system_cache"}) {
+    if (const auto* c = counts(cache)) {
+      const std::uint64_t lookups = c->at("reads") + c->at("writes");
+      fmt::print(out, "       {}: {} of {} lookups hit ({:.1f} %), {} fills, {} write-backs\n",
+                 cache == std::string("weight_cache") ? "weight cache" : "system cache", c->at("hits"), lookups,
+                 percent(c->at("hits"), lookups), c->at("fills"), c->at("writebacks"));
+    }
+  }
+  if (const auto* d = counts("dram")) {
+    const std::uint64_t columns = d->at("row_hits") + d->at("row_misses");
+    fmt::print(out, "       DRAM: {} read and {} write bursts, {} activates, {:.1f} % row hits\n", d->at("read_bursts"),
+               d->at("write_bursts"), d->at("activates"), percent(d->at("row_hits"), columns));
+  }
+  if (const auto* f = counts("flash")) {
+    fmt::print(out, "       flash: {} read in {} commands ({} sequential)\n",
+               format_bytes(static_cast<double>(f->at("read_bytes"))), f->at("read_commands"),
+               f->at("sequential_commands"));
+  }
+}
+
+}  // namespace
 
 void print_summary(const sim::RunResult& r, std::FILE* out) {
   fmt::print(out, "accelerator {} ({}x{} {}, {:g} GHz)   workload {}\n\n", r.accelerator,
@@ -33,10 +66,15 @@ void print_summary(const sim::RunResult& r, std::FILE* out) {
           ? fmt::format(" (DRAM {}, flash {})", format_bytes(static_cast<double>(a.dram_read_bytes())),
                         format_bytes(static_cast<double>(a.flash_filter_read_bytes)))
           : "";
-  fmt::print(out, "       {:.4g} MACs, {:.3g} effective TOPS, off-chip memory {} read{} / {} written\n", macs,
+  // Behind a cache the DMA's bytes are what the caches were asked for; what
+  // the memories moved follows, a line per model.
+  const bool cached = r.memory.count("system_cache") + r.memory.count("weight_cache") > 0;
+  fmt::print(out, "       {:.4g} MACs, {:.3g} effective TOPS, {} {} read{} / {} written\n", macs,
              r.seconds > 0 ? 2.0 * macs / r.seconds / 1e12 : 0.0,
+             cached ? "memory requests (before the caches)" : "off-chip memory",
              format_bytes(static_cast<double>(a.offchip_read_bytes())), flash_split,
              format_bytes(static_cast<double>(a.dram_ofmap_write_bytes)));
+  print_memory_models(r.memory, out);
   const cost::CostReport& c = r.cost;
   const cost::EnergyBreakdownPj& e = c.energy_pj;
   std::string parts;

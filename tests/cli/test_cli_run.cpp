@@ -549,6 +549,22 @@ TEST_CASE("a weight cache in front of flash reads each weight page from flash on
   CHECK(cached["memory"]["weight_cache"]["hits"] == 30720);
   CHECK(cached["cost"]["energy_pj"]["flash"].get<double>() == Approx(131072 * 2.5e-3 / 6.0e6 * 1e12));
   CHECK(plain["cost"]["energy_pj"]["flash"].get<double>() == Approx(16 * 131072 * 2.5e-3 / 6.0e6 * 1e12));
+  // The summary says what the caches and memories did, and that the bytes
+  // above those lines are the requests the caches served.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 512, n: 512, k: 256}\n");
+  const auto text = run_qarch("run -a " + kEdgeAccelerator + " -w " + dir + "/g.yaml --set compute.systolic_array.dataflow=is " +
+                              flash + kWeightCache256KiB);
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("memory requests (before the caches) 9.125 MiB read (DRAM 7.125 MiB, flash 2 MiB)") &&
+                           Catch::Contains("weight cache: 30720 of 32768 lookups hit (93.8 %), 2048 fills, 0 write-backs") &&
+                           Catch::Contains("flash: 128 KiB read in 2048 commands"));
+  const auto dram_text = run_qarch("run -a " + kEdgeAccelerator + " -w " + dir + "/g.yaml --set compute.systolic_array.dataflow=is " +
+                                   "--set \"dram={preset: lpddr5-6400}\"" + kWeightCache256KiB);
+  REQUIRE(dram_text.exit_code == 0);
+  // 118,784 read bursts as in the test above; 7,602,176 B of outputs and
+  // spilled partial sums written in 64 B bursts.
+  CHECK_THAT(dram_text.out, Catch::Contains("DRAM: 118784 read and 118784 write bursts"));
 }
 
 TEST_CASE("behind a cache with lines shorter than a DRAM burst, each fill is priced as the burst the DRAM moved") {
