@@ -1,5 +1,6 @@
 #include "sim/accelerator_top.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,6 +61,14 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorCo
     dma.ports[static_cast<std::size_t>(i)]->bind(weights ? *weights_entry : *port_entry[static_cast<std::size_t>(i)]);
   }
   if (config.weights_port_of_their_own()) dma.ports.back()->bind(*weights_entry);
+  controller.on_memory_drain([this] { return memory_drained_at(); });
+}
+
+sc_core::sc_time AcceleratorTop::memory_drained_at() const {
+  sc_core::sc_time drained = sc_core::SC_ZERO_TIME;
+  for (const auto& port : stand_in_ports) drained = std::max(drained, port->drained_at());
+  for (const auto& port : dram_model_ports) drained = std::max(drained, port->drained_at());
+  return drained;
 }
 
 MemoryCounters AcceleratorTop::memory_counters() {

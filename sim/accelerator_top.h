@@ -44,6 +44,8 @@ class AcceleratorTop : public sc_core::sc_module {
   // ("dram" for the detailed DRAM model, "system_cache", "weight_cache",
   // "flash"), summed over ports.
   MemoryCounters memory_counters();
+  // When every DRAM has served every transfer issued so far, posted writes included.
+  sc_core::sc_time memory_drained_at() const;
 };
 
 }  // namespace qarch::sim

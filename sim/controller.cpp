@@ -237,6 +237,9 @@ void Controller::store_thread() {
     stored_ = g + 1;
     stored_event_.notify(sc_core::SC_ZERO_TIME);
   }
+  // Writes a cache posted are still on their way to DRAM: the outputs are
+  // stored when they are written.
+  if (memory_drained_at_) last_store_done = std::max(last_store_done, memory_drained_at_());
   store_end_cycle_ = static_cast<std::int64_t>(std::llround(last_store_done / cycle_));
 }
 

@@ -42,6 +42,9 @@ class Controller : public sc_core::sc_module {
   std::int64_t total_folds() const { return total_folds_; }
   // Called with (folds done, total folds) every kProgressFolds folds.
   void on_progress(std::function<void(std::int64_t, std::int64_t)> callback) { progress_ = std::move(callback); }
+  // When every transfer issued so far is done, posted writes (a cache's
+  // write-backs and write-throughs) included: the run ends no earlier.
+  void on_memory_drain(std::function<sc_core::sc_time()> drained_at) { memory_drained_at_ = std::move(drained_at); }
   static constexpr std::int64_t kProgressFolds = 4096;
   // SystemC counts time in picoseconds up to 2^64 ps (213 days) and wraps
   // past it without a word. The run stops after the first fold that ends
@@ -111,6 +114,7 @@ class Controller : public sc_core::sc_module {
   sc_core::sc_event loaded_event_, computed_event_, stored_event_;
   std::int64_t compute_end_cycle_ = 0, store_end_cycle_ = 0;
   std::function<void(std::int64_t, std::int64_t)> progress_;
+  std::function<sc_core::sc_time()> memory_drained_at_;
 };
 
 }  // namespace qarch::sim

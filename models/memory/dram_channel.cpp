@@ -495,6 +495,7 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
   group_ready_rose(group);
   bus_free_[pc] = done;
   bus_rank_[pc] = unit_rank_[unit];
+  last_data_end_ = later(last_data_end_, done);
   note_pc_column_ready(pc);
   cmd_free_[col_bus_] = t + cas_cycles_;
   if (e.activated) ++counters_.row_misses; else ++counters_.row_hits;

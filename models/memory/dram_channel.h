@@ -184,6 +184,7 @@ struct DramChannelState {
   std::uint64_t next_seq_ = 0;
 
   std::uint64_t now_ = 0;
+  std::uint64_t last_data_end_ = 0;  // of the last data burst a column command has moved
   bool plan_valid_ = false;
   Plan plan_;
   DramCounters counters_;
@@ -218,6 +219,8 @@ class DramChannel : private DramChannelState {
     while (next_event_cycle() < cycle) run_planned_event();
   }
   std::uint64_t now() const { return now_; }
+  // The end of the latest data burst so far (0 before the first).
+  std::uint64_t last_data_end_cycle() const { return last_data_end_; }
   bool empty() const { return queued_[0] + queued_[1] == 0 && active_mask_ == 0; }
   const DramCounters& counters() const { return counters_; }
 

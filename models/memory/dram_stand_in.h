@@ -25,6 +25,11 @@ class DramStandIn : public sc_core::sc_module {
   DramStandIn(sc_core::sc_module_name name, double bandwidth_bytes_per_s, sc_core::sc_time latency);
 
   const DramStandInActivity& activity() const { return activity_; }
+  // When the last request so far completes (zero before the first): a
+  // posted write's initiator does not wait for it, the run's end does.
+  sc_core::sc_time drained_at() const {
+    return activity_.transactions > 0 ? busy_until_ + latency_ : sc_core::SC_ZERO_TIME;
+  }
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);

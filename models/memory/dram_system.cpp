@@ -42,6 +42,12 @@ void DramSystem::drain() {
   }
 }
 
+std::uint64_t DramSystem::last_data_end_cycle() const {
+  std::uint64_t last = 0;
+  for (const auto& ch : channels_) last = std::max(last, ch.last_data_end_cycle());
+  return last;
+}
+
 void DramSystem::run_until(std::uint64_t cycle) {
   for (auto& ch : channels_) ch.run_until(cycle);
 }

@@ -30,6 +30,8 @@ class DramSystem {
                              std::uint64_t tag);
   // Runs every channel until its queues are empty.
   void drain();
+  // The end of the latest data burst of any channel so far.
+  std::uint64_t last_data_end_cycle() const;
   const DramChannel& channel(int channel) const { return channels_[std::size_t(channel)]; }
   // Runs every channel's events before `cycle`: once drained, the refreshes
   // an idle channel keeps issuing, so that every channel's counters cover

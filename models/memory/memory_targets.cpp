@@ -134,6 +134,12 @@ DramCounters DramTarget::dram_counters_at(const sc_core::sc_time& now) const {
   return served.counters();
 }
 
+sc_core::sc_time DramTarget::drained_at() const {
+  DramSystem served = dram_;
+  served.drain();
+  return tck_ * double(served.last_data_end_cycle());
+}
+
 unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& p) {
   move_data(data_, p);
   return p.get_data_length();

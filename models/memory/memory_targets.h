@@ -71,6 +71,9 @@ class DramTarget : public sc_core::sc_module, private DramBurstSink {
   // Read from a copy of the channels: calls still outstanding are left to
   // the channels, so asking mid-stream changes no later timing.
   DramCounters dram_counters_at(const sc_core::sc_time& now) const;
+  // When every burst queued so far has moved its data, posted writes
+  // included (from a copy of the channels, as dram_counters_at).
+  sc_core::sc_time drained_at() const;
   const TransferCounters& transfer_counters() const { return transfers_; }
 
  private:

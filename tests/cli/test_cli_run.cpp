@@ -478,6 +478,32 @@ const std::string kWeightCache256KiB = " --set \"weight_cache={size: 256 KiB, li
 
 }  // namespace
 
+TEST_CASE("a run ends when the writes a cache posted have reached DRAM: never faster than the bytes over the bandwidth") {
+  // A 1024x1024 INT8 softmax (1 MiB in, 1 MiB out) on a 1 GB/s, 100 ns
+  // stand-in, behind a system cache. Write-throughs and write-backs are
+  // posted (the DMA does not wait for them), but the outputs are stored
+  // only once they are written: every byte the DRAM moves takes 1 ns, so the
+  // run takes at least the bytes it moved in ns. Before, the writes still in
+  // flight at the end were left out: 1,999,589 cycles for the first case,
+  // 3,076,197 for the second.
+  const std::string softmax =
+      "name: s\nops:\n  - {name: s, type: softmax, rows: 1024, cols: 1024, inputs: {format: int8}, "
+      "outputs: {format: int8}}\n";
+  const std::string stand_in = kEdgeAccelerator + " --set \"dram.bandwidth=1 GB/s\" --set compute.vector_unit.lanes=1024";
+  // Write-through: 16,384 line fills read and 16,384 lines written through.
+  const nlohmann::json wt =
+      run_workload(stand_in + " --set \"system_cache={size: 1 MiB, write_policy: wt}\"", softmax);
+  REQUIRE(wt["memory"]["system_cache"]["fills"] == 16384);
+  REQUIRE(wt["memory"]["system_cache"]["write_throughs"] == 16384);
+  CHECK(wt["total_cycles"].get<std::int64_t>() >= 2 * 1048576 + 100);
+  // Write-back, 64 KiB: reads and write misses fill (32,768 lines), and
+  // 15,360 dirty lines are written back (the last 1,024 stay in the cache).
+  const nlohmann::json wb = run_workload(stand_in + " --set \"system_cache={size: 64 KiB}\"", softmax);
+  REQUIRE(wb["memory"]["system_cache"]["fills"] == 32768);
+  REQUIRE(wb["memory"]["system_cache"]["writebacks"] == 15360);
+  CHECK(wb["total_cycles"].get<std::int64_t>() >= (32768 + 15360) * 64 + 100);
+}
+
 TEST_CASE("a weight cache that holds the weights fetches a weight matrix the dataflow streams 16 times once") {
   // LPDDR5-6400 moves 64 B bursts (16 bit x BL32), and every DMA call here
   // is line- and burst-aligned. Without the cache the DRAM reads what the
