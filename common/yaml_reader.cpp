@@ -538,9 +538,10 @@ double YamlMap::unchecked_quantity(const std::string& key, Dimension dimension, 
 void YamlMap::check_range(const std::string& key, double value, Dimension dimension,
                           const QuantityRange& range) const {
   // A bound written in another unit ("100 ns" for 1e-7 s) converts with a
-  // rounding error: the bounds are inclusive up to a relative 1e-9 (byte
-  // counts are whole numbers, exact).
-  const double kTolerance = dimension == Dimension::kBytes ? 0 : 1e-9;
+  // rounding error of a few ulp: the bounds are inclusive up to a relative
+  // 1e-13, far above that and far below a digit a user writes (1 ns past 1 s
+  // is 1e-9; byte counts are whole numbers, exact).
+  const double kTolerance = dimension == Dimension::kBytes ? 0 : 1e-13;
   if ((value == 0 && range.zero_allowed) ||
       (value >= range.min * (1 - kTolerance) && value <= range.max * (1 + kTolerance))) {
     return;

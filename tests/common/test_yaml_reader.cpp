@@ -59,6 +59,25 @@ TEST_CASE("a range's bounds are in it whatever unit writes them") {
   CHECK_THROWS_WITH(root.byte_size("f", 1, 1 << 30), Catch::Contains("out of range"));  // byte bounds are exact
 }
 
+TEST_CASE("a value a digit past a range's bound is out of it, however small the digit") {
+  // 1 ns past 1 s, 1 ps past 1 s and 1 B/s below 1 MB/s were accepted
+  // (within a relative 1e-9 of the bound) and used as given.
+  YamlMap root = doc("a: 1000000001 ns\nb: 1000000000001 ps\nc: 0.999999999 MB/s\nd: 100.0000001 TB/s\n"
+                     "e: 1000 ms\nf: 1000000 KB/s\n");
+  for (const char* key : {"a", "b"}) {
+    CAPTURE(key);
+    CHECK_THROWS_WITH(root.quantity(key, qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange),
+                      Catch::Contains("is out of range; allowed: 0, or 1 ps .. 1 s"));
+  }
+  for (const char* key : {"c", "d"}) {
+    CAPTURE(key);
+    CHECK_THROWS_WITH(root.quantity(key, qarch::Dimension::kBandwidthBps, qarch::kMemoryBandwidthRange),
+                      Catch::Contains("is out of range; allowed: 1 MB/s .. 100 TB/s"));
+  }
+  CHECK(root.quantity("e", qarch::Dimension::kTimeSeconds, qarch::kMemoryLatencyRange) == 1.0);
+  CHECK(root.quantity("f", qarch::Dimension::kBandwidthBps, qarch::kMemoryBandwidthRange) == 1e9);
+}
+
 TEST_CASE("a quoted number or boolean is a string, refused where a number or boolean belongs") {
   YamlMap root = doc("rows: \"16\"\ncols: '16'\nratio: \"0.5\"\nflag: \"true\"\nstride: [2, \"1\"]\nsize: \"64 KiB\"\n");
   CHECK_THROWS_WITH(root.integer("rows", 1, 4096),
