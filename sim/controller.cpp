@@ -17,8 +17,11 @@ constexpr int kIfmap = 0, kFilter = 1, kOfmap = 2;
 
 // Operand regions split the DRAM's address space in four (ifmap, filter,
 // ofmap, spare), as SCALE-Sim gives each operand its own offset; planning
-// checked that each stream's operands fit their region.
+// checked that each stream's operands fit their region. Weights in flash
+// have it to themselves, from address 0: their first page starts with them,
+// whatever the page size.
 std::uint64_t Controller::address(int stream, std::uint64_t base, std::uint64_t offset) const {
+  if (stream == kFilter && config_.flash) return base + offset;
   return static_cast<std::uint64_t>(stream) * region_bytes_ + base + offset;
 }
 

@@ -250,6 +250,23 @@ nlohmann::json run_gemm_through_system_cache() {
 
 }  // namespace
 
+TEST_CASE("weights in flash start at its address 0: a sequential read counts its bytes over the page, rounded up") {
+  // The 8,388,608 B of the INT4 GEMV's weights read in order from 1000 B
+  // pages: ceil(8,388,608 / 1000) = 8,389 pages. A 1 KiB weight matrix
+  // (32 x 32 INT8) in 1536 B pages: one. Before, flash addresses started
+  // after the DRAM's other operand regions, mid-page for a page size that
+  // does not divide them: 8,390 and 2.
+  const std::string root = QARCH_SOURCE_DIR;
+  const auto gemv = run_workload(kEdgeAccelerator + " --set \"flash={preset: ufs4.0, page: 1000 B}\"",
+                                 read_file(root + "/workloads/examples/gemv-4096-int4.yaml"));
+  CHECK(gemv["memory"]["flash"]["read_bytes"] == 8388608);
+  CHECK(gemv["memory"]["flash"]["pages_read"] == 8389);
+  const auto tile = run_workload(kEdgeAccelerator + " --set \"flash={preset: ufs4.0, page: 1536 B}\"",
+                                 "name: g\nops:\n  - {name: g, type: gemm, m: 1, n: 32, k: 32}\n");
+  CHECK(tile["memory"]["flash"]["read_bytes"] == 1024);
+  CHECK(tile["memory"]["flash"]["pages_read"] == 1);
+}
+
 TEST_CASE("weights streamed from flash take their bytes over the sequential bandwidth, growing with the weights") {
   // 128 x n x 512 GEMMs with int4 weights (n x 512 / 2 bytes) from a UFS 4.0
   // slowed to 1 GB/s, so that flash, not the array, sets the pace: the
