@@ -89,6 +89,8 @@ MemoryCounters AcceleratorTop::memory_counters() {
     counts["writebacks"] += c.writebacks;
     counts["write_throughs"] += c.write_throughs;
     counts["mshr_merges"] += c.mshr_merges;
+    counts["bank_conflict_cycles"] += c.bank_conflict_cycles;
+    counts["mshr_stall_cycles"] += c.mshr_stall_cycles;
   }
   if (flash) {
     const memory::FlashCounters& c = flash->flash_counters();

@@ -518,6 +518,9 @@ TEST_CASE("a run ends when the writes a cache posted have reached DRAM: never fa
   const nlohmann::json wb = run_workload(stand_in + " --set \"system_cache={size: 64 KiB}\"", softmax);
   REQUIRE(wb["memory"]["system_cache"]["fills"] == 32768);
   REQUIRE(wb["memory"]["system_cache"]["writebacks"] == 15360);
+  // Its waits are in the result too (8 MSHRs: fills queue behind them).
+  CHECK(wb["memory"]["system_cache"]["mshr_stall_cycles"].get<double>() > 0);
+  CHECK(wb["memory"]["system_cache"].contains("bank_conflict_cycles"));
   CHECK(wb["total_cycles"].get<std::int64_t>() >= (32768 + 15360) * 64 + 100);
 }
 

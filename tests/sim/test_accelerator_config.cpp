@@ -291,6 +291,22 @@ TEST_CASE("a system cache without a size is an error at its section, as for flas
   CHECK(load_accelerator(file, {"system_cache.size=64 KiB"}).system_cache->size_bytes == 65536);
 }
 
+TEST_CASE("a cache whose sets do not divide its size is blamed on the way count when that is not a power of two") {
+  const std::string head =
+      "name: one\nclock: 1 GHz\ncompute:\n  systolic_array:\n    rows: 1\n    cols: 1\n    dataflow: os\n"
+      "    formats:\n      - {weights: int8, inputs: int8}\nscratchpads:\n  ifmap: {size: 8 KiB}\n"
+      "  filter: {size: 8 KiB}\n  ofmap: {size: 8 KiB}\ndram:\n  bandwidth: unlimited\nweight_cache:\n";
+  // Three ways of 64 B lines do not divide 1 MiB: the ways line (18) is
+  // named, not the size line (17) as before.
+  const std::string odd_ways = qarch::test::write_temp_file("odd_ways.yaml", head + "  size: 1 MiB\n  ways: 3\n");
+  CHECK_THROWS_WITH(load_accelerator(odd_ways),
+                    odd_ways + ":18: weight_cache.ways: size 1 MiB is not a whole number of sets of 3 ways x 64 B "
+                               "lines (192 B a set)");
+  // A size that is no whole number of sets of a power-of-two way count is the size's fault.
+  const std::string odd_size = qarch::test::write_temp_file("odd_size.yaml", head + "  size: 1000 B\n  ways: 8\n");
+  CHECK_THROWS_WITH(load_accelerator(odd_size), Catch::StartsWith(odd_size + ":17: weight_cache.size: size 1000 B"));
+}
+
 TEST_CASE("a format pair listed twice is an error at the listing --set gave, else at the repeated item") {
   // Both named the `formats:` line of the file, even when a --set made the repeat.
   const std::string file = std::string(QARCH_SOURCE_DIR) + "/accelerators/edge-int8-32x32.yaml";
