@@ -88,6 +88,7 @@ MemoryCounters AcceleratorTop::memory_counters() {
     counts["evictions"] += c.evictions;
     counts["writebacks"] += c.writebacks;
     counts["write_throughs"] += c.write_throughs;
+    counts["write_through_bytes"] += c.write_through_bytes;
     counts["mshr_merges"] += c.mshr_merges;
     counts["bank_conflict_cycles"] += c.bank_conflict_cycles;
     counts["mshr_stall_cycles"] += c.mshr_stall_cycles;

@@ -119,7 +119,8 @@ std::uint64_t Controller::dram_bursts() const {
 namespace {
 CacheActivity counts_of(const memory::CacheTarget& cache) {
   const memory::CacheCounters& c = cache.cache_counters();
-  return {c.reads + c.writes, c.hits, c.hit_bytes, c.misses, c.writebacks, c.fills, c.write_throughs};
+  return {c.reads + c.writes, c.hits, c.hit_bytes, c.misses, c.writebacks, c.fills, c.write_throughs,
+          c.write_through_bytes};
 }
 }  // namespace
 

@@ -60,9 +60,11 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
       {"ofmap", a.dram_ofmap_write_bytes + a.sram_ofmap_read_bytes, a.sram_ofmap_write_bytes + a.dram_psum_read_bytes}};
   // Each cache fill is a transfer of its own, and the detailed DRAM moves
   // whole bursts: a line shorter than a burst moves a burst. Write-backs and
-  // write-throughs are posted and consecutive lines go as one transfer
+  // write-throughs are posted and consecutive ones go as one transfer
   // (models/memory/memory_targets.h), so lines shorter than a burst share
-  // bursts: priced at line bytes. The stand-in and flash have no bursts.
+  // bursts: priced at the bytes they write (a line a write-back, the bytes
+  // of its line a write wrote a write-through). The stand-in and flash have
+  // no bursts.
   const auto dram_fill_bytes = [&](std::uint64_t line) {
     if (!c.dram.detailed) return line;
     const auto burst = static_cast<std::uint64_t>(c.dram.detailed->burst_bytes());
@@ -89,14 +91,14 @@ cost::ActivityCounters activity_counters(const Activity& a, std::int64_t cycles,
                       a.dram_ifmap_read_bytes + a.dram_psum_read_bytes + (c.flash ? 0 : weight_bytes_from_home),
                       a.dram_ofmap_write_bytes}};
   } else {
-    // The DRAM moves what the system cache sends it, a line at a time (the
-    // weight cache's fills are among its lookups): the lines it fetched
-    // (fills: read misses, and write misses only with write-allocate; under
-    // write-through a write miss fills nothing), write-backs of dirty
-    // victims and write-throughs.
+    // The DRAM moves what the system cache sends it (the weight cache's
+    // fills are among its lookups): the lines it fetched (fills: read misses,
+    // and write misses only with write-allocate; under write-through a write
+    // miss fills nothing), write-backs of dirty victims and the bytes the
+    // write-throughs wrote.
     const auto line = static_cast<std::uint64_t>(c.system_cache->line_bytes);
     counters.dram = {{c.dram.standard, a.system_cache.fills * dram_fill_bytes(line),
-                      (a.system_cache.writebacks + a.system_cache.write_throughs) * line}};
+                      a.system_cache.writebacks * line + a.system_cache.write_through_bytes}};
     counters.caches.push_back(cache_activity("system_cache", a.system_cache, line));
   }
   counters.cycles = static_cast<std::uint64_t>(std::max<std::int64_t>(0, cycles));

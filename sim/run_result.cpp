@@ -10,7 +10,8 @@ namespace {
 
 nlohmann::json cache_json(const CacheActivity& c) {
   return {{"lookups", c.lookups},       {"hits", c.hits},   {"hit_bytes", c.hit_bytes},          {"misses", c.misses},
-          {"writebacks", c.writebacks}, {"fills", c.fills}, {"write_throughs", c.write_throughs}};
+          {"writebacks", c.writebacks}, {"fills", c.fills}, {"write_throughs", c.write_throughs},
+          {"write_through_bytes", c.write_through_bytes}};
 }
 
 nlohmann::json activity_json(const Activity& a) {
@@ -71,11 +72,13 @@ void CacheActivity::add(const CacheActivity& o) {
   writebacks += o.writebacks;
   fills += o.fills;
   write_throughs += o.write_throughs;
+  write_through_bytes += o.write_through_bytes;
 }
 
 CacheActivity CacheActivity::since(const CacheActivity& b) const {
   return {lookups - b.lookups,       hits - b.hits,   hit_bytes - b.hit_bytes,          misses - b.misses,
-          writebacks - b.writebacks, fills - b.fills, write_throughs - b.write_throughs};
+          writebacks - b.writebacks, fills - b.fills, write_throughs - b.write_throughs,
+          write_through_bytes - b.write_through_bytes};
 }
 
 std::uint64_t Activity::macs() const {

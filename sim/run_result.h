@@ -27,6 +27,7 @@ using MemoryCounters = std::map<std::string, std::map<std::string, std::uint64_t
 // each).
 struct CacheActivity {
   std::uint64_t lookups = 0, hits = 0, hit_bytes = 0, misses = 0, writebacks = 0, fills = 0, write_throughs = 0;
+  std::uint64_t write_through_bytes = 0;  // the bytes the write-throughs wrote
   void add(const CacheActivity& other);
   CacheActivity since(const CacheActivity& before) const;
 };

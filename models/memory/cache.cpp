@@ -97,6 +97,12 @@ Cache::Cache(const CacheConfig& config, CacheDownstream* downstream)
       bank_free_(config_.banks, 0),
       mshr_free_(config_.mshrs, 0) {}
 
+void Cache::write_through(std::uint64_t address, std::uint64_t bytes, std::uint64_t cycle) {
+  ++counters_.write_throughs;
+  counters_.write_through_bytes += bytes;
+  if (downstream_ && bytes > 0) downstream_->transfer(address, bytes, true, cycle);
+}
+
 Cache::Outcome Cache::access(std::uint64_t address, bool is_write, std::uint64_t cycle, std::uint64_t bytes) {
   const std::uint64_t line = address / std::uint64_t(config_.line_bytes);
   const std::uint32_t set = std::uint32_t(line % sets_);
@@ -126,8 +132,7 @@ Cache::Outcome Cache::access(std::uint64_t address, bool is_write, std::uint64_t
         if (write_back) {
           dirty_[base + w] = 1;
         } else {
-          ++counters_.write_throughs;
-          if (downstream_) downstream_->transfer_line(line_address, true, looked_up);
+          write_through(address, bytes, looked_up);
         }
       }
       return out;
@@ -136,8 +141,7 @@ Cache::Outcome Cache::access(std::uint64_t address, bool is_write, std::uint64_t
 
   ++counters_.misses;
   if (is_write && !write_back) {  // no write-allocate: the write goes downstream only
-    ++counters_.write_throughs;
-    if (downstream_) downstream_->transfer_line(line_address, true, looked_up);
+    write_through(address, bytes, looked_up);
     out.done_cycle = looked_up;
     return out;
   }
@@ -159,11 +163,11 @@ Cache::Outcome Cache::access(std::uint64_t address, bool is_write, std::uint64_t
       out.wrote_back = true;
       const std::uint64_t victim_address =
           (tags_[base + way] * sets_ + set) * std::uint64_t(config_.line_bytes);
-      if (downstream_) downstream_->transfer_line(victim_address, true, issue);
+      if (downstream_) downstream_->transfer(victim_address, std::uint64_t(config_.line_bytes), true, issue);
     }
   }
   ++counters_.fills;
-  const std::uint64_t ready = downstream_ ? downstream_->transfer_line(line_address, false, issue)
+  const std::uint64_t ready = downstream_ ? downstream_->transfer(line_address, std::uint64_t(config_.line_bytes), false, issue)
                                           : issue + std::uint64_t(config_.miss_latency_cycles);
   *mshr = ready;
   tags_[base + way] = tag;

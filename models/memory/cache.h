@@ -68,6 +68,7 @@ struct CacheCounters {
   std::uint64_t evictions = 0;
   std::uint64_t writebacks = 0;      // dirty evictions sent downstream
   std::uint64_t write_throughs = 0;  // writes sent downstream by write-through
+  std::uint64_t write_through_bytes = 0;  // the bytes they wrote (a write need not cover its line)
   std::uint64_t mshr_merges = 0;     // hits on a line whose fill is still in flight
   std::uint64_t mshr_stall_cycles = 0;
   std::uint64_t bank_conflict_cycles = 0;
@@ -76,9 +77,11 @@ struct CacheCounters {
 class CacheDownstream {
  public:
   virtual ~CacheDownstream() = default;
-  // Moves one line; returns the cycle (cache clock) the transfer completes.
-  virtual std::uint64_t transfer_line(std::uint64_t line_address, bool is_write,
-                                      std::uint64_t cycle) = 0;
+  // Moves `bytes` from `address`: a line (fills and write-backs), or the
+  // bytes of a line a write-through writes. Returns the cycle (cache clock)
+  // the transfer completes.
+  virtual std::uint64_t transfer(std::uint64_t address, std::uint64_t bytes, bool is_write,
+                                 std::uint64_t cycle) = 0;
 };
 
 class Cache {
@@ -93,8 +96,9 @@ class Cache {
   // Validates the config (InputError).
   explicit Cache(const CacheConfig& config, CacheDownstream* downstream = nullptr);
 
-  // An access to the line holding `address` that moves `bytes` of it (for
-  // the data array's energy; the whole line unless given).
+  // An access to the line holding `address` that moves `bytes` of it from
+  // `address` on (for the data array's energy and what a write-through
+  // writes; the whole line unless given).
   Outcome access(std::uint64_t address, bool is_write, std::uint64_t cycle = 0) {
     return access(address, is_write, cycle, std::uint64_t(config_.line_bytes));
   }
@@ -103,6 +107,9 @@ class Cache {
   const CacheConfig& config() const { return config_; }
 
  private:
+  // Sends the bytes a write writes downstream (write-through).
+  void write_through(std::uint64_t address, std::uint64_t bytes, std::uint64_t cycle);
+
   CacheConfig config_;
   CacheDownstream* downstream_;
   std::unique_ptr<ReplacementPolicy> policy_;

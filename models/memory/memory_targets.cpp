@@ -155,17 +155,14 @@ CacheTarget::CacheTarget(sc_core::sc_module_name name, const CacheConfig& config
   socket.register_transport_dbg(this, &CacheTarget::transport_dbg);
 }
 
-std::uint64_t CacheTarget::transfer_line(std::uint64_t line_address, bool is_write,
-                                         std::uint64_t cycle) {
-  const auto line_bytes = std::uint64_t(cache_.config().line_bytes);
-  if (!is_write) return transfer_downstream(line_address, line_bytes, false, cycle);
-  // Posted: nothing waits for a write-back or write-through. Consecutive lines
-  // merge into one transfer.
-  if (!posted_writes_.empty() &&
-      posted_writes_.back().address + posted_writes_.back().bytes == line_address) {
-    posted_writes_.back().bytes += line_bytes;
+std::uint64_t CacheTarget::transfer(std::uint64_t address, std::uint64_t bytes, bool is_write, std::uint64_t cycle) {
+  if (!is_write) return transfer_downstream(address, bytes, false, cycle);
+  // Posted: nothing waits for a write-back or write-through. Consecutive
+  // writes merge into one transfer.
+  if (!posted_writes_.empty() && posted_writes_.back().address + posted_writes_.back().bytes == address) {
+    posted_writes_.back().bytes += bytes;
   } else {
-    posted_writes_.push_back({line_address, line_bytes, cycle});
+    posted_writes_.push_back({address, bytes, cycle});
   }
   return cycle;
 }
@@ -201,7 +198,7 @@ void CacheTarget::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& del
     // partial; a call of no bytes moves none).
     const std::uint64_t bytes =
         p.get_data_length() == 0 ? 0 : std::min(last_byte(p), a + (line - 1)) - std::max<std::uint64_t>(p.get_address(), a) + 1;
-    done = std::max(done, cache_.access(a, p.is_write(), cycle, bytes).done_cycle);
+    done = std::max(done, cache_.access(std::max<std::uint64_t>(p.get_address(), a), p.is_write(), cycle, bytes).done_cycle);
     ++cycle;  // one line per cycle into the cache
     if (a == last) break;  // (a + line may be 2^64)
   }

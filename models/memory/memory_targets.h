@@ -121,7 +121,7 @@ class CacheTarget : public sc_core::sc_module, private CacheDownstream {
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
-  std::uint64_t transfer_line(std::uint64_t line_address, bool is_write, std::uint64_t cycle) override;
+  std::uint64_t transfer(std::uint64_t address, std::uint64_t bytes, bool is_write, std::uint64_t cycle) override;
   std::uint64_t transfer_downstream(std::uint64_t address, std::uint64_t bytes, bool is_write,
                                     std::uint64_t cycle);
 

@@ -613,6 +613,26 @@ TEST_CASE("a weight cache in front of flash reads each weight page from flash on
   CHECK_THAT(dram_text.out, Catch::Contains("DRAM: 118784 read and 118784 write bursts"));
 }
 
+TEST_CASE("a write-through cache sends DRAM the bytes a write wrote, not its whole line") {
+  // The INT4 GEMV on edge-int4-lpddr5-cache with 4 KiB write-through lines:
+  // its 4 KiB of INT8 outputs leave as 128 DMA writes of 32 B (one per
+  // column fold), each a write-through of its 32 B, a DRAM burst each
+  // (LPDDR5: 64 B). DRAM write energy: 4096 B x 8 bit x 5.5 pJ/bit. Before,
+  // each was a 4 KiB line: 8,192 write bursts, 512 KiB priced.
+  const std::string root = QARCH_SOURCE_DIR;
+  const auto j = run_workload(root + "/accelerators/edge-int4-lpddr5-cache.yaml --set \"system_cache={size: 1 MiB, line: 4 KiB, "
+                                     "write_policy: wt}\"",
+                              read_file(root + "/workloads/examples/gemv-4096-int4.yaml"));
+  const auto& cache = j["memory"]["system_cache"];
+  CHECK(cache["write_throughs"] == 128);
+  CHECK(cache["write_through_bytes"] == 4096);
+  CHECK(j["activity"]["system_cache"]["write_through_bytes"] == 4096);
+  CHECK(j["memory"]["dram"]["write_bursts"] == 128);
+  // Reads: every fill a 4 KiB line of 64 B bursts.
+  const double read_bytes = cache["fills"].get<double>() * 4096;
+  CHECK(j["cost"]["energy_pj"]["dram"].get<double>() == Approx((read_bytes + 4096) * 8 * 5.5).epsilon(1e-12));
+}
+
 TEST_CASE("behind a cache with lines shorter than a DRAM burst, each fill is priced as the burst the DRAM moved") {
   // A 64 Ki-element INT8 add on edge-int4-lpddr5-cache with 32 B lines
   // (1 MiB, write-back): the DMA reads 2 x 64 KiB (4096 lines, read misses)

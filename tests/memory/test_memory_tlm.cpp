@@ -323,6 +323,33 @@ TEST_CASE("Interconnect passes two ports' calls onto one target in the order the
   CHECK(memory.calls == std::vector<Call>{{0, 64, true}, {64, 64, true}, {4096, 64, false}, {8192, 64, false}});
 }
 
+TEST_CASE("A write-through sends the bytes a write wrote, not its whole line") {
+  // 4 KiB lines, write-through (no write-allocate): a 72 B write inside one
+  // line goes downstream as those 72 B; a 64 B write across a line boundary
+  // (6 B + 58 B) as one transfer of 64 B, its two write-throughs being
+  // consecutive. Before, each went as a whole 4 KiB line.
+  CacheConfig config;
+  config.size_bytes = 64 * 1024;
+  config.line_bytes = 4096;
+  config.ways = 4;
+  config.write_policy = WritePolicy::kWriteThrough;
+  CacheTarget cache("cache", config, sc_core::sc_time(1, sc_core::SC_NS));
+  RecordingTarget memory("memory");
+  Initiator dma("dma");
+  dma.socket.bind(cache.socket);
+  cache.downstream.bind(memory.socket);
+  dma.body = [&](Initiator& self) {
+    sc_core::sc_time delay;
+    REQUIRE(self.issue(true, 100, nullptr, 72, delay) == tlm::TLM_OK_RESPONSE);
+    REQUIRE(self.issue(true, 4090, nullptr, 64, delay) == tlm::TLM_OK_RESPONSE);
+  };
+  sc_core::sc_start();
+  using Call = RecordingTarget::Call;
+  CHECK(memory.calls == std::vector<Call>{{100, 72, false}, {4090, 64, false}});
+  CHECK(cache.cache_counters().write_throughs == 3);
+  CHECK(cache.cache_counters().write_through_bytes == 72 + 64);
+}
+
 TEST_CASE("DmaEngine refuses a burst size a TLM payload cannot carry") {
   // 0 divided by zero when splitting (before the transactions were aligned:
   // an endless loop); above 2^32 - 1 the payload's unsigned length truncated it.
