@@ -155,6 +155,29 @@ TEST_CASE("DramTarget keeps the calls a DMA issues without waiting outstanding t
   check_outstanding_calls_stream("lpddr4-3200");
 }
 
+namespace {
+
+// `count` random 64 B-aligned requests below 4 GiB, all at cycle 0.
+std::vector<MemoryTraceRecord> random_requests(std::size_t count, std::uint64_t seed, bool is_write) {
+  std::vector<MemoryTraceRecord> trace(count);
+  std::uint64_t lcg = seed;
+  for (auto& r : trace) {
+    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+    r.address = (lcg >> 24) % (1ull << 32) / 64 * 64;
+    r.is_write = is_write;
+  }
+  return trace;
+}
+
+// When trace mode's replay of `trace` (one request per clock from cycle 0,
+// the front end DramTarget has) moves its last data.
+sc_core::sc_time trace_mode_done(const DramConfig& config, const std::vector<MemoryTraceRecord>& trace) {
+  const DramReplayResult replay = replay_memory_trace(config, trace, 64);
+  return sc_core::sc_time(config.tCK_ns, sc_core::SC_NS) * double(replay.last_done_cycle);
+}
+
+}  // namespace
+
 TEST_CASE("A batch of CompletesWithNext calls completes when the last of its bursts does, as trace mode times them") {
   // 3000 random 64 B reads issued at time 0 as one batch: every call but the
   // last carries CompletesWithNext, as DmaEngine marks them. The last call's
@@ -167,12 +190,7 @@ TEST_CASE("A batch of CompletesWithNext calls completes when the last of its bur
   DramTarget dram("dram", config);
   Initiator dma("dma");
   dma.socket.bind(dram.socket);
-  std::vector<MemoryTraceRecord> trace(3000);
-  std::uint64_t lcg = 99;
-  for (auto& r : trace) {
-    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
-    r.address = (lcg >> 24) % (1ull << 32) / 64 * 64;
-  }
+  const std::vector<MemoryTraceRecord> trace = random_requests(3000, 99, false);
   sc_core::sc_time last_call_done, largest_marked;
   dma.body = [&](Initiator& self) {
     for (std::size_t i = 0; i < trace.size(); ++i) {
@@ -184,8 +202,7 @@ TEST_CASE("A batch of CompletesWithNext calls completes when the last of its bur
     }
   };
   sc_core::sc_start();
-  const DramReplayResult replay = replay_memory_trace(config, trace, 64);
-  const sc_core::sc_time trace_done = sc_core::sc_time(config.tCK_ns, sc_core::SC_NS) * double(replay.last_done_cycle);
+  const sc_core::sc_time trace_done = trace_mode_done(config, trace);
   INFO("batch done " << last_call_done << ", trace mode " << trace_done << ", marked calls accepted by "
                      << largest_marked);
   CHECK(last_call_done == trace_done);
@@ -203,13 +220,7 @@ TEST_CASE("DramTarget drains posted writes when trace mode's replay of the same 
   DramTarget dram("dram", config);
   Initiator cache("cache");
   cache.socket.bind(dram.socket);
-  std::vector<MemoryTraceRecord> trace(3000);
-  std::uint64_t lcg = 7;
-  for (auto& r : trace) {
-    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
-    r.address = (lcg >> 24) % (1ull << 32) / 64 * 64;
-    r.is_write = true;
-  }
+  const std::vector<MemoryTraceRecord> trace = random_requests(3000, 7, true);
   sc_core::sc_time largest_posted_delay, drained;
   cache.body = [&](Initiator& self) {
     for (const MemoryTraceRecord& r : trace) {
@@ -227,8 +238,7 @@ TEST_CASE("DramTarget drains posted writes when trace mode's replay of the same 
     drained = dram.drained_at();
   };
   sc_core::sc_start();
-  const DramReplayResult replay = replay_memory_trace(config, trace, 64);
-  const sc_core::sc_time trace_done = sc_core::sc_time(config.tCK_ns, sc_core::SC_NS) * double(replay.last_done_cycle);
+  const sc_core::sc_time trace_done = trace_mode_done(config, trace);
   INFO("drained " << drained << ", trace mode " << trace_done << ", posted calls accepted by " << largest_posted_delay);
   CHECK(drained == trace_done);
   CHECK(largest_posted_delay < drained);
