@@ -269,19 +269,32 @@ AcceleratorConfig read_accelerator(YAML::Node root, const std::string& origin,
   // built CacheConfig's 32 KiB. The other keys have documented defaults;
   // `qarch cache` gives its own --size default. Asked for first, so that a
   // missing size is the error, and a misspelt one the unknown key.
-  const auto load_cache = [&](const char* section) -> std::optional<memory::CacheConfig> {
+  if (std::optional<YamlMap> flash = map.optional_map("flash")) {
+    c.flash = memory::load_flash_config(*flash);
+  }
+  // `in_dram`: the cache's lines come from the detailed DRAM (if any), where
+  // each operand stream has a quarter of the capacity: a longer line would
+  // hold several operands' bytes.
+  const auto load_cache = [&](const char* section, bool in_dram) -> std::optional<memory::CacheConfig> {
     std::optional<YamlMap> cache = map.optional_map(section);
     if (!cache) return std::nullopt;
     cache->byte_size("size", 1, memory::kMaxCacheBytes);
     const memory::CacheConfig loaded = memory::load_cache_config(*cache);
     check_cache_holds_a_word(loaded, *cache);
+    if (in_dram && c.dram.detailed) {
+      const std::uint64_t region = c.dram.detailed->capacity_bytes() / 4;
+      if (static_cast<std::uint64_t>(loaded.line_bytes) > region) {
+        cache->fail("line", fmt::format("{} lines are longer than an operand's quarter of the DRAM's {} ({}); allowed: "
+                                        "at most {}",
+                                        format_bytes(loaded.line_bytes),
+                                        format_bytes(static_cast<double>(c.dram.detailed->capacity_bytes())),
+                                        c.where("dram").describe(), format_bytes(static_cast<double>(region))));
+      }
+    }
     return loaded;
   };
-  c.system_cache = load_cache("system_cache");
-  c.weight_cache = load_cache("weight_cache");
-  if (std::optional<YamlMap> flash = map.optional_map("flash")) {
-    c.flash = memory::load_flash_config(*flash);
-  }
+  c.system_cache = load_cache("system_cache", true);
+  c.weight_cache = load_cache("weight_cache", !c.flash);
   if (std::optional<YamlMap> dma = map.optional_map("dma")) {
     c.dma.burst_bytes = dma->byte_size("burst", 1, 1 << 30, 4096);
     dma->finish();

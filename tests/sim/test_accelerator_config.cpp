@@ -254,6 +254,21 @@ TEST_CASE("a scratchpad or system cache too small for its banks' words is an err
                     "64-bit word of the cache's data array; need at least 8 B");
 }
 
+TEST_CASE("a cache line longer than an operand's quarter of the DRAM is refused") {
+  // lpddr5-6400 with one row: 32 KiB, 8 KiB per operand stream. A 1 MiB line
+  // held all three operands' bytes (one miss, then hits on the others').
+  const std::string tiny = "dram={preset: lpddr5-6400, rows: 1}";
+  CHECK_THROWS_WITH(builtin_accelerator({tiny, "system_cache={size: 1 MiB, line: 1 MiB, ways: 1}"}),
+                    Catch::EndsWith("system_cache.line: 1 MiB lines are longer than an operand's quarter of the DRAM's "
+                                    "32 KiB (--set dram={preset: lpddr5-6400, rows: 1}: dram); allowed: at most 8 KiB"));
+  CHECK(builtin_accelerator({tiny, "system_cache={size: 64 KiB, line: 8 KiB, ways: 1}"}).system_cache->line_bytes == 8192);
+  CHECK_THROWS_WITH(builtin_accelerator({tiny, "weight_cache={size: 1 MiB, line: 16 KiB, ways: 1}"}),
+                    Catch::Contains("weight_cache.line: 16 KiB lines are longer"));
+  // Weights in flash: the weight cache's lines come from flash.
+  CHECK(builtin_accelerator({tiny, "flash={preset: ufs4.0}", "weight_cache={size: 1 MiB, line: 16 KiB, ways: 1}"})
+            .weight_cache->line_bytes == 16384);
+}
+
 TEST_CASE("a weight cache takes the system cache's keys and gives the weights a DMA port of their own where needed") {
   const AcceleratorConfig shared = builtin_accelerator({"weight_cache={size: 256 KiB, line: 128 B, ways: 4}"});
   REQUIRE(shared.weight_cache.has_value());
