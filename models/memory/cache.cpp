@@ -24,8 +24,8 @@ void check(const CacheConfig& c, Fail fail) {
   const std::uint64_t set_bytes = std::uint64_t(c.line_bytes) * c.ways;
   if (c.size_bytes < set_bytes || c.size_bytes % set_bytes != 0) {
     // A way count that is not a power of two is the likelier culprit (sizes
-    // and lines nearly always are).
-    const bool odd_ways = !is_power_of_two(std::uint64_t(c.ways));
+    // and lines nearly always are), unless the size is not even whole lines.
+    const bool odd_ways = !is_power_of_two(std::uint64_t(c.ways)) && c.size_bytes % std::uint64_t(c.line_bytes) == 0;
     fail(odd_ways ? std::vector<std::string>{"ways", "size", "line"} : std::vector<std::string>{"size", "line", "ways"},
          fmt::format("size {} is not a whole number of sets of {} ways x {} lines ({} a set)",
                      format_bytes(double(c.size_bytes)), c.ways, format_bytes(c.line_bytes),

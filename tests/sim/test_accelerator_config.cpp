@@ -320,6 +320,9 @@ TEST_CASE("a cache whose sets do not divide its size is blamed on the way count 
   // A size that is no whole number of sets of a power-of-two way count is the size's fault.
   const std::string odd_size = qarch::test::write_temp_file("odd_size.yaml", head + "  size: 1000 B\n  ways: 8\n");
   CHECK_THROWS_WITH(load_accelerator(odd_size), Catch::StartsWith(odd_size + ":17: weight_cache.size: size 1000 B"));
+  // Nor whole lines: the size, whatever the ways.
+  const std::string partial_lines = qarch::test::write_temp_file("partial_lines.yaml", head + "  size: 200 B\n  ways: 3\n");
+  CHECK_THROWS_WITH(load_accelerator(partial_lines), Catch::StartsWith(partial_lines + ":17: weight_cache.size: size 200 B"));
 }
 
 TEST_CASE("a format pair listed twice is an error at the listing --set gave, else at the repeated item") {
