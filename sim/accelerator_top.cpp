@@ -56,11 +56,15 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const AcceleratorCo
     weight_cache->downstream.bind(*weights_home);
     weights_entry = &weight_cache->socket;
   }
-  for (int i = 0; i < config.dram_port_count(); ++i) {
-    const bool weights = config.weight_cache && config.dram.per_operand_ports && !config.flash && i == weights_dram_port;
-    dma.ports[static_cast<std::size_t>(i)]->bind(weights ? *weights_entry : *port_entry[static_cast<std::size_t>(i)]);
+  // The DMA's ports: the DRAM ports', then the weights' own port if they
+  // have one; else the weights' DRAM port (per-operand) enters their cache.
+  std::vector<tlm::tlm_target_socket<>*> dma_entry = port_entry;
+  if (config.weights_port_of_their_own()) {
+    dma_entry.push_back(weights_entry);
+  } else if (config.dram.per_operand_ports) {
+    dma_entry[static_cast<std::size_t>(weights_dram_port)] = weights_entry;
   }
-  if (config.weights_port_of_their_own()) dma.ports.back()->bind(*weights_entry);
+  for (std::size_t i = 0; i < dma_entry.size(); ++i) dma.ports[i]->bind(*dma_entry[i]);
   controller.on_memory_drain([this] { return memory_drained_at(); });
 }
 

@@ -21,12 +21,11 @@ void print_memory_models(const sim::MemoryCounters& memory, std::FILE* out) {
     const auto it = memory.find(model);
     return it == memory.end() ? nullptr : &it->second;
   };
-  for (const char* cache : {"weight_cache", "system_cache"}) {
-    if (const auto* c = counts(cache)) {
+  for (const auto& [model, label] : {std::pair{"weight_cache", "weight cache"}, {"system_cache", "system cache"}}) {
+    if (const auto* c = counts(model)) {
       const std::uint64_t lookups = c->at("reads") + c->at("writes");
-      fmt::print(out, "       {}: {} of {} lookups hit ({:.1f} %), {} fills, {} write-backs\n",
-                 cache == std::string("weight_cache") ? "weight cache" : "system cache", c->at("hits"), lookups,
-                 percent(c->at("hits"), lookups), c->at("fills"), c->at("writebacks"));
+      fmt::print(out, "       {}: {} of {} lookups hit ({:.1f} %), {} fills, {} write-backs\n", label, c->at("hits"),
+                 lookups, percent(c->at("hits"), lookups), c->at("fills"), c->at("writebacks"));
     }
   }
   if (const auto* d = counts("dram")) {
