@@ -49,8 +49,12 @@ bool parse_u64(const char*& p, std::uint64_t& out) {
   return p != start;
 }
 
+// Whitespace within a line, as DRAMSim3's stream extraction (isspace) reads
+// it: space, tab, vertical tab, form feed, carriage return.
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
+
 void skip_space(const char*& p) {
-  while (*p == ' ' || *p == '\t' || *p == '\r') ++p;
+  while (is_space(*p)) ++p;
 }
 
 // The one place the replay's per-request bookkeeping lives: a pool of
@@ -240,7 +244,7 @@ void TraceLineParser::parse_line(char* begin, char* end, MemoryTraceRecord& r) {
   r = MemoryTraceRecord{};
   // The address is hexadecimal, "0x" optional, as DRAMSim3 reads it (std::hex).
   if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) p += 2;
-  if (!parse_u64<16>(p, r.address) || (*p != ' ' && *p != '\t')) bad("bad address");
+  if (!parse_u64<16>(p, r.address) || !is_space(*p)) bad("bad address");
   skip_space(p);
   if (p[0] == 'R' && p[1] == 'E' && p[2] == 'A' && p[3] == 'D') {
     p += 4;

@@ -401,6 +401,18 @@ TEST_CASE("trace lines that do not parse or go back in time are errors with the 
   CHECK(bare[2].address == 0xab);
 }
 
+TEST_CASE("vertical tabs and form feeds separate a trace line's fields as spaces do") {
+  // DRAMSim3 reads its fields with stream extraction, whose whitespace
+  // includes \v and \f; they were refused as a bad address.
+  const auto records = parse("0x40\vWRITE\f3\n\f0x80 READ\v5\v\n");
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].address == 0x40);
+  CHECK(records[0].is_write);
+  CHECK(records[0].cycle == 3);
+  CHECK(records[1].address == 0x80);
+  CHECK(records[1].cycle == 5);
+}
+
 TEST_CASE("a trace that starts with a UTF-8 byte-order mark reads as without it") {
   // Windows editors write EF BB BF first; it was refused as a bad address
   // quoting a line that looked valid (the mark is invisible).
