@@ -44,25 +44,34 @@ bool is_index(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
-// yaml-cpp keeps every entry of a mapping and answers node[key] with the
-// first, so a repeated key would silently lose to the earlier one.
-void reject_repeated_keys(const YAML::Node& node, const std::string& origin, int line_offset,
-                          const std::string& path) {
+// Every key is a name, given once. yaml-cpp keeps every entry of a mapping
+// and answers node[key] with the first, so a repeated key would silently
+// lose to the earlier one; a list or section as a key ('[size]: 1') has no
+// name to look up. `lines`: the text has lines worth naming (a --set value
+// is one line of an argument).
+void check_keys(const YAML::Node& node, const std::string& origin, int line_offset, bool lines,
+                const std::string& path) {
+  const auto line = [&](const YAML::Node& n) { return lines ? line_of(n) + line_offset : 0; };
   if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
-      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
-      const std::string key_path = path.empty() ? key : path + "." + key;
-      const auto [first, is_new] = first_line.emplace(key, line_of(kv.first) + line_offset);
-      if (!is_new) {
-        throw InputError(SourceRef{origin, line_of(kv.first) + line_offset, key_path},
-                         fmt::format("key given twice (first at line {}); write it once", first->second));
+      if (!kv.first.IsScalar()) {
+        throw InputError(SourceRef{origin, line(kv.first), path},
+                         "a key must be a name, not a list or section; write 'name: value'");
       }
-      reject_repeated_keys(kv.second, origin, line_offset, key_path);
+      const std::string key = kv.first.Scalar();
+      const std::string key_path = path.empty() ? key : path + "." + key;
+      const auto [first, is_new] = first_line.emplace(key, line(kv.first));
+      if (!is_new) {
+        throw InputError(SourceRef{origin, line(kv.first), key_path},
+                         lines ? fmt::format("key given twice (first at line {}); write it once", first->second)
+                               : "key given twice; write it once");
+      }
+      check_keys(kv.second, origin, line_offset, lines, key_path);
     }
   } else if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i) {
-      reject_repeated_keys(node[i], origin, line_offset, fmt::format("{}[{}]", path, i));
+      check_keys(node[i], origin, line_offset, lines, fmt::format("{}[{}]", path, i));
     }
   }
 }
@@ -88,7 +97,8 @@ std::optional<std::string> text_ending_in_colon(const YAML::Node& node) {
   return entry.first.Scalar() + ":";
 }
 
-enum class Syntax { kYaml, kJsonLine };
+// kSetValue: YAML that is the value of a --set argument (no lines to name).
+enum class Syntax { kYaml, kJsonLine, kSetValue };
 
 // Every YAML or JSON text qarch reads is parsed here: one document, no key
 // given twice. yaml-cpp's Load would drop whatever follows the first document.
@@ -139,8 +149,8 @@ YAML::Node load_one_document(const std::string& text, const std::string& origin,
   try {
     documents = YAML::LoadAll(json ? with_surrogate_pairs_combined(text) : text);
   } catch (const YAML::Exception& e) {
-    const int line = json ? line_offset + 1 : (e.mark.line >= 0 ? e.mark.line + 1 : 0);
-    throw InputError(SourceRef{origin, line, ""},
+    const int line = json ? line_offset + 1 : syntax == Syntax::kSetValue ? 0 : (e.mark.line >= 0 ? e.mark.line + 1 : 0);
+    throw InputError(SourceRef{origin, line, syntax == Syntax::kSetValue ? key_path : ""},
                      (json ? "malformed JSON (truncated trace?): " : "malformed YAML: ") + e.msg);
   }
   if (documents.size() > 1 && json) {
@@ -154,7 +164,7 @@ YAML::Node load_one_document(const std::string& text, const std::string& origin,
                      "(remove the '---' line and merge what follows into the first)");
   }
   if (documents.empty()) return YAML::Node();
-  reject_repeated_keys(documents.front(), origin, line_offset, key_path);
+  check_keys(documents.front(), origin, line_offset, syntax != Syntax::kSetValue, key_path);
   return documents.front();
 }
 
@@ -218,7 +228,7 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment, cons
     if (part.empty()) throw InputError(SourceRef{"--set", 0, path}, "empty key in path");
     parts.push_back(part);
   }
-  YAML::Node value = load_yaml_string(value_text, "--set " + path);
+  YAML::Node value = load_one_document(value_text, "--set " + assignment, Syntax::kSetValue, 0, path);
   std::string key_path;  // as YamlMap writes it: list items as [i]
   std::string new_section_path;  // the first section the path creates: the argument gives all of it
   auto step = [&key_path](const std::string& part, bool list_item) {
@@ -237,18 +247,28 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment, cons
                        fmt::format("'{}' is a list: give an item's index, not '{}'", parts[i - 1], parts[i]));
     }
   };
+  // A list index as written: digits without a leading zero ('01' is not
+  // the item '1' names), below the list's size.
+  auto index_in = [&](const YAML::Node& list, const std::string& part) {
+    if (part.size() > 1 && part[0] == '0') {
+      throw InputError(SourceRef{"--set", 0, path},
+                       fmt::format("list index '{}': write it without leading zeros", part));
+    }
+    const std::size_t digits = std::numeric_limits<std::size_t>::digits10;
+    const std::size_t idx = part.size() > digits ? std::numeric_limits<std::size_t>::max() : std::stoul(part);
+    if (idx >= list.size()) {
+      throw InputError(SourceRef{"--set", 0, path},
+                       fmt::format("index {} out of range (list has {} items)", part, list.size()));
+    }
+    return idx;
+  };
   // yaml-cpp nodes are handles: walk with fresh handles, never reassign one.
   std::vector<YAML::Node> chain{root};
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     YAML::Node cur = chain.back();
     check_section(cur, i);
     if (cur.IsSequence() && is_index(parts[i])) {
-      const std::size_t idx = std::stoul(parts[i]);
-      if (idx >= cur.size()) {
-        throw InputError(SourceRef{"--set", 0, path},
-                         fmt::format("index {} out of range (list has {} items)", idx, cur.size()));
-      }
-      chain.push_back(cur[idx]);
+      chain.push_back(cur[index_in(cur, parts[i])]);
       step(parts[i], true);
     } else {
       const bool is_new = !static_cast<const YAML::Node&>(cur)[parts[i]].IsDefined();
@@ -260,11 +280,7 @@ SetArgument apply_override(YAML::Node& root, const std::string& assignment, cons
   YAML::Node parent = chain.back();
   check_section(parent, parts.size() - 1);
   if (parent.IsSequence() && is_index(parts.back())) {
-    const std::size_t idx = std::stoul(parts.back());
-    if (idx >= parent.size()) {
-      throw InputError(SourceRef{"--set", 0, path}, "index out of range");
-    }
-    parent[idx] = value;
+    parent[index_in(parent, parts.back())] = value;
     step(parts.back(), true);
   } else {
     parent[parts.back()] = value;
@@ -326,7 +342,38 @@ void YamlMap::missing(const std::string& key) {
     return known_.count(kv.first.template as<std::string>()) == 0;
   });
   if (!unread_key) fail(key, "required key is missing");
-  if (!missing_) missing_.emplace(where(key), "required key is missing");
+  if (!missing_) missing_.emplace(where(key), missing_message(key, "key"));
+}
+
+namespace {
+
+// Levenshtein distance, for names of a few letters.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string YamlMap::missing_message(const std::string& key, const char* what) const {
+  std::string message = fmt::format("required {} is missing", what);
+  for (const auto& kv : node_) {
+    const std::string given_key = kv.first.as<std::string>();
+    if (known_.count(given_key) == 0 && edit_distance(given_key, key) <= std::min<std::size_t>(2, key.size() / 3)) {
+      return message + fmt::format(" ('{}' is given, which is no key here: misspelt?)", given_key);
+    }
+  }
+  return message;
 }
 
 std::string YamlMap::blamed_key(const std::vector<std::string>& keys) const {
@@ -581,7 +628,7 @@ std::uint64_t YamlMap::byte_size(const std::string& key, std::uint64_t min, std:
 }
 
 YamlMap YamlMap::map(const std::string& key) {
-  if (!given(key, false)) fail(key, "required section is missing");
+  if (!given(key, false)) fail(key, missing_message(key, "section"));
   return section(key);
 }
 
@@ -599,7 +646,7 @@ YamlMap YamlMap::section(const std::string& key) {
 }
 
 std::vector<YamlMap> YamlMap::list_of_maps(const std::string& key) {
-  if (!given(key, false)) fail(key, "required list is missing");
+  if (!given(key, false)) fail(key, missing_message(key, "list"));
   const YAML::Node list = node_[key];
   if (!list.IsSequence()) fail(key, "expected a list (lines starting with '- ')");
   std::vector<YamlMap> out;

@@ -117,6 +117,10 @@ class YamlMap {
   // placeholder value (fail() before finish() reports the missing key).
   // Otherwise it throws now.
   void missing(const std::string& key);
+  // "required <what> is missing", with the key not yet asked for that is
+  // `key` misspelt if there is one (at most two letters off: colz, ifmapp):
+  // an error thrown before finish() names it.
+  std::string missing_message(const std::string& key, const char* what) const;
   // The value of a key given() found present: a single value, else an error.
   YAML::Node present_scalar(const std::string& key);
   std::int64_t whole_number(const std::string& key, const YAML::Node& scalar, std::int64_t min,

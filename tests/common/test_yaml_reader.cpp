@@ -212,6 +212,54 @@ TEST_CASE("set overrides reach nested keys and list items, and bad paths are err
   CHECK_THROWS_WITH(qarch::apply_override(root, "ops.0.m.k=1", "array.rows=64"), Catch::Contains("'m' is a value, not a section"));
 }
 
+TEST_CASE("a list or section written as a key is an input error at its line, not a yaml-cpp exception") {
+  // yaml-cpp's own "bad conversion" escaped as an internal error (exit 1).
+  CHECK_THROWS_WITH(qarch::load_yaml_string("a: 1\nb:\n  [size]: 1 MiB\n", "cfg.yaml"),
+                    "cfg.yaml:3: b: a key must be a name, not a list or section; write 'name: value'");
+  CHECK_THROWS_WITH(qarch::load_yaml_string("? {x: 1}\n: 2\n", "cfg.yaml"), Catch::StartsWith("cfg.yaml:1: a key must be a name"));
+  YAML::Node root = qarch::load_yaml_string("a: 1\n", "cfg.yaml");
+  CHECK_THROWS_WITH(qarch::apply_override(root, "cache={[size]: 1 MiB}", "a=1"),
+                    "--set cache={[size]: 1 MiB}: cache: a key must be a name, not a list or section; write 'name: value'");
+}
+
+TEST_CASE("a --set value's own errors name the argument and the full key path") {
+  // They named a made-up file and line ("--set cache:1: size: ...").
+  YAML::Node root = qarch::load_yaml_string("a: 1\n", "cfg.yaml");
+  CHECK_THROWS_WITH(qarch::apply_override(root, "cache={size: 1 MiB, size: 2 MiB}", "a=1"),
+                    "--set cache={size: 1 MiB, size: 2 MiB}: cache.size: key given twice; write it once");
+  CHECK_THROWS_WITH(qarch::apply_override(root, "cache={size: 1 MiB", "a=1"),
+                    Catch::StartsWith("--set cache={size: 1 MiB: cache: malformed YAML: "));
+}
+
+TEST_CASE("a --set list index is digits without a leading zero, below the list's size however long") {
+  YAML::Node root = qarch::load_yaml_string("ops:\n  - {m: 1}\n  - {m: 2}\n", "cfg.yaml");
+  // 2^64 threw std::out_of_range from stoul (exit 1); '01' set item 1.
+  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.18446744073709551616.m=3", "a=1"),
+                    "--set: ops.18446744073709551616.m: index 18446744073709551616 out of range (list has 2 items)");
+  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.99999999999999999999=3", "a=1"),
+                    Catch::EndsWith("index 99999999999999999999 out of range (list has 2 items)"));
+  CHECK_THROWS_WITH(qarch::apply_override(root, "ops.01.m=3", "a=1"),
+                    "--set: ops.01.m: list index '01': write it without leading zeros");
+  qarch::apply_override(root, "ops.1.m=3", "a=1");
+  CHECK(root["ops"][1]["m"].as<int>() == 3);
+  qarch::apply_override(root, "ops.0.m=4", "a=1");
+  CHECK(root["ops"][0]["m"].as<int>() == 4);
+}
+
+TEST_CASE("a required section, list or key that is missing names a given key that looks like it misspelt") {
+  // A misspelt section was reported only as missing (compute.systolic_arrey:
+  // "compute.systolic_array: required section is missing").
+  YamlMap root = doc("compute:\n  systolic_arrey: {rows: 4}\n  formatz: []\n  vector_unit: {lanes: 4}\n");
+  YamlMap compute = root.map("compute");
+  CHECK_THROWS_WITH(compute.map("systolic_array"),
+                    "cfg.yaml:2: compute.systolic_array: required section is missing ('systolic_arrey' is given, "
+                    "which is no key here: misspelt?)");
+  CHECK_THROWS_WITH(compute.list_of_maps("formats"), Catch::EndsWith("required list is missing ('formatz' is given, "
+                                                                     "which is no key here: misspelt?)"));
+  // Nothing close: the plain message (vector_unit is no misspelling of "scratchpads").
+  CHECK_THROWS_WITH(compute.map("scratchpads"), "cfg.yaml:2: compute.scratchpads: required section is missing");
+}
+
 TEST_CASE("errors about a value given with --set name the --set argument, not a line of the file") {
   YAML::Node root = qarch::load_yaml_string(
       "clock: 1 GHz\narray:\n  rows: 8\n  cols: 8\nops:\n  - {m: 1}\ndram:\n  bandwidth: 8 GB/s\n", "cfg.yaml");
