@@ -43,8 +43,9 @@ void print_memory_models(const sim::MemoryCounters& memory, std::FILE* out) {
 }  // namespace
 
 void print_summary(const sim::RunResult& r, std::FILE* out) {
-  fmt::print(out, "accelerator {} ({}x{} {}, {:g} GHz)   workload {}\n\n", r.accelerator,
-             r.array_rows, r.array_cols, r.dataflow, r.clock_hz / 1e9, r.workload);
+  const std::string clock = format_quantity(r.clock_hz, Dimension::kFrequencyHz);
+  fmt::print(out, "accelerator {} ({}x{} {}, {})   workload {}\n\n", r.accelerator, r.array_rows, r.array_cols,
+             r.dataflow, clock, r.workload);
   std::size_t width = 4;
   for (const sim::OpResult& op : r.ops) width = std::max(width, op.name.size());
   fmt::print(out, "{:<{}}  {:<16}  {:>12}  {:>12}  {:>10}  {:>6}  {:>12}  {:>10}  {:>10}  {:>11}\n", "op", width,
@@ -56,8 +57,8 @@ void print_summary(const sim::RunResult& r, std::FILE* out) {
                format_bytes(static_cast<double>(op.activity.dram_ofmap_write_bytes)), op.energy_pj * 1e-6);
   }
   const double macs = static_cast<double>(r.activity.macs());
-  fmt::print(out, "\ntotal: {} cycles ({} compute, {} stall) = {:.6g} s at {:g} GHz\n", r.total_cycles,
-             r.compute_cycles, r.stall_cycles, r.seconds, r.clock_hz / 1e9);
+  fmt::print(out, "\ntotal: {} cycles ({} compute, {} stall) = {:.6g} s at {}\n", r.total_cycles,
+             r.compute_cycles, r.stall_cycles, r.seconds, clock);
   // With weights in flash, the reads name both memories.
   const sim::Activity& a = r.activity;
   const std::string flash_split =

@@ -20,6 +20,16 @@ TEST_CASE("qarch demo prints a summary table of the built-in workload") {
   const auto r = run_qarch("demo");
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("edge-int8-32x32") && Catch::Contains("ffn_down") && Catch::Contains("total:"));
+  CHECK_THAT(r.out, Catch::Contains("(32x32 ws, 1 GHz)") && Catch::Contains(" s at 1 GHz"));
+}
+
+TEST_CASE("the summary names the clock in its own unit") {
+  // A 1 MHz clock was printed "0.001 GHz".
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/g.yaml", "name: g\nops:\n  - {name: g, type: gemm, m: 1, n: 32, k: 32}\n");
+  const auto r = run_qarch("run -a " + kEdgeAccelerator + " -w " + dir + "/g.yaml --set \"clock=1 MHz\"");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("(32x32 ws, 1 MHz)") && Catch::Contains(" s at 1 MHz"));
 }
 
 TEST_CASE("qarch run --json writes the documented schema, with per-op rows that add up") {
