@@ -96,6 +96,7 @@ MemoryCounters AcceleratorTop::memory_counters() {
     counts["mshr_merges"] += c.mshr_merges;
     counts["bank_conflict_cycles"] += c.bank_conflict_cycles;
     counts["mshr_stall_cycles"] += c.mshr_stall_cycles;
+    counts["dirty_lines_at_end"] += cache->dirty_lines();
   }
   if (flash) {
     const memory::FlashCounters& c = flash->flash_counters();

@@ -97,6 +97,10 @@ Cache::Cache(const CacheConfig& config, CacheDownstream* downstream)
       bank_free_(config_.banks, 0),
       mshr_free_(config_.mshrs, 0) {}
 
+std::uint64_t Cache::dirty_lines() const {
+  return std::uint64_t(std::count(dirty_.begin(), dirty_.end(), std::uint8_t{1}));
+}
+
 void Cache::write_through(std::uint64_t address, std::uint64_t bytes, std::uint64_t cycle) {
   ++counters_.write_throughs;
   counters_.write_through_bytes += bytes;

@@ -105,6 +105,9 @@ class Cache {
   Outcome access(std::uint64_t address, bool is_write, std::uint64_t cycle, std::uint64_t bytes);
   const CacheCounters& counters() const { return counters_; }
   const CacheConfig& config() const { return config_; }
+  // Lines written since their fill and not written back (write-back only):
+  // what a flush would still write downstream.
+  std::uint64_t dirty_lines() const;
 
  private:
   // Sends the bytes a write writes downstream (write-through).

@@ -116,6 +116,7 @@ class CacheTarget : public sc_core::sc_module, private CacheDownstream {
 
   CacheTarget(sc_core::sc_module_name name, const CacheConfig& config, sc_core::sc_time clock_period);
   const CacheCounters& cache_counters() const { return cache_.counters(); }
+  std::uint64_t dirty_lines() const { return cache_.dirty_lines(); }
   const TransferCounters& transfer_counters() const { return transfers_; }
 
  private:

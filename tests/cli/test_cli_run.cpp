@@ -522,12 +522,14 @@ TEST_CASE("a run ends when the writes a cache posted have reached DRAM: never fa
       run_workload(stand_in + " --set \"system_cache={size: 1 MiB, write_policy: wt}\"", softmax);
   REQUIRE(wt["memory"]["system_cache"]["fills"] == 16384);
   REQUIRE(wt["memory"]["system_cache"]["write_throughs"] == 16384);
+  CHECK(wt["memory"]["system_cache"]["dirty_lines_at_end"] == 0);
   CHECK(wt["total_cycles"].get<std::int64_t>() >= 2 * 1048576 + 100);
   // Write-back, 64 KiB: reads and write misses fill (32,768 lines), and
   // 15,360 dirty lines are written back (the last 1,024 stay in the cache).
   const nlohmann::json wb = run_workload(stand_in + " --set \"system_cache={size: 64 KiB}\"", softmax);
   REQUIRE(wb["memory"]["system_cache"]["fills"] == 32768);
   REQUIRE(wb["memory"]["system_cache"]["writebacks"] == 15360);
+  CHECK(wb["memory"]["system_cache"]["dirty_lines_at_end"] == 64 * 1024 / 64);
   // Its waits are in the result too (8 MSHRs: fills queue behind them).
   CHECK(wb["memory"]["system_cache"]["mshr_stall_cycles"].get<double>() > 0);
   CHECK(wb["memory"]["system_cache"].contains("bank_conflict_cycles"));

@@ -72,6 +72,11 @@ class ReferenceCache {
   }
 
   Counts c;
+  std::uint64_t dirty_lines() const {
+    std::uint64_t n = 0;
+    for (const Set& s : sets_state_) n += std::count_if(s.lines.begin(), s.lines.end(), [](const Line& l) { return l.dirty; });
+    return n;
+  }
 
  private:
   struct Line {
@@ -173,6 +178,7 @@ TEST_CASE("cache counts equal the brute-force reference for every policy, geomet
           CHECK(cache.counters().misses == ref.c.misses);
           CHECK(cache.counters().evictions == ref.c.evictions);
           CHECK(cache.counters().writebacks == ref.c.writebacks);
+          CHECK(cache.dirty_lines() == ref.dirty_lines());
           CHECK(cache.counters().hits + cache.counters().misses == trace.size());
         }
       }

@@ -181,12 +181,14 @@ TEST_CASE("qarch cache counts hits, misses and evictions") {
   CHECK(j["hits"] == 1);
   CHECK(j["misses"] == 4);
   CHECK(j["evictions"] == 2);
+  // Write-back: the WRITE's line (0x0, filled dirty) is never evicted after it.
+  CHECK(j["dirty_lines_at_end"] == 1);
   // The text names every counter the JSON has (write_throughs was left out,
   // the one that matters under write-through): the WRITE, a miss written
-  // through without allocating, is one.
+  // through without allocating, is one, and leaves no dirty line.
   const Run text = run("cache --size 256B --line 64 --ways 1 --policy lru --write-policy wt --trace " + trace);
   REQUIRE(text.exit_code == 0);
-  CHECK_THAT(text.out, Catch::Contains("writebacks 0  write_throughs 1"));
+  CHECK_THAT(text.out, Catch::Contains("writebacks 0  write_throughs 1  dirty_lines_at_end 0"));
 }
 
 TEST_CASE("qarch cache --seed takes any seed up to 2^63 - 1") {

@@ -99,6 +99,7 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
           {"writes", k.writes},             {"hits", k.hits},
           {"misses", k.misses},             {"evictions", k.evictions},
           {"writebacks", k.writebacks},     {"write_throughs", k.write_throughs},
+          {"dirty_lines_at_end", cache.dirty_lines()},
           {"hit_rate", hit_rate},           {"sets", config.sets()},
           {"ways", config.ways},            {"line_bytes", config.line_bytes},
           {"policy", config.replacement},   {"write_policy", opt->write_policy}};
@@ -107,11 +108,12 @@ void add_cache_command(CLI::App& app, CommandStatus& /*status*/) {
     }
     std::printf("%s", fmt::format("{} sets x {} ways x {} B lines, {}, {}\n"
                                   "accesses {} (reads {}, writes {}), hit rate {:.4f}\n"
-                                  "hits {}  misses {}  evictions {}  writebacks {}  write_throughs {}\n",
+                                  "hits {}  misses {}  evictions {}  writebacks {}  write_throughs {}  "
+                                  "dirty_lines_at_end {}\n",
                                   config.sets(), config.ways, config.line_bytes,
                                   config.replacement, opt->write_policy, k.reads + k.writes,
                                   k.reads, k.writes, hit_rate, k.hits, k.misses, k.evictions,
-                                  k.writebacks, k.write_throughs)
+                                  k.writebacks, k.write_throughs, cache.dirty_lines())
                           .c_str());
   });
 }
