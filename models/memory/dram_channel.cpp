@@ -397,10 +397,21 @@ void DramChannel::group_ready_rose(int group) {
   }
 }
 
+void DramChannel::log_command(DramCommand::Kind kind, int bank, std::uint64_t t, std::uint32_t row,
+                              std::uint64_t tag, bool auto_precharge) {
+  // `bank` is a flat bank of the unit (for PREA and REF: any bank of it).
+  const int unit = bank_unit_of_[bank];
+  const int group = bank_group_of_[bank];
+  command_log_->push_back(DramCommand{t, kind, auto_precharge, unit_pc_[unit], unit_rank_[unit],
+                                      std::uint8_t(group % bank_groups_per_unit_),
+                                      std::uint8_t(bank % banks_per_group_), row, tag});
+}
+
 void DramChannel::issue_activate(int bank, std::int32_t entry, std::uint64_t t) {
   const int group = bank_group_of_[bank];
   const int unit = bank_unit_of_[bank];
   const std::uint32_t row = entries_[entry].row;
+  if (command_log_) log_command(DramCommand::Kind::kActivate, bank, t, row);
   open_row_[bank] = row;
   open_bank_mask_ |= std::uint64_t{1} << bank;
   dirty_mask_ |= std::uint64_t{1} << bank;
@@ -445,11 +456,13 @@ void DramChannel::raise_bank_next_act(int bank, std::uint64_t cycle) {
 }
 
 void DramChannel::issue_precharge(int bank, std::uint64_t t) {
+  if (command_log_) log_command(DramCommand::Kind::kPrecharge, bank, t);
   close_bank(bank, t);
   cmd_free_[0] = t + 1;
 }
 
 void DramChannel::issue_precharge_all(int unit, std::uint64_t t) {
+  if (command_log_) log_command(DramCommand::Kind::kPrechargeAll, unit * banks_per_unit_, t);
   for (std::uint64_t m = open_bank_mask_ & unit_bank_mask_[unit]; m != 0; m &= m - 1) {
     close_bank(__builtin_ctzll(m), t);
   }
@@ -457,6 +470,7 @@ void DramChannel::issue_precharge_all(int unit, std::uint64_t t) {
 }
 
 void DramChannel::issue_refresh(int unit, std::uint64_t t) {
+  if (command_log_) log_command(DramCommand::Kind::kRefresh, unit * banks_per_unit_, t);
   unit_refresh_end_[unit] = t + t_.tRFC;
   unit_bank_next_act_max_[unit] = later(unit_bank_next_act_max_[unit], t + t_.tRFC);
   refresh_pending_[unit] = false;
@@ -502,9 +516,12 @@ void DramChannel::issue_column(int bank, std::int32_t entry, std::uint64_t t) {
   unlink(entry);
   // Closed page: auto-precharge (RDA/WRA) unless another queued request
   // still wants this row.
-  if (closed_page_ && hit_count_[0][bank] + hit_count_[1][bank] == 0) {
-    close_bank(bank, bank_next_pre_[bank]);
+  const bool auto_precharge = closed_page_ && hit_count_[0][bank] + hit_count_[1][bank] == 0;
+  if (command_log_) {
+    log_command(e.is_write ? DramCommand::Kind::kWrite : DramCommand::Kind::kRead, bank, t,
+                std::uint32_t(open_row_[bank]), e.tag, auto_precharge);
   }
+  if (auto_precharge) close_bank(bank, bank_next_pre_[bank]);
   sink_->burst_done(e.tag, done, e.is_write);
 }
 

@@ -50,6 +50,23 @@ struct DramCounters {
   }
 };
 
+// One command a channel issued, for checking the command stream against the
+// timing rules (DramChannel::set_command_log; tests).
+struct DramCommand {
+  enum class Kind : std::uint8_t { kActivate, kPrecharge, kPrechargeAll, kRefresh, kRead, kWrite };
+  std::uint64_t cycle = 0;
+  Kind kind = Kind::kActivate;
+  // RD/WR with auto-precharge (RDA/WRA, closed page): the bank closes
+  // itself as soon as its timing allows.
+  bool auto_precharge = false;
+  std::uint8_t pseudo_channel = 0;
+  std::uint8_t rank = 0;
+  std::uint8_t bank_group = 0;  // ACT, PRE, RD, WR
+  std::uint8_t bank = 0;        // within its bank group
+  std::uint32_t row = 0;        // ACT: the row opened; RD/WR: the open row
+  std::uint64_t tag = 0;        // RD/WR: the tag of the burst it moves
+};
+
 class DramBurstSink {
  public:
   virtual ~DramBurstSink() = default;
@@ -188,6 +205,7 @@ struct DramChannelState {
   bool plan_valid_ = false;
   Plan plan_;
   DramCounters counters_;
+  std::vector<DramCommand>* command_log_ = nullptr;
 };
 static_assert(std::is_trivially_copyable_v<DramChannelState>);
 
@@ -213,9 +231,10 @@ class DramChannel : private DramChannelState {
   }
   // Runs every event before `cycle`. Once the channel is empty it only
   // refreshes: a long idle gap runs whole tREFI periods in closed form, with
-  // the same state and counters as running them one by one.
+  // the same state and counters as running them one by one (unless commands
+  // are logged: then each refresh is issued and logged).
   void run_until(std::uint64_t cycle) {
-    if (cycle >= now_ + 4 * std::uint64_t(t_.tREFI)) run_idle_until(cycle);
+    if (cycle >= now_ + 4 * std::uint64_t(t_.tREFI) && command_log_ == nullptr) run_idle_until(cycle);
     while (next_event_cycle() < cycle) run_planned_event();
   }
   std::uint64_t now() const { return now_; }
@@ -223,6 +242,23 @@ class DramChannel : private DramChannelState {
   std::uint64_t last_data_end_cycle() const { return last_data_end_; }
   bool empty() const { return queued_[0] + queued_[1] == 0 && active_mask_ == 0; }
   const DramCounters& counters() const { return counters_; }
+  // A copy runs on without logging (DramTarget runs copies ahead).
+  DramChannel(const DramChannel& other)
+      : DramChannelState(other), entries_(other.entries_), free_slots_(other.free_slots_) {
+    command_log_ = nullptr;
+  }
+  DramChannel& operator=(const DramChannel& other) {
+    DramChannelState::operator=(other);
+    entries_ = other.entries_;
+    free_slots_ = other.free_slots_;
+    command_log_ = nullptr;
+    return *this;
+  }
+  DramChannel(DramChannel&&) = default;
+  DramChannel& operator=(DramChannel&&) = default;
+  // Appends every command issued from now on to `log` (nullptr: stop).
+  // Idle refresh periods are then run one by one, not skipped.
+  void set_command_log(std::vector<DramCommand>* log) { command_log_ = log; }
 
  private:
   struct Entry {
@@ -287,6 +323,8 @@ class DramChannel : private DramChannelState {
   }
   void note_unit_activate_ready(int unit);
   void note_pc_column_ready(int pc);  // after a burst on pseudo-channel `pc`
+  void log_command(DramCommand::Kind kind, int bank, std::uint64_t t, std::uint32_t row = 0,
+                   std::uint64_t tag = 0, bool auto_precharge = false);
   void issue_activate(int bank, std::int32_t entry, std::uint64_t t);
   void issue_precharge(int bank, std::uint64_t t);
   void issue_column(int bank, std::int32_t entry, std::uint64_t t);

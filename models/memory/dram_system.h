@@ -33,6 +33,10 @@ class DramSystem {
   // The end of the latest data burst of any channel so far.
   std::uint64_t last_data_end_cycle() const;
   const DramChannel& channel(int channel) const { return channels_[std::size_t(channel)]; }
+  // Logs the commands of `channel` (DramChannel::set_command_log).
+  void set_command_log(int channel, std::vector<DramCommand>* log) {
+    channels_[std::size_t(channel)].set_command_log(log);
+  }
   // Runs every channel's events before `cycle`: once drained, the refreshes
   // an idle channel keeps issuing, so that every channel's counters cover
   // the same time.
