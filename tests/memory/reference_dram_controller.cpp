@@ -208,9 +208,7 @@ void ReferenceDramController::issue(const Candidate& c) {
     cmd.bank = std::uint8_t(bi % banks_per_group_);
   };
   switch (c.kind) {
-    case CandidateKind::kDue:
-      units_[c.idx].pending = true;
-      return;
+    case CandidateKind::kDue: units_[c.idx].pending = true; return;
     case CandidateKind::kPrea: {
       for (int k = 0; k < banks_per_unit_; ++k) {
         Bank& b = banks_[c.idx * banks_per_unit_ + k];
@@ -333,7 +331,7 @@ void ReferenceDramController::run_before(i64 c) {
 }
 
 std::uint64_t ReferenceDramController::accept(const DramAddress& a, bool is_write, std::uint64_t cycle,
-                                          std::uint64_t tag) {
+                                              std::uint64_t tag) {
   i64 c = i64(cycle);
   const int d = is_write ? 1 : 0;
   const int depth = is_write ? cfg_.write_queue_depth : cfg_.read_queue_depth;
@@ -367,6 +365,8 @@ void ReferenceDramController::drain() {
   while (busy()) issue(best());
 }
 
-void ReferenceDramController::run_until(std::uint64_t cycle) { run_before(i64(cycle)); }
+void ReferenceDramController::run_until(std::uint64_t cycle) {
+  run_before(i64(cycle));
+}
 
 }  // namespace qarch::memory::testing

@@ -18,9 +18,7 @@ namespace qarch::memory::testing {
 struct BurstDone {
   std::uint64_t tag, done;
   bool is_write;
-  bool operator==(const BurstDone& o) const {
-    return tag == o.tag && done == o.done && is_write == o.is_write;
-  }
+  bool operator==(const BurstDone& o) const { return tag == o.tag && done == o.done && is_write == o.is_write; }
 };
 
 class ReferenceDramController {
@@ -34,8 +32,8 @@ class ReferenceDramController {
   std::vector<DramCommand> log;
   std::vector<BurstDone> done;
   struct Counters {
-    std::uint64_t read_bursts = 0, write_bursts = 0, activates = 0, precharges = 0, refreshes = 0,
-                  row_hits = 0, row_misses = 0;
+    std::uint64_t read_bursts = 0, write_bursts = 0, activates = 0, precharges = 0, refreshes = 0, row_hits = 0,
+                  row_misses = 0;
   } counters;
 
  private:
@@ -72,8 +70,8 @@ class ReferenceDramController {
     std::uint64_t seq = 0;
     int idx = 0;  // flat bank, or unit for refresh
     CandidateKind kind = CandidateKind::kDue;
-    int qdir = -1;   // queue direction of the request (-1: active entry)
-    int qpos = -1;   // position in that queue
+    int qdir = -1;  // queue direction of the request (-1: active entry)
+    int qpos = -1;  // position in that queue
     bool less(const Candidate& o) const {
       if (!o.valid) return true;
       if (cycle != o.cycle) return cycle < o.cycle;

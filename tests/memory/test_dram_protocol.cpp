@@ -55,10 +55,9 @@
 //   agree with the log (activates, read/write bursts, refreshes, precharges =
 //   #PRE + banks closed by PREA + #RDA/WRA, row_hits + row_misses = bursts,
 //   row_misses <= activates).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <climits>
 #include <cstdint>
 #include <map>
@@ -124,8 +123,7 @@ struct ProtocolReport {
 
 // Checks one channel's command log. end_cycle: the cycle the run went up to
 // (for [refresh-missing]); 0 = the last logged cycle.
-ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramCommand>& log,
-                              std::uint64_t end_cycle = 0) {
+ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramCommand>& log, std::uint64_t end_cycle = 0) {
   ProtocolReport rep;
   auto& out = rep.violations;
   const auto& t = cfg.timing;
@@ -135,11 +133,11 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
   const std::int64_t wr_to_pre = t.CWL + BL + t.tWR;
   const std::int64_t rtw = std::max<std::int64_t>(0, t.CL + BL + 2 - t.CWL);
 
-  auto gap_violation = [&](const char* rule, const DramCommand& later, const std::string& earlier,
-                           std::int64_t gap, std::int64_t need) {
+  auto gap_violation = [&](const char* rule, const DramCommand& later, const std::string& earlier, std::int64_t gap,
+                           std::int64_t need) {
     std::ostringstream os;
-    os << "[" << rule << "] " << describe(later) << " after " << earlier << ": gap " << gap << " < "
-       << need << " (short by " << (need - gap) << ")";
+    os << "[" << rule << "] " << describe(later) << " after " << earlier << ": gap " << gap << " < " << need
+       << " (short by " << (need - gap) << ")";
     out.push_back(os.str());
   };
   // Every timing check goes through chk(): records the smallest slack per rule
@@ -147,8 +145,10 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
   std::map<const char*, std::int64_t> slack_by_ptr;  // keyed by the literal (cheap); merged at the end
   auto note = [&](const char* rule, std::int64_t slack) {
     auto it = slack_by_ptr.find(rule);
-    if (it == slack_by_ptr.end()) slack_by_ptr.emplace(rule, slack);
-    else it->second = std::min(it->second, slack);
+    if (it == slack_by_ptr.end())
+      slack_by_ptr.emplace(rule, slack);
+    else
+      it->second = std::min(it->second, slack);
   };
   auto chk = [&](const char* rule, const DramCommand& later, auto&& earlier, std::int64_t gap, std::int64_t need) {
     note(rule, gap - need);
@@ -198,34 +198,38 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
 
   auto check_pre_rules = [&](const DramCommand& c, Bank& b) {
     const std::int64_t now = std::int64_t(c.cycle);
-    chk("tRAS", c, [&] { return std::string(describe(b.act_cmd)); }, now - b.act, t.tRAS);
-    if (b.last_rd != kNever) chk("tRTP", c, [&] { return std::string(describe(b.rd_cmd)); }, now - b.last_rd, t.tRTP);
-    if (b.last_wr != kNever) chk("tWR", c, [&] { return std::string(describe(b.wr_cmd) + " (CWL+BL+tWR)"); }, now - b.last_wr, wr_to_pre);
+    chk(
+        "tRAS", c, [&] { return std::string(describe(b.act_cmd)); }, now - b.act, t.tRAS);
+    if (b.last_rd != kNever)
+      chk(
+          "tRTP", c, [&] { return std::string(describe(b.rd_cmd)); }, now - b.last_rd, t.tRTP);
+    if (b.last_wr != kNever)
+      chk(
+          "tWR", c, [&] { return std::string(describe(b.wr_cmd) + " (CWL+BL+tWR)"); }, now - b.last_wr, wr_to_pre);
   };
 
   for (const DramCommand& c : log) {
     const std::int64_t now = std::int64_t(c.cycle);
-    if (prev_cycle != kNever) chk("log-order", c, [&] { return std::string(describe(prev_cmd)); }, now - prev_cycle, 0);
+    if (prev_cycle != kNever)
+      chk(
+          "log-order", c, [&] { return std::string(describe(prev_cmd)); }, now - prev_cycle, 0);
     prev_cycle = std::max(prev_cycle, now);
     prev_cmd = c;
-    if (c.pseudo_channel >= cfg.pseudo_channels || c.rank >= cfg.ranks ||
-        c.bank_group >= cfg.bank_groups || c.bank >= cfg.banks_per_group) {
+    if (c.pseudo_channel >= cfg.pseudo_channels || c.rank >= cfg.ranks || c.bank_group >= cfg.bank_groups ||
+        c.bank >= cfg.banks_per_group) {
       state_violation("bad-address", c, "index out of range");
       continue;
     }
     // Command bus.
     const bool is_col = c.kind == Kind::kRead || c.kind == Kind::kWrite;
     const int bus = cfg.split_command_bus && is_col ? 1 : 0;
-    const std::int64_t len = c.kind == Kind::kActivate ? cfg.act_command_cycles
-                             : is_col                 ? cfg.cas_command_cycles
-                                                      : 1;
+    const std::int64_t len = c.kind == Kind::kActivate ? cfg.act_command_cycles : is_col ? cfg.cas_command_cycles : 1;
     if (bus_end[std::size_t(bus)] != kNever) note("cmd-bus-overlap", now - bus_end[std::size_t(bus)]);
     if (now < bus_end[std::size_t(bus)]) {
       std::ostringstream os;
       os << "[cmd-bus-overlap] " << describe(c) << " starts while " << describe(bus_cmd[std::size_t(bus)])
-         << " occupies the " << (cfg.split_command_bus ? (bus ? "column" : "row") : "command")
-         << " bus until " << bus_end[std::size_t(bus)] << " (short by " << (bus_end[std::size_t(bus)] - now)
-         << ")";
+         << " occupies the " << (cfg.split_command_bus ? (bus ? "column" : "row") : "command") << " bus until "
+         << bus_end[std::size_t(bus)] << " (short by " << (bus_end[std::size_t(bus)] - now) << ")";
       out.push_back(os.str());
     }
     if (now + len > bus_end[std::size_t(bus)]) {
@@ -240,25 +244,33 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
 
     switch (c.kind) {
       case Kind::kActivate: {
-        if (u.last_ref != kNever) chk("tRFC", c, [&] { return std::string(describe(u.ref_cmd)); }, now - u.last_ref, t.tRFC);
+        if (u.last_ref != kNever)
+          chk(
+              "tRFC", c, [&] { return std::string(describe(u.ref_cmd)); }, now - u.last_ref, t.tRFC);
         if (b.open) {
           state_violation("state-ACT-open", c,
                           "bank already open with row " + std::to_string(b.row) + " since " + describe(b.act_cmd));
         } else if (b.closed_at != kNever) {
-          chk("tRP", c, [&] { return b.close_desc; }, now - b.closed_at, t.tRP);
+          chk(
+              "tRP", c, [&] { return b.close_desc; }, now - b.closed_at, t.tRP);
         }
-        if (b.act != kNever) chk("tRC", c, [&] { return std::string(describe(b.act_cmd)); }, now - b.act, t.tRC);
+        if (b.act != kNever)
+          chk(
+              "tRC", c, [&] { return std::string(describe(b.act_cmd)); }, now - b.act, t.tRC);
         for (int oi = 0; oi < bpu; ++oi) {
           if (oi == bi) continue;
           const Bank& o = u.banks[std::size_t(oi)];
           if (o.act == kNever) continue;
           const bool same_bg = oi / cfg.banks_per_group == bg;
           const std::int64_t need = same_bg ? t.tRRD_L : t.tRRD_S;
-          chk(same_bg ? "tRRD_L" : "tRRD_S", c, [&] { return std::string(describe(o.act_cmd)); }, now - o.act, need);
+          chk(
+              same_bg ? "tRRD_L" : "tRRD_S", c, [&] { return std::string(describe(o.act_cmd)); }, now - o.act, need);
         }
         if (u.recent_acts.size() == 4) {
           const DramCommand& f = u.recent_acts.front();
-          chk("tFAW", c, [&] { return std::string(describe(f) + " (4th ACT before)"); }, now - std::int64_t(f.cycle), t.tFAW);
+          chk(
+              "tFAW", c, [&] { return std::string(describe(f) + " (4th ACT before)"); }, now - std::int64_t(f.cycle),
+              t.tFAW);
           u.recent_acts.erase(u.recent_acts.begin());
         }
         u.recent_acts.push_back(c);
@@ -314,13 +326,18 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
             x.closed_at = now;
             x.close_desc = describe(c) + " (implicit)";
           } else if (x.closed_at != kNever) {
-            chk("REF-tRP", c, [&] {
+            chk(
+                "REF-tRP", c,
+                [&] {
                   return x.close_desc + " closing bg" + std::to_string(i / cfg.banks_per_group) + " ba" +
                          std::to_string(i % cfg.banks_per_group);
-                }, now - x.closed_at, t.tRP);
+                },
+                now - x.closed_at, t.tRP);
           }
         }
-        if (u.last_ref != kNever) chk("tRFC", c, [&] { return std::string(describe(u.ref_cmd)); }, now - u.last_ref, t.tRFC);
+        if (u.last_ref != kNever)
+          chk(
+              "tRFC", c, [&] { return std::string(describe(u.ref_cmd)); }, now - u.last_ref, t.tRFC);
         ++u.ref_count;
         ++rep.refreshes;
         const std::int64_t due = std::int64_t(u.ref_count) * t.tREFI;
@@ -349,32 +366,36 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
         const bool rd = c.kind == Kind::kRead;
         if (!b.open) {
           state_violation("state-RW-closed", c,
-                          b.closed_at == kNever ? std::string("bank never opened")
-                                                : "bank closed by " + b.close_desc);
+                          b.closed_at == kNever ? std::string("bank never opened") : "bank closed by " + b.close_desc);
         } else {
           if (b.row != c.row)
-            state_violation("state-RW-row", c, "bank has row " + std::to_string(b.row) + " open (" +
-                                                   describe(b.act_cmd) + ")");
+            state_violation("state-RW-row", c,
+                            "bank has row " + std::to_string(b.row) + " open (" + describe(b.act_cmd) + ")");
           const std::int64_t need = rd ? t.tRCD : t.tRCDWR;
-          chk(rd ? "tRCD" : "tRCDWR", c, [&] { return std::string(describe(b.act_cmd)); }, now - b.act, need);
+          chk(
+              rd ? "tRCD" : "tRCDWR", c, [&] { return std::string(describe(b.act_cmd)); }, now - b.act, need);
         }
         for (int g = 0; g < cfg.bank_groups; ++g) {
           const bool same = g == bg;
           const std::int64_t lr = u.last_rd_bg[std::size_t(g)], lw = u.last_wr_bg[std::size_t(g)];
           if (rd) {
             if (lr != kNever)
-              chk(same ? "tCCD_L" : "tCCD_S", c, [&] { return describe(u.rd_bg_cmd[std::size_t(g)]); }, now - lr,
+              chk(
+                  same ? "tCCD_L" : "tCCD_S", c, [&] { return describe(u.rd_bg_cmd[std::size_t(g)]); }, now - lr,
                   same ? t.tCCD_L : t.tCCD_S);
             const std::int64_t need = t.CWL + BL + (same ? t.tWTR_L : t.tWTR_S);
             if (lw != kNever)
-              chk(same ? "tWTR_L" : "tWTR_S", c,
+              chk(
+                  same ? "tWTR_L" : "tWTR_S", c,
                   [&] { return describe(u.wr_bg_cmd[std::size_t(g)]) + " (CWL+BL+tWTR)"; }, now - lw, need);
           } else {
             if (lw != kNever)
-              chk(same ? "tCCD_L_WR" : "tCCD_S", c, [&] { return describe(u.wr_bg_cmd[std::size_t(g)]); }, now - lw,
+              chk(
+                  same ? "tCCD_L_WR" : "tCCD_S", c, [&] { return describe(u.wr_bg_cmd[std::size_t(g)]); }, now - lw,
                   same ? t.tCCD_L_WR : t.tCCD_S);
             if (lr != kNever)
-              chk("tRTW", c, [&] { return describe(u.rd_bg_cmd[std::size_t(g)]) + " (CL+BL+2-CWL)"; }, now - lr, rtw);
+              chk(
+                  "tRTW", c, [&] { return describe(u.rd_bg_cmd[std::size_t(g)]) + " (CL+BL+2-CWL)"; }, now - lr, rtw);
           }
         }
         if (rd) {
@@ -409,9 +430,8 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
   }
 
   // Data bus per pseudo-channel.
-  std::stable_sort(bursts.begin(), bursts.end(), [](const Burst& a, const Burst& b) {
-    return a.pc != b.pc ? a.pc < b.pc : a.start < b.start;
-  });
+  std::stable_sort(bursts.begin(), bursts.end(),
+                   [](const Burst& a, const Burst& b) { return a.pc != b.pc ? a.pc < b.pc : a.start < b.start; });
   const Burst* prev = nullptr;
   for (const Burst& x : bursts) {
     if (prev && prev->pc == x.pc) {
@@ -420,14 +440,12 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
       if (x.rank != prev->rank) note("tRTRS", x.start - prev->end - t.tRTRS);
       if (x.start < prev->end) {
         os << "[data-overlap] " << describe(x.cmd) << " data [" << x.start << "," << x.end << ") overlaps "
-           << describe(prev->cmd) << " data [" << prev->start << "," << prev->end << ") by "
-           << (prev->end - x.start);
+           << describe(prev->cmd) << " data [" << prev->start << "," << prev->end << ") by " << (prev->end - x.start);
         out.push_back(os.str());
       } else if (x.rank != prev->rank && x.start - prev->end < t.tRTRS) {
-        os << "[tRTRS] " << describe(x.cmd) << " data [" << x.start << "," << x.end << ") after "
-           << describe(prev->cmd) << " data [" << prev->start << "," << prev->end << ") of another rank: gap "
-           << (x.start - prev->end) << " < " << t.tRTRS << " (short by " << (t.tRTRS - (x.start - prev->end))
-           << ")";
+        os << "[tRTRS] " << describe(x.cmd) << " data [" << x.start << "," << x.end << ") after " << describe(prev->cmd)
+           << " data [" << prev->start << "," << prev->end << ") of another rank: gap " << (x.start - prev->end)
+           << " < " << t.tRTRS << " (short by " << (t.tRTRS - (x.start - prev->end)) << ")";
         out.push_back(os.str());
       }
     }
@@ -436,8 +454,10 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
 
   for (const auto& kv : slack_by_ptr) {
     auto it = rep.min_slack.find(kv.first);
-    if (it == rep.min_slack.end()) rep.min_slack.emplace(kv.first, kv.second);
-    else it->second = std::min(it->second, kv.second);
+    if (it == rep.min_slack.end())
+      rep.min_slack.emplace(kv.first, kv.second);
+    else
+      it->second = std::min(it->second, kv.second);
   }
 
   // Missing refreshes up to the end of the run.
@@ -516,9 +536,7 @@ std::vector<std::string> check_requests(const DramConfig& cfg, const DramSystem&
             open[std::size_t(u * bpu + i)] = 0;
           }
           break;
-        case Kind::kRefresh:
-          ++n_ref;
-          break;
+        case Kind::kRefresh: ++n_ref; break;
         case Kind::kRead:
         case Kind::kWrite: {
           const bool rd = c.kind == Kind::kRead;
@@ -535,7 +553,8 @@ std::vector<std::string> check_requests(const DramConfig& cfg, const DramSystem&
           }
           const Fed& f = fed[c.tag];
           if (++served[c.tag] > 1) add("[req-served-twice] " + describe(c));
-          if (rd == f.write) add("[req-kind] " + describe(c) + std::string(": burst is a ") + (f.write ? "write" : "read"));
+          if (rd == f.write)
+            add("[req-kind] " + describe(c) + std::string(": burst is a ") + (f.write ? "write" : "read"));
           if (c.cycle < f.accept)
             add("[req-before-accept] " + describe(c) + ": accepted at " + std::to_string(f.accept));
           const DramAddress a = sys.address_map().decode(f.addr);
@@ -543,8 +562,8 @@ std::vector<std::string> check_requests(const DramConfig& cfg, const DramSystem&
               a.bank_group != c.bank_group || a.bank != c.bank || a.row != c.row) {
             std::ostringstream os;
             os << "[req-location] " << describe(c) << " on ch" << ch << ": address 0x" << std::hex << f.addr << std::dec
-               << " decodes to ch" << a.channel << " pc" << a.pseudo_channel << " ra" << a.rank << " bg"
-               << a.bank_group << " ba" << a.bank << " row" << a.row;
+               << " decodes to ch" << a.channel << " pc" << a.pseudo_channel << " ra" << a.rank << " bg" << a.bank_group
+               << " ba" << a.bank << " row" << a.row;
             add(os.str());
           }
           cmd_done[c.tag] = std::int64_t(c.cycle) + (rd ? t.CL : t.CWL) + cfg.burst_cycles();
@@ -573,7 +592,8 @@ std::vector<std::string> check_requests(const DramConfig& cfg, const DramSystem&
     if (done_count[i] == 0 && served[i]) add("[req-done-missing] tag " + std::to_string(i));
   auto cmp = [&](const char* what, std::uint64_t counter, std::uint64_t logged) {
     if (counter != logged)
-      add(std::string("[counters] ") + what + ": counter " + std::to_string(counter) + ", log " + std::to_string(logged));
+      add(std::string("[counters] ") + what + ": counter " + std::to_string(counter) + ", log " +
+          std::to_string(logged));
   };
   cmp("activates", ctr.activates, n_act);
   cmp("read_bursts", ctr.read_bursts, n_rd);
@@ -602,8 +622,8 @@ const char* trace_name(TraceKind k) {
   }
   return "?";
 }
-const std::vector<TraceKind> kAllTraces = {TraceKind::kRandRead,   TraceKind::kMix,      TraceKind::kRowConflict,
-                                           TraceKind::kSeq,        TraceKind::kWriteHeavy, TraceKind::kIdleGaps,
+const std::vector<TraceKind> kAllTraces = {TraceKind::kRandRead, TraceKind::kMix,        TraceKind::kRowConflict,
+                                           TraceKind::kSeq,      TraceKind::kWriteHeavy, TraceKind::kIdleGaps,
                                            TraceKind::kLowRate};
 
 constexpr int kBurstsPerTrace = 20000;
@@ -699,13 +719,13 @@ RunResult replay(const DramConfig& cfg, const std::vector<TraceRec>& tr) {
   for (std::size_t i = 0; i < tr.size(); ++i) {
     const std::uint64_t at = std::max(tr[i].cycle, prev);
     const std::uint64_t acc = sys.accept_burst(tr[i].addr, tr[i].write, at, i);
-    if (acc < at) r.violations.push_back("[req-accept] accept_burst returned " + std::to_string(acc) + " < " + std::to_string(at));
+    if (acc < at)
+      r.violations.push_back("[req-accept] accept_burst returned " + std::to_string(acc) + " < " + std::to_string(at));
     fed.push_back({tr[i].addr, tr[i].write, acc});
     prev = acc;
   }
   sys.drain();
-  const std::uint64_t end =
-      std::max(prev, sys.last_data_end_cycle()) + 3 * std::uint64_t(cfg.timing.tREFI) + 17;
+  const std::uint64_t end = std::max(prev, sys.last_data_end_cycle()) + 3 * std::uint64_t(cfg.timing.tREFI) + 17;
   sys.run_until(end);
   r.end_cycle = end;
   for (int ch = 0; ch < cfg.channels; ++ch) {
@@ -714,8 +734,10 @@ RunResult replay(const DramConfig& cfg, const std::vector<TraceRec>& tr) {
     r.worst_refresh_delay = std::max(r.worst_refresh_delay, rep.worst_refresh_delay);
     for (const auto& kv : rep.min_slack) {
       auto it = r.min_slack.find(kv.first);
-      if (it == r.min_slack.end()) r.min_slack.insert(kv);
-      else it->second = std::min(it->second, kv.second);
+      if (it == r.min_slack.end())
+        r.min_slack.insert(kv);
+      else
+        it->second = std::min(it->second, kv.second);
     }
     r.commands += r.logs[std::size_t(ch)].size();
   }
@@ -739,8 +761,10 @@ std::map<std::string, std::int64_t> run_and_check(const DramConfig& cfg, const s
     const RunResult r = replay(cfg, tr);
     for (const auto& kv : r.min_slack) {
       auto it = min_slack.find(kv.first);
-      if (it == min_slack.end()) min_slack.insert(kv);
-      else it->second = std::min(it->second, kv.second);
+      if (it == min_slack.end())
+        min_slack.insert(kv);
+      else
+        it->second = std::min(it->second, kv.second);
     }
     std::map<std::string, std::size_t> by_rule;
     for (const auto& v : r.violations) by_rule[rule_in(v)]++;
@@ -785,8 +809,9 @@ DramConfig one_channel(const std::string& preset) {
 // other-bank-group rules only with bank groups.
 std::vector<std::string> binding_rules(const DramConfig& c) {
   const auto& t = c.timing;
-  std::vector<std::string> rules = {"tRCD", "tRCDWR", "tRP", "tRAS", "tRRD_L", "tCCD_L", "tCCD_L_WR", "tRTP",
-                                    "tWR", "tWTR_L", "tRTW", "data-overlap", "cmd-bus-overlap", "REF-tRP", "tRFC"};
+  std::vector<std::string> rules = {"tRCD", "tRCDWR", "tRP",    "tRAS", "tRRD_L",       "tCCD_L",          "tCCD_L_WR",
+                                    "tRTP", "tWR",    "tWTR_L", "tRTW", "data-overlap", "cmd-bus-overlap", "REF-tRP",
+                                    "tRFC"};
   if (t.tFAW > 4 * t.tRRD_S) rules.push_back("tFAW");
   if (t.tRC > t.tRAS + t.tRP) rules.push_back("tRC");
   if (c.bank_groups > 1) {
@@ -800,7 +825,8 @@ void preset_test(const std::string& preset, std::uint64_t seed) {
     DramConfig c = one_channel(preset);
     c.page_policy = pp;
     SECTION(preset + (pp == PagePolicy::kOpen ? " open page" : " closed page")) {
-      const auto min_slack = run_and_check(c, preset + (pp == PagePolicy::kOpen ? " open" : " closed"), kAllTraces, seed);
+      const auto min_slack =
+          run_and_check(c, preset + (pp == PagePolicy::kOpen ? " open" : " closed"), kAllTraces, seed);
       // The traces drive the model against every limit that can bind: a
       // rule never met at exactly its limit would be a rule left untested.
       for (const std::string& rule : binding_rules(c)) {
@@ -814,22 +840,37 @@ void preset_test(const std::string& preset, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("DRAM protocol: ddr4-2400", "[dram][protocol]") { preset_test("ddr4-2400", 1); }
-TEST_CASE("DRAM protocol: ddr4-3200", "[dram][protocol]") { preset_test("ddr4-3200", 2); }
-TEST_CASE("DRAM protocol: ddr5-4800", "[dram][protocol]") { preset_test("ddr5-4800", 3); }
-TEST_CASE("DRAM protocol: lpddr4-3200", "[dram][protocol]") { preset_test("lpddr4-3200", 4); }
-TEST_CASE("DRAM protocol: lpddr5-6400", "[dram][protocol]") { preset_test("lpddr5-6400", 5); }
-TEST_CASE("DRAM protocol: lpddr5x-8533", "[dram][protocol]") { preset_test("lpddr5x-8533", 6); }
-TEST_CASE("DRAM protocol: hbm2", "[dram][protocol]") { preset_test("hbm2", 7); }
-TEST_CASE("DRAM protocol: hbm3", "[dram][protocol]") { preset_test("hbm3", 8); }
+TEST_CASE("DRAM protocol: ddr4-2400", "[dram][protocol]") {
+  preset_test("ddr4-2400", 1);
+}
+TEST_CASE("DRAM protocol: ddr4-3200", "[dram][protocol]") {
+  preset_test("ddr4-3200", 2);
+}
+TEST_CASE("DRAM protocol: ddr5-4800", "[dram][protocol]") {
+  preset_test("ddr5-4800", 3);
+}
+TEST_CASE("DRAM protocol: lpddr4-3200", "[dram][protocol]") {
+  preset_test("lpddr4-3200", 4);
+}
+TEST_CASE("DRAM protocol: lpddr5-6400", "[dram][protocol]") {
+  preset_test("lpddr5-6400", 5);
+}
+TEST_CASE("DRAM protocol: lpddr5x-8533", "[dram][protocol]") {
+  preset_test("lpddr5x-8533", 6);
+}
+TEST_CASE("DRAM protocol: hbm2", "[dram][protocol]") {
+  preset_test("hbm2", 7);
+}
+TEST_CASE("DRAM protocol: hbm3", "[dram][protocol]") {
+  preset_test("hbm3", 8);
+}
 
 namespace {
 
 const std::vector<TraceKind> kVariantTraces = {TraceKind::kMix, TraceKind::kRowConflict, TraceKind::kWriteHeavy,
                                                TraceKind::kIdleGaps, TraceKind::kLowRate};
 
-void variant_test(const std::string& preset, const std::string& label, std::uint64_t seed,
-                  void (*mod)(DramConfig&)) {
+void variant_test(const std::string& preset, const std::string& label, std::uint64_t seed, void (*mod)(DramConfig&)) {
   for (const PagePolicy pp : {PagePolicy::kOpen, PagePolicy::kClosed}) {
     DramConfig c = one_channel(preset);
     c.page_policy = pp;
@@ -900,7 +941,6 @@ TEST_CASE("DRAM protocol variants: large tRTRS, 2 ranks interleaved", "[dram][pr
       c.address_mapping = c.pseudo_channels > 1 ? "ro:ba:co:ra:bg:pc" : "ro:ba:co:ra:bg";
     });
 }
-
 
 // ---------------------------------------------------------------------------
 // Self-check: mutate real logged streams and require the checker to name the rule.
@@ -1103,7 +1143,8 @@ TEST_CASE("DRAM protocol checker detects mutated streams", "[dram][protocol][sel
       while (m[act].kind != Kind::kActivate) --act;
       std::vector<DramCommand> out;
       for (std::size_t j = 0; j < m.size(); ++j) {
-        const bool closes = m[j].kind == Kind::kPrechargeAll || (m[j].kind == Kind::kPrecharge && same_bank(m[j], m[act]));
+        const bool closes =
+            m[j].kind == Kind::kPrechargeAll || (m[j].kind == Kind::kPrecharge && same_bank(m[j], m[act]));
         if (j > act && j < s && closes) continue;
         out.push_back(m[j]);
       }
