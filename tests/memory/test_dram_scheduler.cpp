@@ -330,6 +330,9 @@ void check_variants(const std::string& preset) {
                           [](DramConfig& c) { c.read_queue_depth = c.write_queue_depth = 4; });
   check_against_reference(one_channel(preset), "queues of 64",
                           [](DramConfig& c) { c.read_queue_depth = c.write_queue_depth = 64; });
+  // Every preset has tRC <= tRAS + tRP, so tRC never binds on its own there.
+  check_against_reference(one_channel(preset), "tRC 8 above tRAS + tRP",
+                          [](DramConfig& c) { c.timing.tRC = c.timing.tRAS + c.timing.tRP + 8; });
   check_against_reference(one_channel(preset), "watermarks 0.5/0.4", [](DramConfig& c) {
     c.write_high_watermark = 0.5;
     c.write_low_watermark = 0.4;
@@ -342,19 +345,19 @@ TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: eve
   for (const auto& preset : dram_preset_names()) check_against_reference(one_channel(preset), "", [](DramConfig&) {});
 }
 
-TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: ddr4-2400 ranks, queues, watermarks") {
+TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: ddr4-2400 ranks, queues, watermarks, tRC") {
   check_variants("ddr4-2400");
 }
 
-TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: hbm2 ranks, queues, watermarks") {
+TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: hbm2 ranks, queues, watermarks, tRC") {
   check_variants("hbm2");
 }
 
-TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: ddr5-4800 ranks, queues, watermarks") {
+TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: ddr5-4800 ranks, queues, watermarks, tRC") {
   check_variants("ddr5-4800");
 }
 
-TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: lpddr5-6400 ranks, queues, watermarks") {
+TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: lpddr5-6400 ranks, queues, watermarks, tRC") {
   check_variants("lpddr5-6400");
 }
 
