@@ -117,7 +117,6 @@ std::string rule_of(const std::string& v) {
 struct ProtocolReport {
   std::vector<std::string> violations;
   std::int64_t worst_refresh_delay = -1;  // max over REFs of (cycle - k * tREFI)
-  std::uint64_t refreshes = 0;
   std::map<std::string, std::int64_t> min_slack;  // per rule: min over checks of (gap - required)
 };
 
@@ -339,7 +338,6 @@ ProtocolReport check_protocol(const DramConfig& cfg, const std::vector<DramComma
           chk(
               "tRFC", c, [&] { return std::string(describe(u.ref_cmd)); }, now - u.last_ref, t.tRFC);
         ++u.ref_count;
-        ++rep.refreshes;
         const std::int64_t due = std::int64_t(u.ref_count) * t.tREFI;
         if (now < due) {
           std::ostringstream os;
