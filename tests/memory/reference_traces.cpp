@@ -141,4 +141,29 @@ DramConfig reference_config(const std::string& config_name) {
   return c;
 }
 
+DramConfig one_channel_preset(const std::string& preset) {
+  DramConfig c = dram_preset(preset);
+  if (c.channels > 1) {
+    c.channels = 1;
+    for (const char* field : {":ch", "ch:"}) {
+      const auto p = c.address_mapping.find(field);
+      if (p != std::string::npos) c.address_mapping.erase(p, 3);
+    }
+  }
+  validate_dram_config(c);
+  return c;
+}
+
+const char* command_name(const DramCommand& command) {
+  switch (command.kind) {
+    case DramCommand::Kind::kActivate: return "ACT";
+    case DramCommand::Kind::kPrecharge: return "PRE";
+    case DramCommand::Kind::kPrechargeAll: return "PREA";
+    case DramCommand::Kind::kRefresh: return "REF";
+    case DramCommand::Kind::kRead: return command.auto_precharge ? "RDA" : "RD";
+    case DramCommand::Kind::kWrite: return command.auto_precharge ? "WRA" : "WR";
+  }
+  return "?";
+}
+
 }  // namespace qarch::memory::testing

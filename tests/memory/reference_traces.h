@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/memory/dram_channel.h"
 #include "models/memory/dram_config.h"
 #include "models/memory/dram_trace.h"
 
@@ -21,5 +22,11 @@ std::string reference_trace_text(const std::vector<MemoryTraceRecord>& trace);
 // "DDR4-2400R_4Gb_x8_1rank_64bit|map=Ro:Ba:Bg:Co") as a preset + mapping.
 // Throws std::invalid_argument for a name it does not know.
 DramConfig reference_config(const std::string& config_name);
+
+// A preset cut to one channel (its mapping without `ch`).
+DramConfig one_channel_preset(const std::string& preset);
+
+// ACT, PRE, PREA, REF, RD, RDA, WR or WRA.
+const char* command_name(const DramCommand& command);
 
 }  // namespace qarch::memory::testing

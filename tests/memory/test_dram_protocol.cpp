@@ -70,6 +70,7 @@
 #include "models/memory/dram_address_map.h"
 #include "models/memory/dram_config.h"
 #include "models/memory/dram_system.h"
+#include "tests/memory/reference_traces.h"
 
 namespace {
 
@@ -81,25 +82,15 @@ using qarch::memory::DramConfig;
 using qarch::memory::DramCounters;
 using qarch::memory::DramSystem;
 using qarch::memory::PagePolicy;
+using qarch::memory::testing::command_name;
+using qarch::memory::testing::one_channel_preset;
 using Kind = DramCommand::Kind;
 
 constexpr std::int64_t kNever = INT64_MIN / 4;
 
-const char* kind_name(const DramCommand& c) {
-  switch (c.kind) {
-    case Kind::kActivate: return "ACT";
-    case Kind::kPrecharge: return "PRE";
-    case Kind::kPrechargeAll: return "PREA";
-    case Kind::kRefresh: return "REF";
-    case Kind::kRead: return c.auto_precharge ? "RDA" : "RD";
-    case Kind::kWrite: return c.auto_precharge ? "WRA" : "WR";
-  }
-  return "?";
-}
-
 std::string describe(const DramCommand& c) {
   std::ostringstream os;
-  os << kind_name(c) << "@" << c.cycle << "(pc" << int(c.pseudo_channel) << " ra" << int(c.rank);
+  os << command_name(c) << "@" << c.cycle << "(pc" << int(c.pseudo_channel) << " ra" << int(c.rank);
   if (c.kind != Kind::kPrechargeAll && c.kind != Kind::kRefresh) {
     os << " bg" << int(c.bank_group) << " ba" << int(c.bank) << " row" << c.row;
   }
@@ -116,7 +107,7 @@ std::string rule_of(const std::string& v) {
 
 struct ProtocolReport {
   std::vector<std::string> violations;
-  std::int64_t worst_refresh_delay = -1;  // max over REFs of (cycle - k * tREFI)
+  std::int64_t worst_refresh_delay = -1;          // max over REFs of (cycle - k * tREFI)
   std::map<std::string, std::int64_t> min_slack;  // per rule: min over checks of (gap - required)
 };
 
@@ -782,26 +773,6 @@ std::map<std::string, std::int64_t> run_and_check(const DramConfig& cfg, const s
   return min_slack;
 }
 
-DramConfig one_channel(const std::string& preset) {
-  DramConfig c = qarch::memory::dram_preset(preset);
-  if (c.channels > 1) {
-    c.channels = 1;
-    try {
-      qarch::memory::validate_dram_config(c);
-    } catch (...) {
-      // Drop the channel field from the mapping.
-      std::string m = c.address_mapping;
-      for (const std::string f : {"ch:", ":ch"}) {
-        const auto p = m.find(f);
-        if (p != std::string::npos) m.erase(p, 3);
-      }
-      c.address_mapping = m;
-    }
-  }
-  qarch::memory::validate_dram_config(c);
-  return c;
-}
-
 // The timing rules a preset's own numbers let bind: tFAW only if four ACTs
 // tRRD_S apart span less than it, tRC only if tRAS + tRP is shorter, the
 // other-bank-group rules only with bank groups.
@@ -820,7 +791,7 @@ std::vector<std::string> binding_rules(const DramConfig& c) {
 
 void preset_test(const std::string& preset, std::uint64_t seed) {
   for (const PagePolicy pp : {PagePolicy::kOpen, PagePolicy::kClosed}) {
-    DramConfig c = one_channel(preset);
+    DramConfig c = one_channel_preset(preset);
     c.page_policy = pp;
     SECTION(preset + (pp == PagePolicy::kOpen ? " open page" : " closed page")) {
       const auto min_slack =
@@ -870,7 +841,7 @@ const std::vector<TraceKind> kVariantTraces = {TraceKind::kMix, TraceKind::kRowC
 
 void variant_test(const std::string& preset, const std::string& label, std::uint64_t seed, void (*mod)(DramConfig&)) {
   for (const PagePolicy pp : {PagePolicy::kOpen, PagePolicy::kClosed}) {
-    DramConfig c = one_channel(preset);
+    DramConfig c = one_channel_preset(preset);
     c.page_policy = pp;
     mod(c);
     qarch::memory::validate_dram_config(c);
@@ -1005,7 +976,7 @@ constexpr std::size_t kMaxSites = 25;
 }  // namespace
 
 TEST_CASE("DRAM protocol checker detects mutated streams", "[dram][protocol][selfcheck]") {
-  DramConfig c = one_channel("ddr4-2400");
+  DramConfig c = one_channel_preset("ddr4-2400");
   c.page_policy = PagePolicy::kOpen;
   const auto& t = c.timing;
   const auto sparse = logged_stream(c, TraceKind::kLowRate, 4000, 99);
@@ -1197,7 +1168,7 @@ TEST_CASE("a copy of a DRAM system runs on without adding to the original's comm
   // DramTarget runs copies of its channels ahead to find when transfers end:
   // those commands are not issued, so they must not be logged.
   RecordingSink sink;
-  DramSystem sys(one_channel("ddr4-2400"), &sink);
+  DramSystem sys(one_channel_preset("ddr4-2400"), &sink);
   std::vector<DramCommand> log;
   sys.set_command_log(0, &log);
   sys.accept_burst(0, false, 0, 0);

@@ -21,8 +21,11 @@
 
 #include "models/memory/dram_system.h"
 #include "tests/memory/reference_dram_controller.h"
+#include "tests/memory/reference_traces.h"
 
 using namespace qarch::memory;
+using qarch::memory::testing::command_name;
+using qarch::memory::testing::one_channel_preset;
 using qarch::memory::testing::ReferenceDramController;
 
 namespace {
@@ -39,21 +42,9 @@ struct Sink : DramBurstSink {
   void burst_done(std::uint64_t tag, std::uint64_t done, bool w) override { v.push_back({tag, done, w}); }
 };
 
-const char* kind_name(DramCommand::Kind k) {
-  switch (k) {
-    case DramCommand::Kind::kActivate: return "ACT";
-    case DramCommand::Kind::kPrecharge: return "PRE";
-    case DramCommand::Kind::kPrechargeAll: return "PREA";
-    case DramCommand::Kind::kRefresh: return "REF";
-    case DramCommand::Kind::kRead: return "RD";
-    case DramCommand::Kind::kWrite: return "WR";
-  }
-  return "?";
-}
-
 std::string describe(const DramCommand& c) {
-  return fmt::format("{:>8} {:<4}{} pc{} ra{} bg{} ba{} row{} tag{}", c.cycle, kind_name(c.kind),
-                     c.auto_precharge ? "A" : " ", c.pseudo_channel, c.rank, c.bank_group, c.bank, c.row, c.tag);
+  return fmt::format("{:>8} {:<4} pc{} ra{} bg{} ba{} row{} tag{}", c.cycle, command_name(c), c.pseudo_channel, c.rank,
+                     c.bank_group, c.bank, c.row, c.tag);
 }
 
 bool is_col(DramCommand::Kind k) {
@@ -71,20 +62,6 @@ bool same_cmd(const DramCommand& a, const DramCommand& b) {
   if ((a.kind == DramCommand::Kind::kActivate || is_col(a.kind)) && a.row != b.row) return false;
   if (is_col(a.kind) && (a.tag != b.tag || a.auto_precharge != b.auto_precharge)) return false;
   return true;
-}
-
-DramConfig one_channel(const std::string& preset) {
-  DramConfig c = dram_preset(preset);
-  if (c.channels > 1) {
-    c.channels = 1;
-    std::string m = c.address_mapping;
-    for (const char* field : {":ch", "ch:"}) {
-      const auto p = m.find(field);
-      if (p != std::string::npos) m.erase(p, 3);
-    }
-    c.address_mapping = m;
-  }
-  return c;
 }
 
 std::vector<Burst> make_trace(const DramConfig& c, const DramAddressMap& map, const std::string& pattern,
@@ -316,24 +293,24 @@ void check_against_reference(const DramConfig& base, const std::string& label,
 }
 
 void check_variants(const std::string& preset) {
-  const std::string ranked = one_channel(preset).pseudo_channels > 1 ? "ro:ra:ba:co:bg:pc" : "ro:ra:ba:co:bg";
-  check_against_reference(one_channel(preset), "2 ranks", [&](DramConfig& c) {
+  const std::string ranked = one_channel_preset(preset).pseudo_channels > 1 ? "ro:ra:ba:co:bg:pc" : "ro:ra:ba:co:bg";
+  check_against_reference(one_channel_preset(preset), "2 ranks", [&](DramConfig& c) {
     c.ranks = 2;
     c.address_mapping = ranked;
   });
-  check_against_reference(one_channel(preset), "2 ranks, tRTRS 8", [&](DramConfig& c) {
+  check_against_reference(one_channel_preset(preset), "2 ranks, tRTRS 8", [&](DramConfig& c) {
     c.ranks = 2;
     c.address_mapping = ranked;
     c.timing.tRTRS = 8;
   });
-  check_against_reference(one_channel(preset), "queues of 4",
+  check_against_reference(one_channel_preset(preset), "queues of 4",
                           [](DramConfig& c) { c.read_queue_depth = c.write_queue_depth = 4; });
-  check_against_reference(one_channel(preset), "queues of 64",
+  check_against_reference(one_channel_preset(preset), "queues of 64",
                           [](DramConfig& c) { c.read_queue_depth = c.write_queue_depth = 64; });
   // Every preset has tRC <= tRAS + tRP, so tRC never binds on its own there.
-  check_against_reference(one_channel(preset), "tRC 8 above tRAS + tRP",
+  check_against_reference(one_channel_preset(preset), "tRC 8 above tRAS + tRP",
                           [](DramConfig& c) { c.timing.tRC = c.timing.tRAS + c.timing.tRP + 8; });
-  check_against_reference(one_channel(preset), "watermarks 0.5/0.4", [](DramConfig& c) {
+  check_against_reference(one_channel_preset(preset), "watermarks 0.5/0.4", [](DramConfig& c) {
     c.write_high_watermark = 0.5;
     c.write_low_watermark = 0.4;
   });
@@ -342,10 +319,12 @@ void check_variants(const std::string& preset) {
 }  // namespace
 
 TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: every preset") {
-  for (const auto& preset : dram_preset_names()) check_against_reference(one_channel(preset), "", [](DramConfig&) {});
+  for (const auto& preset : dram_preset_names())
+    check_against_reference(one_channel_preset(preset), "", [](DramConfig&) {});
 }
 
-TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: ddr4-2400 ranks, queues, watermarks, tRC") {
+TEST_CASE(
+    "the DRAM scheduler issues what a naive FR-FCFS controller issues: ddr4-2400 ranks, queues, watermarks, tRC") {
   check_variants("ddr4-2400");
 }
 
@@ -353,11 +332,13 @@ TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: hbm
   check_variants("hbm2");
 }
 
-TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: ddr5-4800 ranks, queues, watermarks, tRC") {
+TEST_CASE(
+    "the DRAM scheduler issues what a naive FR-FCFS controller issues: ddr5-4800 ranks, queues, watermarks, tRC") {
   check_variants("ddr5-4800");
 }
 
-TEST_CASE("the DRAM scheduler issues what a naive FR-FCFS controller issues: lpddr5-6400 ranks, queues, watermarks, tRC") {
+TEST_CASE(
+    "the DRAM scheduler issues what a naive FR-FCFS controller issues: lpddr5-6400 ranks, queues, watermarks, tRC") {
   check_variants("lpddr5-6400");
 }
 
@@ -399,7 +380,7 @@ TEST_CASE("the comparison sees a reference one cycle or one queue entry off") {
       {"read queue 31 entries", "bursty", [](DramConfig&) {}, [](DramConfig& c) { c.read_queue_depth = 31; }},
   };
   for (const Case& k : cases) {
-    DramConfig model = one_channel("ddr4-2400");
+    DramConfig model = one_channel_preset("ddr4-2400");
     k.model(model);
     DramConfig reference = model;
     k.reference(reference);
