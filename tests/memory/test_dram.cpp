@@ -248,6 +248,47 @@ TEST_CASE("address mappings slice the bits listed in timing_params.md") {
   CHECK(a.bank == 3);
 }
 
+TEST_CASE("HBM2 mappings put the pseudo-channel where timing_params.md does, and channels and ranks take their own bits") {
+  // timing_params.md, HBM2 one channel: rbgc = [4:0] byte, [9:5] column,
+  // [10] PC, [12:11] BG, [14:13] bank, [29:15] row; rbcg = [4:0] byte, [5] PC,
+  // [7:6] BG, [12:8] column, [14:13] bank, [29:15] row.
+  DramConfig c = dram_preset("hbm2");
+  c.address_mapping = "ro:ba:bg:pc:co";
+  DramAddress a = DramAddressMap(c).decode((9ull << 15) | (2ull << 13) | (3ull << 11) | (1ull << 10) | (17ull << 5));
+  CHECK(a.row == 9);
+  CHECK(a.bank == 2);
+  CHECK(a.bank_group == 3);
+  CHECK(a.pseudo_channel == 1);
+  CHECK(a.column == 17);
+  CHECK(DramAddressMap(c).capacity_bytes() == (1ull << 30));
+  c.address_mapping = "ro:ba:co:bg:pc";
+  a = DramAddressMap(c).decode((9ull << 15) | (2ull << 13) | (17ull << 8) | (3ull << 6) | (1ull << 5));
+  CHECK(a.row == 9);
+  CHECK(a.bank == 2);
+  CHECK(a.column == 17);
+  CHECK(a.bank_group == 3);
+  CHECK(a.pseudo_channel == 1);
+  // The two 32 B halves of a 64 B line sit in different pseudo-channels.
+  CHECK(DramAddressMap(c).decode(0x40).pseudo_channel == 0);
+  CHECK(DramAddressMap(c).decode(0x60).pseudo_channel == 1);
+
+  // Four channels and two ranks of ddr4-2400 (64 B bursts: 6 offset bits):
+  // "ro:ra:ba:co:ch:bg" = [7:6] BG, [9:8] channel, [16:10] column, [18:17]
+  // bank, [19] rank, [34:20] row.
+  DramConfig d = dram_preset("ddr4-2400");
+  d.channels = 4;
+  d.ranks = 2;
+  d.address_mapping = "ro:ra:ba:co:ch:bg";
+  a = DramAddressMap(d).decode((5ull << 20) | (1ull << 19) | (2ull << 17) | (3ull << 10) | (2ull << 8) | (1ull << 6));
+  CHECK(a.row == 5);
+  CHECK(a.rank == 1);
+  CHECK(a.bank == 2);
+  CHECK(a.column == 3);
+  CHECK(a.channel == 2);
+  CHECK(a.bank_group == 1);
+  CHECK(DramAddressMap(d).capacity_bytes() == 4 * 2 * (4ull << 30));
+}
+
 TEST_CASE("every preset is consistent and has the documented peak bandwidth") {
   for (const auto& name : dram_preset_names()) {
     INFO(name);

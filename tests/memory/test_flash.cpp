@@ -11,15 +11,19 @@
 using namespace qarch::memory;
 
 TEST_CASE("sequential reads stream at the link bandwidth") {
-  for (const char* name : {"ufs3.1", "ufs4.0"}) {
+  // The rated sequential reads: Samsung 512 GB eUFS 3.1, 2100 MB/s (press
+  // release, March 2020); Samsung UFS 4.0, 4200 MB/s (press release, May 2022).
+  for (const auto& [name, rated_gbps] : {std::pair{"ufs3.1", 2.1}, {"ufs4.0", 4.2}}) {
+    INFO(name);
     const FlashConfig c = flash_preset(name);
     Flash flash(c);
     const std::uint64_t command = 128 * 1024, total = 64ull << 20;
-    double done = 0;
-    for (std::uint64_t a = 0; a < total; a += command) done = flash.access(a, command, false, 0);
-    // One array access for the first command, then link-bound.
-    const double expected_ns = c.read_latency_ns + double(total) / c.seq_read_gbps;
-    CHECK(done == Approx(expected_ns).epsilon(1e-9));
+    // One array access for the first command (its assumed latency, flash.cpp),
+    // then every byte after it at the link's rate.
+    const double first = flash.access(0, command, false, 0);
+    double done = first;
+    for (std::uint64_t a = command; a < total; a += command) done = flash.access(a, command, false, 0);
+    CHECK(double(total - command) / (done - first) == Approx(rated_gbps).epsilon(1e-9));
     CHECK(flash.counters().pages_read == total / 4096);
     CHECK(flash.counters().sequential_commands == total / command - 1);
   }
@@ -58,7 +62,9 @@ TEST_CASE("pages read count the logical blocks read, each once while a stream st
 
 TEST_CASE("a command continues the stream when it starts in the logical block where the previous one ended or the next") {
   // UFS addresses 4 KiB logical blocks: operands placed at 4 KiB boundaries
-  // leave byte gaps inside a block that the device never sees.
+  // leave byte gaps inside a block that the device never sees. 60 us is the
+  // ufs4.0 preset's assumed random-read latency (flash.cpp), 4.2 GB/s its
+  // rated sequential read.
   const FlashConfig c = flash_preset("ufs4.0");
   Flash flash(c);
   double done = flash.access(0, 1000, false, 0);
@@ -78,8 +84,11 @@ TEST_CASE("a command continues the stream when it starts in the logical block wh
   CHECK(flash.counters().sequential_commands == 2);
 }
 
-TEST_CASE("random 4 KiB reads reach the rated IOPS at full queue depth and 1/latency at depth 1") {
-  // Samsung eUFS 3.1: 100K random-read IOPS.
+TEST_CASE("random 4 KiB reads run units / latency at full queue depth and latency + transfer at depth 1") {
+  // A consistency check, not a validation: the preset's random-read latency
+  // (80 us) is an assumption, and its 8 array units were chosen so that
+  // units / latency is the Samsung eUFS 3.1 rating of 100K random-read IOPS
+  // (flash.cpp). The model must then run that rate at full queue depth.
   FlashConfig c = flash_preset("ufs3.1");
   Flash deep(c);
   double done = 0;
