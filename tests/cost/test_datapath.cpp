@@ -46,16 +46,20 @@ TEST_CASE("Horowitz ISSCC 2014: FP add and multiply energy from parts") {
 }
 
 TEST_CASE("van Baalen et al. 2023: FP8-E4M3 MAC vs INT8 MAC (INT32 acc) area, +-15% relative") {
-  // "FP8 versus INT8 for efficient deep learning inference" (arXiv 2303.17951):
-  // FP formats 50-180% less efficient; +53% with an FP16 accumulator, +183%
-  // with an FP32 accumulator (public summaries of its hardware figure).
+  // "FP8 versus INT8 for efficient deep learning inference" (arXiv 2303.17951),
+  // abstract: FP formats "50-180% less efficient in terms of compute in
+  // dedicated hardware". The split by accumulator, +53% with FP16 and +183%
+  // with FP32, is from secondary summaries of the paper's hardware figure,
+  // not read from the figure here.
   const double int8 = mac_area("int8", "int8", "int32");
   CHECK(mac_area("fp8-e4m3", "fp8-e4m3", "fp16") / int8 == Approx(1.53).epsilon(0.15));
   CHECK(mac_area("fp8-e4m3", "fp8-e4m3", "fp32") / int8 == Approx(2.83).epsilon(0.15));
-  // The abstract's range, 1.5x-2.8x, holds for energy too.
+  // The paper gives no energy per design. Ours (1.64x and 2.92x, the second
+  // above the abstract's 2.8x) are predictions, listed in
+  // docs/validation/cost.md; only their order is checked.
   const double e_int8 = mac_energy("int8", "int8", "int32");
-  CHECK(mac_energy("fp8-e4m3", "fp8-e4m3", "fp16") / e_int8 > 1.4);
-  CHECK(mac_energy("fp8-e4m3", "fp8-e4m3", "fp32") / e_int8 < 3.2);
+  CHECK(mac_energy("fp8-e4m3", "fp8-e4m3", "fp16") > e_int8);
+  CHECK(mac_energy("fp8-e4m3", "fp8-e4m3", "fp32") > mac_energy("fp8-e4m3", "fp8-e4m3", "fp16"));
 }
 
 TEST_CASE("orderings: E5M2 multiplier cheaper than E4M3, INT4 cheaper than INT8") {

@@ -34,10 +34,12 @@ TEST_CASE("SRAM energy is linear in width, banking helps but keeps the H-tree") 
   CHECK_THROWS_AS(memory().sram_read_pj(SramGeometry{0, 64, 1}), qarch::InputError);
 }
 
-TEST_CASE("DRAM energy per bit vs CACTI/literature figures, +-20%") {
-  // LPDDR4 ~8 pJ/bit (CACTI-based, issue 4); HBM2 3.9 pJ/bit (O'Connor et al., MICRO 2017).
-  CHECK(memory().dram_pj_per_bit("lpddr4") == Approx(8.0).epsilon(0.20));
+TEST_CASE("DRAM energy per bit vs a literature figure, +-20%, and the shipped estimates' order") {
+  // HBM2 3.9 pJ/bit (O'Connor et al., MICRO 2017).
   CHECK(memory().dram_pj_per_bit("hbm2") == Approx(3.9).epsilon(0.20));
+  // LPDDR4 8 pJ/bit is the value the cost issue gave ("CACTI-based", no
+  // configuration named): the shipped estimate, not an external check.
+  CHECK(memory().dram_pj_per_bit("lpddr4") == 8.0);
   // Horowitz ISSCC 2014: DRAM 1.3-2.6 nJ per 64 bits (DDR3); DDR4 must not be above it.
   CHECK(memory().dram_pj_per_bit("ddr4") * 64 < 2600);
   CHECK(memory().dram_pj_per_bit("lpddr5x") < memory().dram_pj_per_bit("lpddr4"));

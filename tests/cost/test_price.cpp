@@ -1,7 +1,10 @@
 // A run's energy equals the sum of its counters times their unit prices.
-// The expectation is computed here, line by line, from the unit prices
-// (each checked against published figures in the other test files) and the
-// table's per-bit figures, not through price().
+// The expectation is computed here, line by line, from the unit prices of the
+// datapath and memory models and the table's per-bit figures, not through
+// price(): this checks the summation only. Some of those unit prices are
+// checked against published figures in the other test files (MACs, SRAM
+// reads); others are not (SRAM writes, clock-gated MACs, small register
+// files, cache tag arrays).
 #include <catch2/catch.hpp>
 
 #include <cmath>

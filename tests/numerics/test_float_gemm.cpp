@@ -378,6 +378,27 @@ TEST_CASE("MX convolution equals the block GEMM reference on an explicit loop ne
   const int oh = s.out_height(), ow = s.out_width();
   REQUIRE(r.output.size() == std::size_t(3) * oh * ow);
   // Each input block is 32 channels of one pixel; each weight block 32 input channels of one (oc, ky, kx).
+  // The operands quantized here with those blocks as the rows' 32-element groups (x is C x H x W,
+  // w is OC x C x KH x KW), apart from the convolution: its own dequantized operands must equal them.
+  const Quantizer mx(block_format_quantizer("mxfp8-e4m3"));
+  std::vector<double> pixels(12 * 64), taps(12 * 64);
+  for (int c = 0; c < 64; ++c) {
+    for (int p = 0; p < 12; ++p) pixels[p * 64 + c] = x[c * 12 + p];
+    for (int oc = 0; oc < 3; ++oc) {
+      for (int k = 0; k < 4; ++k) taps[(oc * 4 + k) * 64 + c] = w[(oc * 64 + c) * 4 + k];
+    }
+  }
+  const std::vector<double> pixels_dq = mx.dequantize(mx.quantize(pixels, 12, 64));
+  const std::vector<double> taps_dq = mx.dequantize(mx.quantize(taps, 12, 64));
+  std::vector<double> x_dq(x.size()), w_dq(w.size());
+  for (int c = 0; c < 64; ++c) {
+    for (int p = 0; p < 12; ++p) x_dq[c * 12 + p] = pixels_dq[p * 64 + c];
+    for (int oc = 0; oc < 3; ++oc) {
+      for (int k = 0; k < 4; ++k) w_dq[(oc * 64 + c) * 4 + k] = taps_dq[(oc * 4 + k) * 64 + c];
+    }
+  }
+  CHECK(r.input_dequantized == x_dq);
+  CHECK(r.weights_dequantized == w_dq);
   for (int oc = 0; oc < 3; ++oc) {
     for (int oy = 0; oy < oh; ++oy) {
       for (int ox = 0; ox < ow; ++ox) {
@@ -389,7 +410,7 @@ TEST_CASE("MX convolution equals the block GEMM reference on an explicit loop ne
               long double block = 0;  // dequantized values: exact products, exact block sum
               if (iy >= 0 && iy < 4 && ix >= 0 && ix < 3) {
                 for (int c = cb * 32; c < cb * 32 + 32; ++c) {
-                  block += (long double)r.input_dequantized[(c * 4 + iy) * 3 + ix] * r.weights_dequantized[((oc * 64 + c) * 2 + ky) * 2 + kx];
+                  block += (long double)x_dq[(c * 4 + iy) * 3 + ix] * w_dq[((oc * 64 + c) * 2 + ky) * 2 + kx];
                 }
               }
               sum += float(block);
