@@ -30,15 +30,18 @@ for b in build/tests/bench/bench_*; do
        --benchmark_out="$out/$name.json" --benchmark_out_format=json >/dev/null 2>&1 ||
     { echo "bench: $name failed"; exit 1; }
 done
-python3 - "$out" <<'PY'
+python3 - "$out" "$filter" <<'PY'
 import csv, glob, json, os, re, shlex, sys
-out = sys.argv[1]
+out, name_filter = sys.argv[1], sys.argv[2]
 results = {}
 for f in glob.glob(os.path.join(out, "*.json")):
     if os.path.getsize(f) == 0:  # the filter matched none of this binary's benchmarks
         continue
     binary = os.path.basename(f)[:-5]
     for b in json.load(open(f)).get("benchmarks", []):
+        if b.get("error_occurred"):  # SkipWithError: a failed run is a miss, never a measurement
+            results.setdefault(binary, []).append(dict(b, name=b.get("run_name", b["name"]), failed=True))
+            continue
         if b.get("run_type") == "aggregate":  # repetitions: keep the median, under the run's name
             if b.get("aggregate_name") != "median":
                 continue
@@ -58,7 +61,15 @@ for line in open("scripts/bench_targets.txt"):
     target = float(target)
     hits = [b for b in results.get(binary, []) if re.search(regex, b["name"])]
     if not hits:
-        print(f"{what:60} {'not run':>14}")
+        # With no filter every target must have run: a benchmark renamed away is a miss.
+        missed = name_filter == "."
+        failed += missed
+        print(f"{what:60} {'not run':>14}" + ("  MISSED" if missed else ""))
+        continue
+    errors = [b for b in hits if b.get("failed")]
+    if errors:
+        failed += 1
+        print(f"{what[:60]:60} {'error':>14}  MISSED ({errors[0].get('error_message', '')})")
         continue
     for b in hits:
         if unit == "real_time_max_s":
@@ -80,6 +91,10 @@ for b in results.get("bench_engine", []):
     r = timings.get((layer_range.group(1) if layer_range else topology, config))
     if r is None:
         continue
+    if b.get("failed"):
+        failed += 1
+        print(f"{m.group(1) + ' ' + m.group(2):40} {'error':>12}  MISSED ({b.get('error_message', '')})")
+        continue
     # A layer-range topology was timed as chunks of the full one; otherwise the
     # full run's wall time, else the sum of its chunk wall times (a lower bound).
     ref = r["full_run_wall_s"] if r["full_run_status"] == "ok" and not layer_range else r["chunk_wall_sum_s"]
@@ -100,8 +115,9 @@ for r in csv.DictReader(open("tests/data/dram/simspeed.csv")):
 ours, from_file = {}, {}
 for b in results.get("bench_memory", []):
     m = re.match(r"BM_DramTrace(Reference|File)/(.+?)/([a-z0-9_]+)(?:/real_time)?$", b["name"])
-    if m:
-        (ours if m.group(1) == "Reference" else from_file)[(m.group(2), m.group(3))] = b.get("items_per_second", 0.0)
+    if m:  # a failed run counts 0 requests/s: a miss
+        (ours if m.group(1) == "Reference" else from_file)[(m.group(2), m.group(3))] = (
+            0.0 if b.get("failed") else b.get("items_per_second", 0.0))
 if ours:
     print(f"\n{'DRAM reference configuration (M requests/s)':52} {'qarch':>6} {'file':>6} {'fastest peer':>22} "
           f"{'speed-up':>9}")
