@@ -24,9 +24,11 @@ void print_memory_models(const sim::MemoryCounters& memory, std::FILE* out) {
   for (const auto& [model, label] : {std::pair{"weight_cache", "weight cache"}, {"system_cache", "system cache"}}) {
     if (const auto* c = counts(model)) {
       const std::uint64_t lookups = c->at("reads") + c->at("writes");
-      fmt::print(out, "       {}: {} of {} lookups hit ({:.1f} %), {} fills, {} write-backs, {} dirty lines at the end\n",
-                 label, c->at("hits"), lookups, percent(c->at("hits"), lookups), c->at("fills"), c->at("writebacks"),
-                 c->at("dirty_lines_at_end"));
+      // Dirty lines only when some are left (never for the weight cache: weights are only read).
+      const std::uint64_t dirty = c->at("dirty_lines_at_end");
+      fmt::print(out, "       {}: {} of {} lookups hit ({:.1f} %), {} fills, {} write-backs{}\n", label, c->at("hits"),
+                 lookups, percent(c->at("hits"), lookups), c->at("fills"), c->at("writebacks"),
+                 dirty > 0 ? fmt::format(", {} dirty lines left unwritten", dirty) : "");
     }
   }
   if (const auto* d = counts("dram")) {

@@ -540,6 +540,16 @@ TEST_CASE("a run ends when the writes a cache posted have reached DRAM: never fa
   CHECK(wb["memory"]["system_cache"]["mshr_stall_cycles"].get<double>() > 0);
   CHECK(wb["memory"]["system_cache"].contains("bank_conflict_cycles"));
   CHECK(wb["total_cycles"].get<std::int64_t>() >= (32768 + 15360) * 64 + 100);
+  // The summary names the lines left dirty, and says nothing of them when there are none.
+  const std::string dir = qarch::test::make_temp_dir();
+  write_file(dir + "/s.yaml", softmax);
+  const auto wb_text = run_qarch("run -a " + stand_in + " --set \"system_cache={size: 64 KiB}\" -w " + dir + "/s.yaml");
+  REQUIRE(wb_text.exit_code == 0);
+  CHECK_THAT(wb_text.out, Catch::Contains("15360 write-backs, 1024 dirty lines left unwritten\n"));
+  const auto wt_text =
+      run_qarch("run -a " + stand_in + " --set \"system_cache={size: 1 MiB, write_policy: wt}\" -w " + dir + "/s.yaml");
+  REQUIRE(wt_text.exit_code == 0);
+  CHECK_THAT(wt_text.out, Catch::Contains(", 0 write-backs\n"));
 }
 
 TEST_CASE("a weight cache that holds the weights fetches a weight matrix the dataflow streams 16 times once") {
