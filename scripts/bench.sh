@@ -6,7 +6,8 @@
 # the reference simulators' own configurations and traces beside their speed
 # (tests/data/dram/simspeed.csv; target >= 5 M requests/s, trace in memory as
 # the peers were timed and read from a file as `qarch dram --trace` does).
-# Exit 1 if a target is missed.
+# Exit 1 if a target is missed; a benchmark that failed, or (with no filter)
+# a target no benchmark ran, counts as missed.
 # Every benchmark runs BENCH_REPETITIONS times (default 5), interleaved in
 # random order with the others, and the median repetition is what is
 # compared: on a shared host a single run can be a third slower than usual.
@@ -91,9 +92,9 @@ for b in results.get("bench_engine", []):
     r = timings.get((layer_range.group(1) if layer_range else topology, config))
     if r is None:
         continue
-    if b.get("failed"):
+    if b.get("failed") or seconds(b) == 0:
         failed += 1
-        print(f"{m.group(1) + ' ' + m.group(2):40} {'error':>12}  MISSED ({b.get('error_message', '')})")
+        print(f"{m.group(1) + ' ' + m.group(2):40} {'error':>12}  MISSED ({b.get('error_message', 'no time')})")
         continue
     # A layer-range topology was timed as chunks of the full one; otherwise the
     # full run's wall time, else the sum of its chunk wall times (a lower bound).
