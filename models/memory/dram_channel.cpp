@@ -49,7 +49,8 @@ DramChannel::DramChannel(const DramConfig& c, DramBurstSink* sink) {
     unit_pc_[u] = std::uint8_t(u / ranks_);
     unit_rank_[u] = std::uint8_t(u % ranks_);
   }
-  for (int pc = 0; pc < c.pseudo_channels; ++pc) note_pc_column_ready(pc);
+  // No burst yet: the data buses constrain no rank (unit_own_ready_ stays 0)
+  // until the first one; bus_rank_ means nothing before it.
   note_next_refresh();
   // Activated requests leave the queue for a per-bank active slot.
   const int slots = depth_[0] + depth_[1] + banks;

@@ -156,7 +156,8 @@ struct DramChannelState {
   bool refresh_pending_[kMaxUnits] = {};
   std::uint64_t unit_bank_mask_[kMaxUnits] = {};
   std::uint64_t pending_bank_mask_ = 0;
-  // Data bus per pseudo-channel: free from cycle, and the rank that used it.
+  // Data bus per pseudo-channel: free from cycle, and the rank that used it
+  // (read only after a burst has used it).
   std::uint64_t bus_free_[kMaxUnits] = {};
   std::uint8_t bus_rank_[kMaxUnits] = {};
   // Command buses: [0] row (and column when not split), [1] column.

@@ -71,6 +71,27 @@ TEST_CASE("isolated reads cost tRCD+CL+burst (closed bank), CL+burst (hit), tRP+
   }
 }
 
+TEST_CASE("the first burst of a rank other than 0 does not wait a rank switch: no burst came before it") {
+  // ddr4-2400 with 2 ranks ("ro:ra:ba:co:bg": the rank is bit 17), tRTRS 8,
+  // and CL = CWL = tRCD = 1 so that tRTRS is longer than the read latency. A
+  // lone read: ACT at 0, RD at tRCD = 1, data 1 + CL + burst 4 = cycle 6, for
+  // rank 1 as for rank 0. The channel used to start as if rank 0 had just used
+  // the bus: rank 1's first RD waited until 8 - CL = 7 (a fuzzer against the
+  // naive controller found it).
+  DramConfig c = dram_preset("ddr4-2400");
+  c.ranks = 2;
+  c.address_mapping = "ro:ra:ba:co:bg";
+  c.timing.tRTRS = 8;
+  c.timing.CL = c.timing.CWL = c.timing.tRCD = c.timing.tRCDWR = 1;
+  CHECK(replay_memory_trace(c, parse("0x20000 READ 0\n")).avg_read_latency_cycles == 6);
+  CHECK(replay_memory_trace(c, parse("0x0 READ 0\n")).avg_read_latency_cycles == 6);
+  // A switch does wait: rank 0's read, then rank 1's, accepted a cycle later
+  // (one request per clock). Its ACT and RD could go at 1 and 2, but its data
+  // starts tRTRS after rank 0's ends at 6, at 14: RD at 13, end at 18, 17
+  // cycles after its acceptance (9 without the switch).
+  CHECK(replay_memory_trace(c, parse("0x0 READ 0\n0x20040 READ 0\n")).max_read_latency_cycles == 17);
+}
+
 TEST_CASE("a write latency longer than CL + burst + 2 delays only the write's own data") {
   // Ramulator's read-to-write gap CL + burst + 2 - CWL is negative here:
   // the write's data already starts after the read's, so no gap applies.
