@@ -260,6 +260,20 @@ void check_config(const DramConfig& c, const FailFn& fail) {
                      "refresh interval must leave room for one write row cycle after the refresh",
                      t.tREFI, t.tRFC, write_row_cycle, t.tRCDWR, t.CWL, c.burst_cycles(), t.tWR, t.tRP));
   }
+  // Every rank and pseudo-channel of a channel is due for refresh at the same
+  // cycle, and their PREA and REF take the one row command bus in turn: the
+  // last one's refresh ends 2 x (units - 1) cycles after a lone unit's. With
+  // less room its requests are never served (16 units at tREFI 15 refreshed
+  // forever).
+  const int units = c.pseudo_channels * c.ranks;
+  const int row_cycle = std::max(t.tRC, write_row_cycle);
+  if (units > 1 && t.tREFI < t.tRFC + row_cycle + 2 * (units - 1)) {
+    fail({"tREFI", "tRFC", "ranks", "pseudo_channels"},
+         fmt::format("tREFI {} < tRFC {} + row cycle {} + {} row-bus cycles for the PREA and REF of the other {} "
+                     "ranks and pseudo-channels: a refresh interval must leave each of them room for a row cycle "
+                     "after its refresh",
+                     t.tREFI, t.tRFC, row_cycle, 2 * (units - 1), units - 1));
+  }
   if (c.write_low_watermark >= c.write_high_watermark) {
     fail({"write_low_watermark", "write_high_watermark"},
          fmt::format("write_low_watermark {} is not below write_high_watermark {}: writes drain from above the "

@@ -411,6 +411,20 @@ TEST_CASE("a refresh interval must leave room for a read and a write row cycle a
                     "burst 4 + tWR 18 + tRP 16): a refresh interval must leave room for one write row cycle after "
                     "the refresh");
   CHECK_THROWS_WITH(load("preset: ddr4-2400\ntWR: 9100\n"), Catch::StartsWith("acc.yaml:2: dram.tWR: tREFI 9360 < "));
+  // Several ranks or pseudo-channels refresh in turn on the one row command
+  // bus (PREA and REF, a cycle each). 16 units at tREFI 15 were refreshed for
+  // ever and their reads never served (a fuzzer found it). hbm2, 4 pseudo-
+  // channels x 4 ranks: 15 < tRFC 2 + write row cycle (tRCDWR 1 + CWL 5 + burst
+  // 2 + tWR 2 + tRP 2 = 12) + 2 x 15; one unit alone would fit (15 >= 2 + 12).
+  CHECK_THROWS_WITH(load("preset: hbm2\npseudo_channels: 4\nranks: 4\nbank_groups: 1\naddress_mapping: ro:ba:co:pc:ra\n"
+                         "tRCD: 1\ntRCDWR: 1\ntRP: 2\ntRAS: 1\ntRC: 3\ntWR: 2\ntRFC: 2\ntREFI: 15\n"),
+                    "acc.yaml:13: dram.tREFI: tREFI 15 < tRFC 2 + row cycle 12 + 30 row-bus cycles for the PREA and REF "
+                    "of the other 15 ranks and pseudo-channels: a refresh interval must leave each of them room for a "
+                    "row cycle after its refresh");
+  // ddr4-2400 with 4 ranks: tREFI 9360 - 3 x 2 - 66 = 9288 is the largest tRFC.
+  CHECK(load("preset: ddr4-2400\nranks: 4\naddress_mapping: ro:ra:ba:co:bg\ntRFC: 9288\n").timing.tRFC == 9288);
+  CHECK_THROWS_WITH(load("preset: ddr4-2400\nranks: 4\naddress_mapping: ro:ra:ba:co:bg\ntRFC: 9289\n"),
+                    Catch::StartsWith("acc.yaml:4: dram.tRFC: tREFI 9360 < tRFC 9289 + row cycle 66 + 6 row-bus cycles"));
 }
 
 TEST_CASE("bus_width_bits errors state the one allowed range, 8..1024") {
