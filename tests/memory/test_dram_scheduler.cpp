@@ -79,7 +79,7 @@ std::vector<Burst> make_trace(const DramConfig& c, const DramAddressMap& map, co
   const int nbanks = c.banks_per_channel();
   std::vector<int> chosen;
   if (pattern == "conflict") {
-    int k = 2 + int(rnd(3));
+    const int k = std::min(2 + int(rnd(3)), nbanks);  // 2-4 banks, as many as there are
     while (int(chosen.size()) < k) {
       int b = int(rnd(nbanks));
       if (std::find(chosen.begin(), chosen.end(), b) == chosen.end()) chosen.push_back(b);
