@@ -212,11 +212,7 @@ void ReferenceDramController::issue(const Candidate& c) {
     case CandidateKind::kPrea: {
       for (int k = 0; k < banks_per_unit_; ++k) {
         Bank& b = banks_[c.idx * banks_per_unit_ + k];
-        if (b.open) {
-          ++counters.precharges;
-          b.open = false;
-          b.pre = tc;
-        }
+        if (b.open) close(b, tc);
       }
       set_bus(true, tc + 1);
       cmd.kind = Kind::kPrechargeAll;
@@ -261,9 +257,7 @@ void ReferenceDramController::issue(const Candidate& c) {
     case CandidateKind::kPre: {
       Bank& b = banks_[c.idx];
       cmd.row = b.row;
-      ++counters.precharges;
-      b.open = false;
-      b.pre = tc;
+      close(b, tc);
       set_bus(true, tc + 1);
       cmd.kind = Kind::kPrecharge;
       set_bank(c.idx);
@@ -311,15 +305,19 @@ void ReferenceDramController::issue(const Candidate& c) {
             if (q.bank == c.idx && q.a.row == b.row) more = true;
         if (!more) {
           cmd.auto_precharge = true;
-          ++counters.precharges;
-          b.pre = pre_ready(b);
-          b.open = false;
+          close(b, pre_ready(b));
         }
       }
       log.push_back(cmd);
       return;
     }
   }
+}
+
+void ReferenceDramController::close(Bank& b, i64 precharge_cycle) {
+  ++counters.precharges;
+  b.open = false;
+  b.pre = precharge_cycle;
 }
 
 void ReferenceDramController::run_before(i64 c) {

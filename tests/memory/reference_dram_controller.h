@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "models/memory/dram_address_map.h"
-#include "models/memory/dram_channel.h"  // DramCommand (plain struct) only
+#include "models/memory/dram_channel.h"  // DramCommand, DramCounters, DramBurstSink
 #include "models/memory/dram_config.h"
 
 namespace qarch::memory::testing {
@@ -19,6 +19,14 @@ struct BurstDone {
   std::uint64_t tag, done;
   bool is_write;
   bool operator==(const BurstDone& o) const { return tag == o.tag && done == o.done && is_write == o.is_write; }
+};
+
+// Records the model's completions (DramBurstSink) in the reference's form.
+struct RecordingSink : DramBurstSink {
+  std::vector<BurstDone> done;
+  void burst_done(std::uint64_t tag, std::uint64_t done_cycle, bool is_write) override {
+    done.push_back({tag, done_cycle, is_write});
+  }
 };
 
 class ReferenceDramController {
@@ -31,10 +39,7 @@ class ReferenceDramController {
 
   std::vector<DramCommand> log;
   std::vector<BurstDone> done;
-  struct Counters {
-    std::uint64_t read_bursts = 0, write_bursts = 0, activates = 0, precharges = 0, refreshes = 0, row_hits = 0,
-                  row_misses = 0;
-  } counters;
+  DramCounters counters;  // counted here, as the model counts them
 
  private:
   using i64 = std::int64_t;
@@ -85,6 +90,7 @@ class ReferenceDramController {
   void set_bus(bool row, i64 free_at);
   Candidate best();
   void issue(const Candidate& c);
+  void close(Bank& b, i64 precharge_cycle);  // PRE, PREA or auto-precharge
   void run_before(i64 c);
   i64 pre_ready(const Bank& b) const;
   i64 act_ready(int b) const;

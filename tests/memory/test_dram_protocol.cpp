@@ -71,6 +71,7 @@
 #include "models/memory/dram_address_map.h"
 #include "models/memory/dram_config.h"
 #include "models/memory/dram_system.h"
+#include "tests/memory/reference_dram_controller.h"
 #include "tests/memory/reference_traces.h"
 
 namespace {
@@ -85,6 +86,7 @@ using qarch::memory::DramSystem;
 using qarch::memory::PagePolicy;
 using qarch::memory::testing::command_name;
 using qarch::memory::testing::one_channel_preset;
+using qarch::memory::testing::RecordingSink;
 using Kind = DramCommand::Kind;
 
 constexpr std::int64_t kNever = INT64_MIN / 4;
@@ -476,18 +478,6 @@ struct Fed {
   std::uint64_t accept = 0;
 };
 
-struct Done {
-  std::uint64_t tag, done;
-  bool write;
-};
-
-struct RecordingSink : DramBurstSink {
-  std::vector<Done> done;
-  void burst_done(std::uint64_t tag, std::uint64_t done_cycle, bool is_write) override {
-    done.push_back({tag, done_cycle, is_write});
-  }
-};
-
 struct TraceRec {
   std::uint64_t cycle, addr;
   bool write;
@@ -495,7 +485,7 @@ struct TraceRec {
 
 std::vector<std::string> check_requests(const DramConfig& cfg, const DramSystem& sys, const std::vector<Fed>& fed,
                                         const std::vector<std::vector<DramCommand>>& logs,
-                                        const std::vector<Done>& done, const DramCounters& ctr) {
+                                        const std::vector<qarch::memory::testing::BurstDone>& done, const DramCounters& ctr) {
   std::vector<std::string> out;
   const auto& t = cfg.timing;
   auto add = [&](const std::string& s) { out.push_back(s); };
@@ -567,13 +557,13 @@ std::vector<std::string> check_requests(const DramConfig& cfg, const DramSystem&
     if (served[i] == 0 && unserved++ < 5) add("[req-unserved] tag " + std::to_string(i) + " never got a RD/WR");
   }
   std::vector<int> done_count(fed.size(), 0);
-  for (const Done& d : done) {
+  for (const auto& d : done) {
     if (d.tag >= fed.size()) {
       add("[req-done-tag] burst_done for unknown tag " + std::to_string(d.tag));
       continue;
     }
     if (++done_count[d.tag] > 1) add("[req-done-twice] tag " + std::to_string(d.tag));
-    if (d.write != fed[d.tag].write) add("[req-done-kind] tag " + std::to_string(d.tag));
+    if (d.is_write != fed[d.tag].write) add("[req-done-kind] tag " + std::to_string(d.tag));
     if (std::int64_t(d.done) != cmd_done[d.tag])
       add("[req-done-cycle] tag " + std::to_string(d.tag) + ": done_cycle " + std::to_string(d.done) +
           ", command + latency + burst = " + std::to_string(cmd_done[d.tag]));

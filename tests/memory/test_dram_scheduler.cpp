@@ -37,11 +37,6 @@ struct Burst {
   std::uint64_t tag;
 };
 
-struct Sink : DramBurstSink {
-  std::vector<testing::BurstDone> v;
-  void burst_done(std::uint64_t tag, std::uint64_t done, bool w) override { v.push_back({tag, done, w}); }
-};
-
 std::string describe(const DramCommand& c) {
   return fmt::format("{:>8} {:<4} pc{} ra{} bg{} ba{} row{} tag{}", c.cycle, command_name(c), c.pseudo_channel, c.rank,
                      c.bank_group, c.bank, c.row, c.tag);
@@ -187,7 +182,7 @@ std::vector<Burst> make_trace(const DramConfig& c, const DramAddressMap& map, co
 // one reference controller per channel given `reference_config`; "" if
 // everything agrees, else what differs first, with context.
 std::string differences(const DramConfig& cfg, const DramConfig& reference_config, const std::vector<Burst>& trace) {
-  Sink sink, sink_unlogged;
+  testing::RecordingSink sink, sink_unlogged;
   DramSystem logged(cfg, &sink), unlogged(cfg, &sink_unlogged);
   const std::size_t channels = std::size_t(cfg.channels);
   std::vector<std::vector<DramCommand>> model_logs(channels);
@@ -241,25 +236,23 @@ std::string differences(const DramConfig& cfg, const DramConfig& reference_confi
       break;
     }
   }
-  std::uint64_t expected[7] = {};
+  DramCounters expected;
   std::vector<testing::BurstDone> reference_done;
   for (const auto& reference : references) {
-    const auto& rc = reference.counters;
-    const std::uint64_t counts[7] = {rc.read_bursts, rc.write_bursts, rc.activates, rc.precharges,
-                                     rc.refreshes,   rc.row_hits,     rc.row_misses};
-    for (int k = 0; k < 7; ++k) expected[k] += counts[k];
+    expected += reference.counters;
     reference_done.insert(reference_done.end(), reference.done.begin(), reference.done.end());
   }
-  const auto counts = logged.counters().named(), unlogged_counts = unlogged.counters().named();
-  for (int k = 0; k < 7; ++k) {
-    if (counts[k].second != expected[k] || unlogged_counts[k].second != expected[k]) {
+  const auto counts = logged.counters().named(), unlogged_counts = unlogged.counters().named(),
+             expected_counts = expected.named();
+  for (std::size_t k = 0; k < counts.size(); ++k) {
+    if (counts[k].second != expected_counts[k].second || unlogged_counts[k].second != expected_counts[k].second) {
       os << counts[k].first << ": model " << counts[k].second << " (unlogged " << unlogged_counts[k].second
-         << "), reference " << expected[k] << "\n";
+         << "), reference " << expected_counts[k].second << "\n";
     }
   }
-  if (sink.v != sink_unlogged.v) os << "completions differ between the model with and without a log\n";
+  if (sink.done != sink_unlogged.done) os << "completions differ between the model with and without a log\n";
   // Completions in tag order (the order of burst_done calls is not specified).
-  auto model_done = sink.v;
+  auto model_done = sink.done;
   const auto by_tag = [](const testing::BurstDone& a, const testing::BurstDone& b) { return a.tag < b.tag; };
   std::stable_sort(model_done.begin(), model_done.end(), by_tag);
   std::stable_sort(reference_done.begin(), reference_done.end(), by_tag);
