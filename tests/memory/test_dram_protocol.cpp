@@ -485,7 +485,8 @@ struct TraceRec {
 
 std::vector<std::string> check_requests(const DramConfig& cfg, const DramSystem& sys, const std::vector<Fed>& fed,
                                         const std::vector<std::vector<DramCommand>>& logs,
-                                        const std::vector<qarch::memory::testing::BurstDone>& done, const DramCounters& ctr) {
+                                        const std::vector<qarch::memory::testing::BurstDone>& done,
+                                        const DramCounters& ctr) {
   std::vector<std::string> out;
   const auto& t = cfg.timing;
   auto add = [&](const std::string& s) { out.push_back(s); };
